@@ -1,0 +1,188 @@
+package polar
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The types below mirror Polar's published response schemas (API version
+// 2026-04/2026-10) but are tolerant: enums are plain strings, unions are
+// flattened, and fields polar-mcp never shows (payment methods, billing
+// addresses, tax ids, full license keys) are simply not declared, so they
+// can never leak into an answer.
+
+// Page is one page of a Polar list endpoint.
+type Page[T any] struct {
+	Items      []T        `json:"items"`
+	Pagination Pagination `json:"pagination"`
+}
+
+// Pagination is Polar's pagination block.
+type Pagination struct {
+	TotalCount int `json:"total_count"`
+	MaxPage    int `json:"max_page"`
+}
+
+// Customer is an individual or team customer.
+type Customer struct {
+	ID             string    `json:"id"`
+	Type           string    `json:"type"` // individual | team
+	Email          string    `json:"email"`
+	EmailVerified  bool      `json:"email_verified"`
+	Name           string    `json:"name"`
+	OrganizationID string    `json:"organization_id"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Subscription is one of a customer's subscriptions.
+type Subscription struct {
+	ID                 string     `json:"id"`
+	Status             string     `json:"status"`
+	Amount             int64      `json:"amount"`
+	Currency           string     `json:"currency"`
+	RecurringInterval  string     `json:"recurring_interval"`
+	IntervalCount      int        `json:"recurring_interval_count"`
+	CurrentPeriodStart *time.Time `json:"current_period_start"`
+	CurrentPeriodEnd   *time.Time `json:"current_period_end"`
+	TrialStart         *time.Time `json:"trial_start"`
+	TrialEnd           *time.Time `json:"trial_end"`
+	CancelAtPeriodEnd  bool       `json:"cancel_at_period_end"`
+	CanceledAt         *time.Time `json:"canceled_at"`
+	StartedAt          *time.Time `json:"started_at"`
+	EndsAt             *time.Time `json:"ends_at"`
+	EndedAt            *time.Time `json:"ended_at"`
+	PauseAtPeriodEnd   bool       `json:"pause_at_period_end"`
+	PausedAt           *time.Time `json:"paused_at"`
+	ResumesAt          *time.Time `json:"resumes_at"`
+	Seats              *int       `json:"seats"`
+	CustomerID         string     `json:"customer_id"`
+	ProductID          string     `json:"product_id"`
+	Product            *Product   `json:"product"`
+}
+
+// Order is one order (a purchase, a renewal, a metered cycle...).
+type Order struct {
+	ID             string       `json:"id"`
+	CreatedAt      time.Time    `json:"created_at"`
+	Status         string       `json:"status"`
+	Paid           bool         `json:"paid"`
+	TotalAmount    int64        `json:"total_amount"`
+	RefundedAmount int64        `json:"refunded_amount"`
+	Currency       string       `json:"currency"`
+	BillingReason  string       `json:"billing_reason"`
+	InvoiceNumber  *string      `json:"invoice_number"`
+	Description    string       `json:"description"`
+	CustomerID     string       `json:"customer_id"`
+	ProductID      *string      `json:"product_id"`
+	Product        *Product     `json:"product"`
+	Items          []OrderItem  `json:"items"`
+	Subscription   *OrderSubRef `json:"subscription"`
+}
+
+// OrderItem is an order line.
+type OrderItem struct {
+	Label  string `json:"label"`
+	Amount int64  `json:"amount"`
+}
+
+// OrderSubRef is the subscription an order belongs to.
+type OrderSubRef struct {
+	ID string `json:"id"`
+}
+
+// Product is a product with its prices.
+type Product struct {
+	ID                string  `json:"id"`
+	Name              string  `json:"name"`
+	Description       *string `json:"description"`
+	Visibility        string  `json:"visibility"`
+	RecurringInterval *string `json:"recurring_interval"`
+	IntervalCount     *int    `json:"recurring_interval_count"`
+	IsRecurring       bool    `json:"is_recurring"`
+	IsArchived        bool    `json:"is_archived"`
+	OrganizationID    string  `json:"organization_id"`
+	Prices            []Price `json:"prices"`
+}
+
+// Price is any product price: fixed, custom, seat_based, metered_unit or
+// a type added later (kept with its AmountType and otherwise empty).
+type Price struct {
+	ID            string     `json:"id"`
+	AmountType    string     `json:"amount_type"`
+	Currency      string     `json:"price_currency"`
+	IsArchived    bool       `json:"is_archived"`
+	PriceAmount   *int64     `json:"price_amount"`   // fixed
+	MinimumAmount *int64     `json:"minimum_amount"` // custom
+	MaximumAmount *int64     `json:"maximum_amount"` // custom
+	PresetAmount  *int64     `json:"preset_amount"`  // custom
+	SeatTiers     *SeatTiers `json:"seat_tiers"`     // seat_based
+	UnitAmount    *string    `json:"unit_amount"`    // metered_unit, decimal cents
+	CapAmount     *int64     `json:"cap_amount"`     // metered_unit
+	Meter         *Meter     `json:"meter"`          // metered_unit
+	// Legacy recurring prices carry their own interval.
+	RecurringInterval *string `json:"recurring_interval"`
+}
+
+// SeatTiers is a seat-based price's tier table.
+type SeatTiers struct {
+	Tiers []SeatTier `json:"tiers"`
+}
+
+// SeatTier is one tier of a seat-based price.
+type SeatTier struct {
+	MinSeats     int   `json:"min_seats"`
+	MaxSeats     *int  `json:"max_seats"`
+	PricePerSeat int64 `json:"price_per_seat"`
+}
+
+// Meter names what a metered price counts.
+type Meter struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// CustomerState is a customer with their active subscriptions and granted
+// benefits.
+type CustomerState struct {
+	Customer
+	ActiveSubscriptions []Subscription `json:"active_subscriptions"`
+	GrantedBenefits     []BenefitGrant `json:"granted_benefits"`
+}
+
+// BenefitGrant is a benefit granted to a customer. Properties hold the
+// type-specific grant data; only safe fields are ever read from them.
+type BenefitGrant struct {
+	ID          string          `json:"id"`
+	GrantedAt   *time.Time      `json:"granted_at"`
+	BenefitID   string          `json:"benefit_id"`
+	BenefitType string          `json:"benefit_type"`
+	Properties  GrantProperties `json:"properties"`
+}
+
+// GrantProperties is the union of every grant property polar-mcp may show.
+// A full license key is deliberately not a field.
+type GrantProperties struct {
+	DisplayKey      string   `json:"display_key"`      // license_keys (masked)
+	RepositoryOwner string   `json:"repository_owner"` // github_repository
+	RepositoryName  string   `json:"repository_name"`  // github_repository
+	Permission      string   `json:"permission"`       // github_repository
+	GuildID         string   `json:"guild_id"`         // discord
+	Files           []string `json:"files"`            // downloadables
+	ChannelName     string   `json:"channel_name"`     // slack_shared_channel
+}
+
+// Benefit is an organization benefit; only what names it is kept.
+type Benefit struct {
+	ID          string          `json:"id"`
+	Type        string          `json:"type"`
+	Description string          `json:"description"`
+	Properties  json.RawMessage `json:"properties"`
+}
+
+// CustomerSession is a customer portal session.
+type CustomerSession struct {
+	ID                string    `json:"id"`
+	ExpiresAt         time.Time `json:"expires_at"`
+	CustomerPortalURL string    `json:"customer_portal_url"`
+	CustomerID        string    `json:"customer_id"`
+}
