@@ -1,0 +1,104 @@
+// Package config holds polar-mcp's settings as a plain struct. Loading them
+// (flags, environment, polar-mcp.yaml) is cmd's job; everything below cmd
+// takes a Config.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Environments Polar offers.
+const (
+	Production = "production"
+	Sandbox    = "sandbox"
+)
+
+// DefaultAPIVersion is the Polar-Version sent when none is configured.
+const DefaultAPIVersion = "2026-04"
+
+// Roles a stdio caller can take.
+const (
+	RoleCustomer = "customer"
+	RoleAgent    = "agent"
+)
+
+// Config is everything polar-mcp needs to serve one Polar organization.
+type Config struct {
+	AccessToken   string // POLAR_ACCESS_TOKEN, an organization access token (polar_...)
+	Environment   string // POLAR_ENVIRONMENT: production | sandbox
+	ServerURL     string // POLAR_SERVER_URL: overrides the environment's URL (tests, proxies)
+	APIVersion    string // POLAR_API_VERSION, sent as the Polar-Version header
+	CustomerEmail string // POLAR_MCP_CUSTOMER_EMAIL: on stdio, act as this verified customer
+	Role          string // POLAR_MCP_ROLE: customer | agent
+	ReadOnly      bool   // POLAR_MCP_READ_ONLY: drop the tools that create portal sessions
+	Demo          bool   // serve the embedded demo organization; no token, no network
+	Timeout       time.Duration
+}
+
+// ErrInvalid wraps every validation failure; the CLI exits with code 2.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Validate checks the configuration before anything is served. Messages
+// never include the token.
+func (c *Config) Validate() error {
+	c.Environment = strings.ToLower(strings.TrimSpace(c.Environment))
+	if c.Environment == "" {
+		c.Environment = Production
+	}
+	if c.APIVersion == "" {
+		c.APIVersion = DefaultAPIVersion
+	}
+	c.Role = strings.ToLower(strings.TrimSpace(c.Role))
+	c.CustomerEmail = strings.TrimSpace(c.CustomerEmail)
+	var errs []string
+	if c.Environment != Production && c.Environment != Sandbox {
+		errs = append(errs, fmt.Sprintf("POLAR_ENVIRONMENT must be %q or %q, not %q", Production, Sandbox, c.Environment))
+	}
+	if !c.Demo {
+		switch tok := strings.TrimSpace(c.AccessToken); {
+		case tok == "":
+			errs = append(errs, "POLAR_ACCESS_TOKEN is required (an organization access token from Polar → Settings → General → Developers), or run with --demo")
+		case !strings.HasPrefix(tok, "polar_"):
+			errs = append(errs, "POLAR_ACCESS_TOKEN does not look like a Polar token: it must start with polar_")
+		}
+	}
+	if c.ServerURL != "" {
+		if u, err := url.Parse(c.ServerURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, "POLAR_SERVER_URL must be an http(s) URL")
+		}
+	}
+	switch c.Role {
+	case "", RoleCustomer, RoleAgent:
+	default:
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_ROLE must be %q or %q, not %q", RoleCustomer, RoleAgent, c.Role))
+	}
+	if c.CustomerEmail != "" {
+		if _, err := mail.ParseAddress(c.CustomerEmail); err != nil {
+			errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a valid email address")
+		}
+	}
+	if c.Role == RoleCustomer && c.CustomerEmail == "" {
+		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// BaseURL is the Polar API the configuration points at.
+func (c Config) BaseURL() string {
+	switch {
+	case c.ServerURL != "":
+		return strings.TrimRight(c.ServerURL, "/")
+	case c.Environment == Sandbox:
+		return "https://sandbox-api.polar.sh"
+	default:
+		return "https://api.polar.sh"
+	}
+}

@@ -1,0 +1,157 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// BenefitsOutput is get_benefits's structured answer.
+type BenefitsOutput struct {
+	Email    string        `json:"email"`
+	Found    bool          `json:"customer_found"`
+	Benefits []BenefitView `json:"benefits"`
+}
+
+// BenefitView is one granted benefit. License keys show only Polar's
+// masked display key.
+type BenefitView struct {
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	Detail    string `json:"detail"`
+	GrantedAt string `json:"granted_at,omitempty"`
+}
+
+// Benefits is the get_benefits tool.
+func Benefits(deps Deps) server.ServerTool {
+	tool := mcp.NewTool(NameBenefits,
+		mcp.WithDescription("The benefits the caller has been granted: license keys (masked), Discord and Slack access, GitHub repositories, downloads, feature flags, usage credits and custom perks. Use for \"where's my license key?\", \"how do I get Discord access?\", \"what do I get?\"."),
+		mcp.WithInputSchema[EmailArg](),
+		mcp.WithOutputSchema[BenefitsOutput](),
+		readOnly("Benefits"),
+	)
+	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
+		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
+			c, err := resolve(ctx, deps, in.Email)
+			if err != nil {
+				return failure(ctx, deps, NameBenefits, err), nil
+			}
+			out := BenefitsOutput{Email: c.email, Benefits: []BenefitView{}}
+			if c.customer == nil {
+				return answer(noCustomer(c.email), out), nil
+			}
+			out.Found = true
+			grants, names, err := grantsWithNames(ctx, c)
+			if err != nil {
+				return failure(ctx, deps, NameBenefits, err), nil
+			}
+			out.Benefits = benefitViews(grants, names)
+			return answer(benefitText(out), out), nil
+		})}
+}
+
+// grantsWithNames fetches the customer's granted benefits and the
+// organization's benefit names in parallel.
+func grantsWithNames(ctx context.Context, c caller) ([]polar.BenefitGrant, map[string]string, error) {
+	var (
+		state *polar.CustomerState
+		names map[string]string
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		state, err = c.client.CustomerState(gctx, c.customer.ID)
+		return err
+	})
+	g.Go(func() error {
+		bs, err := c.client.ListBenefits(gctx)
+		if err != nil {
+			return err
+		}
+		names = make(map[string]string, len(bs))
+		for _, b := range bs {
+			names[b.ID] = clean(b.Description)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return state.GrantedBenefits, names, nil
+}
+
+func benefitViews(grants []polar.BenefitGrant, names map[string]string) []BenefitView {
+	views := make([]BenefitView, 0, len(grants))
+	for _, g := range grants {
+		label, detail := describeGrant(g)
+		name := names[g.BenefitID]
+		if name == "" {
+			name = label
+		}
+		views = append(views, BenefitView{Name: name, Type: clean(g.BenefitType), Detail: detail, GrantedAt: day(g.GrantedAt)})
+	}
+	return views
+}
+
+// describeGrant gives a benefit type's label and what the customer has.
+// A type Polar adds later falls through to a generic description.
+func describeGrant(g polar.BenefitGrant) (label, detail string) {
+	p := g.Properties
+	switch g.BenefitType {
+	case "license_keys":
+		if k := clean(p.DisplayKey); k != "" {
+			return "License key", "License key " + k + " (masked; the full key is in the customer portal)"
+		}
+		return "License key", "License key (see the customer portal for the key)"
+	case "discord":
+		return "Discord access", "Access to the Discord server; connect your Discord account in the customer portal if you haven't"
+	case "github_repository":
+		if p.RepositoryOwner != "" && p.RepositoryName != "" {
+			return "GitHub repository", fmt.Sprintf("Access to the GitHub repository %s/%s", clean(p.RepositoryOwner), clean(p.RepositoryName)) + permission(p.Permission)
+		}
+		return "GitHub repository", "Access to a private GitHub repository; connect your GitHub account in the customer portal"
+	case "downloadables":
+		n := len(p.Files)
+		if n == 0 {
+			return "Downloads", "Downloadable files, available in the customer portal"
+		}
+		return "Downloads", fmt.Sprintf("%d downloadable file(s), available in the customer portal", n)
+	case "custom":
+		return "Perk", "A perk from the merchant; details are in the customer portal"
+	case "meter_credit":
+		return "Usage credits", "Usage credits added to your balance each billing period"
+	case "feature_flag":
+		return "Feature access", "A feature enabled on your account"
+	case "slack_shared_channel":
+		if c := clean(p.ChannelName); c != "" {
+			return "Slack channel", "An invitation to the shared Slack channel #" + strings.TrimPrefix(c, "#")
+		}
+		return "Slack channel", "An invitation to a shared Slack channel"
+	default:
+		return "Benefit", "A benefit of type " + clean(g.BenefitType) + "; details are in the customer portal"
+	}
+}
+
+func permission(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " (" + clean(p) + " access)"
+}
+
+func benefitText(out BenefitsOutput) string {
+	if len(out.Benefits) == 0 {
+		return fmt.Sprintf("%s has no active benefits.", out.Email)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d active benefit(s):", len(out.Benefits))
+	for _, v := range out.Benefits {
+		fmt.Fprintf(&b, "\n- %s: %s", v.Name, v.Detail)
+	}
+	return b.String()
+}

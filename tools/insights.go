@@ -1,0 +1,123 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// insightOrders is how many recent orders an insight shows.
+const insightOrders = 3
+
+// InsightsInput is get_visitor_insights's input.
+type InsightsInput struct {
+	Email string `json:"email" jsonschema:"The customer's email address."`
+}
+
+// InsightsOutput is get_visitor_insights's structured answer.
+type InsightsOutput struct {
+	Email          string             `json:"email"`
+	Found          bool               `json:"customer_found"`
+	Name           string             `json:"name,omitempty"`
+	CustomerType   string             `json:"customer_type,omitempty"`
+	Subscriptions  []SubscriptionView `json:"subscriptions"`
+	RecentOrders   []OrderView        `json:"recent_orders"`
+	ActiveBenefits []string           `json:"active_benefits"`
+}
+
+// VisitorInsights is the agent-only get_visitor_insights tool.
+func VisitorInsights(deps Deps) server.ServerTool {
+	tool := mcp.NewTool(NameVisitorInsights,
+		mcp.WithDescription("Support agents only. One compact view of a customer by email: plan tier, subscription status and next billing, the last few orders and active benefits."),
+		mcp.WithInputSchema[InsightsInput](),
+		mcp.WithOutputSchema[InsightsOutput](),
+		readOnly("Visitor insights"),
+	)
+	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
+		func(ctx context.Context, _ mcp.CallToolRequest, in InsightsInput) (*mcp.CallToolResult, error) {
+			if id, _ := IdentityFrom(ctx); id.Role != RoleAgent {
+				return failure(ctx, deps, NameVisitorInsights, errors.New("get_visitor_insights is for support agents only")), nil
+			}
+			if strings.TrimSpace(in.Email) == "" {
+				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address")), nil
+			}
+			c, err := resolve(ctx, deps, in.Email)
+			if err != nil {
+				return failure(ctx, deps, NameVisitorInsights, err), nil
+			}
+			out := InsightsOutput{Email: c.email, Subscriptions: []SubscriptionView{}, RecentOrders: []OrderView{}, ActiveBenefits: []string{}}
+			if c.customer == nil {
+				return answer(fmt.Sprintf("No Polar customer has the email %s.", c.email), out), nil
+			}
+			if err := insights(ctx, c, &out); err != nil {
+				return failure(ctx, deps, NameVisitorInsights, err), nil
+			}
+			return answer(insightText(out), out), nil
+		})}
+}
+
+// insights gathers the customer's subscriptions, orders and benefits with
+// independent requests in parallel.
+func insights(ctx context.Context, c caller, out *InsightsOutput) error {
+	out.Found = true
+	out.Name = clean(c.customer.Name)
+	out.CustomerType = clean(c.customer.Type)
+	var (
+		subs   []polar.Subscription
+		orders []polar.Order
+		grants []polar.BenefitGrant
+		names  map[string]string
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { subs, err = c.client.ListSubscriptions(gctx, c.customer.ID); return err })
+	g.Go(func() (err error) { orders, err = c.client.ListOrders(gctx, c.customer.ID, insightOrders); return err })
+	g.Go(func() (err error) { grants, names, err = grantsWithNames(gctx, c); return err })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	out.Subscriptions = subscriptionViews(subs)
+	for i, o := range orders {
+		if i == insightOrders {
+			break
+		}
+		out.RecentOrders = append(out.RecentOrders, orderView(o))
+	}
+	for _, b := range benefitViews(grants, names) {
+		out.ActiveBenefits = append(out.ActiveBenefits, b.Name)
+	}
+	return nil
+}
+
+func insightText(out InsightsOutput) string {
+	var b strings.Builder
+	who := out.Email
+	if out.Name != "" {
+		who = out.Name + " <" + out.Email + ">"
+	}
+	fmt.Fprintf(&b, "%s (%s customer)", who, out.CustomerType)
+	if len(out.Subscriptions) == 0 {
+		b.WriteString("\nPlan: none")
+	}
+	for _, s := range out.Subscriptions {
+		b.WriteString("\nPlan: " + subscriptionLine(s))
+	}
+	if len(out.RecentOrders) > 0 {
+		b.WriteString("\nRecent orders:")
+		for _, o := range out.RecentOrders {
+			fmt.Fprintf(&b, " %s %s %s (%s);", o.Date, o.Item, o.Total, strings.ReplaceAll(o.Status, "_", " "))
+		}
+	}
+	if len(out.ActiveBenefits) > 0 {
+		b.WriteString("\nActive benefits: " + strings.Join(out.ActiveBenefits, ", "))
+	} else {
+		b.WriteString("\nActive benefits: none")
+	}
+	return b.String()
+}

@@ -1,0 +1,156 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// Order history bounds.
+const (
+	defaultOrders = 5
+	maxOrders     = 20
+)
+
+// OrderHistoryInput is get_order_history's input.
+type OrderHistoryInput struct {
+	EmailArg
+	Limit int `json:"limit,omitempty" jsonschema:"How many recent orders, 1 to 20 (default 5)."`
+}
+
+// OrderHistoryOutput is get_order_history's structured answer.
+type OrderHistoryOutput struct {
+	Email  string      `json:"email"`
+	Found  bool        `json:"customer_found"`
+	Orders []OrderView `json:"orders"`
+}
+
+// OrderView is one order as a customer sees it.
+type OrderView struct {
+	Date          string `json:"date"`
+	Item          string `json:"item"`
+	Total         string `json:"total"`
+	Amount        int64  `json:"amount" jsonschema:"in minor units"`
+	Currency      string `json:"currency"`
+	Status        string `json:"status" jsonschema:"paid, pending, refunded, partially_refunded, draft or void"`
+	BillingReason string `json:"billing_reason"`
+	Invoice       string `json:"invoice_number,omitempty"`
+	Refunded      string `json:"refunded,omitempty"`
+}
+
+// OrderHistory is the get_order_history tool.
+func OrderHistory(deps Deps) server.ServerTool {
+	tool := mcp.NewTool(NameOrderHistory,
+		mcp.WithDescription("The caller's most recent orders and invoices (5 by default, up to 20): date, what was bought, total, status (paid, pending, refunded, partially_refunded, draft, void), billing reason and invoice number. Use for \"show my invoices\", \"was I charged?\", \"did my refund go through?\"."),
+		mcp.WithInputSchema[OrderHistoryInput](),
+		mcp.WithOutputSchema[OrderHistoryOutput](),
+		readOnly("Order history"),
+	)
+	bound(tool, "limit", 1, maxOrders)
+	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
+		func(ctx context.Context, _ mcp.CallToolRequest, in OrderHistoryInput) (*mcp.CallToolResult, error) {
+			limit := in.Limit
+			switch {
+			case limit <= 0:
+				limit = defaultOrders
+			case limit > maxOrders:
+				limit = maxOrders
+			}
+			c, err := resolve(ctx, deps, in.Email)
+			if err != nil {
+				return failure(ctx, deps, NameOrderHistory, err), nil
+			}
+			out := OrderHistoryOutput{Email: c.email, Orders: []OrderView{}}
+			if c.customer == nil {
+				return answer(noCustomer(c.email), out), nil
+			}
+			out.Found = true
+			orders, err := c.client.ListOrders(ctx, c.customer.ID, limit)
+			if err != nil {
+				return failure(ctx, deps, NameOrderHistory, err), nil
+			}
+			for i, o := range orders {
+				if i == limit {
+					break
+				}
+				out.Orders = append(out.Orders, orderView(o))
+			}
+			return answer(orderText(out), out), nil
+		})}
+}
+
+func orderView(o polar.Order) OrderView {
+	v := OrderView{
+		Date:          day(&o.CreatedAt),
+		Item:          orderItem(o),
+		Total:         money(o.TotalAmount, o.Currency),
+		Amount:        o.TotalAmount,
+		Currency:      strings.ToUpper(o.Currency),
+		Status:        clean(o.Status),
+		BillingReason: clean(o.BillingReason),
+	}
+	if o.InvoiceNumber != nil {
+		v.Invoice = clean(*o.InvoiceNumber)
+	}
+	if o.RefundedAmount > 0 {
+		v.Refunded = money(o.RefundedAmount, o.Currency)
+	}
+	return v
+}
+
+func orderItem(o polar.Order) string {
+	if o.Product != nil && clean(o.Product.Name) != "" {
+		return clean(o.Product.Name)
+	}
+	if d := clean(o.Description); d != "" {
+		return d
+	}
+	if len(o.Items) > 0 {
+		return clean(o.Items[0].Label)
+	}
+	return "Order"
+}
+
+// reasons words Polar's billing reasons for a customer.
+var reasons = map[string]string{
+	"purchase":                 "one-time purchase",
+	"subscription_create":      "new subscription",
+	"subscription_cycle":       "renewal",
+	"subscription_update":      "plan change",
+	"subscription_meter_cycle": "usage charges",
+}
+
+func orderText(out OrderHistoryOutput) string {
+	if len(out.Orders) == 0 {
+		return fmt.Sprintf("%s has no orders yet.", out.Email)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Last %d order(s):", len(out.Orders))
+	for _, o := range out.Orders {
+		reason := reasons[o.BillingReason]
+		if reason == "" {
+			reason = strings.ReplaceAll(o.BillingReason, "_", " ")
+		}
+		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", o.Date, o.Item, reason, o.Total, strings.ReplaceAll(o.Status, "_", " "))
+		if o.Refunded != "" {
+			fmt.Fprintf(&b, " (%s refunded)", o.Refunded)
+		}
+		if o.Invoice != "" {
+			fmt.Fprintf(&b, ", invoice %s", o.Invoice)
+		}
+	}
+	return b.String()
+}
+
+// bound adds minimum and maximum to an integer input property, which the
+// struct tags cannot express.
+func bound(tool mcp.Tool, prop string, lo, hi int) {
+	if p, ok := tool.InputSchema.Properties[prop].(map[string]any); ok {
+		p["minimum"], p["maximum"] = lo, hi
+	}
+}

@@ -1,0 +1,95 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// PortalOutput is the structured answer of both link tools.
+type PortalOutput struct {
+	Email     string `json:"email"`
+	Found     bool   `json:"customer_found"`
+	URL       string `json:"portal_url,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty" jsonschema:"RFC 3339"`
+	Action    string `json:"action,omitempty"`
+}
+
+// PortalLink is the get_customer_portal_link tool.
+func PortalLink(deps Deps) server.ServerTool {
+	tool := mcp.NewTool(NamePortalLink,
+		mcp.WithDescription("Creates a secure, short-lived link to the caller's Polar customer portal, where they can see invoices, update the payment method, download benefits and manage subscriptions. Use when the customer asks for their account page or portal."),
+		mcp.WithInputSchema[EmailArg](),
+		mcp.WithOutputSchema[PortalOutput](),
+		createsSession("Customer portal link"),
+	)
+	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
+		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
+			return portal(ctx, deps, NamePortalLink, in.Email, "")
+		})}
+}
+
+// ManageInput is manage_subscription's input.
+type ManageInput struct {
+	EmailArg
+	Action string `json:"action,omitempty" jsonschema:"What the customer wants: cancel, change_plan, update_payment_method or other."`
+}
+
+// actions frames the portal link for what the customer wants to do.
+var actions = map[string]string{
+	"cancel":                "To cancel, open the link, choose your subscription and select Cancel. You keep access until the end of the paid period.",
+	"change_plan":           "To change plan, open the link, choose your subscription and select Change plan.",
+	"update_payment_method": "To update your card or payment method, open the link and go to Payment methods.",
+	"other":                 "Open the link to manage your subscription, invoices and payment methods.",
+}
+
+// ManageSubscription is the manage_subscription tool. It never changes a
+// subscription itself: it hands the customer a portal link.
+func ManageSubscription(deps Deps) server.ServerTool {
+	tool := mcp.NewTool(NameManageSubscription,
+		mcp.WithDescription("For \"I want to cancel\", \"change my plan\" or \"update my card\": returns a secure customer portal link with the steps for that action. It never changes the subscription itself; the customer acts in the portal."),
+		mcp.WithInputSchema[ManageInput](),
+		mcp.WithOutputSchema[PortalOutput](),
+		createsSession("Manage subscription"),
+	)
+	if p, ok := tool.InputSchema.Properties["action"].(map[string]any); ok {
+		p["enum"] = []string{"cancel", "change_plan", "update_payment_method", "other"}
+	}
+	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
+		func(ctx context.Context, _ mcp.CallToolRequest, in ManageInput) (*mcp.CallToolResult, error) {
+			action := in.Action
+			if action == "" {
+				action = "other"
+			}
+			if _, ok := actions[action]; !ok {
+				return mcp.NewToolResultError(fmt.Sprintf("unknown action %q: use cancel, change_plan, update_payment_method or other", clean(action))), nil
+			}
+			return portal(ctx, deps, NameManageSubscription, in.Email, action)
+		})}
+}
+
+// portal creates a customer session for the caller and frames its link.
+func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp.CallToolResult, error) {
+	c, err := resolve(ctx, deps, argEmail)
+	if err != nil {
+		return failure(ctx, deps, tool, err), nil
+	}
+	out := PortalOutput{Email: c.email, Action: action}
+	if c.customer == nil {
+		return answer(noCustomer(c.email), out), nil
+	}
+	out.Found = true
+	sess, err := c.client.CreateCustomerSession(ctx, c.customer.ID)
+	if err != nil {
+		return failure(ctx, deps, tool, err), nil
+	}
+	out.URL = sess.CustomerPortalURL
+	out.ExpiresAt = sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z")
+	text := fmt.Sprintf("Here is your secure customer portal link (valid until %s): %s", stamp(sess.ExpiresAt), out.URL)
+	if action != "" {
+		text += "\n" + actions[action] + " Nothing has been changed yet."
+	}
+	return answer(text, out), nil
+}

@@ -1,0 +1,83 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// answer is a successful result: structured content for clients that read
+// it, and a short text the model can relay as it stands.
+func answer(text string, structured any) *mcp.CallToolResult {
+	return mcp.NewToolResultStructured(structured, text)
+}
+
+// failure turns any error into a tool result with isError set and a
+// message that tells the reader what to do next. It never includes the
+// token: polar.Error messages are built without it.
+func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallToolResult {
+	msg := explain(err)
+	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed",
+		slog.String("tool", tool), slog.String("error", err.Error()))
+	return mcp.NewToolResultError(msg)
+}
+
+// explain writes the user-facing message for an error.
+func explain(err error) string {
+	pe, ok := polar.AsError(err)
+	if !ok {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+			return "Unable to retrieve data: Polar did not answer in time. Please try again in a moment."
+		}
+		return err.Error()
+	}
+	switch pe.Kind {
+	case polar.KindUnauthorized:
+		return "Invalid API key: Polar rejected the organization access token (401). " +
+			"Check that the token starts with polar_, that it was created in the environment this server uses " +
+			"(production vs sandbox), and that it has the required scopes."
+	case polar.KindInsufficientScope:
+		if pe.Scope == "customer_sessions:write" || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
+			return "Portal links are not available: the Polar access token is missing the customer_sessions:write scope " +
+				"(called customer_portal:write in some accounts). In Polar, go to Settings → General → Developers, " +
+				"create a new token (editing the existing one is not enough) with that scope, and update the integration."
+		}
+		scope := pe.Scope
+		if scope == "" {
+			scope = "a required"
+		}
+		return fmt.Sprintf("Polar refused the request: the access token is missing the %s scope. "+
+			"Create a new token in Polar (Settings → General → Developers) with that scope and update the integration.", scope)
+	case polar.KindForbidden:
+		return "Polar refused the request (403 Forbidden): the access token is not allowed to read this data. " +
+			"Check the token's organization and scopes."
+	case polar.KindRateLimited:
+		return fmt.Sprintf("Polar is busy: this organization hit its rate limit. Try again in %d seconds.", retrySeconds(pe.RetryAfter))
+	case polar.KindNotFound:
+		return "Polar could not find that record (404). It may have been deleted."
+	case polar.KindInvalid:
+		if pe.Detail != "" {
+			return "Polar refused the request as invalid: " + pe.Detail
+		}
+		return "Polar refused the request as invalid (422)."
+	default:
+		return "Unable to retrieve data from Polar right now (network problem or Polar outage). " +
+			"Please try again in a moment; if it keeps failing, check connectivity, rate limits and the token's permissions."
+	}
+}
+
+func retrySeconds(d time.Duration) int {
+	s := int(math.Ceil(d.Seconds()))
+	if s < 1 {
+		s = 1
+	}
+	return s
+}

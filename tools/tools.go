@@ -1,0 +1,64 @@
+// Package tools holds polar-mcp's seven MCP tools. Each tool is one
+// constructor returning the tool definition and its handler; handlers read
+// the caller's verified identity from the context (set by the transport),
+// ask the Polar adapter for the fewest upstream requests they need, and turn
+// every failure into a tool result with isError set.
+package tools
+
+import (
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// The tool names are the public contract.
+const (
+	NameSubscriptionStatus = "get_subscription_status"
+	NameOrderHistory       = "get_order_history"
+	NamePortalLink         = "get_customer_portal_link"
+	NameBenefits           = "get_benefits"
+	NameProducts           = "get_products"
+	NameManageSubscription = "manage_subscription"
+	NameVisitorInsights    = "get_visitor_insights"
+)
+
+// All returns every tool for deps. readOnly drops the two tools that create
+// a customer portal session, the only write polar-mcp makes.
+func All(deps Deps, readOnly bool) []server.ServerTool {
+	tools := []server.ServerTool{
+		SubscriptionStatus(deps),
+		OrderHistory(deps),
+		Benefits(deps),
+		Products(deps),
+		VisitorInsights(deps),
+	}
+	if !readOnly {
+		tools = append(tools, PortalLink(deps), ManageSubscription(deps))
+	}
+	return tools
+}
+
+// agentOnly reports whether a tool is for support agents only.
+func agentOnly(name string) bool { return name == NameVisitorInsights }
+
+// readOnly marks a tool that only reads from Polar.
+func readOnly(title string) mcp.ToolOption {
+	return mcp.WithToolAnnotation(mcp.ToolAnnotation{
+		Title:           title,
+		ReadOnlyHint:    ptr(true),
+		DestructiveHint: ptr(false),
+		IdempotentHint:  ptr(true),
+		OpenWorldHint:   ptr(false),
+	})
+}
+
+// createsSession marks a tool that creates a customer portal session: not
+// read-only, not destructive, and each call makes a new session.
+func createsSession(title string) mcp.ToolOption {
+	return mcp.WithToolAnnotation(mcp.ToolAnnotation{
+		Title:           title,
+		ReadOnlyHint:    ptr(false),
+		DestructiveHint: ptr(false),
+		IdempotentHint:  ptr(false),
+		OpenWorldHint:   ptr(false),
+	})
+}
