@@ -1,0 +1,84 @@
+package auth
+
+import "errors"
+
+// Kind classifies why a caller token was refused.
+type Kind int
+
+// The reasons a token is refused.
+const (
+	KindMissingToken    Kind = iota + 1 // no token at all
+	KindMalformed                       // not a JWT, or claims of the wrong type
+	KindAlgorithm                       // alg is not HS256 (alg "none" included)
+	KindSignature                       // signed with another secret, or tampered with
+	KindExpired                         // exp is in the past, or missing
+	KindNotYetValid                     // iat or nbf is in the future
+	KindAudience                        // aud is not the connection the token was presented to
+	KindUnknownAudience                 // no secret for that connection (SecretFunc)
+	KindUnknownRole                     // role is neither customer nor agent
+	KindMissingEmail                    // a customer token without an email
+	KindUnverifiedEmail                 // a customer token whose email_verified is not true
+)
+
+// Error is a refused token. Its message never contains the token or the
+// secret.
+type Error struct {
+	Kind   Kind
+	Detail string // extra context, may be empty
+}
+
+func (e *Error) Error() string {
+	msg := "auth: " + e.Kind.String()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, &Error{Kind: k}) match any Error of kind k.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind
+}
+
+// KindOf returns the kind of a refusal, or 0 when err is not an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+func (k Kind) String() string {
+	switch k {
+	case KindMissingToken:
+		return "missing bearer token"
+	case KindMalformed:
+		return "malformed token"
+	case KindAlgorithm:
+		return "token algorithm is not HS256"
+	case KindSignature:
+		return "token signature is invalid"
+	case KindExpired:
+		return "token expired"
+	case KindNotYetValid:
+		return "token is not valid yet"
+	case KindAudience:
+		return "token was issued for another connection"
+	case KindUnknownAudience:
+		return "unknown connection"
+	case KindUnknownRole:
+		return "unknown role"
+	case KindMissingEmail:
+		return "customer token has no email"
+	case KindUnverifiedEmail:
+		return "customer email is not verified"
+	default:
+		return "invalid token"
+	}
+}
+
+func refuse(k Kind, detail string) error {
+	return &Error{Kind: k, Detail: detail}
+}
