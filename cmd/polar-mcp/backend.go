@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+
+	polarmcp "github.com/polar-mcp/polar-mcp"
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// demoServerURL is where demo requests claim to go; they never leave the
+// process.
+const demoServerURL = "http://demo.polar.invalid"
+
+// newPolarClient builds the Polar adapter cfg describes. In demo mode it
+// talks to the embedded fake Polar API through an in-memory transport.
+func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error) {
+	pc := polar.Config{
+		AccessToken: cfg.AccessToken,
+		Environment: cfg.Environment,
+		ServerURL:   cfg.ServerURL,
+		APIVersion:  cfg.APIVersion,
+		Timeout:     cfg.Timeout,
+		Logger:      logger,
+	}
+	if cfg.Demo {
+		fake, err := newDemoPolar()
+		if err != nil {
+			return nil, err
+		}
+		pc.AccessToken = fakepolar.DemoToken
+		pc.ServerURL = demoServerURL
+		pc.HTTPClient = &http.Client{Transport: inMemory{fake}}
+	}
+	return polar.New(pc)
+}
+
+// newDemoPolar is the fake Polar API serving the embedded demo organization.
+func newDemoPolar() (*fakepolar.Server, error) {
+	return newFake(nil, fakepolar.Options{}, nil)
+}
+
+// demoFS is the embedded demo organization's fixture directory.
+func demoFS() (fs.FS, error) {
+	return fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
+}
+
+// inMemory is an http.RoundTripper that serves requests with a handler in
+// the same process: the demo needs no network at all.
+type inMemory struct{ h http.Handler }
+
+// RoundTrip implements http.RoundTripper.
+func (t inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	res := rec.Result()
+	res.Request = r
+	return res, nil
+}
+
+// stdioIdentity is who a stdio (or call) session acts as: an agent when
+// POLAR_MCP_ROLE=agent, otherwise the configured verified customer. The
+// demo acts as an agent when nothing is configured, so every tool can be
+// tried.
+func stdioIdentity(cfg config.Config) (tools.Identity, bool) {
+	switch {
+	case cfg.Role == config.RoleAgent:
+		return tools.Identity{Role: tools.RoleAgent, Email: cfg.CustomerEmail}, true
+	case cfg.CustomerEmail != "":
+		return tools.Identity{Role: tools.RoleCustomer, Email: cfg.CustomerEmail}, true
+	case cfg.Demo:
+		return tools.Identity{Role: tools.RoleAgent}, true
+	default:
+		return tools.Identity{}, false
+	}
+}
+
+// withIdentity returns a context func that stamps id on every request.
+func withIdentity(id tools.Identity, ok bool) func(context.Context) context.Context {
+	return func(ctx context.Context) context.Context {
+		if !ok {
+			return ctx
+		}
+		return tools.WithIdentity(ctx, id)
+	}
+}
+
+// newToolsServer assembles the MCP server for one organization.
+func newToolsServer(cfg config.Config, client polar.Client, logger *slog.Logger) *mcpServer {
+	deps := tools.Deps{
+		Client: func(context.Context) (polar.Client, error) { return client, nil },
+		Logger: logger,
+	}
+	return tools.NewServer(deps, tools.Options{ReadOnly: cfg.ReadOnly, Version: version})
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+func newFakePolarCmd() *cobra.Command {
+	var (
+		listen  string
+		dir     string
+		latency time.Duration
+		rate    int
+		scopes  []string
+	)
+	cmd := &cobra.Command{
+		Use:   "fake-polar",
+		Short: "Serve the fake Polar API on loopback (demos, benchmarks, integration tests)",
+		Long: "Serves the project's fake Polar API, which answers like Polar's published API, from the embedded demo\n" +
+			"organization or a fixture directory. Its only valid token is " + fakepolar.DemoToken + ".",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var fsys fs.FS
+			if dir != "" {
+				fsys = os.DirFS(dir)
+			}
+			fake, err := newFake(fsys, fakepolar.Options{Latency: latency, RateLimit: rate}, scopes)
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Addr: listen, Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(cmd.ErrOrStderr(), "fake Polar API on http://%s (token %s)\n", listen, fakepolar.DemoToken)
+			go func() {
+				<-cmd.Context().Done()
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = srv.Shutdown(ctx)
+			}()
+			if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:8081", "address to listen on")
+	f.StringVar(&dir, "fixtures", "", "fixture directory (default: the embedded demo organization)")
+	f.DurationVar(&latency, "latency", 0, "added latency per response")
+	f.IntVar(&rate, "rate-limit", 0, "requests per minute per token before 429 (0: none)")
+	f.StringSliceVar(&scopes, "scopes", nil, "scopes granted to the token (default: all)")
+	return cmd
+}
+
+// newFake builds a fake Polar API serving fsys (the embedded demo
+// organization when nil) whose demo token carries scopes (all when empty).
+func newFake(fsys fs.FS, opts fakepolar.Options, scopes []string) (*fakepolar.Server, error) {
+	if fsys == nil {
+		var err error
+		if fsys, err = demoFS(); err != nil {
+			return nil, err
+		}
+	}
+	if len(scopes) == 0 {
+		scopes = fakepolar.AllScopes()
+	}
+	opts.Tokens = map[string][]string{fakepolar.DemoToken: scopes}
+	return fakepolar.New(fsys, opts)
+}
