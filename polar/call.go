@@ -1,0 +1,125 @@
+package polar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// op names one upstream operation.
+type op struct {
+	id    string     // polar-go's operation id, e.g. "customers:list"
+	scope string     // the token scope the operation needs
+	query url.Values // query parameters polar-go cannot express
+}
+
+// do runs fn, exactly one polar-go call, with a fresh capture slot and
+// returns the slot of its 2xx response. Any other outcome is an *Error.
+// A 429 is retried once when its Retry-After allows (see waitFor).
+func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
+	for attempt := 1; ; attempt++ {
+		slot := &capture{query: o.query}
+		actx, cancel := context.WithTimeout(withCapture(ctx, slot), c.timeout)
+		sdkErr := fn(actx)
+		cancel()
+
+		switch {
+		case !slot.sent:
+			// polar-go failed before sending: a request it could not build.
+			return nil, &Error{Kind: KindUnavailable, Operation: o.id, Err: c.sanitize(sdkErr)}
+		case slot.status == 0:
+			return nil, c.networkError(o, slot.err)
+		case slot.status >= 200 && slot.status < 300:
+			// polar-go's verdict on the body is ignored on purpose; its
+			// error text may quote the body, so only its presence is logged.
+			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status,
+				"polar_go_decoded", sdkErr == nil)
+			return slot, nil
+		}
+
+		e := c.classify(o, slot)
+		c.log.DebugContext(ctx, "polar call failed", "operation", o.id, "status", slot.status,
+			"kind", e.Kind.String())
+		if e.Kind == KindRateLimited && attempt == 1 && c.shouldWait(ctx, slot) {
+			c.log.InfoContext(ctx, "polar rate limited, retrying once", "operation", o.id,
+				"retry_after", e.RetryAfter)
+			if err := sleep(ctx, e.RetryAfter); err != nil {
+				e.Err = err
+				return nil, e
+			}
+			continue
+		}
+		return nil, e
+	}
+}
+
+// shouldWait reports whether a 429 carries a Retry-After short enough to
+// wait for: within MaxRetryWait and ending before ctx's deadline.
+func (c *SDKClient) shouldWait(ctx context.Context, slot *capture) bool {
+	wait, ok := parseRetryAfter(slot.header.Get("Retry-After"), time.Now())
+	if !ok || c.maxRetryWait < 0 || wait > c.maxRetryWait {
+		return false
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
+		return false
+	}
+	return true
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// networkError is the *Error of a call that got no response. Its cause
+// keeps context.Canceled and context.DeadlineExceeded recognizable but
+// drops the request URL, which may hold a customer's email.
+func (c *SDKClient) networkError(o op, err error) *Error {
+	e := &Error{Kind: KindUnavailable, Operation: o.id}
+	var timeout interface{ Timeout() bool }
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.Err = context.Canceled
+	case errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &timeout) && timeout.Timeout():
+		e.Err = context.DeadlineExceeded
+	default:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		e.Err = c.sanitize(err)
+	}
+	return e
+}
+
+// sanitize returns err's message, with secrets redacted, as a new error.
+func (c *SDKClient) sanitize(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(redact(err.Error(), c.token))
+}
+
+// decode decodes a captured 2xx body into T.
+func decode[T any](o op, slot *capture) (T, error) {
+	var v T
+	if err := json.Unmarshal(slot.body, &v); err != nil {
+		return v, &Error{
+			Kind:      KindDecode,
+			Status:    slot.status,
+			Operation: o.id,
+			Err:       fmt.Errorf("decoding response: %s", redact(err.Error(), "")),
+		}
+	}
+	return v, nil
+}

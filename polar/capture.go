@@ -1,0 +1,81 @@
+package polar
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// maxBodyBytes bounds a response body held in memory.
+const maxBodyBytes = 16 << 20
+
+// captureKey is the context key of a call's capture slot.
+type captureKey struct{}
+
+// capture is one upstream call's slot: what polar-go cannot express about
+// the request, and what came back. It is written by captureDoer and read
+// only after the polar-go call that carried it has returned.
+type capture struct {
+	query url.Values // query parameters to set on the request
+
+	sent   bool        // the request reached captureDoer
+	err    error       // transport failure, when there is no response
+	status int         // HTTP status, 0 without a response
+	header http.Header // response headers
+	body   []byte      // the full response body
+}
+
+func withCapture(ctx context.Context, c *capture) context.Context {
+	return context.WithValue(ctx, captureKey{}, c)
+}
+
+func captureFrom(ctx context.Context) *capture {
+	c, _ := ctx.Value(captureKey{}).(*capture)
+	return c
+}
+
+// captureDoer is the HTTP client given to polar-go. See the package notes
+// in sdk.go.
+type captureDoer struct {
+	next    HTTPDoer
+	version string
+}
+
+// Do sends req with the Polar-Version header and records the response in
+// the request's capture slot, returning it with a fresh body reader.
+func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
+	slot := captureFrom(req.Context())
+	req = req.Clone(req.Context())
+	req.Header.Set("Polar-Version", d.version)
+	if slot != nil && len(slot.query) > 0 {
+		q := req.URL.Query()
+		for k, vs := range slot.query {
+			q[k] = vs
+		}
+		req.URL.RawQuery = q.Encode()
+	}
+	res, err := d.next.Do(req)
+	if slot == nil {
+		return res, err
+	}
+	slot.sent = true
+	if err != nil {
+		slot.err = err
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxBodyBytes+1))
+	res.Body.Close()
+	if err == nil && len(body) > maxBodyBytes {
+		err = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+	}
+	if err != nil {
+		slot.err = fmt.Errorf("reading response: %w", err)
+		return nil, slot.err
+	}
+	slot.status, slot.header, slot.body = res.StatusCode, res.Header, body
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	return res, nil
+}

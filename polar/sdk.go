@@ -1,0 +1,148 @@
+package polar
+
+// How SDKClient talks to Polar
+//
+// polar-go (v0.5.0) is generated from an older OpenAPI document than the
+// API Polar serves today, and its strict models reject current responses:
+// a "paused" subscription, a "subscription_meter_cycle" or "draft" order,
+// a "seat_based" price or a "feature_flag" grant each fail the whole
+// response. TestPolarGoDecodeLedger records which endpoints are affected.
+//
+// SDKClient therefore keeps polar-go for what it does well (building
+// requests, authentication, server selection) and decodes every 2xx body
+// itself, with the tolerant types of this package, from the very bytes
+// polar-go received, so there is never a second request:
+//
+//  1. Each call puts a fresh capture slot in the request context.
+//  2. polar-go is given captureDoer as its HTTP client. captureDoer sets
+//     the Polar-Version header, sets the query parameters polar-go cannot
+//     express or names wrongly (visibility, customer_id), reads the whole
+//     response body into memory, records status, headers and body in the
+//     slot, and hands polar-go a fresh reader over the same bytes.
+//  3. When the polar-go call returns, the slot alone decides the outcome:
+//     a 2xx body is decoded with our types whether or not polar-go managed
+//     to decode it; any other status is classified into an *Error. The
+//     error polar-go returned is never shown (it may quote the body).
+//
+// polar-go's own retries are disabled; a 429 is retried at most once,
+// here, when its Retry-After is short and fits the caller's deadline.
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	polargo "github.com/polarsource/polar-go"
+	"github.com/polarsource/polar-go/retry"
+)
+
+// Defaults applied by New to a zero Config field.
+const (
+	DefaultAPIVersion   = "2026-04"
+	DefaultTimeout      = 15 * time.Second
+	DefaultMaxRetryWait = 5 * time.Second
+)
+
+// Environments a Config may name.
+const (
+	EnvironmentProduction = "production"
+	EnvironmentSandbox    = "sandbox"
+)
+
+// HTTPDoer sends HTTP requests; *http.Client is one.
+type HTTPDoer interface {
+	Do(req *http.Request) (*http.Response, error)
+}
+
+// Config configures New.
+type Config struct {
+	// AccessToken is the organization access token. Required.
+	AccessToken string
+	// Environment is "production" (the default) or "sandbox".
+	Environment string
+	// ServerURL, when set, overrides Environment (tests, proxies).
+	ServerURL string
+	// APIVersion is sent as the Polar-Version header on every request.
+	APIVersion string
+	// HTTPClient sends the requests; a plain *http.Client when nil.
+	HTTPClient HTTPDoer
+	// Timeout bounds each upstream request.
+	Timeout time.Duration
+	// MaxRetryWait is the longest a call waits on a 429's Retry-After
+	// before its single retry; it is always bounded by the ctx deadline.
+	// A negative value disables the retry.
+	MaxRetryWait time.Duration
+	// Logger receives debug logs; discarded when nil.
+	Logger *slog.Logger
+}
+
+// SDKClient is the Client backed by polar-go. It is safe for concurrent
+// use.
+type SDKClient struct {
+	sdk          *polargo.Polar
+	token        string
+	timeout      time.Duration
+	maxRetryWait time.Duration
+	log          *slog.Logger
+}
+
+var _ Client = (*SDKClient)(nil)
+
+// New returns a Client for the organization cfg.AccessToken belongs to.
+func New(cfg Config) (*SDKClient, error) {
+	if cfg.AccessToken == "" {
+		return nil, errors.New("polar: an access token is required")
+	}
+	opts := []polargo.SDKOption{
+		polargo.WithSecurity(cfg.AccessToken),
+		polargo.WithRetryConfig(retry.Config{Strategy: "none"}),
+	}
+	env := strings.ToLower(strings.TrimSpace(cfg.Environment))
+	switch {
+	case cfg.ServerURL != "":
+		u, err := url.Parse(cfg.ServerURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("polar: server URL %q is not an http(s) URL", cfg.ServerURL)
+		}
+		opts = append(opts, polargo.WithServerURL(cfg.ServerURL))
+	case env == "" || env == EnvironmentProduction:
+		opts = append(opts, polargo.WithServer(polargo.ServerProduction))
+	case env == EnvironmentSandbox:
+		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
+	default:
+		return nil, fmt.Errorf("polar: unknown environment %q (want %q or %q)",
+			cfg.Environment, EnvironmentProduction, EnvironmentSandbox)
+	}
+
+	next := cfg.HTTPClient
+	if next == nil {
+		next = &http.Client{}
+	}
+	version := cfg.APIVersion
+	if version == "" {
+		version = DefaultAPIVersion
+	}
+	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version}))
+
+	c := &SDKClient{
+		sdk:          polargo.New(opts...),
+		token:        cfg.AccessToken,
+		timeout:      cfg.Timeout,
+		maxRetryWait: cfg.MaxRetryWait,
+		log:          cfg.Logger,
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.maxRetryWait == 0 {
+		c.maxRetryWait = DefaultMaxRetryWait
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
