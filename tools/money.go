@@ -27,11 +27,8 @@ func money(minor int64, cur string) string {
 	if minor < 0 {
 		sign, minor = "-", -minor
 	}
-	num := fmt.Sprint(minor)
-	if scale > 0 {
-		num = fmt.Sprintf("%0*d", scale+1, minor)
-		num = num[:len(num)-scale] + "." + num[len(num)-scale:]
-	}
+	num := fmt.Sprintf("%0*d", scale+1, minor)
+	num = group(num[:len(num)-scale]) + strings.TrimSuffix("."+num[len(num)-scale:], ".")
 	if sym, ok := symbols[code]; ok {
 		return sign + sym + num
 	}
@@ -39,6 +36,24 @@ func money(minor int64, cur string) string {
 		return sign + num
 	}
 	return sign + code + " " + num
+}
+
+// group puts thousands separators in a string of digits.
+func group(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	head := len(digits) % 3
+	if head == 0 {
+		head = 3
+	}
+	var b strings.Builder
+	b.WriteString(digits[:head])
+	for i := head; i < len(digits); i += 3 {
+		b.WriteByte(',')
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
 }
 
 // decimalMoney formats a decimal string of minor units (Polar's metered

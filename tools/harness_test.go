@@ -1,0 +1,170 @@
+package tools_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// testToken is the organization token the fake accepts in these tests.
+const testToken = "polar_oat_tools_test_token_5ecret"
+
+// env is one organization served by the fake Polar API behind the real
+// adapter and the real MCP server.
+type env struct {
+	fake *fakepolar.Server
+	srv  *server.MCPServer
+}
+
+type envOptions struct {
+	fixtures string   // fixture directory, default ../testdata/demo
+	scopes   []string // token scopes, default all
+	readOnly bool
+	token    string // token the adapter sends, default testToken
+}
+
+func newEnv(t *testing.T, o envOptions) *env {
+	t.Helper()
+	if o.fixtures == "" {
+		o.fixtures = "../testdata/demo"
+	}
+	if o.scopes == nil {
+		o.scopes = fakepolar.AllScopes()
+	}
+	if o.token == "" {
+		o.token = testToken
+	}
+	fake, err := fakepolar.New(os.DirFS(o.fixtures), fakepolar.Options{
+		Tokens: map[string][]string{testToken: o.scopes},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	t.Cleanup(ts.Close)
+	pc, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }}
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
+}
+
+func customer(email string) *tools.Identity {
+	return &tools.Identity{Role: tools.RoleCustomer, Email: email}
+}
+
+func agent() *tools.Identity { return &tools.Identity{Role: tools.RoleAgent} }
+
+// session opens an in-process MCP client session acting as id (nil: no
+// identity).
+func (e *env) session(t *testing.T, id *tools.Identity) (*client.Client, context.Context) {
+	t.Helper()
+	ctx := context.Background()
+	if id != nil {
+		ctx = tools.WithIdentity(ctx, *id)
+	}
+	c, err := client.NewInProcessClient(e.srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "tools-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return c, ctx
+}
+
+// call runs one tool as id and returns its result.
+func (e *env) call(t *testing.T, id *tools.Identity, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	c, ctx := e.session(t, id)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		t.Fatalf("CallTool(%s) protocol error: %v", name, err)
+	}
+	return res
+}
+
+// list returns the tools id sees.
+func (e *env) list(t *testing.T, id *tools.Identity) []mcp.Tool {
+	t.Helper()
+	c, ctx := e.session(t, id)
+	res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Tools
+}
+
+func text(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+// structured decodes a result's structured content into v.
+func structured(t *testing.T, res *mcp.CallToolResult, v any) {
+	t.Helper()
+	raw, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("structured content %s: %v", raw, err)
+	}
+}
+
+// mustAnswer fails unless res is a successful answer containing every want.
+func mustAnswer(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
+	t.Helper()
+	got := text(res)
+	if res.IsError {
+		t.Fatalf("unexpected isError result: %s", got)
+	}
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("answer lacks %q:\n%s", w, got)
+		}
+	}
+	return got
+}
+
+// mustFail fails unless res is an isError result containing every want.
+func mustFail(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
+	t.Helper()
+	got := text(res)
+	if !res.IsError {
+		t.Fatalf("want isError result, got answer: %s", got)
+	}
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("error lacks %q:\n%s", w, got)
+		}
+	}
+	return got
+}
