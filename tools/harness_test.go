@@ -3,6 +3,7 @@ package tools_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -57,7 +58,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }}
+	deps := tools.Deps{
+		Client: func(context.Context) (polar.Client, error) { return pc, nil },
+		Logger: slog.New(slog.DiscardHandler),
+	}
 	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
 }
 
@@ -95,15 +99,21 @@ func (e *env) session(t *testing.T, id *tools.Identity) (*client.Client, context
 // call runs one tool as id and returns its result.
 func (e *env) call(t *testing.T, id *tools.Identity, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	c, ctx := e.session(t, id)
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
+	res, err := e.tryCall(t, id, name, args)
 	if err != nil {
 		t.Fatalf("CallTool(%s) protocol error: %v", name, err)
 	}
 	return res
+}
+
+// tryCall is call returning protocol errors too.
+func (e *env) tryCall(t *testing.T, id *tools.Identity, name string, args map[string]any) (*mcp.CallToolResult, error) {
+	t.Helper()
+	c, ctx := e.session(t, id)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	return c.CallTool(ctx, req)
 }
 
 // list returns the tools id sees.
@@ -167,4 +177,13 @@ func mustFail(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 		}
 	}
 	return got
+}
+
+func jsonString(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }

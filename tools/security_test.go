@@ -1,0 +1,170 @@
+package tools_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// customerTools are the tools that act for a customer.
+var customerTools = []string{
+	tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NamePortalLink,
+	tools.NameBenefits, tools.NameManageSubscription,
+}
+
+func TestCustomerCannotReadAnotherCustomer(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for _, name := range customerTools {
+		t.Run(name, func(t *testing.T) {
+			e.fake.ResetRequests()
+			for _, other := range []string{"bob@example.com", " BOB@example.com", "erin@example.com"} {
+				res := e.call(t, customer("alice@example.com"), name, map[string]any{"email": other})
+				mustFail(t, res, "only see your own account")
+				if got := text(res); strings.Contains(got, "490") || strings.Contains(got, "Pro (yearly)") {
+					t.Fatalf("bob's data leaked: %s", got)
+				}
+			}
+			if n := e.fake.RequestCount(); n != 0 {
+				t.Errorf("refused call still sent %d requests to Polar", n)
+			}
+			// The caller's own email in the arguments is fine.
+			mustAnswer(t, e.call(t, customer("alice@example.com"), name, map[string]any{"email": "Alice@Example.com"}))
+		})
+	}
+}
+
+func TestCustomerArgumentsNeverWidenIdentity(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	// Extra, unknown or hostile arguments change nothing about who is read.
+	args := map[string]any{"customer_id": "c1000000-0001-4000-8000-000000000002", "role": "agent", "limit": 3}
+	res := e.call(t, customer("alice@example.com"), tools.NameOrderHistory, args)
+	got := mustAnswer(t, res, "€")
+	if strings.Contains(got, "$490") {
+		t.Fatalf("arguments widened identity: %s", got)
+	}
+	for _, r := range e.fake.Requests() {
+		if id := r.Query.Get("customer_id"); id != "" && id != aliceID(t, e) {
+			t.Errorf("request for another customer id %s", id)
+		}
+	}
+}
+
+func aliceID(t *testing.T, e *env) string {
+	t.Helper()
+	for _, r := range e.fake.Requests() {
+		if strings.HasPrefix(r.Path, "/v1/orders") {
+			return r.Query.Get("customer_id")
+		}
+	}
+	t.Fatal("no order request recorded")
+	return ""
+}
+
+func TestInsightsAreForAgentsOnly(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for _, tl := range e.list(t, customer("alice@example.com")) {
+		if tl.Name == tools.NameVisitorInsights {
+			t.Fatal("customers can see get_visitor_insights")
+		}
+	}
+	// Hidden by the tool filter, the call is refused as an unknown tool.
+	if res, err := e.tryCall(t, customer("alice@example.com"), tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"}); err == nil && !res.IsError {
+		t.Fatalf("customer called insights: %s", text(res))
+	}
+	if res, err := e.tryCall(t, nil, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"}); err == nil && !res.IsError {
+		t.Fatalf("anonymous caller got insights: %s", text(res))
+	}
+	if n := e.fake.RequestCount(); n != 0 {
+		t.Errorf("refused insights sent %d requests", n)
+	}
+
+	found := false
+	for _, tl := range e.list(t, agent()) {
+		found = found || tl.Name == tools.NameVisitorInsights
+	}
+	if !found {
+		t.Fatal("agents cannot see get_visitor_insights")
+	}
+	res := e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "alice@example.com"})
+	mustAnswer(t, res, "Alice", "Pro", "€24.00 / month", "Recent orders", "Northwind CLI Pro license key")
+	var out tools.InsightsOutput
+	structured(t, res, &out)
+	if !out.Found || len(out.RecentOrders) != 3 || len(out.ActiveBenefits) == 0 {
+		t.Errorf("insights = %+v", out)
+	}
+	mustAnswer(t, e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "ghost@example.com"}), "No Polar customer has the email ghost@example.com")
+	mustFail(t, e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "not an email"}), "not a valid email")
+	mustFail(t, e.call(t, agent(), tools.NameVisitorInsights, nil), "email is required")
+}
+
+func TestAgentUsesCustomerTools(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	mustAnswer(t, e.call(t, agent(), tools.NameSubscriptionStatus, map[string]any{"email": "carol@example.com"}), "paused")
+	mustFail(t, e.call(t, agent(), tools.NameSubscriptionStatus, nil), "email is required")
+}
+
+func TestNoIdentityIsRefused(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for _, name := range customerTools {
+		mustFail(t, e.call(t, nil, name, map[string]any{"email": "alice@example.com"}), "no verified customer")
+	}
+	if n := e.fake.RequestCount(); n != 0 {
+		t.Errorf("refused calls sent %d requests", n)
+	}
+}
+
+func TestNoSensitiveDataInAnswers(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	// Values present in the fixtures that must never reach an answer:
+	// billing addresses, tax ids, the Discord guild token, payment methods.
+	forbidden := []string{"demo-guild-token-placeholder", "Rue de la Paix", "FR40", "pm_", "line1", "postal_code", "tax_id", "billing_address"}
+	emails := []string{"alice@example.com", "bob@example.com", "team@acme.example", "dave@example.com", "frank.miller@example.com", "grace@example.com"}
+	for _, email := range emails {
+		for _, name := range customerTools {
+			res := e.call(t, customer(email), name, nil)
+			blob := text(res) + jsonString(t, res.StructuredContent)
+			for _, f := range forbidden {
+				if strings.Contains(blob, f) {
+					t.Errorf("%s for %s shows %q", name, email, f)
+				}
+			}
+		}
+	}
+}
+
+func TestPortalLinks(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	res := e.call(t, customer("alice@example.com"), tools.NamePortalLink, nil)
+	got := mustAnswer(t, res, "https://", "customer_session_token=", "valid until")
+	var out tools.PortalOutput
+	structured(t, res, &out)
+	exp, err := time.Parse(time.RFC3339, out.ExpiresAt)
+	if err != nil || !strings.Contains(got, out.URL) || exp.Before(time.Now()) {
+		t.Errorf("portal = %+v (%v)", out, err)
+	}
+	res = e.call(t, customer("bob@example.com"), tools.NameManageSubscription, map[string]any{"action": "cancel"})
+	mustAnswer(t, res, "cancel", "Nothing has been changed")
+	for _, r := range e.fake.Requests() {
+		if r.Method != "GET" && r.Path != "/v1/customer-sessions/" {
+			t.Errorf("manage_subscription wrote to %s %s", r.Method, r.Path)
+		}
+	}
+	mustFail(t, e.call(t, customer("bob@example.com"), tools.NameManageSubscription, map[string]any{"action": "delete_everything"}), "unknown action")
+}
+
+func TestMissingSessionScopeExplainsAndOtherToolsWork(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if s != "customer_sessions:write" {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{scopes: scopes})
+	for _, name := range []string{tools.NamePortalLink, tools.NameManageSubscription} {
+		mustFail(t, e.call(t, customer("alice@example.com"), name, nil), "customer_sessions:write", "customer_portal:write", "create a new token")
+	}
+	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "€24.00")
+}
