@@ -32,7 +32,7 @@ type BenefitView struct {
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
 		mcp.WithDescription("The benefits the caller has been granted: license keys (masked), Discord and Slack access, GitHub repositories, downloads, feature flags, usage credits and custom perks. Use for \"where's my license key?\", \"how do I get Discord access?\", \"what do I get?\"."),
-		mcp.WithInputSchema[EmailArg](),
+		input[EmailArg](),
 		mcp.WithOutputSchema[BenefitsOutput](),
 		readOnly("Benefits"),
 	)

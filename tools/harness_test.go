@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -29,10 +30,11 @@ type env struct {
 }
 
 type envOptions struct {
-	fixtures string   // fixture directory, default ../testdata/demo
-	scopes   []string // token scopes, default all
-	readOnly bool
-	token    string // token the adapter sends, default testToken
+	fixtures  string   // fixture directory, default ../testdata/demo
+	scopes    []string // token scopes, default all
+	readOnly  bool
+	token     string        // token the adapter sends, default testToken
+	retryWait time.Duration // longest wait on a 429; default: never wait
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -54,7 +56,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 	}
 	ts := httptest.NewServer(fake)
 	t.Cleanup(ts.Close)
-	pc, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: -1})
+	if o.retryWait == 0 {
+		o.retryWait = -1
+	}
+	pc, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: o.retryWait})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ type InsightsOutput struct {
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
 		mcp.WithDescription("Support agents only. One compact view of a customer by email: plan tier, subscription status and next billing, the last few orders and active benefits."),
-		mcp.WithInputSchema[InsightsInput](),
+		input[InsightsInput](),
 		mcp.WithOutputSchema[InsightsOutput](),
 		readOnly("Visitor insights"),
 	)

@@ -47,11 +47,10 @@ type OrderView struct {
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
 		mcp.WithDescription("The caller's most recent orders and invoices (5 by default, up to 20): date, what was bought, total, status (paid, pending, refunded, partially_refunded, draft, void), billing reason and invoice number. Use for \"show my invoices\", \"was I charged?\", \"did my refund go through?\"."),
-		mcp.WithInputSchema[OrderHistoryInput](),
+		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		mcp.WithOutputSchema[OrderHistoryOutput](),
 		readOnly("Order history"),
 	)
-	bound(tool, "limit", 1, maxOrders)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in OrderHistoryInput) (*mcp.CallToolResult, error) {
 			limit := in.Limit
@@ -145,12 +144,4 @@ func orderText(out OrderHistoryOutput) string {
 		}
 	}
 	return b.String()
-}
-
-// bound adds minimum and maximum to an integer input property, which the
-// struct tags cannot express.
-func bound(tool mcp.Tool, prop string, lo, hi int) {
-	if p, ok := tool.InputSchema.Properties[prop].(map[string]any); ok {
-		p["minimum"], p["maximum"] = lo, hi
-	}
 }

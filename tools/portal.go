@@ -21,7 +21,7 @@ type PortalOutput struct {
 func PortalLink(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NamePortalLink,
 		mcp.WithDescription("Creates a secure, short-lived link to the caller's Polar customer portal, where they can see invoices, update the payment method, download benefits and manage subscriptions. Use when the customer asks for their account page or portal."),
-		mcp.WithInputSchema[EmailArg](),
+		input[EmailArg](),
 		mcp.WithOutputSchema[PortalOutput](),
 		createsSession("Customer portal link"),
 	)
@@ -50,13 +50,10 @@ var actions = map[string]string{
 func ManageSubscription(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameManageSubscription,
 		mcp.WithDescription("For \"I want to cancel\", \"change my plan\" or \"update my card\": returns a secure customer portal link with the steps for that action. It never changes the subscription itself; the customer acts in the portal."),
-		mcp.WithInputSchema[ManageInput](),
+		input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
 		mcp.WithOutputSchema[PortalOutput](),
 		createsSession("Manage subscription"),
 	)
-	if p, ok := tool.InputSchema.Properties["action"].(map[string]any); ok {
-		p["enum"] = []string{"cancel", "change_plan", "update_payment_method", "other"}
-	}
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in ManageInput) (*mcp.CallToolResult, error) {
 			action := in.Action

@@ -49,7 +49,7 @@ const maxEnded = 3
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
 		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, or set to cancel), price and interval, next billing date, trial end, cancellation and pause dates. Use for \"what's my plan?\", \"when am I billed?\", \"is my subscription active?\"."),
-		mcp.WithInputSchema[EmailArg](),
+		input[EmailArg](),
 		mcp.WithOutputSchema[SubscriptionStatusOutput](),
 		readOnly("Subscription status"),
 	)

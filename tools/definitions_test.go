@@ -1,0 +1,114 @@
+package tools_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and README's tool docs")
+
+func allTools() []server.ServerTool {
+	return tools.All(tools.Deps{Client: func(context.Context) (polar.Client, error) { return nil, nil }}, false)
+}
+
+func TestAnnotations(t *testing.T) {
+	writes := map[string]bool{tools.NamePortalLink: true, tools.NameManageSubscription: true}
+	list := allTools()
+	if len(list) != 7 {
+		t.Fatalf("%d tools, want 7", len(list))
+	}
+	for _, st := range list {
+		a := st.Tool.Annotations
+		if a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.Title == "" {
+			t.Fatalf("%s: annotations incomplete: %+v", st.Tool.Name, a)
+		}
+		if *a.ReadOnlyHint == writes[st.Tool.Name] {
+			t.Errorf("%s: readOnlyHint = %v", st.Tool.Name, *a.ReadOnlyHint)
+		}
+		if *a.DestructiveHint {
+			t.Errorf("%s: destructiveHint = true; no tool is destructive", st.Tool.Name)
+		}
+		if st.Tool.OutputSchema.Type != "object" || len(st.Tool.OutputSchema.Properties) == 0 {
+			t.Errorf("%s: no output schema", st.Tool.Name)
+		}
+	}
+}
+
+func TestReadOnlyModeDropsSessionTools(t *testing.T) {
+	e := newEnv(t, envOptions{readOnly: true})
+	names := map[string]bool{}
+	for _, tl := range e.list(t, agent()) {
+		names[tl.Name] = true
+	}
+	if names[tools.NamePortalLink] || names[tools.NameManageSubscription] || len(names) != 5 {
+		t.Fatalf("read-only tools = %v", names)
+	}
+	if _, err := e.tryCall(t, customer("alice@example.com"), tools.NamePortalLink, nil); err == nil {
+		t.Fatal("portal link callable in read-only mode")
+	}
+}
+
+// TestToolSchemasSnapshot catches accidental changes to the tool contract.
+// Run with -update after an intended change.
+func TestToolSchemasSnapshot(t *testing.T) {
+	for _, st := range allTools() {
+		got, err := json.MarshalIndent(st.Tool, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "schemas", st.Tool.Name+".json")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./tools -update)", err)
+		}
+		if !bytes.Equal(bytes.TrimSpace(want), got) {
+			t.Errorf("%s schema changed; if intended, run go test ./tools -update\ngot:\n%s", st.Tool.Name, got)
+		}
+	}
+}
+
+const docsStart, docsEnd = "<!-- tools:start -->\n", "<!-- tools:end -->"
+
+// TestReadmeToolDocs keeps README.md's tool reference generated.
+func TestReadmeToolDocs(t *testing.T) {
+	path := filepath.Join("..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i, j := strings.Index(s, docsStart), strings.Index(s, docsEnd)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q markers", docsStart, docsEnd)
+	}
+	want := tools.Markdown(allTools())
+	if got := s[i+len(docsStart) : j]; got != want {
+		if !*update {
+			t.Fatal("README.md tool docs are stale: run go test ./tools -run TestReadmeToolDocs -update")
+		}
+		s = s[:i+len(docsStart)] + want + s[j:]
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package tools
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Markdown documents tools for README.md, generated from their
+// definitions so the docs cannot drift from the schemas.
+func Markdown(list []server.ServerTool) string {
+	var b strings.Builder
+	for _, st := range list {
+		t := st.Tool
+		kind := "read-only"
+		if t.Annotations.ReadOnlyHint != nil && !*t.Annotations.ReadOnlyHint {
+			kind = "creates a customer portal session (not read-only, not destructive)"
+		}
+		if agentOnly(t.Name) {
+			kind += ", support agents only"
+		}
+		fmt.Fprintf(&b, "### `%s` — %s\n\n%s\n\n*%s.*\n\n", t.Name, t.Annotations.Title, t.Description, kind)
+		b.WriteString(arguments(t))
+	}
+	return b.String()
+}
+
+func arguments(t mcp.Tool) string {
+	props, req := inputProperties(t)
+	if len(props) == 0 {
+		return "No arguments.\n\n"
+	}
+	names := make([]string, 0, len(props))
+	for n := range props {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	required := map[string]bool{}
+	for _, r := range req {
+		required[r] = true
+	}
+	var b strings.Builder
+	b.WriteString("| argument | type | required | description |\n| --- | --- | --- | --- |\n")
+	for _, n := range names {
+		p, _ := props[n].(map[string]any)
+		desc, _ := p["description"].(string)
+		if enum, ok := p["enum"].([]any); ok {
+			desc += fmt.Sprintf(" One of: %v.", enum)
+		}
+		if lo, ok := p["minimum"]; ok {
+			desc += fmt.Sprintf(" From %v to %v.", lo, p["maximum"])
+		}
+		fmt.Fprintf(&b, "| `%s` | %v | %v | %s |\n", n, p["type"], required[n], desc)
+	}
+	return b.String() + "\n"
+}
