@@ -1,0 +1,111 @@
+package hosted
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+type connectionKey struct{}
+
+// WithConnection returns ctx carrying the connection id a request was
+// routed to.
+func WithConnection(ctx context.Context, connection string) context.Context {
+	return context.WithValue(ctx, connectionKey{}, connection)
+}
+
+// ConnectionFrom returns the connection id of a request served in
+// per-connection mode (the {connection} of /c/{connection}/...). Its token
+// has been verified for that connection. ok is false in single-merchant
+// mode.
+func ConnectionFrom(ctx context.Context) (connection string, ok bool) {
+	c, ok := ctx.Value(connectionKey{}).(string)
+	return c, ok && c != ""
+}
+
+// authenticate verifies the request's bearer token for the connection it
+// was routed to and returns the request with the caller in its context. On
+// failure it writes the refusal and returns false.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	connection := r.PathValue("connection")
+	if h.cfg.PerConnection && !validConnection(connection) {
+		writeError(w, http.StatusNotFound, "not_found", "unknown connection")
+		return r, false
+	}
+	token, ok := bearer(r)
+	if !ok {
+		h.unauthorized(w, r, connection, &auth.Error{Kind: auth.KindMissingToken})
+		return r, false
+	}
+	secret, err := h.cfg.Secret(r.Context(), connection)
+	if err != nil {
+		if auth.KindOf(err) == auth.KindUnknownAudience {
+			writeError(w, http.StatusNotFound, "not_found", "unknown connection")
+			return r, false
+		}
+		h.log.ErrorContext(r.Context(), "token secret lookup failed", "connection", connection, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot verify tokens right now")
+		return r, false
+	}
+	id, err := auth.Verify(secret, token, connection, time.Now())
+	if err != nil {
+		if auth.KindOf(err) == 0 {
+			h.log.ErrorContext(r.Context(), "token verification misconfigured", "connection", connection, "err", err)
+			writeError(w, http.StatusInternalServerError, "server_error", "token verification is misconfigured")
+			return r, false
+		}
+		h.unauthorized(w, r, connection, err)
+		return r, false
+	}
+	ctx := tools.WithIdentity(r.Context(), id)
+	if connection != "" {
+		ctx = WithConnection(ctx, connection)
+	}
+	ctx = withCaller(ctx, newCaller(secret, connection, id))
+	return r.WithContext(ctx), true
+}
+
+// unauthorized writes a 401 whose WWW-Authenticate points at the protected
+// resource metadata (RFC 9728) and, for a bad token, says invalid_token
+// (RFC 6750). The token is never echoed.
+func (h *Handler) unauthorized(w http.ResponseWriter, r *http.Request, connection string, err error) {
+	kind := auth.KindOf(err)
+	challenge := fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
+	code := "unauthorized"
+	if kind != auth.KindMissingToken {
+		code = "invalid_token"
+		challenge += fmt.Sprintf(`, error="invalid_token", error_description=%q`, kind.String())
+	}
+	h.log.InfoContext(r.Context(), "refused caller token", "path", r.URL.Path, "reason", kind.String())
+	w.Header().Set("WWW-Authenticate", challenge)
+	writeError(w, http.StatusUnauthorized, code, err.Error())
+}
+
+// bearer returns the token of an "Authorization: Bearer <token>" header.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+// validConnection reports whether id can be a connection id: 1 to 64
+// letters, digits, '-' or '_'.
+func validConnection(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,177 @@
+package hosted
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// route is which MCP endpoint a guard protects.
+type route int
+
+const (
+	routeStream     route = iota // GET /sse: the legacy SSE stream
+	routeMessage                 // POST /message: a legacy SSE call
+	routeStreamable              // /mcp: Streamable HTTP
+)
+
+// guard runs the checks every MCP request goes through before mcp-go sees
+// it: Host (DNS rebinding), Origin, CORS preflight, the bearer token, the
+// session's owner, and admission while shutting down.
+func (h *Handler) guard(rt route, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.hostAllowed(r) {
+			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("invalid Host header %q", r.Host))
+			return
+		}
+		if origin := r.Header.Get("Origin"); !h.origins.allows(origin) {
+			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("origin %q is not allowed", origin))
+			return
+		}
+		if r.Method == http.MethodOptions {
+			h.preflight(w, r, next)
+			return
+		}
+		r, ok := h.authenticate(w, r)
+		if !ok {
+			return
+		}
+		if !h.ownsSession(w, r, rt) {
+			return
+		}
+		switch {
+		case rt == routeStream || (rt == routeStreamable && r.Method == http.MethodGet):
+			if h.drain.closing() {
+				writeShuttingDown(w)
+				return
+			}
+			if rt == routeStream {
+				h.serveStream(w, r, next)
+				return
+			}
+			next.ServeHTTP(w, r)
+		case r.Method == http.MethodPost:
+			if !h.drain.begin() {
+				writeShuttingDown(w)
+				return
+			}
+			defer h.drain.end()
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			if rt == routeMessage && !h.expectResponse(w, r) {
+				return
+			}
+			next.ServeHTTP(w, r)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// hostAllowed is DNS rebinding protection: a request that reached a
+// loopback address must name a loopback host or BaseURL's host. (mcp-go's
+// own check, which is turned off, accepts loopback hosts only and so
+// refuses a reverse proxy on the same machine that keeps the Host header.)
+func (h *Handler) hostAllowed(r *http.Request) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok || local == nil || !isLoopback(local.String()) {
+		return true
+	}
+	return isLoopback(r.Host) || strings.EqualFold(r.Host, h.base.Host)
+}
+
+func isLoopback(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// preflight answers OPTIONS. A CORS preflight from an allowed origin is
+// answered by mcp-go's CORS handling; anything else gets 405, without
+// reaching an MCP handler unauthenticated.
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if h.origins.cors() != nil && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+		next.ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("Allow", "GET, POST, DELETE")
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "OPTIONS is only answered to CORS preflights from allowed origins")
+}
+
+// origins is the Origin policy.
+type origins struct {
+	self   string   // BaseURL's origin, always allowed
+	listed []string // Config.AllowedOrigins, normalized
+	any    bool     // "*" was listed
+}
+
+func parseOrigins(list []string, base *url.URL) (origins, error) {
+	o := origins{self: strings.ToLower(base.Scheme + "://" + base.Host)}
+	for _, raw := range list {
+		if raw == "*" {
+			o.any = true
+			o.listed = append(o.listed, raw)
+			continue
+		}
+		u, err := url.Parse(strings.TrimSuffix(raw, "/"))
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return origins{}, fmt.Errorf("hosted: allowed origin %q must be scheme://host[:port]", raw)
+		}
+		o.listed = append(o.listed, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return o, nil
+}
+
+// allows reports whether a request with this Origin header may proceed.
+func (o origins) allows(origin string) bool {
+	if origin == "" || o.any {
+		return true
+	}
+	origin = strings.ToLower(origin)
+	return origin == o.self || slices.Contains(o.listed, origin)
+}
+
+// cors is mcp-go's CORS configuration for the listed origins, nil when
+// none are listed.
+func (o origins) cors() []server.CORSOption {
+	if len(o.listed) == 0 {
+		return nil
+	}
+	return []server.CORSOption{
+		server.WithCORSAllowedOrigins(o.listed...),
+		server.WithCORSAllowedHeaders("Authorization", "Content-Type", server.HeaderKeySessionID,
+			mcp.HeaderProtocolVersion, mcp.HeaderLastEventID, mcp.HeaderMethod, mcp.HeaderName),
+		server.WithCORSExposedHeaders(server.HeaderKeySessionID, "WWW-Authenticate"),
+	}
+}
+
+// errorBody is the JSON body of every refusal.
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, description string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(errorBody{Error: code, Description: description})
+}
+
+func writeShuttingDown(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "1")
+	writeError(w, http.StatusServiceUnavailable, "shutting_down", "the server is shutting down; retry shortly")
+}

@@ -1,0 +1,56 @@
+package hosted
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type status struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+func writeStatus(w http.ResponseWriter, code int, s status) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(s)
+}
+
+// healthz is liveness: the process serves HTTP.
+func (h *Handler) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeStatus(w, http.StatusOK, status{Status: "ok"})
+}
+
+// readyz is readiness: Config.Ready passes and the server is not shutting
+// down.
+func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
+	if h.drain.closing() {
+		writeStatus(w, http.StatusServiceUnavailable, status{Status: "shutting down"})
+		return
+	}
+	if h.cfg.Ready != nil {
+		if err := h.cfg.Ready(r.Context()); err != nil {
+			writeStatus(w, http.StatusServiceUnavailable, status{Status: "not ready", Reason: err.Error()})
+			return
+		}
+	}
+	writeStatus(w, http.StatusOK, status{Status: "ready"})
+}
+
+// resourceMetadata serves RFC 9728 protected resource metadata: the
+// resource, and that tokens go in the Authorization header.
+func (h *Handler) resourceMetadata(w http.ResponseWriter, r *http.Request) {
+	connection := r.PathValue("connection")
+	if h.cfg.PerConnection && !validConnection(connection) {
+		writeError(w, http.StatusNotFound, "not_found", "unknown connection")
+		return
+	}
+	server.NewProtectedResourceMetadataHandler(server.ProtectedResourceMetadataConfig{
+		Resource:               h.resource(connection),
+		BearerMethodsSupported: []string{"header"},
+		ResourceName:           "polar-mcp",
+	}).ServeHTTP(w, r)
+}

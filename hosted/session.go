@@ -1,0 +1,145 @@
+package hosted
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// A session id is "<nonce>.<tag>", where tag is an HMAC of the nonce under
+// a key derived from the token secret and the caller (connection, role,
+// email). The caller who opened a session is thus written into its id:
+// checking that a request's caller owns the session it names needs no
+// server state, and works across replicas that share the secret.
+
+// caller is the verified caller of a request, as far as sessions go.
+type caller struct {
+	key []byte // HMAC key binding session ids to this caller
+}
+
+type callerKey struct{}
+
+func newCaller(secret []byte, connection string, id tools.Identity) caller {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("polar-mcp session binding v1\x00" + connection + "\x00" + string(id.Role) + "\x00" + tools.NormalizeEmail(id.Email)))
+	return caller{key: mac.Sum(nil)}
+}
+
+func withCaller(ctx context.Context, c caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+func callerFrom(ctx context.Context) (caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(caller)
+	return c, ok
+}
+
+func (c caller) tag(nonce string) string {
+	mac := hmac.New(sha256.New, c.key)
+	mac.Write([]byte(nonce))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// newSessionID returns a fresh session id owned by c.
+func (c caller) newSessionID() string {
+	nonce := rand.Text()
+	return nonce + "." + c.tag(nonce)
+}
+
+// owns reports whether the session id was issued to c.
+func (c caller) owns(sessionID string) bool {
+	nonce, tag, ok := strings.Cut(sessionID, ".")
+	return ok && nonce != "" && hmac.Equal([]byte(tag), []byte(c.tag(nonce)))
+}
+
+// ownsSession refuses, with 403, a request naming a session its caller did
+// not open: an SSE POST whose sessionId belongs to another caller's
+// stream (the answer would go to that stream), or a Streamable HTTP
+// request with another caller's Mcp-Session-Id. Requests of protocol
+// 2026-07-28 and later have no sessions and are not checked.
+func (h *Handler) ownsSession(w http.ResponseWriter, r *http.Request, rt route) bool {
+	var sid string
+	switch rt {
+	case routeMessage:
+		sid = r.URL.Query().Get("sessionId")
+	case routeStreamable:
+		if !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+			sid = r.Header.Get(server.HeaderKeySessionID)
+		}
+	}
+	if sid == "" {
+		return true
+	}
+	if c, ok := callerFrom(r.Context()); ok && c.owns(sid) {
+		return true
+	}
+	h.log.WarnContext(r.Context(), "refused a request for another caller's session", "path", r.URL.Path)
+	writeError(w, http.StatusForbidden, "forbidden",
+		"this session was opened with another identity; open a new session with your own token")
+	return false
+}
+
+// newSSESessionID is the SSE server's session id generator. It runs in the
+// stream-opening GET, after authentication.
+func (h *Handler) newSSESessionID(ctx context.Context, _ *http.Request) (string, error) {
+	c, ok := callerFrom(ctx)
+	if !ok {
+		return "", errors.New("hosted: SSE stream without a verified caller")
+	}
+	sid := c.newSessionID()
+	if st, ok := ctx.Value(streamKey{}).(*stream); ok {
+		st.id = sid
+		h.drain.openStream(sid)
+	}
+	return sid, nil
+}
+
+// sessionResolver gives each Streamable HTTP request a session id manager
+// bound to its caller.
+type sessionResolver struct{}
+
+// ResolveSessionIdManager implements server.SessionIdManagerResolver. r is
+// nil outside a request (closing sessions), where ids are not checked.
+func (sessionResolver) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+	if r == nil {
+		return sessionIDs{}
+	}
+	c, ok := callerFrom(r.Context())
+	return sessionIDs{caller: c, bound: ok}
+}
+
+// sessionIDs issues and checks the session ids of one caller. Sessions are
+// not stored, so terminating one is a no-op.
+type sessionIDs struct {
+	caller caller
+	bound  bool
+}
+
+// Generate implements server.SessionIdManager.
+func (m sessionIDs) Generate() string {
+	if !m.bound {
+		return ""
+	}
+	return m.caller.newSessionID()
+}
+
+// Validate implements server.SessionIdManager.
+func (m sessionIDs) Validate(sessionID string) (bool, error) {
+	if !m.bound || !m.caller.owns(sessionID) {
+		return false, errors.New("unknown session")
+	}
+	return false, nil
+}
+
+// Terminate implements server.SessionIdManager.
+func (sessionIDs) Terminate(string) (bool, error) { return false, nil }
