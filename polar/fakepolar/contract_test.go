@@ -191,34 +191,74 @@ func TestFixturesMatchOpenAPISchemas(t *testing.T) {
 }
 
 // TestContractCatchesViolations proves the contract test can fail: an
-// order without its required customer, or with an unknown status, is
-// rejected.
+// order without its required customer or with an unknown status, and a
+// metered price whose unit_amount is not a decimal, are rejected.
 func TestContractCatchesViolations(t *testing.T) {
 	c := loadContract(t)
-	s := c.component(t, "Order")
-	raw, err := fs.ReadFile(demoFS(t), "orders.json")
+	first := func(file string) map[string]any {
+		raw, err := fs.ReadFile(demoFS(t), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []map[string]any
+		if err := json.Unmarshal(raw, &items); err != nil {
+			t.Fatal(err)
+		}
+		return items[0]
+	}
+	for _, tc := range []struct {
+		name, schema, file string
+		mutate             func(map[string]any)
+	}{
+		{"missing customer", "Order", "orders.json", func(o map[string]any) { delete(o, "customer") }},
+		{"unknown status", "Order", "orders.json", func(o map[string]any) { o["status"] = "settled" }},
+		{"string amount", "Order", "orders.json", func(o map[string]any) { o["total_amount"] = "28.80" }},
+		{"non-decimal unit_amount", "ProductPriceMeteredUnit", "", func(o map[string]any) {
+			o["unit_amount"] = "half a cent"
+		}},
+	} {
+		var obj map[string]any
+		if tc.file != "" {
+			obj = first(tc.file)
+		} else {
+			obj = meteredPrice(t)
+		}
+		// The unmodified object is valid...
+		b, _ := json.Marshal(obj)
+		inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err := c.component(t, tc.schema).Validate(inst); err != nil {
+			t.Fatalf("%s: the unmodified object is invalid: %v", tc.name, err)
+		}
+		// ...and the modified one is not.
+		tc.mutate(obj)
+		b, _ = json.Marshal(obj)
+		inst, _ = jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err := c.component(t, tc.schema).Validate(inst); err == nil {
+			t.Errorf("%s: an invalid %s validated", tc.name, tc.schema)
+		}
+	}
+}
+
+// meteredPrice returns the demo fixtures' metered_unit price.
+func meteredPrice(t *testing.T) map[string]any {
+	t.Helper()
+	raw, err := fs.ReadFile(demoFS(t), "products.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var orders []map[string]any
-	if err := json.Unmarshal(raw, &orders); err != nil {
+	var products []struct {
+		Prices []map[string]any `json:"prices"`
+	}
+	if err := json.Unmarshal(raw, &products); err != nil {
 		t.Fatal(err)
 	}
-	for name, mutate := range map[string]func(map[string]any){
-		"missing customer": func(o map[string]any) { delete(o, "customer") },
-		"unknown status":   func(o map[string]any) { o["status"] = "settled" },
-		"string amount":    func(o map[string]any) { o["total_amount"] = "28.80" },
-	} {
-		o := orders[0]
-		cp := map[string]any{}
-		for k, v := range o {
-			cp[k] = v
-		}
-		mutate(cp)
-		b, _ := json.Marshal(cp)
-		inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err := s.Validate(inst); err == nil {
-			t.Errorf("%s: an invalid order validated", name)
+	for _, p := range products {
+		for _, pr := range p.Prices {
+			if pr["amount_type"] == "metered_unit" {
+				return pr
+			}
 		}
 	}
+	t.Fatal("no metered_unit price in the demo fixtures")
+	return nil
 }

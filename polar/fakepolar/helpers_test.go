@@ -121,15 +121,3 @@ func get(t testing.TB, hs *httptest.Server, path string) response {
 	t.Helper()
 	return do(t, http.MethodGet, hs.URL+path, DemoToken, "")
 }
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
