@@ -15,11 +15,11 @@ package polar
 //
 //  1. Each call puts a fresh capture slot in the request context.
 //  2. polar-go is given captureDoer as its HTTP client. captureDoer sets
-//     the Polar-Version header, sets the query parameters polar-go cannot
-//     express or names wrongly (visibility, customer_id: see
-//     TestPolarGoQueryLedger), reads the whole
-//     response body into memory, records status, headers and body in the
-//     slot, and hands polar-go a fresh reader over the same bytes.
+//     the Polar-Version header and the query parameters polar-go cannot
+//     express or names wrongly (visibility, customer_id; see
+//     TestPolarGoQueryLedger), reads the whole response body into memory,
+//     records status, headers and body in the slot, and hands polar-go a
+//     fresh reader over the same bytes.
 //  3. When the polar-go call returns, the slot alone decides the outcome:
 //     a 2xx body is decoded with our types whether or not polar-go managed
 //     to decode it; any other status is classified into an *Error. The
