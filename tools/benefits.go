@@ -31,9 +31,9 @@ type BenefitView struct {
 // Benefits is the get_benefits tool.
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
-		mcp.WithDescription("The benefits the caller has been granted: license keys (masked), Discord and Slack access, GitHub repositories, downloads, feature flags, usage credits and custom perks. Use for \"where's my license key?\", \"how do I get Discord access?\", \"what do I get?\"."),
+		mcp.WithDescription("The caller's granted benefits: license keys (masked), Discord, Slack, GitHub repositories, downloads, feature flags, usage credits, perks. For \"where's my license key?\"."),
 		input[EmailArg](),
-		mcp.WithOutputSchema[BenefitsOutput](),
+		output[BenefitsOutput](),
 		readOnly("Benefits"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(

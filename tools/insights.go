@@ -21,23 +21,27 @@ type InsightsInput struct {
 	Email string `json:"email" jsonschema:"The customer's email address."`
 }
 
-// InsightsOutput is get_visitor_insights's structured answer.
+// InsightsOutput is get_visitor_insights's structured answer: the main
+// plan's facts as fields, the rest as one line each.
 type InsightsOutput struct {
-	Email          string             `json:"email"`
-	Found          bool               `json:"customer_found"`
-	Name           string             `json:"name,omitempty"`
-	CustomerType   string             `json:"customer_type,omitempty"`
-	Subscriptions  []SubscriptionView `json:"subscriptions"`
-	RecentOrders   []OrderView        `json:"recent_orders"`
-	ActiveBenefits []string           `json:"active_benefits"`
+	Email          string   `json:"email"`
+	Found          bool     `json:"customer_found"`
+	Name           string   `json:"name,omitempty"`
+	CustomerType   string   `json:"customer_type,omitempty"`
+	Plan           string   `json:"plan,omitempty"`
+	Status         string   `json:"status,omitempty"`
+	NextBilling    string   `json:"next_billing_date,omitempty"`
+	Subscriptions  []string `json:"subscriptions"`
+	RecentOrders   []string `json:"recent_orders"`
+	ActiveBenefits []string `json:"active_benefits"`
 }
 
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Support agents only. One compact view of a customer by email: plan tier, subscription status and next billing, the last few orders and active benefits."),
+		mcp.WithDescription("Agents only. A customer at a glance by email: plan, status, next billing, last orders, active benefits."),
 		input[InsightsInput](),
-		mcp.WithOutputSchema[InsightsOutput](),
+		output[InsightsOutput](),
 		readOnly("Visitor insights"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
@@ -52,7 +56,7 @@ func VisitorInsights(deps Deps) server.ServerTool {
 			if err != nil {
 				return failure(ctx, deps, NameVisitorInsights, err), nil
 			}
-			out := InsightsOutput{Email: c.email, Subscriptions: []SubscriptionView{}, RecentOrders: []OrderView{}, ActiveBenefits: []string{}}
+			out := InsightsOutput{Email: c.email, Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
 			if c.customer == nil {
 				return answer(fmt.Sprintf("No Polar customer has the email %s.", c.email), out), nil
 			}
@@ -82,12 +86,18 @@ func insights(ctx context.Context, c caller, out *InsightsOutput) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	out.Subscriptions = subscriptionViews(subs)
+	for i, v := range subscriptionViews(subs) {
+		if i == 0 {
+			out.Plan, out.Status, out.NextBilling = v.Plan, v.Status, v.NextBilling
+		}
+		out.Subscriptions = append(out.Subscriptions, subscriptionLine(v))
+	}
 	for i, o := range orders {
 		if i == insightOrders {
 			break
 		}
-		out.RecentOrders = append(out.RecentOrders, orderView(o))
+		v := orderView(o)
+		out.RecentOrders = append(out.RecentOrders, fmt.Sprintf("%s %s %s (%s)", v.Date, v.Item, v.Total, strings.ReplaceAll(v.Status, "_", " ")))
 	}
 	for _, b := range benefitViews(grants, names) {
 		out.ActiveBenefits = append(out.ActiveBenefits, b.Name)
@@ -106,13 +116,10 @@ func insightText(out InsightsOutput) string {
 		b.WriteString("\nPlan: none")
 	}
 	for _, s := range out.Subscriptions {
-		b.WriteString("\nPlan: " + subscriptionLine(s))
+		b.WriteString("\nPlan: " + s)
 	}
 	if len(out.RecentOrders) > 0 {
-		b.WriteString("\nRecent orders:")
-		for _, o := range out.RecentOrders {
-			fmt.Fprintf(&b, " %s %s %s (%s);", o.Date, o.Item, o.Total, strings.ReplaceAll(o.Status, "_", " "))
-		}
+		b.WriteString("\nRecent orders: " + strings.Join(out.RecentOrders, "; "))
 	}
 	if len(out.ActiveBenefits) > 0 {
 		b.WriteString("\nActive benefits: " + strings.Join(out.ActiveBenefits, ", "))

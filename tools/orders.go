@@ -46,9 +46,9 @@ type OrderView struct {
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The caller's most recent orders and invoices (5 by default, up to 20): date, what was bought, total, status (paid, pending, refunded, partially_refunded, draft, void), billing reason and invoice number. Use for \"show my invoices\", \"was I charged?\", \"did my refund go through?\"."),
+		mcp.WithDescription("The caller's recent orders and invoices: date, item, total, status (paid, pending, refunded, partially refunded, draft, void), billing reason, invoice number. For \"show my invoices\", \"was I charged?\"."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
-		mcp.WithOutputSchema[OrderHistoryOutput](),
+		output[OrderHistoryOutput](),
 		readOnly("Order history"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(

@@ -20,9 +20,9 @@ type PortalOutput struct {
 // PortalLink is the get_customer_portal_link tool.
 func PortalLink(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NamePortalLink,
-		mcp.WithDescription("Creates a secure, short-lived link to the caller's Polar customer portal, where they can see invoices, update the payment method, download benefits and manage subscriptions. Use when the customer asks for their account page or portal."),
+		mcp.WithDescription("A secure, short-lived link to the caller's customer portal (invoices, payment method, downloads, subscriptions)."),
 		input[EmailArg](),
-		mcp.WithOutputSchema[PortalOutput](),
+		output[PortalOutput](),
 		createsSession("Customer portal link"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
@@ -49,9 +49,9 @@ var actions = map[string]string{
 // subscription itself: it hands the customer a portal link.
 func ManageSubscription(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameManageSubscription,
-		mcp.WithDescription("For \"I want to cancel\", \"change my plan\" or \"update my card\": returns a secure customer portal link with the steps for that action. It never changes the subscription itself; the customer acts in the portal."),
+		mcp.WithDescription("For \"cancel\", \"change plan\" or \"update my card\": a customer portal link with the steps. Never changes the subscription itself."),
 		input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
-		mcp.WithOutputSchema[PortalOutput](),
+		output[PortalOutput](),
 		createsSession("Manage subscription"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(

@@ -33,8 +33,8 @@ type PriceView struct {
 // Products is the get_products tool. It needs no identity.
 func Products(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameProducts,
-		mcp.WithDescription("The merchant's plans and products on sale, with their prices (fixed, pay-what-you-want, free, per-seat, usage-based) and billing interval. Needs no account. Use for \"what plans do you have?\", \"how much is Pro?\"."),
-		mcp.WithOutputSchema[ProductsOutput](),
+		mcp.WithDescription("Plans and products on sale with prices (fixed, pay what you want, free, per seat, usage-based) and interval. Needs no account. For \"what plans do you have?\"."),
+		output[ProductsOutput](),
 		readOnly("Products and pricing"),
 	)
 	return server.ServerTool{Tool: tool, Handler: func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {

@@ -61,3 +61,57 @@ func inputProperties(t mcp.Tool) (props map[string]any, required []string) {
 	_ = json.Unmarshal(t.RawInputSchema, &s)
 	return s.Properties, s.Required
 }
+
+// output sets a tool's output schema from T, kept lean for the model's
+// context: field types and names only, without the descriptions and
+// additionalProperties the generator adds at every level. Descriptions of
+// what the fields mean live in the tool description and the text answer.
+func output[T any]() mcp.ToolOption {
+	return func(t *mcp.Tool) {
+		mcp.WithOutputSchema[T]()(t)
+		for _, p := range t.OutputSchema.Properties {
+			if m, ok := p.(map[string]any); ok {
+				strip(m)
+			}
+		}
+		// Only the top level keeps its required list: nested objects are
+		// always complete, and the list costs context on every tools/list.
+		t.OutputSchema.AdditionalProperties = nil
+	}
+}
+
+// strip removes descriptions, additionalProperties and required lists
+// from a nested schema tree.
+func strip(schema map[string]any) {
+	delete(schema, "description")
+	delete(schema, "additionalProperties")
+	delete(schema, "required")
+	if props, ok := schema["properties"].(map[string]any); ok {
+		for _, p := range props {
+			if m, ok := p.(map[string]any); ok {
+				strip(m)
+			}
+		}
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		strip(items)
+	}
+}
+
+// withoutProperty returns a raw input schema without one property.
+func withoutProperty(raw json.RawMessage, name string) (json.RawMessage, bool) {
+	var schema map[string]any
+	if raw == nil || json.Unmarshal(raw, &schema) != nil {
+		return nil, false
+	}
+	props, _ := schema["properties"].(map[string]any)
+	if _, ok := props[name]; !ok {
+		return nil, false
+	}
+	delete(props, name)
+	if len(props) == 0 {
+		delete(schema, "properties")
+	}
+	out, err := json.Marshal(schema)
+	return out, err == nil
+}

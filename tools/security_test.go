@@ -1,9 +1,12 @@
 package tools_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -167,4 +170,30 @@ func TestMissingSessionScopeExplainsAndOtherToolsWork(t *testing.T) {
 		mustFail(t, e.call(t, customer("alice@example.com"), name, nil), "customer_sessions:write", "customer_portal:write", "create a new token")
 	}
 	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "€24.00")
+}
+
+func TestCustomersAreNotOfferedAnEmailArgument(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hasEmail := func(tl mcp.Tool) bool {
+		var def struct {
+			InputSchema struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"inputSchema"`
+		}
+		if err := json.Unmarshal([]byte(jsonString(t, tl)), &def); err != nil {
+			t.Fatal(err)
+		}
+		_, ok := def.InputSchema.Properties["email"]
+		return ok
+	}
+	for _, tl := range e.list(t, customer("alice@example.com")) {
+		if hasEmail(tl) {
+			t.Errorf("%s offers customers an email argument", tl.Name)
+		}
+	}
+	for _, tl := range e.list(t, agent()) {
+		if tl.Name != tools.NameProducts && !hasEmail(tl) {
+			t.Errorf("%s does not let agents name the customer", tl.Name)
+		}
+	}
 }

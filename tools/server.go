@@ -42,13 +42,14 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
+	tools := All(deps, opts.ReadOnly)
 	s := server.NewMCPServer("polar-mcp", opts.Version,
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
-		server.WithToolFilter(filterByRole),
+		server.WithToolFilter(roleFilter(customerViews(tools))),
 		server.WithInstructions(instructions),
 	)
-	s.AddTools(All(deps, opts.ReadOnly)...)
+	s.AddTools(tools...)
 	return s
 }
 
@@ -56,15 +57,42 @@ const instructions = "polar-mcp answers billing questions from the merchant's Po
 	"Customer tools always act for the verified caller; never ask the customer for an email to look someone else up. " +
 	"Relay the text answers as they stand; they never contain card data, addresses or full license keys."
 
-// filterByRole hides agent-only tools from callers who are not agents.
-func filterByRole(ctx context.Context, in []mcp.Tool) []mcp.Tool {
-	id, _ := IdentityFrom(ctx)
-	out := in[:0:0]
-	for _, t := range in {
-		if agentOnly(t.Name) && id.Role != RoleAgent {
+// roleFilter shows each caller the tools for their role: agents see
+// everything; customers do not see agent-only tools, and see the customer
+// tools without the email argument, which only agents use.
+func roleFilter(customerView map[string]mcp.Tool) server.ToolFilterFunc {
+	return func(ctx context.Context, in []mcp.Tool) []mcp.Tool {
+		id, _ := IdentityFrom(ctx)
+		if id.Role == RoleAgent {
+			return in
+		}
+		out := make([]mcp.Tool, 0, len(in))
+		for _, t := range in {
+			if agentOnly(t.Name) {
+				continue
+			}
+			if v, ok := customerView[t.Name]; ok {
+				t = v
+			}
+			out = append(out, t)
+		}
+		return out
+	}
+}
+
+// customerViews returns, for each tool with an email argument, a copy of
+// its definition without that argument.
+func customerViews(list []server.ServerTool) map[string]mcp.Tool {
+	views := map[string]mcp.Tool{}
+	for _, st := range list {
+		if agentOnly(st.Tool.Name) {
 			continue
 		}
-		out = append(out, t)
+		if raw, ok := withoutProperty(st.Tool.RawInputSchema, "email"); ok {
+			t := st.Tool
+			t.RawInputSchema = raw
+			views[t.Name] = t
+		}
 	}
-	return out
+	return views
 }

@@ -15,7 +15,7 @@ import (
 // EmailArg is the optional email every customer tool accepts. Customers
 // always get their own account; only agents name someone.
 type EmailArg struct {
-	Email string `json:"email,omitempty" jsonschema:"Support agents only: the customer's email. Customers always get their own account."`
+	Email string `json:"email,omitempty" jsonschema:"Agents only: the customer's email."`
 }
 
 // SubscriptionStatusOutput is get_subscription_status's structured answer.
@@ -48,9 +48,9 @@ const maxEnded = 3
 // SubscriptionStatus is the get_subscription_status tool.
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
-		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, or set to cancel), price and interval, next billing date, trial end, cancellation and pause dates. Use for \"what's my plan?\", \"when am I billed?\", \"is my subscription active?\"."),
+		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, canceling), price, next billing, trial end, cancellation and pause dates. For \"what's my plan?\", \"when am I billed?\"."),
 		input[EmailArg](),
-		mcp.WithOutputSchema[SubscriptionStatusOutput](),
+		output[SubscriptionStatusOutput](),
 		readOnly("Subscription status"),
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(

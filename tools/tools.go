@@ -47,7 +47,6 @@ func readOnly(title string) mcp.ToolOption {
 		ReadOnlyHint:    ptr(true),
 		DestructiveHint: ptr(false),
 		IdempotentHint:  ptr(true),
-		OpenWorldHint:   ptr(false),
 	})
 }
 
@@ -58,7 +57,5 @@ func createsSession(title string) mcp.ToolOption {
 		Title:           title,
 		ReadOnlyHint:    ptr(false),
 		DestructiveHint: ptr(false),
-		IdempotentHint:  ptr(false),
-		OpenWorldHint:   ptr(false),
 	})
 }
