@@ -76,14 +76,14 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 func (h *Handler) unauthorized(w http.ResponseWriter, r *http.Request, connection string, err error) {
 	kind := auth.KindOf(err)
 	challenge := fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
-	code := "unauthorized"
+	code, description := "unauthorized", "missing bearer token: send Authorization: Bearer <token>"
 	if kind != auth.KindMissingToken {
-		code = "invalid_token"
+		code, description = "invalid_token", err.Error()
 		challenge += fmt.Sprintf(`, error="invalid_token", error_description=%q`, kind.String())
 	}
 	h.log.InfoContext(r.Context(), "refused caller token", "path", r.URL.Path, "reason", kind.String())
 	w.Header().Set("WWW-Authenticate", challenge)
-	writeError(w, http.StatusUnauthorized, code, err.Error())
+	writeError(w, http.StatusUnauthorized, code, description)
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -87,7 +88,7 @@ func serve(t *testing.T, srv *server.MCPServer, edit func(*Config)) *testServer 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{BaseURL: base, Secret: secrets, KeepAlive: time.Hour}
+	cfg := Config{BaseURL: base, Secret: secrets, KeepAlive: time.Hour, Logger: slog.New(slog.DiscardHandler)}
 	if edit != nil {
 		edit(&cfg)
 	}

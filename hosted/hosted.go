@@ -35,6 +35,11 @@ const DefaultKeepAlive = 25 * time.Second
 // maxBodyBytes bounds an MCP request body.
 const maxBodyBytes = 1 << 20
 
+// sessionIdleTTL is how long the Streamable HTTP transport keeps the state
+// of a session nobody uses (clients rarely end sessions with DELETE). A
+// session id stays valid after that, as it is checked without state.
+const sessionIdleTTL = 30 * time.Minute
+
 // Config is what the hosted endpoint needs. It is plain data: the caller
 // reads configuration and passes it in.
 type Config struct {
@@ -125,6 +130,7 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	httpOpts := []server.StreamableHTTPOption{
 		server.WithHeartbeatInterval(cfg.KeepAlive),
 		server.WithSessionIdManagerResolver(sessionResolver{}),
+		server.WithSessionIdleTTL(sessionIdleTTL),
 		server.WithStreamableHTTPLogger(h.log),
 		server.WithDisableLocalhostProtection(true),
 	}

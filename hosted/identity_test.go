@@ -19,18 +19,20 @@ import (
 )
 
 // transports are the transport and protocol combinations clients use.
-var transports = []struct{ kind, version string }{
-	{"sse", "2024-11-05"},
-	{"sse", "2025-11-25"},
-	{"http", "2025-03-26"},
-	{"http", "2025-11-25"},
-	{"http", "2026-07-28"},
+func transports() []struct{ kind, version string } {
+	return []struct{ kind, version string }{
+		{"sse", "2024-11-05"},
+		{"sse", "2025-11-25"},
+		{"http", "2025-03-26"},
+		{"http", "2025-11-25"},
+		{"http", "2026-07-28"},
+	}
 }
 
 func TestToolsSeeTheTokensIdentity(t *testing.T) {
 	e := newEcho()
 	s := serve(t, e.srv, nil)
-	for _, tr := range transports {
+	for _, tr := range transports() {
 		t.Run(tr.kind+"/"+tr.version, func(t *testing.T) {
 			c := connect(t, s.url, tr.kind, tr.version, customerToken(t, " Alice@Example.COM"))
 			if got, want := callWhoami(t, c), (whoami{Role: "customer", Email: "alice@example.com"}); got != want {
@@ -138,7 +140,7 @@ func TestClientsWithABadTokenCannotConnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tr := range transports {
+	for _, tr := range transports() {
 		t.Run(tr.kind+"/"+tr.version, func(t *testing.T) {
 			if c, err := dial(s.url, tr.kind, tr.version, expired); err == nil {
 				c.Close()
@@ -250,7 +252,7 @@ func TestConcurrentCallersSeeOnlyThemselves(t *testing.T) {
 	}
 	var callers []caller
 	for i := range 24 {
-		tr := transports[i%len(transports)]
+		tr := transports()[i%len(transports())]
 		c := caller{kind: tr.kind, version: tr.version}
 		if i%4 == 3 {
 			c.token = token(t, secretA, auth.Claims{Role: tools.RoleAgent, Email: fmt.Sprintf("agent%d@shop.test", i)})
