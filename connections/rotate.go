@@ -93,11 +93,14 @@ func reseal(ring *keyring.Ring, ct, id, field string) (string, bool, error) {
 	return out, true, nil
 }
 
+// querier is a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // readSealed reads every connection's ciphertexts. lock is appended to
 // the query (" FOR UPDATE" on PostgreSQL).
-func readSealed(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, lock string) ([]sealed, error) {
+func readSealed(ctx context.Context, q querier, lock string) ([]sealed, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, token_ciphertext, signing_secret_ciphertext
 		FROM connections ORDER BY id`+lock)
 	if err != nil {
