@@ -19,7 +19,7 @@ const (
 	KindInsufficientScope                  // 403 insufficient_scope
 	KindForbidden                          // any other 403
 	KindNotFound                           // 404
-	KindInvalid                            // 422
+	KindInvalid                            // 422 and other 4xx (400, 405, 409...)
 	KindRateLimited                        // 429
 	KindDecode                             // a 2xx body that is not JSON at all
 )
