@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -110,5 +111,19 @@ func TestReadmeToolDocs(t *testing.T) {
 		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestOutputSchemaCheckCanFail proves the harness's output-schema check
+// rejects content of the wrong shape.
+func TestOutputSchemaCheckCanFail(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ft := &testing.T{}
+	bad := mcp.NewToolResultStructured(map[string]any{"email": 5, "customer_found": "yes"}, "x")
+	done := make(chan struct{})
+	go func() { defer close(done); e.checkOutputSchema(ft, tools.NameSubscriptionStatus, bad) }()
+	<-done
+	if !ft.Failed() {
+		t.Fatal("wrong-shaped structured content passed the output schema check")
 	}
 }

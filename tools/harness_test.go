@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -108,7 +109,35 @@ func (e *env) call(t *testing.T, id *tools.Identity, name string, args map[strin
 	if err != nil {
 		t.Fatalf("CallTool(%s) protocol error: %v", name, err)
 	}
+	if !res.IsError {
+		e.checkOutputSchema(t, name, res)
+	}
 	return res
+}
+
+// checkOutputSchema validates a result's structured content against the
+// output schema the tool advertises, so every test also checks the contract.
+func (e *env) checkOutputSchema(t *testing.T, name string, res *mcp.CallToolResult) {
+	t.Helper()
+	st := e.srv.GetTool(name)
+	if st == nil {
+		t.Fatalf("no tool %s", name)
+	}
+	var schema jsonschema.Schema
+	if err := json.Unmarshal([]byte(jsonString(t, st.Tool.OutputSchema)), &schema); err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := schema.Resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instance any
+	if err := json.Unmarshal([]byte(jsonString(t, res.StructuredContent)), &instance); err != nil {
+		t.Fatal(err)
+	}
+	if err := resolved.Validate(instance); err != nil {
+		t.Errorf("%s: structured content does not match its output schema: %v", name, err)
+	}
 }
 
 // tryCall is call returning protocol errors too.
