@@ -203,3 +203,15 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestSSEStreamsArePingedToStayOpen(t *testing.T) {
+	s := serve(t, newEcho().srv, func(c *Config) { c.KeepAlive = 20 * time.Millisecond })
+	st := openStream(t, s.url, "/sse", agentToken(t))
+	ev := st.next(t)
+	var msg struct {
+		Method string `json:"method"`
+	}
+	if err := json.Unmarshal([]byte(ev.data), &msg); err != nil || ev.name != "message" || msg.Method != "ping" {
+		t.Errorf("idle stream got %+v, want a ping", ev)
+	}
+}
