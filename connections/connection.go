@@ -1,14 +1,3 @@
-// Package connections stores the Polar organizations that merchants connect
-// to polar-mcp, one connection per merchant.
-//
-// A connection holds the merchant's Polar access token and the secret that
-// signs its callers' tokens, both encrypted at rest with AES-256-GCM under
-// the master keys of a keyring.Ring. Get and List return Connection values,
-// which never hold either plaintext; Credentials is the only way to read
-// them back.
-//
-// The store is SQLite in a file by default and PostgreSQL when the database
-// URL says so. Its schema is migrated at Open.
 package connections
 
 import (
