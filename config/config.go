@@ -38,6 +38,41 @@ type Config struct {
 	ReadOnly      bool   // POLAR_MCP_READ_ONLY: drop the tools that create portal sessions
 	Demo          bool   // serve the embedded demo organization; no token, no network
 	Timeout       time.Duration
+
+	// Hosted mode (polar-mcp http, polar-mcp token).
+	Listen         string   // POLAR_MCP_LISTEN, e.g. 127.0.0.1:8080
+	BaseURL        string   // POLAR_MCP_BASE_URL, the public URL clients use
+	AllowedOrigins []string // POLAR_MCP_ALLOWED_ORIGINS, browser origins allowed (CORS)
+	TokenSecret    string   // POLAR_MCP_TOKEN_SECRET, signs caller tokens (HS256), 32+ bytes
+}
+
+// MinTokenSecret is the shortest accepted caller-token secret, in bytes.
+const MinTokenSecret = 32
+
+// ValidateHosted checks the settings the hosted endpoint and the token
+// command need, on top of Validate. Messages never include the secret.
+func (c *Config) ValidateHosted() error {
+	var errs []string
+	switch n := len(c.TokenSecret); {
+	case n == 0:
+		errs = append(errs, "POLAR_MCP_TOKEN_SECRET is required: a random secret of at least 32 bytes that signs caller tokens (e.g. openssl rand -base64 48)")
+	case n < MinTokenSecret:
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, MinTokenSecret))
+	}
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		errs = append(errs, "POLAR_MCP_BASE_URL must be scheme://host[:port], e.g. https://mcp.example.com")
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
+	}
+	return nil
 }
 
 // ErrInvalid wraps every validation failure; the CLI exits with code 2.
@@ -91,8 +126,8 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// BaseURL is the Polar API the configuration points at.
-func (c Config) BaseURL() string {
+// PolarURL is the Polar API the configuration points at.
+func (c Config) PolarURL() string {
 	switch {
 	case c.ServerURL != "":
 		return strings.TrimRight(c.ServerURL, "/")

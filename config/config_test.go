@@ -51,15 +51,40 @@ func TestDefaultsAndBaseURL(t *testing.T) {
 	if c.Environment != Production || c.APIVersion != DefaultAPIVersion {
 		t.Fatalf("defaults = %q %q", c.Environment, c.APIVersion)
 	}
-	if got := c.BaseURL(); got != "https://api.polar.sh" {
-		t.Fatalf("production BaseURL = %q", got)
+	if got := c.PolarURL(); got != "https://api.polar.sh" {
+		t.Fatalf("production PolarURL = %q", got)
 	}
 	c.Environment = Sandbox
-	if got := c.BaseURL(); got != "https://sandbox-api.polar.sh" {
-		t.Fatalf("sandbox BaseURL = %q", got)
+	if got := c.PolarURL(); got != "https://sandbox-api.polar.sh" {
+		t.Fatalf("sandbox PolarURL = %q", got)
 	}
 	c.ServerURL = "http://127.0.0.1:9999/"
-	if got := c.BaseURL(); got != "http://127.0.0.1:9999" {
-		t.Fatalf("override BaseURL = %q", got)
+	if got := c.PolarURL(); got != "http://127.0.0.1:9999" {
+		t.Fatalf("override PolarURL = %q", got)
+	}
+}
+
+func TestValidateHosted(t *testing.T) {
+	secret := strings.Repeat("s", 32)
+	c := Config{TokenSecret: secret}
+	if err := c.ValidateHosted(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("defaults = %q %q", c.Listen, c.BaseURL)
+	}
+	for _, bad := range []Config{
+		{},
+		{TokenSecret: "short-secret"},
+		{TokenSecret: secret, BaseURL: "https://mcp.example.com/some/path"},
+		{TokenSecret: secret, BaseURL: "mcp.example.com"},
+	} {
+		err := bad.ValidateHosted()
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("ValidateHosted(%+v) = %v, want ErrInvalid", bad, err)
+		}
+		if bad.TokenSecret != "" && strings.Contains(err.Error(), bad.TokenSecret) {
+			t.Error("error leaks the secret")
+		}
 	}
 }

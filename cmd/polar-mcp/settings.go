@@ -1,8 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,10 @@ var settings = []struct {
 	{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", false},
 	{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", false},
 	{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", true},
+	{"token_secret", "POLAR_MCP_TOKEN_SECRET", "", "", false},
+	{"listen", "POLAR_MCP_LISTEN", "", "", false},
+	{"base_url", "POLAR_MCP_BASE_URL", "", "", false},
+	{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", false},
 }
 
 // addConfigFlags declares the persistent flags every command shares.
@@ -43,33 +48,38 @@ func addConfigFlags(cmd *cobra.Command) {
 	}
 }
 
-// loadConfig reads flags, then environment, then the config file, in that
-// order of precedence, into a validated config.Config.
+// loadConfig reads the configuration (see readConfig) and validates it.
 func loadConfig(cmd *cobra.Command) (config.Config, error) {
+	cfg, err := readConfig(cmd)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// readConfig reads flags, then environment, then the config file, in that
+// order of precedence, into a config.Config, without validating it.
+func readConfig(cmd *cobra.Command) (config.Config, error) {
 	v := viper.New()
 	for _, s := range settings {
 		if err := v.BindEnv(s.key, s.env); err != nil {
 			return config.Config{}, err
 		}
-		if s.flag != "" {
-			if err := v.BindPFlag(s.key, cmd.Flags().Lookup(s.flag)); err != nil {
+		if f := cmd.Flags().Lookup(flagName(s.key, s.flag)); f != nil {
+			if err := v.BindPFlag(s.key, f); err != nil {
 				return config.Config{}, err
 			}
 		}
 	}
 	file, _ := cmd.Flags().GetString("config")
+	explicit := file != ""
+	if !explicit {
+		file = findConfigFile()
+	}
 	if file != "" {
 		v.SetConfigFile(file)
-	} else {
-		v.SetConfigName("polar-mcp")
-		v.SetConfigType("yaml")
-		v.AddConfigPath(".")
-		v.AddConfigPath("$HOME/.config/polar-mcp")
-	}
-	if err := v.ReadInConfig(); err != nil {
-		var notFound viper.ConfigFileNotFoundError
-		if file != "" || !errors.As(err, &notFound) {
-			return config.Config{}, fmt.Errorf("%w: reading config file: %v", config.ErrInvalid, err)
+		if err := v.ReadInConfig(); err != nil {
+			return config.Config{}, fmt.Errorf("%w: reading config file %s: %v", config.ErrInvalid, file, err)
 		}
 	}
 	demo, _ := cmd.Flags().GetBool("demo")
@@ -82,6 +92,55 @@ func loadConfig(cmd *cobra.Command) (config.Config, error) {
 		Role:          v.GetString("role"),
 		ReadOnly:      v.GetBool("read_only"),
 		Demo:          demo,
+
+		Listen:         v.GetString("listen"),
+		BaseURL:        v.GetString("base_url"),
+		AllowedOrigins: origins(v.GetStringSlice("allowed_origins")),
+		TokenSecret:    v.GetString("token_secret"),
 	}
-	return cfg, cfg.Validate()
+	return cfg, nil
+}
+
+// flagName is the flag bound to a key: its persistent flag, or a
+// command's own flag named after the key (listen → --listen).
+func flagName(key, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if key == "access_token" || key == "token_secret" {
+		return "" // secrets never come from argv
+	}
+	return strings.ReplaceAll(key, "_", "-")
+}
+
+// origins splits comma-separated origins from the environment.
+func origins(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, o := range strings.Split(s, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// findConfigFile returns the first polar-mcp.yaml (or .yml) in the working
+// directory or $HOME/.config/polar-mcp, or "". Only these exact names are
+// read: a file merely named polar-mcp (the binary itself) never is.
+func findConfigFile() string {
+	dirs := []string{"."}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".config", "polar-mcp"))
+	}
+	for _, dir := range dirs {
+		for _, name := range []string{"polar-mcp.yaml", "polar-mcp.yml"} {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p
+			}
+		}
+	}
+	return ""
 }
