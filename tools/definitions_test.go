@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,4 +127,20 @@ func TestOutputSchemaCheckCanFail(t *testing.T) {
 	if !ft.Failed() {
 		t.Fatal("wrong-shaped structured content passed the output schema check")
 	}
+}
+
+func TestPanicsAndErrorsBecomeToolResults(t *testing.T) {
+	boom := tools.Deps{
+		Client: func(context.Context) (polar.Client, error) { panic("adapter exploded") },
+		Logger: slog.New(slog.DiscardHandler),
+	}
+	srv := tools.NewServer(boom, tools.Options{})
+	e := &env{srv: srv}
+	res := e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil)
+	got := mustFail(t, res, "Internal error")
+	if strings.Contains(got, "exploded") {
+		t.Errorf("panic detail leaked to the caller: %s", got)
+	}
+	// The server survives and keeps answering.
+	mustFail(t, e.call(t, nil, tools.NameProducts, nil), "Internal error")
 }

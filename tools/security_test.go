@@ -124,10 +124,20 @@ func TestNoSensitiveDataInAnswers(t *testing.T) {
 	// Values present in the fixtures that must never reach an answer:
 	// billing addresses, tax ids, the Discord guild token, payment methods.
 	forbidden := []string{"demo-guild-token-placeholder", "Rue de la Paix", "FR40", "pm_", "line1", "postal_code", "tax_id", "billing_address"}
-	emails := []string{"alice@example.com", "bob@example.com", "team@acme.example", "dave@example.com", "frank.miller@example.com", "grace@example.com"}
+	// Every demo customer, every tool: each answers (never an error) and
+	// shows nothing sensitive.
+	emails := []string{"alice@example.com", "bob@example.com", "carol@example.com", "team@acme.example",
+		"dave@example.com", "erin@example.com", "frank.miller@example.com", "grace@example.com"}
 	for _, email := range emails {
+		res := e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": email})
+		if res.IsError {
+			t.Errorf("insights for %s failed: %s", email, text(res))
+		}
 		for _, name := range customerTools {
 			res := e.call(t, customer(email), name, nil)
+			if res.IsError {
+				t.Errorf("%s for %s failed: %s", name, email, text(res))
+			}
 			blob := text(res) + jsonString(t, res.StructuredContent)
 			for _, f := range forbidden {
 				if strings.Contains(blob, f) {

@@ -45,7 +45,7 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 	tools := All(deps, opts.ReadOnly)
 	s := server.NewMCPServer("polar-mcp", opts.Version,
 		server.WithToolCapabilities(false),
-		server.WithRecovery(),
+		server.WithToolHandlerMiddleware(recoverAsResult(deps.Logger)),
 		server.WithToolFilter(roleFilter(customerViews(tools))),
 		server.WithInstructions(instructions),
 	)
@@ -95,4 +95,26 @@ func customerViews(list []server.ServerTool) map[string]mcp.Tool {
 		}
 	}
 	return views
+}
+
+// recoverAsResult turns a panic or a Go error from a handler into a tool
+// result with isError, so a fault never surfaces as a protocol error and
+// never takes the server down.
+func recoverAsResult(logger *slog.Logger) server.ToolHandlerMiddleware {
+	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					logger.Error("tool handler panicked", slog.String("tool", req.Params.Name), slog.Any("panic", r))
+					res, err = mcp.NewToolResultError("Internal error while answering; please try again. The problem has been logged."), nil
+				}
+			}()
+			res, err = next(ctx, req)
+			if err != nil {
+				logger.Error("tool handler failed", slog.String("tool", req.Params.Name), slog.String("error", err.Error()))
+				return mcp.NewToolResultError("Unable to answer right now: " + err.Error()), nil
+			}
+			return res, nil
+		}
+	}
 }
