@@ -18,13 +18,20 @@ type op struct {
 
 // do runs fn, exactly one polar-go call, with a fresh capture slot and
 // returns the slot of its 2xx response. Any other outcome is an *Error.
-// A 429 is retried once when its Retry-After allows (see waitFor).
+// A 429 is retried once when its Retry-After allows (see shouldWait).
+// Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
 	for attempt := 1; ; attempt++ {
+		if err := c.limiter.wait(ctx, o.id); err != nil {
+			return nil, err
+		}
 		slot := &capture{query: o.query}
 		actx, cancel := context.WithTimeout(withCapture(ctx, slot), c.timeout)
 		sdkErr := fn(actx)
 		cancel()
+		if slot.sent {
+			c.counters.requests.Add(1)
+		}
 
 		switch {
 		case !slot.sent:
@@ -41,6 +48,10 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		}
 
 		e := c.classify(o, slot)
+		if e.Kind == KindRateLimited {
+			c.counters.throttled.Add(1)
+			c.limiter.pause(e.RetryAfter)
+		}
 		c.log.DebugContext(ctx, "polar call failed", "operation", o.id, "status", slot.status,
 			"kind", e.Kind.String())
 		if e.Kind == KindRateLimited && attempt == 1 && c.shouldWait(ctx, slot) {

@@ -27,6 +27,10 @@ package polar
 //
 // polar-go's own retries are disabled; a 429 is retried at most once,
 // here, when its Retry-After is short and fits the caller's deadline.
+//
+// Before each request, do takes a slot from the organization's Limiter
+// (limiter.go), and a 429 pauses that Limiter until its Retry-After.
+// CachedClient (cache.go) caches and coalesces reads in front of all this.
 
 import (
 	"errors"
@@ -79,6 +83,22 @@ type Config struct {
 	MaxRetryWait time.Duration
 	// Logger receives debug logs; discarded when nil.
 	Logger *slog.Logger
+
+	// RequestsPerMinute is the organization's Polar rate limit. Zero means
+	// the published limit of Environment (production for a custom
+	// ServerURL); negative disables client-side limiting.
+	RequestsPerMinute int
+	// Headroom is the fraction of RequestsPerMinute left unused, below 1.
+	// Zero means DefaultHeadroom; negative means none.
+	Headroom float64
+	// RateLimitWait is the longest a request waits for a rate limit slot
+	// before failing with KindRateLimited. Zero means
+	// DefaultRateLimitWait; negative means never wait.
+	RateLimitWait time.Duration
+	// Limiter, when set, paces this client's requests instead of a new
+	// Limiter built from the three fields above. Share one Limiter among
+	// all clients of an organization.
+	Limiter *Limiter
 }
 
 // SDKClient is the Client backed by polar-go. It is safe for concurrent
@@ -89,6 +109,8 @@ type SDKClient struct {
 	timeout      time.Duration
 	maxRetryWait time.Duration
 	log          *slog.Logger
+	limiter      *Limiter // nil: no client-side limiting
+	counters     sdkCounters
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -97,6 +119,9 @@ var _ Client = (*SDKClient)(nil)
 func New(cfg Config) (*SDKClient, error) {
 	if cfg.AccessToken == "" {
 		return nil, errors.New("polar: an access token is required")
+	}
+	if !(cfg.Headroom < 1) {
+		return nil, fmt.Errorf("polar: headroom %v is not below 1", cfg.Headroom)
 	}
 	opts := []polargo.SDKOption{
 		polargo.WithSecurity(cfg.AccessToken),
@@ -144,6 +169,12 @@ func New(cfg Config) (*SDKClient, error) {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case cfg.Limiter != nil:
+		c.limiter = cfg.Limiter
+	case cfg.RequestsPerMinute >= 0:
+		c.limiter = NewLimiter(LimiterConfig{RequestsPerMinute: RateBudget(cfg), MaxWait: cfg.RateLimitWait})
 	}
 	return c, nil
 }

@@ -1,0 +1,132 @@
+package polar_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+// Demo customers (testdata/demo/README.md).
+const (
+	aliceEmail = "alice@example.com"
+	demoAlice  = "c1000000-0001-4000-8001-000000000001"
+	bobEmail   = "bob@example.com"
+)
+
+// clock is a fake clock that only moves when told to.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// demoAPI is the fake Polar API serving testdata/demo over HTTP. When
+// gated, requests are held until release.
+type demoAPI struct {
+	fake    *fakepolar.Server
+	url     string
+	arrived atomic.Int64 // requests that reached the gate
+	gate    chan struct{}
+	once    sync.Once
+}
+
+func startDemo(t *testing.T, gated bool) *demoAPI {
+	t.Helper()
+	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &demoAPI{fake: fake}
+	if gated {
+		a.gate = make(chan struct{})
+		t.Cleanup(a.release)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.arrived.Add(1)
+		if a.gate != nil {
+			select {
+			case <-a.gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	a.url = srv.URL
+	return a
+}
+
+// release lets held requests through, and every later one.
+func (a *demoAPI) release() { a.once.Do(func() { close(a.gate) }) }
+
+// adapter returns the real adapter for the fake; mods adjust its Config.
+func (a *demoAPI) adapter(t *testing.T, mods ...func(*polar.Config)) *polar.SDKClient {
+	t.Helper()
+	cfg := polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: a.url}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := polar.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// cached returns a CachedClient on the real adapter for the fake.
+func (a *demoAPI) cached(t *testing.T, cfg polar.CacheConfig, mods ...func(*polar.Config)) *polar.CachedClient {
+	t.Helper()
+	return polar.NewCached(a.adapter(t, mods...), cfg)
+}
+
+// paths returns "METHOD path" of each request the fake received.
+func (a *demoAPI) paths() []string {
+	var out []string
+	for _, r := range a.fake.Requests() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// eventually fails the test unless cond becomes true. It polls: what it
+// waits for is an event, not a duration.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("never happened: %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// kind returns err's ErrorKind, failing the test if err is no *Error.
+func kind(t *testing.T, err error) polar.ErrorKind {
+	t.Helper()
+	pe, ok := polar.AsError(err)
+	if !ok {
+		t.Fatalf("error %v is not a *polar.Error", err)
+	}
+	return pe.Kind
+}
