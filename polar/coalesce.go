@@ -1,0 +1,109 @@
+package polar
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// read describes one cacheable read of CachedClient.
+type read[T any] struct {
+	key    string        // cache and coalescing key
+	op     string        // operation id, for errors
+	ttl    time.Duration // how long an answer is kept; 0: coalesce only
+	negTTL time.Duration // how long ErrCustomerNotFound is kept; 0: not
+	// owner is the customer the read is about, if known beforehand.
+	owner string
+	// ownerOf names the customer an answer is about, for reads whose
+	// owner is not known beforehand.
+	ownerOf func(T) string
+	call    func(context.Context) (T, error)
+}
+
+// load answers r from the cache or from one upstream call shared by every
+// identical read in flight. It returns when the answer is there or when
+// ctx is done, whichever comes first; the shared call goes on for the
+// others (and for the cache) either way.
+func load[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
+	var zero T
+	if a, ok := c.get(r.key); ok {
+		c.hits.Add(1)
+		v, _ := a.val.(T)
+		return v, a.err
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, &Error{Kind: KindUnavailable, Operation: r.op, Err: err}
+	}
+	led := false // set by the shared call only if this caller started it
+	ch := c.group.DoChan(r.key, func() (any, error) {
+		led = true
+		return fetch(ctx, c, r)
+	})
+	// Counted once the call is joined, so that a test can tell.
+	c.misses.Add(1)
+	select {
+	case res := <-ch:
+		if !led {
+			c.coalesced.Add(1)
+		}
+		v, _ := res.Val.(T)
+		return v, res.Err
+	case <-ctx.Done():
+		return zero, &Error{Kind: KindUnavailable, Operation: r.op, Err: ctx.Err()}
+	}
+}
+
+// fetch makes r's upstream call, on a context that the caller who started
+// it cannot cancel, and keeps its answer as r allows.
+func fetch[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
+	if a, ok := c.get(r.key); ok {
+		// Kept by a call that ended since load looked.
+		v, _ := a.val.(T)
+		return v, a.err
+	}
+	gen := c.gen.Load()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.callTimeout)
+	defer cancel()
+	v, err := r.call(ctx)
+	switch {
+	case err == nil && r.ttl > 0 && c.gen.Load() == gen:
+		owner := r.owner
+		if r.ownerOf != nil {
+			owner = r.ownerOf(v)
+		}
+		c.put(r.key, owner, answer{val: v}, r.ttl)
+	case errors.Is(err, ErrCustomerNotFound) && r.negTTL > 0:
+		c.put(r.key, "", answer{err: ErrCustomerNotFound}, r.negTTL)
+	case isNotFound(err) && r.owner != "":
+		c.forget(r.owner)
+	}
+	return v, err
+}
+
+func (c *CachedClient) get(key string) (answer, bool) {
+	if c.store == nil {
+		return answer{}, false
+	}
+	return c.store.get(key, c.now())
+}
+
+func (c *CachedClient) put(key, owner string, a answer, ttl time.Duration) {
+	if c.store != nil {
+		c.store.add(key, owner, a, c.now().Add(ttl))
+	}
+}
+
+// forget drops everything kept about a customer Polar no longer knows,
+// and keeps calls in flight from storing what they read before.
+func (c *CachedClient) forget(customerID string) {
+	c.gen.Add(1)
+	if c.store != nil {
+		c.store.removeOwner(customerID)
+	}
+}
+
+// isNotFound reports whether err is a 404 from Polar.
+func isNotFound(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == KindNotFound
+}
