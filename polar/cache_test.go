@@ -279,34 +279,3 @@ func TestCachedErrorsAreNotKept(t *testing.T) {
 		t.Errorf("%d requests, want 4: failures must not be served from the cache", n)
 	}
 }
-
-func TestCachedSessionsAreNeverShared(t *testing.T) {
-	api := startDemo(t, true)
-	c := api.cached(t, polar.CacheConfig{BillingTTL: polar.MaxBillingTTL})
-	const n = 5
-	urls := make([]string, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			s, err := c.CreateCustomerSession(t.Context(), demoAlice)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			urls[i] = s.CustomerPortalURL
-		})
-	}
-	eventually(t, "every concurrent session request reaches Polar", func() bool { return api.arrived.Load() == n })
-	api.release()
-	wg.Wait()
-	if _, err := c.CreateCustomerSession(t.Context(), demoAlice); err != nil {
-		t.Fatal(err)
-	}
-	if got := api.fake.RequestCount(); got != n+1 {
-		t.Errorf("%d session requests, want %d", got, n+1)
-	}
-	slices.Sort(urls)
-	if len(slices.Compact(urls)) != n {
-		t.Errorf("sessions share portal URLs: %v", urls)
-	}
-}
