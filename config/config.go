@@ -39,6 +39,13 @@ type Config struct {
 	Demo          bool   // serve the embedded demo organization; no token, no network
 	Timeout       time.Duration
 
+	// Upstream frugality.
+	RateLimit        int           // POLAR_MCP_RATE_LIMIT: Polar requests/minute for the organization; 0 = Polar's (500 production, 100 sandbox)
+	RateHeadroom     float64       // POLAR_MCP_RATE_HEADROOM: fraction of the budget kept free, default 0.1
+	CustomerCacheTTL time.Duration // POLAR_MCP_CACHE_CUSTOMER_TTL: email → customer, default 24h
+	CatalogCacheTTL  time.Duration // POLAR_MCP_CACHE_CATALOG_TTL: products and benefit names, default 60s
+	BillingCacheTTL  time.Duration // POLAR_MCP_CACHE_BILLING_TTL: subscriptions, orders, state; default 0, at most 5s
+
 	// Hosted mode (polar-mcp http, polar-mcp token).
 	Listen         string   // POLAR_MCP_LISTEN, e.g. 127.0.0.1:8080
 	BaseURL        string   // POLAR_MCP_BASE_URL, the public URL clients use
@@ -119,6 +126,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Role == RoleCustomer && c.CustomerEmail == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL")
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, "POLAR_MCP_RATE_LIMIT must be a positive number of requests per minute")
+	}
+	if c.RateHeadroom < 0 || c.RateHeadroom >= 1 {
+		errs = append(errs, "POLAR_MCP_RATE_HEADROOM must be a fraction from 0 to below 1, e.g. 0.1")
+	}
+	if c.BillingCacheTTL > 5*time.Second {
+		errs = append(errs, "POLAR_MCP_CACHE_BILLING_TTL is at most 5s: customers must not see a stale subscription after acting in the portal")
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))

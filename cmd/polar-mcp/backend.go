@@ -22,12 +22,14 @@ const demoServerURL = "http://demo.polar.invalid"
 // talks to the embedded fake Polar API through an in-memory transport.
 func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error) {
 	pc := polar.Config{
-		AccessToken: cfg.AccessToken,
-		Environment: cfg.Environment,
-		ServerURL:   cfg.ServerURL,
-		APIVersion:  cfg.APIVersion,
-		Timeout:     cfg.Timeout,
-		Logger:      logger,
+		AccessToken:       cfg.AccessToken,
+		Environment:       cfg.Environment,
+		ServerURL:         cfg.ServerURL,
+		APIVersion:        cfg.APIVersion,
+		Timeout:           cfg.Timeout,
+		RequestsPerMinute: cfg.RateLimit,
+		Headroom:          cfg.RateHeadroom,
+		Logger:            logger,
 	}
 	if cfg.Demo {
 		fake, err := newDemoPolar()
@@ -38,7 +40,20 @@ func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error
 		pc.ServerURL = demoServerURL
 		pc.HTTPClient = &http.Client{Transport: inMemory{fake}}
 	}
-	return polar.New(pc)
+	sdk, err := polar.New(pc)
+	if err != nil {
+		return nil, err
+	}
+	return polar.NewCached(sdk, cacheConfig(cfg)), nil
+}
+
+// cacheConfig maps the configured TTLs; zero keeps the adapter's defaults.
+func cacheConfig(cfg config.Config) polar.CacheConfig {
+	return polar.CacheConfig{
+		CustomerTTL: cfg.CustomerCacheTTL,
+		CatalogTTL:  cfg.CatalogCacheTTL,
+		BillingTTL:  cfg.BillingCacheTTL,
+	}
 }
 
 // newDemoPolar is the fake Polar API serving the embedded demo organization.
