@@ -126,13 +126,7 @@ func printRates(out io.Writer, times []time.Time, limit int) {
 		return
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	busiest, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= time.Minute {
-			j++
-		}
-		busiest = max(busiest, i-j+1)
-	}
+	busiest := busiestMinute(times)
 	var minutes []string
 	t0 := times[0]
 	counts := map[int]int{}
@@ -148,4 +142,17 @@ func printRates(out io.Writer, times []time.Time, limit int) {
 	}
 	fmt.Fprintf(out, "upstream rate:      busiest sliding minute %d requests (limit %d: %s); per minute from the first request: %s\n",
 		busiest, limit, verdict, strings.Join(minutes, ", "))
+}
+
+// busiestMinute returns the most requests sent within any 60 seconds,
+// given their sorted times.
+func busiestMinute(sorted []time.Time) int {
+	busiest, j := 0, 0
+	for i := range sorted {
+		for sorted[i].Sub(sorted[j]) >= time.Minute {
+			j++
+		}
+		busiest = max(busiest, i-j+1)
+	}
+	return busiest
 }

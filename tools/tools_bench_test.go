@@ -1,0 +1,197 @@
+package tools_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// Benchmarks of one tool call through mcp-go's in-process client, the real
+// MCP server, the real Polar adapter and the fake Polar API on a loopback
+// HTTP server without added latency. They report time, memory and
+// upstream requests per call; they assert nothing about timings.
+// Customer resolution, cold and warm, is benchmarked in package polar
+// (BenchmarkResolveCustomerCold, BenchmarkResolveCustomerWarm).
+// docs/BENCHMARKS.md has the figures.
+
+// benchCase is one tool called by one caller.
+type benchCase struct {
+	tool string
+	id   tools.Identity
+	args map[string]any
+}
+
+// benchCases calls each of the seven tools once, as a customer (insights:
+// as an agent) of the demo organization.
+func benchCases() []benchCase {
+	alice := tools.Identity{Role: tools.RoleCustomer, Email: "alice@example.com"}
+	return []benchCase{
+		{tools.NameSubscriptionStatus, alice, nil},
+		{tools.NameOrderHistory, alice, map[string]any{"limit": 5}},
+		{tools.NameBenefits, alice, nil},
+		{tools.NameProducts, alice, nil},
+		{tools.NameVisitorInsights, tools.Identity{Role: tools.RoleAgent}, map[string]any{"email": "alice@example.com"}},
+		{tools.NamePortalLink, alice, nil},
+		{tools.NameManageSubscription, alice, map[string]any{"action": "cancel"}},
+	}
+}
+
+// benchEnv is the demo organization behind the fake Polar API.
+type benchEnv struct {
+	fake   *fakepolar.Server
+	client polar.Client
+	srv    *server.MCPServer
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	b.Cleanup(ts.Close)
+	pc := newBenchClient(b, ts.URL)
+	deps := tools.Deps{
+		Client: func(context.Context) (polar.Client, error) { return pc, nil },
+		Logger: slog.New(slog.DiscardHandler),
+	}
+	return &benchEnv{fake: fake, client: pc, srv: tools.NewServer(deps, tools.Options{})}
+}
+
+// newBenchClient is the Polar adapter as the commands build it (cached and
+// coalesced, default TTLs), without client-side rate limiting: the fake
+// has no limit, and a benchmark is a flood.
+func newBenchClient(b *testing.B, serverURL string) polar.Client {
+	b.Helper()
+	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: serverURL, RequestsPerMinute: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return polar.NewCached(sdk, polar.CacheConfig{})
+}
+
+// session opens an initialized in-process client acting as id.
+func (e *benchEnv) session(b *testing.B, id tools.Identity) (*client.Client, context.Context) {
+	b.Helper()
+	ctx := tools.WithIdentity(context.Background(), id)
+	c, err := client.NewInProcessClient(e.srv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	if err := c.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "tools-bench", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		b.Fatal(err)
+	}
+	return c, ctx
+}
+
+// callTool calls a tool; a protocol error or an isError result is an error.
+func callTool(ctx context.Context, c *client.Client, bc benchCase) (*mcp.CallToolResult, error) {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = bc.tool
+	req.Params.Arguments = bc.args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", bc.tool, err)
+	}
+	if res.IsError {
+		return nil, fmt.Errorf("%s: isError result: %+v", bc.tool, res.Content)
+	}
+	return res, nil
+}
+
+// mustCall is callTool failing the benchmark on error.
+func mustCall(ctx context.Context, b *testing.B, c *client.Client, bc benchCase) *mcp.CallToolResult {
+	b.Helper()
+	res, err := callTool(ctx, c, bc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
+// BenchmarkToolCall is one warm tool call per tool (after one call that
+// fills any cache), with upstream requests per call.
+func BenchmarkToolCall(b *testing.B) {
+	for _, bc := range benchCases() {
+		b.Run(bc.tool, func(b *testing.B) {
+			e := newBenchEnv(b)
+			c, ctx := e.session(b, bc.id)
+			mustCall(ctx, b, c, bc)
+			e.fake.ResetRequests()
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				mustCall(ctx, b, c, bc)
+				n++
+			}
+			b.ReportMetric(float64(e.fake.RequestCount())/float64(n), "upstream/op")
+		})
+	}
+}
+
+// BenchmarkToolCallParallel is BenchmarkToolCall for get_subscription_status
+// with callers on every GOMAXPROCS, each with its own session.
+func BenchmarkToolCallParallel(b *testing.B) {
+	bc := benchCases()[0]
+	e := newBenchEnv(b)
+	sessions := make(chan *client.Client, runtime.GOMAXPROCS(0))
+	for range cap(sessions) {
+		c, _ := e.session(b, bc.id)
+		sessions <- c
+	}
+	ctx := tools.WithIdentity(context.Background(), bc.id)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		c := <-sessions
+		for pb.Next() {
+			if _, err := callTool(ctx, c, bc); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkEncodeResult is the JSON encoding of each tool's answer, as the
+// transports write it.
+func BenchmarkEncodeResult(b *testing.B) {
+	for _, bc := range benchCases() {
+		b.Run(bc.tool, func(b *testing.B) {
+			e := newBenchEnv(b)
+			c, ctx := e.session(b, bc.id)
+			res := mustCall(ctx, b, c, bc)
+			raw, err := json.Marshal(res)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(res); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
