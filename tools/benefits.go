@@ -14,8 +14,7 @@ import (
 
 // BenefitsOutput is get_benefits's structured answer.
 type BenefitsOutput struct {
-	Email    string        `json:"email"`
-	Found    bool          `json:"customer_found"`
+	Subject
 	Benefits []BenefitView `json:"benefits"`
 }
 
@@ -38,21 +37,15 @@ func Benefits(deps Deps) server.ServerTool {
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
-			c, err := resolve(ctx, deps, in.Email)
-			if err != nil {
-				return failure(ctx, deps, NameBenefits, err), nil
-			}
-			out := BenefitsOutput{Email: c.email, Benefits: []BenefitView{}}
-			if c.customer == nil {
-				return answer(noCustomer(c.email), out), nil
-			}
-			out.Found = true
-			grants, names, err := grantsWithNames(ctx, c)
-			if err != nil {
-				return failure(ctx, deps, NameBenefits, err), nil
-			}
-			out.Benefits = benefitViews(grants, names)
-			return answer(benefitText(out), out), nil
+			out := &BenefitsOutput{Benefits: []BenefitView{}}
+			return forCustomer(ctx, deps, NameBenefits, in.Email, out, func(c caller) (string, error) {
+				grants, names, err := grantsWithNames(ctx, c)
+				if err != nil {
+					return "", err
+				}
+				out.Benefits = benefitViews(grants, names)
+				return benefitText(*out), nil
+			}), nil
 		})}
 }
 

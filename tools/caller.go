@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/mail"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -77,8 +79,46 @@ func resolve(ctx context.Context, deps Deps, argEmail string) (caller, error) {
 	return caller{email: email, customer: c, client: client}, nil
 }
 
-// noCustomer is the answer for an email no customer has.
-func noCustomer(email string) string {
+// Subject is who a customer tool's answer is about. Every customer tool's
+// output embeds it.
+type Subject struct {
+	Email string `json:"email"`
+	Found bool   `json:"customer_found"`
+}
+
+func (s *Subject) subject() *Subject { return s }
+
+// aboutCustomer is an output that embeds Subject.
+type aboutCustomer interface{ subject() *Subject }
+
+// forCustomer runs the steps every customer tool shares: resolve whose data
+// the call may read, answer "not found" when no customer has the email,
+// otherwise let body fill out and write the text. Failures become isError
+// results.
+func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail string, out T, body func(caller) (string, error)) *mcp.CallToolResult {
+	c, err := resolve(ctx, deps, argEmail)
+	if err != nil {
+		return failure(ctx, deps, tool, err)
+	}
+	s := out.subject()
+	s.Email = c.email
+	if c.customer == nil {
+		return answer(noCustomer(ctx, c.email), out)
+	}
+	s.Found = true
+	text, err := body(c)
+	if err != nil {
+		return failure(ctx, deps, tool, err)
+	}
+	return answer(text, out)
+}
+
+// noCustomer is the answer for an email no customer has: an answer, not an
+// error, worded for whoever asked.
+func noCustomer(ctx context.Context, email string) string {
+	if id, _ := IdentityFrom(ctx); id.Role == RoleAgent {
+		return fmt.Sprintf("No Polar customer has the email %s.", email)
+	}
 	return fmt.Sprintf("No subscription was found for %s. "+
 		"If you signed up with a different email address, please use that one.", email)
 }

@@ -24,8 +24,7 @@ type InsightsInput struct {
 // InsightsOutput is get_visitor_insights's structured answer: the main
 // plan's facts as fields, the rest as one line each.
 type InsightsOutput struct {
-	Email          string   `json:"email"`
-	Found          bool     `json:"customer_found"`
+	Subject
 	Name           string   `json:"name,omitempty"`
 	CustomerType   string   `json:"customer_type,omitempty"`
 	Plan           string   `json:"plan,omitempty"`
@@ -52,25 +51,19 @@ func VisitorInsights(deps Deps) server.ServerTool {
 			if strings.TrimSpace(in.Email) == "" {
 				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address")), nil
 			}
-			c, err := resolve(ctx, deps, in.Email)
-			if err != nil {
-				return failure(ctx, deps, NameVisitorInsights, err), nil
-			}
-			out := InsightsOutput{Email: c.email, Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
-			if c.customer == nil {
-				return answer(fmt.Sprintf("No Polar customer has the email %s.", c.email), out), nil
-			}
-			if err := insights(ctx, c, &out); err != nil {
-				return failure(ctx, deps, NameVisitorInsights, err), nil
-			}
-			return answer(insightText(out), out), nil
+			out := &InsightsOutput{Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
+			return forCustomer(ctx, deps, NameVisitorInsights, in.Email, out, func(c caller) (string, error) {
+				if err := insights(ctx, c, out); err != nil {
+					return "", err
+				}
+				return insightText(*out), nil
+			}), nil
 		})}
 }
 
 // insights gathers the customer's subscriptions, orders and benefits with
 // independent requests in parallel.
 func insights(ctx context.Context, c caller, out *InsightsOutput) error {
-	out.Found = true
 	out.Name = clean(c.customer.Name)
 	out.CustomerType = clean(c.customer.Type)
 	var (

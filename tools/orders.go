@@ -25,8 +25,7 @@ type OrderHistoryInput struct {
 
 // OrderHistoryOutput is get_order_history's structured answer.
 type OrderHistoryOutput struct {
-	Email  string      `json:"email"`
-	Found  bool        `json:"customer_found"`
+	Subject
 	Orders []OrderView `json:"orders"`
 }
 
@@ -60,26 +59,20 @@ func OrderHistory(deps Deps) server.ServerTool {
 			case limit > maxOrders:
 				limit = maxOrders
 			}
-			c, err := resolve(ctx, deps, in.Email)
-			if err != nil {
-				return failure(ctx, deps, NameOrderHistory, err), nil
-			}
-			out := OrderHistoryOutput{Email: c.email, Orders: []OrderView{}}
-			if c.customer == nil {
-				return answer(noCustomer(c.email), out), nil
-			}
-			out.Found = true
-			orders, err := c.client.ListOrders(ctx, c.customer.ID, limit)
-			if err != nil {
-				return failure(ctx, deps, NameOrderHistory, err), nil
-			}
-			for i, o := range orders {
-				if i == limit {
-					break
+			out := &OrderHistoryOutput{Orders: []OrderView{}}
+			return forCustomer(ctx, deps, NameOrderHistory, in.Email, out, func(c caller) (string, error) {
+				orders, err := c.client.ListOrders(ctx, c.customer.ID, limit)
+				if err != nil {
+					return "", err
 				}
-				out.Orders = append(out.Orders, orderView(o))
-			}
-			return answer(orderText(out), out), nil
+				for i, o := range orders {
+					if i == limit {
+						break
+					}
+					out.Orders = append(out.Orders, orderView(o))
+				}
+				return orderText(*out), nil
+			}), nil
 		})}
 }
 

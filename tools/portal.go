@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -10,8 +11,7 @@ import (
 
 // PortalOutput is the structured answer of both link tools.
 type PortalOutput struct {
-	Email     string `json:"email"`
-	Found     bool   `json:"customer_found"`
+	Subject
 	URL       string `json:"portal_url,omitempty"`
 	ExpiresAt string `json:"expires_at,omitempty" jsonschema:"RFC 3339"`
 	Action    string `json:"action,omitempty"`
@@ -69,24 +69,18 @@ func ManageSubscription(deps Deps) server.ServerTool {
 
 // portal creates a customer session for the caller and frames its link.
 func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp.CallToolResult, error) {
-	c, err := resolve(ctx, deps, argEmail)
-	if err != nil {
-		return failure(ctx, deps, tool, err), nil
-	}
-	out := PortalOutput{Email: c.email, Action: action}
-	if c.customer == nil {
-		return answer(noCustomer(c.email), out), nil
-	}
-	out.Found = true
-	sess, err := c.client.CreateCustomerSession(ctx, c.customer.ID)
-	if err != nil {
-		return failure(ctx, deps, tool, err), nil
-	}
-	out.URL = sess.CustomerPortalURL
-	out.ExpiresAt = sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z")
-	text := fmt.Sprintf("Here is your secure customer portal link (valid until %s): %s", stamp(sess.ExpiresAt), out.URL)
-	if action != "" {
-		text += "\n" + actions[action] + " Nothing has been changed yet."
-	}
-	return answer(text, out), nil
+	out := &PortalOutput{Action: action}
+	return forCustomer(ctx, deps, tool, argEmail, out, func(c caller) (string, error) {
+		sess, err := c.client.CreateCustomerSession(ctx, c.customer.ID)
+		if err != nil {
+			return "", err
+		}
+		out.URL = sess.CustomerPortalURL
+		out.ExpiresAt = sess.ExpiresAt.UTC().Format(time.RFC3339)
+		text := fmt.Sprintf("Here is your secure customer portal link (valid until %s): %s", stamp(sess.ExpiresAt), out.URL)
+		if action != "" {
+			text += "\n" + actions[action] + " Nothing has been changed yet."
+		}
+		return text, nil
+	}), nil
 }

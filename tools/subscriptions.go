@@ -20,8 +20,7 @@ type EmailArg struct {
 
 // SubscriptionStatusOutput is get_subscription_status's structured answer.
 type SubscriptionStatusOutput struct {
-	Email         string             `json:"email"`
-	Found         bool               `json:"customer_found"`
+	Subject
 	Subscriptions []SubscriptionView `json:"subscriptions"`
 }
 
@@ -55,21 +54,15 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
-			c, err := resolve(ctx, deps, in.Email)
-			if err != nil {
-				return failure(ctx, deps, NameSubscriptionStatus, err), nil
-			}
-			out := SubscriptionStatusOutput{Email: c.email, Subscriptions: []SubscriptionView{}}
-			if c.customer == nil {
-				return answer(noCustomer(c.email), out), nil
-			}
-			out.Found = true
-			subs, err := c.client.ListSubscriptions(ctx, c.customer.ID)
-			if err != nil {
-				return failure(ctx, deps, NameSubscriptionStatus, err), nil
-			}
-			out.Subscriptions = subscriptionViews(subs)
-			return answer(subscriptionText(out), out), nil
+			out := &SubscriptionStatusOutput{Subscriptions: []SubscriptionView{}}
+			return forCustomer(ctx, deps, NameSubscriptionStatus, in.Email, out, func(c caller) (string, error) {
+				subs, err := c.client.ListSubscriptions(ctx, c.customer.ID)
+				if err != nil {
+					return "", err
+				}
+				out.Subscriptions = subscriptionViews(subs)
+				return subscriptionText(*out), nil
+			}), nil
 		})}
 }
 
