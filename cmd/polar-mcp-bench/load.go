@@ -119,9 +119,11 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	upBefore, throttledBefore := up.Requests(), up.Throttled()
+	srvCPU, benchCPU := cpuOf(srv.PID()), selfCPU()
 	start := time.Now()
 	results := drive(ctx, clients, who, m, o)
 	elapsed := time.Since(start)
+	srvCPU, benchCPU = cpuOf(srv.PID())-srvCPU, selfCPU()-benchCPU
 	after, err := srv.Mem()
 	if err != nil {
 		return err
@@ -130,6 +132,7 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 	rep.upstream = up.Requests() - upBefore
 	rep.throttled = up.Throttled() - throttledBefore
 	rep.idle, rep.connected, rep.after = idle, connected, after
+	rep.serverCPU, rep.benchCPU = srvCPU, benchCPU
 	rep.print(out, o)
 	if o.rateLimit > 0 {
 		printRates(out, up.Times(), o.rateLimit)
@@ -175,4 +178,10 @@ func drive(ctx context.Context, clients []*client.Client, who []caller, m mix, o
 	}
 	wg.Wait()
 	return results
+}
+
+// cpuOf is the CPU time process pid has used, or 0 if unreadable.
+func cpuOf(pid int) time.Duration {
+	d, _ := readCPU(pid)
+	return d
 }

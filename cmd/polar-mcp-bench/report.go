@@ -24,6 +24,9 @@ type loadReport struct {
 	throttled int64 // of which answered 429
 
 	idle, connected, after memStat
+
+	serverCPU time.Duration // CPU the server used during the run
+	benchCPU  time.Duration // CPU this process (clients and fake Polar) used
 }
 
 // summarize merges the workers' results.
@@ -82,6 +85,9 @@ func (r *loadReport) print(out io.Writer, o loadOptions) {
 	p("upstream requests:  %d (%.3f per call), %d answered 429", r.upstream, perCall, r.throttled)
 	p("server RSS:         idle %s, %d sessions open %s, after run %s, peak %s",
 		mb(r.idle.RSS), o.clients, mb(r.connected.RSS), mb(r.after.RSS), mb(r.after.Peak))
+	p("CPU during the run: server %s (%.0f%% of one core, %.0f µs per call), load generator + fake Polar %s (%.0f%%)",
+		r.serverCPU.Round(time.Millisecond), 100*r.serverCPU.Seconds()/r.elapsed.Seconds(), perCallMicros(r.serverCPU, r.calls),
+		r.benchCPU.Round(time.Millisecond), 100*r.benchCPU.Seconds()/r.elapsed.Seconds())
 	p("per tool:           %s", r.toolCounts())
 	for _, oc := range []outcome{outcomeProtocol, outcomeBusy, outcomeTool} {
 		for _, s := range r.samples[oc] {
@@ -155,4 +161,12 @@ func busiestMinute(sorted []time.Time) int {
 		busiest = max(busiest, i-j+1)
 	}
 	return busiest
+}
+
+// perCallMicros is d per call in microseconds.
+func perCallMicros(d time.Duration, calls int64) float64 {
+	if calls == 0 {
+		return 0
+	}
+	return float64(d.Microseconds()) / float64(calls)
 }
