@@ -119,11 +119,11 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	upBefore, throttledBefore := up.Requests(), up.Throttled()
-	srvCPU, benchCPU := cpuOf(srv.PID()), selfCPU()
+	srvCPU, benchCPU, allCPU := cpuOf(srv.PID()), selfCPU(), machineBusy()
 	start := time.Now()
 	results := drive(ctx, clients, who, m, o)
 	elapsed := time.Since(start)
-	srvCPU, benchCPU = cpuOf(srv.PID())-srvCPU, selfCPU()-benchCPU
+	srvCPU, benchCPU, allCPU = cpuOf(srv.PID())-srvCPU, selfCPU()-benchCPU, machineBusy()-allCPU
 	after, err := srv.Mem()
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 	rep.upstream = up.Requests() - upBefore
 	rep.throttled = up.Throttled() - throttledBefore
 	rep.idle, rep.connected, rep.after = idle, connected, after
-	rep.serverCPU, rep.benchCPU = srvCPU, benchCPU
+	rep.serverCPU, rep.benchCPU, rep.otherCPU = srvCPU, benchCPU, max(allCPU-srvCPU-benchCPU, 0)
 	rep.print(out, o)
 	if o.rateLimit > 0 {
 		printRates(out, up.Times(), o.rateLimit)

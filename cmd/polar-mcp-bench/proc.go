@@ -97,3 +97,22 @@ func selfCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// machineBusy returns the CPU time all processes have spent busy (the
+// first line of /proc/stat, less idle and iowait), summed over all cores.
+func machineBusy() time.Duration {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	f := strings.Fields(line)
+	var busy int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i != 3 && i != 4 && i < 8 { // skip idle, iowait; guest time is counted in user
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / clockTicks
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -27,6 +28,7 @@ type loadReport struct {
 
 	serverCPU time.Duration // CPU the server used during the run
 	benchCPU  time.Duration // CPU this process (clients and fake Polar) used
+	otherCPU  time.Duration // CPU every other process on the machine used
 }
 
 // summarize merges the workers' results.
@@ -72,7 +74,8 @@ func (r *loadReport) print(out io.Writer, o loadOptions) {
 		perCall = float64(r.upstream) / float64(r.calls)
 	}
 	p := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
-	p("transport:          %s, %d clients, upstream latency %s, rate limit %d/min", o.transport, o.clients, o.latency, o.rateLimit)
+	p("transport:          %s, %d clients, upstream latency %s, fake Polar limit %d/min (0: none), server env %v",
+		o.transport, o.clients, o.latency, o.rateLimit, o.serverEnv)
 	p("calls:              %d in %s", r.calls, r.elapsed.Round(time.Millisecond))
 	p("throughput:         %.0f calls/s", rate)
 	p("latency:            p50 %s, p95 %s, p99 %s, max %s",
@@ -88,6 +91,8 @@ func (r *loadReport) print(out io.Writer, o loadOptions) {
 	p("CPU during the run: server %s (%.0f%% of one core, %.0f µs per call), load generator + fake Polar %s (%.0f%%)",
 		r.serverCPU.Round(time.Millisecond), 100*r.serverCPU.Seconds()/r.elapsed.Seconds(), perCallMicros(r.serverCPU, r.calls),
 		r.benchCPU.Round(time.Millisecond), 100*r.benchCPU.Seconds()/r.elapsed.Seconds())
+	p("other processes:    %s of CPU (%.0f%% of one core) on %d cores: the machine is shared", r.otherCPU.Round(time.Millisecond),
+		100*r.otherCPU.Seconds()/r.elapsed.Seconds(), runtime.NumCPU())
 	p("per tool:           %s", r.toolCounts())
 	for _, oc := range []outcome{outcomeProtocol, outcomeBusy, outcomeTool} {
 		for _, s := range r.samples[oc] {
