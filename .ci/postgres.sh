@@ -4,7 +4,8 @@
 #
 #   source .ci/postgres.sh          # exports the variable into this shell
 #   eval "$(bash .ci/postgres.sh)"  # same, from a subshell
-#   bash .ci/postgres.sh stop       # stops the server and removes its files
+#   bash .ci/postgres.sh stop       # stops the server this shell started
+#   bash .ci/postgres.sh stop --force  # stops it whoever started it
 #
 # Installs Debian's postgresql package when no server binaries exist. The
 # cluster lives in a temp dir, listens on 127.0.0.1 only (port
@@ -45,7 +46,15 @@ polar_mcp_pg() {
 	fi
 
 	if [ "${1:-}" = stop ]; then
-		[ -d "$dir/data" ] && _pgsh_run "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+		# Only the shell that started the server stops it: a run that
+		# reused someone else's server leaves it to them.
+		if [ "${POLAR_MCP_PG_STARTED:-}" != "$dir" ] && [ "${2:-}" != --force ]; then
+			_pgsh_log "not started by this shell, leaving it running (stop --force stops it anyway)"
+			return 0
+		fi
+		if [ -d "$dir/data" ]; then
+			_pgsh_run "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2 || true
+		fi
 		rm -rf "$dir"
 		return 0
 	fi
@@ -66,12 +75,15 @@ polar_mcp_pg() {
 			cat "$dir/server.log" >&2
 			return 1
 		}
+		export POLAR_MCP_PG_STARTED="$dir"
 	else
 		_pgsh_log "reusing the server in $dir"
 	fi
 
-	if ! _pgsh_run "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -tAc \
-		"SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+	local exists
+	exists="$(_pgsh_run "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname = '$db'")" || return 1
+	if [ "$exists" != 1 ]; then
 		_pgsh_run "$bin/createdb" -h "$dir" -p "$port" -U postgres "$db" || return 1
 	fi
 
@@ -82,7 +94,10 @@ polar_mcp_pg() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	set -euo pipefail
 	polar_mcp_pg "$@"
-	[ "${1:-}" = stop ] || echo "export POLAR_MCP_TEST_POSTGRES_URL='$POLAR_MCP_TEST_POSTGRES_URL'"
+	if [ "${1:-}" != stop ]; then
+		echo "export POLAR_MCP_TEST_POSTGRES_URL='$POLAR_MCP_TEST_POSTGRES_URL'"
+		[ -z "${POLAR_MCP_PG_STARTED:-}" ] || echo "export POLAR_MCP_PG_STARTED='$POLAR_MCP_PG_STARTED'"
+	fi
 else
 	polar_mcp_pg "$@"
 	eval "unset -f _pgsh_log _pgsh_run polar_mcp_pg; return $?"
