@@ -1,0 +1,48 @@
+package merchants
+
+import (
+	"context"
+
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// Adapter is one connection's uncached Polar adapter: the Client the tools
+// use, and the token probe. *polar.SDKClient is one.
+type Adapter interface {
+	polar.Client
+	Probe(ctx context.Context) (*polar.Probe, error)
+}
+
+// AdapterFunc builds the adapter for a Polar access token in an
+// environment, pacing its requests with limiter, which is shared by every
+// adapter of the same connection. Which server an environment means is the
+// operator's setting, never the connection's.
+type AdapterFunc func(env connections.Environment, token string, limiter *polar.Limiter) (Adapter, error)
+
+// LimiterFunc returns a new rate limiter for a connection in env.
+type LimiterFunc func(env connections.Environment) *polar.Limiter
+
+// DefaultLimiter paces a connection at Polar's published limit for its
+// environment, less the default headroom.
+func DefaultLimiter(env connections.Environment) *polar.Limiter {
+	return polar.NewLimiter(polar.LimiterConfig{
+		RequestsPerMinute: polar.RateBudget(polar.Config{Environment: string(env)}),
+	})
+}
+
+// Store is what the service and the router need of the connection store.
+// *connections.Store is one.
+type Store interface {
+	Create(ctx context.Context, n connections.NewConnection) (connections.Connection, connections.Secret, error)
+	Get(ctx context.Context, id string) (connections.Connection, error)
+	List(ctx context.Context) ([]connections.Connection, error)
+	UpdateCheck(ctx context.Context, id string, scopes []string, org connections.Organization) (connections.Connection, error)
+	Disable(ctx context.Context, id string) (connections.Connection, error)
+	Enable(ctx context.Context, id string) (connections.Connection, error)
+	Remove(ctx context.Context, id string) error
+	Credentials(ctx context.Context, id string) (connections.Credentials, error)
+	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
+}
+
+var _ Store = (*connections.Store)(nil)

@@ -1,0 +1,224 @@
+package merchants
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/polar-mcp/polar-mcp/connections"
+)
+
+// MinAdminKey is the shortest admin key accepted, in bytes.
+const MinAdminKey = 32
+
+// maxAdminBody bounds an admin request body.
+const maxAdminBody = 64 << 10
+
+// AdminPath is where the admin API is served.
+const AdminPath = "/admin/connections"
+
+// Admin is the admin HTTP API: the Service's operations under
+// /admin/connections, behind "Authorization: Bearer <admin key>".
+//
+//	POST   /admin/connections                     {name, environment, token} → 201 {connection, signing_secret, warnings}
+//	GET    /admin/connections                     → {connections: [...]}
+//	GET    /admin/connections/{id}                → {connection}
+//	POST   /admin/connections/{id}/check          → {connection, warnings}
+//	POST   /admin/connections/{id}/rotate-secret  → {connection_id, signing_secret}
+//	POST   /admin/connections/{id}/disable        → {connection}
+//	POST   /admin/connections/{id}/enable         → {connection}
+//	DELETE /admin/connections/{id}                → 204
+//
+// The Polar token is never returned; a signing secret only by create and
+// rotate-secret. Errors are {error, message[, missing_scopes]}.
+type Admin struct {
+	svc    *Service
+	keySum [sha256.Size]byte
+	log    *slog.Logger
+	mux    *http.ServeMux
+}
+
+// NewAdmin returns the admin API for svc, guarded by key (at least
+// MinAdminKey bytes). A nil logger means slog.Default().
+func NewAdmin(svc *Service, key string, logger *slog.Logger) (*Admin, error) {
+	if svc == nil {
+		return nil, errors.New("merchants: NewAdmin needs a Service")
+	}
+	if len(key) < MinAdminKey {
+		return nil, fmt.Errorf("merchants: the admin key must be at least %d bytes, got %d", MinAdminKey, len(key))
+	}
+	a := &Admin{svc: svc, keySum: sha256.Sum256([]byte(key)), log: logger, mux: http.NewServeMux()}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	a.mux.HandleFunc("POST "+AdminPath, a.create)
+	a.mux.HandleFunc("GET "+AdminPath, a.list)
+	a.mux.HandleFunc("GET "+AdminPath+"/{id}", a.get)
+	a.mux.HandleFunc("POST "+AdminPath+"/{id}/check", a.check)
+	a.mux.HandleFunc("POST "+AdminPath+"/{id}/rotate-secret", a.rotateSecret)
+	a.mux.HandleFunc("POST "+AdminPath+"/{id}/disable", a.disable)
+	a.mux.HandleFunc("POST "+AdminPath+"/{id}/enable", a.enable)
+	a.mux.HandleFunc("DELETE "+AdminPath+"/{id}", a.remove)
+	return a, nil
+}
+
+// ServeHTTP checks the admin key, then serves the request. Responses are
+// never cached: some carry a signing secret.
+func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if !a.authorized(r) {
+		a.log.InfoContext(r.Context(), "refused admin request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		w.Header().Set("WWW-Authenticate", `Bearer realm="polar-mcp admin"`)
+		writeJSON(w, http.StatusUnauthorized, errorBody{Error: "unauthorized", Message: "send Authorization: Bearer <admin key>"})
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// authorized compares the bearer key in constant time (of equal-length
+// digests, so the key's length does not leak either).
+func (a *Admin) authorized(r *http.Request) bool {
+	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(key)))
+	return subtle.ConstantTimeCompare(sum[:], a.keySum[:]) == 1
+}
+
+// createRequest is POST /admin/connections's body. Unknown fields (a
+// server_url, say) are refused: a connection names an environment only.
+type createRequest struct {
+	Name        string `json:"name"`
+	Environment string `json:"environment"`
+	Token       string `json:"token"`
+}
+
+// created is the answer to a create: the signing secret, this once.
+type created struct {
+	Connection    connections.Connection `json:"connection"`
+	SigningSecret string                 `json:"signing_secret"`
+	Warnings      []string               `json:"warnings"`
+}
+
+// checked is the answer to a check.
+type checked struct {
+	Connection connections.Connection `json:"connection"`
+	Warnings   []string               `json:"warnings"`
+}
+
+// rotated is the answer to rotate-secret.
+type rotated struct {
+	ConnectionID  string `json:"connection_id"`
+	SigningSecret string `json:"signing_secret"`
+}
+
+// one wraps a single connection.
+type one struct {
+	Connection connections.Connection `json:"connection"`
+}
+
+func (a *Admin) create(w http.ResponseWriter, r *http.Request) {
+	var req createRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAdminBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		a.fail(w, r, invalid("the body must be a JSON object {name, environment, token}%s", unknownField(err)), "")
+		return
+	}
+	added, err := a.svc.Add(r.Context(), AddRequest(req))
+	if err != nil {
+		a.fail(w, r, err, req.Token)
+		return
+	}
+	w.Header().Set("Location", AdminPath+"/"+added.Connection.ID)
+	writeJSON(w, http.StatusCreated, created{
+		Connection:    added.Connection,
+		SigningSecret: added.SigningSecret.Reveal(),
+		Warnings:      nonNil(added.Warnings),
+	})
+}
+
+func (a *Admin) list(w http.ResponseWriter, r *http.Request) {
+	list, err := a.svc.List(r.Context())
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"connections": list})
+}
+
+func (a *Admin) get(w http.ResponseWriter, r *http.Request) {
+	c, err := a.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, one{c})
+}
+
+func (a *Admin) check(w http.ResponseWriter, r *http.Request) {
+	res, err := a.svc.Check(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, checked{Connection: res.Connection, Warnings: nonNil(res.Warnings)})
+}
+
+func (a *Admin) rotateSecret(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	secret, err := a.svc.RotateSecret(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, rotated{ConnectionID: id, SigningSecret: secret.Reveal()})
+}
+
+func (a *Admin) disable(w http.ResponseWriter, r *http.Request) {
+	c, err := a.svc.Disable(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, one{c})
+}
+
+func (a *Admin) enable(w http.ResponseWriter, r *http.Request) {
+	c, err := a.svc.Enable(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, one{c})
+}
+
+func (a *Admin) remove(w http.ResponseWriter, r *http.Request) {
+	if err := a.svc.Remove(r.Context(), r.PathValue("id")); err != nil {
+		a.fail(w, r, err, "")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// unknownField names the unknown field a JSON decode refused, if that is
+// why; a field name is never a secret, a value could be.
+func unknownField(err error) string {
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
+		return ": " + strings.TrimPrefix(msg, "json: ") + " (a connection names an environment, never a server URL)"
+	}
+	return ""
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

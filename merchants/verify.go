@@ -1,0 +1,80 @@
+package merchants
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// RequiredScopes are the scopes a connection's token must have: every
+// read scope the tools use and customer_sessions:write.
+func RequiredScopes() []string { return polar.RequiredScopes() }
+
+// optionalScopes may be missing: the connection is saved with a warning,
+// and the tools that need the scope explain how to fix it.
+func optionalScopes() []string { return []string{polar.ScopeCustomerSessionsWrite} }
+
+// portalWarning is the warning for a token without customer_sessions:write.
+const portalWarning = "the token lacks customer_sessions:write (customer_portal:write in some accounts): " +
+	"portal links (get_customer_portal_link, manage_subscription) will tell callers they are unavailable " +
+	"until you create a new token with that scope; the other tools work"
+
+// Verdict is what a probe of a token found.
+type Verdict struct {
+	Organization connections.Organization
+	// Scopes are the scopes found to work.
+	Scopes []string
+	// Missing are the required scopes Polar refused.
+	Missing []string
+	// Warnings explain missing scopes that do not stop the connection.
+	Warnings []string
+}
+
+// checkTokenShape refuses, before any request, what cannot be a Polar
+// organization access token. The message never quotes the token.
+func checkTokenShape(token string) (string, error) {
+	token = strings.TrimSpace(token)
+	switch {
+	case token == "":
+		return "", invalid("a Polar access token is required (Polar → Settings → General → Developers → New Token)")
+	case !strings.HasPrefix(token, "polar_"):
+		return "", invalid("this does not look like a Polar access token: it must start with polar_ " +
+			"(create one in Polar → Settings → General → Developers)")
+	}
+	return token, nil
+}
+
+// verify probes token with adapter and sorts the result: a 401 is
+// ErrUnauthorized, an inconclusive answer ErrUpstream, and missing
+// required scopes a *MissingScopesError, returned with the verdict so
+// that a check can still record what works.
+func verify(ctx context.Context, adapter Adapter, env connections.Environment) (Verdict, error) {
+	p, err := adapter.Probe(ctx)
+	if err != nil {
+		if pe, ok := polar.AsError(err); ok && pe.Kind == polar.KindUnauthorized {
+			return Verdict{}, unauthorized(env)
+		}
+		return Verdict{}, fmt.Errorf("%w: %v", ErrUpstream, err)
+	}
+	v := Verdict{
+		Organization: connections.Organization{ID: p.OrganizationID, Name: p.OrganizationName},
+		Scopes:       slices.Clone(p.Granted),
+		Missing:      slices.Clone(p.Missing),
+	}
+	var blocking []string
+	for _, s := range p.Missing {
+		if slices.Contains(optionalScopes(), s) {
+			v.Warnings = append(v.Warnings, portalWarning)
+			continue
+		}
+		blocking = append(blocking, s)
+	}
+	if len(blocking) > 0 {
+		return v, &MissingScopesError{Scopes: blocking}
+	}
+	return v, nil
+}
