@@ -51,6 +51,12 @@ type Config struct {
 	BaseURL        string   // POLAR_MCP_BASE_URL, the public URL clients use
 	AllowedOrigins []string // POLAR_MCP_ALLOWED_ORIGINS, browser origins allowed (CORS)
 	TokenSecret    string   // POLAR_MCP_TOKEN_SECRET, signs caller tokens (HS256), 32+ bytes
+
+	// Many merchants (polar-mcp connections, and polar-mcp http under /c/).
+	DatabaseURL   string // POLAR_MCP_DATABASE_URL: SQLite file (default DefaultDatabaseURL) or postgres:// URL
+	MasterKey     string // POLAR_MCP_MASTER_KEY: "kid:base64key[,kid:base64key...]", encrypts tokens and secrets at rest
+	MasterKeyFile string // POLAR_MCP_MASTER_KEY_FILE: a file holding the same
+	AdminKey      string // POLAR_MCP_ADMIN_KEY: bearer key of the admin API, 32+ bytes; the API is off when empty
 }
 
 // MinTokenSecret is the shortest accepted caller-token secret, in bytes.
@@ -66,6 +72,12 @@ func (c *Config) ValidateHosted() error {
 	case n < MinTokenSecret:
 		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, MinTokenSecret))
 	}
+	return c.validateListener(errs)
+}
+
+// validateListener checks the listen address and base URL, setting their
+// defaults, and returns errs with its own, joined.
+func (c *Config) validateListener(errs []string) error {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
 	}
@@ -88,6 +100,12 @@ var ErrInvalid = errors.New("invalid configuration")
 // Validate checks the configuration before anything is served. Messages
 // never include the token.
 func (c *Config) Validate() error {
+	return c.validate(true)
+}
+
+// validate is Validate; tokenRequired is false for a server that serves
+// only the connections of its store.
+func (c *Config) validate(tokenRequired bool) error {
 	c.Environment = strings.ToLower(strings.TrimSpace(c.Environment))
 	if c.Environment == "" {
 		c.Environment = Production
@@ -103,6 +121,7 @@ func (c *Config) Validate() error {
 	}
 	if !c.Demo {
 		switch tok := strings.TrimSpace(c.AccessToken); {
+		case tok == "" && !tokenRequired:
 		case tok == "":
 			errs = append(errs, "POLAR_ACCESS_TOKEN is required (an organization access token from Polar → Settings → General → Developers), or run with --demo")
 		case !strings.HasPrefix(tok, "polar_"):
