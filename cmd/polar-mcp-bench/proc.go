@@ -46,8 +46,8 @@ func kiB(s string) int64 {
 	return n << 10
 }
 
-// mb formats bytes as MiB with one decimal.
-func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+// mb formats bytes in MiB (2^20 bytes) with one decimal.
+func mb(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // raiseFileLimit raises the soft limit on open files to at least want (up
 // to the hard limit) and returns the new soft limit. Children inherit it.

@@ -21,6 +21,7 @@ type sessionsOptions struct {
 	protocol  string
 	hold      time.Duration
 	binary    string
+	serverEnv []string
 }
 
 // runSessions opens --count initialized MCP sessions (SSE streams by
@@ -34,6 +35,10 @@ func runSessions(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.protocol, "protocol", "", "MCP protocol version (default per transport)")
 	fs.DurationVar(&o.hold, "hold", 10*time.Second, "how long the sessions stay idle before memory is read")
 	fs.StringVar(&o.binary, "binary", "", "polar-mcp binary to spawn (default: go build ./cmd/polar-mcp)")
+	fs.Func("server-env", "KEY=VALUE added to the server's environment (repeatable)", func(s string) error {
+		o.serverEnv = append(o.serverEnv, s)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,7 +66,7 @@ func runSessions(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer up.Close()
-	srv, err := startHTTPServer(ctx, binary, dir, up.URL, nil)
+	srv, err := startHTTPServer(ctx, binary, dir, up.URL, o.serverEnv)
 	if err != nil {
 		return err
 	}
@@ -94,10 +99,10 @@ func runSessions(ctx context.Context, args []string, out io.Writer) error {
 	failed := pingAll(ctx, clients)
 	perSession := float64(held.RSS-idle.RSS) / float64(len(clients))
 	fmt.Fprintf(out, "sessions:      %d %s sessions opened and initialized in %s, idle for %s\n", len(clients), o.transport, opened.Round(time.Millisecond), o.hold)
-	fmt.Fprintf(out, "server RSS:    idle %s, with sessions %s (peak %s), %.1f KB per session\n", mb(idle.RSS), mb(held.RSS), mb(held.Peak), perSession/1024)
+	fmt.Fprintf(out, "server RSS:    idle %s, with sessions %s (peak %s), %.1f KiB per session\n", mb(idle.RSS), mb(held.RSS), mb(held.Peak), perSession/1024)
 	fmt.Fprintf(out, "still open:    %d of %d answered a ping after the hold\n", len(clients)-failed, len(clients))
 	fmt.Fprintf(out, "\n| sessions | transport | server RSS idle | server RSS with sessions | per session |\n")
-	fmt.Fprintf(out, "| %d | %s | %s | %s | %.1f KB |\n", len(clients), o.transport, mb(idle.RSS), mb(held.RSS), perSession/1024)
+	fmt.Fprintf(out, "| %d | %s | %s | %s | %.1f KiB |\n", len(clients), o.transport, mb(idle.RSS), mb(held.RSS), perSession/1024)
 	return nil
 }
 
