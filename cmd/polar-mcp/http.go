@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,9 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/hosted"
 )
 
 // shutdownGrace bounds how long SIGTERM waits for calls in flight.
@@ -25,14 +22,18 @@ func newHTTPCmd() *cobra.Command {
 		Short: "Serve MCP over legacy SSE (/sse) and streamable HTTP (/mcp) with signed caller tokens",
 		Long: "Serves the hosted endpoint a chatbot connects to: legacy SSE at /sse, streamable HTTP at /mcp,\n" +
 			"/healthz, /readyz and RFC 9728 protected-resource metadata. Every request needs\n" +
-			"Authorization: Bearer <JWT> signed with POLAR_MCP_TOKEN_SECRET (see polar-mcp token).",
+			"Authorization: Bearer <JWT> signed with POLAR_MCP_TOKEN_SECRET (see polar-mcp token).\n\n" +
+			"With a connection store (POLAR_MCP_MASTER_KEY, see polar-mcp connections), it also serves every\n" +
+			"merchant's connection at /c/{id}/mcp and /c/{id}/sse, with tokens signed by that connection's\n" +
+			"secret (aud = id), and the admin API at /admin/connections when POLAR_MCP_ADMIN_KEY is set.\n" +
+			"The root endpoint is then served only when POLAR_ACCESS_TOKEN or --demo is configured.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd)
+			cfg, err := readConfig(cmd)
 			if err != nil {
 				return err
 			}
-			if err := cfg.ValidateHosted(); err != nil {
+			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
 			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -47,31 +48,23 @@ func newHTTPCmd() *cobra.Command {
 // flight and closes streams. ready, when not nil, receives the bound
 // address once the listener is up (tests listen on port 0).
 func serveHTTP(ctx context.Context, cfg config.Config, logger *slog.Logger, ready chan<- string) error {
-	client, err := newPolarClient(cfg, logger)
+	h, err := newEndpoint(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	secret, err := auth.StaticSecret([]byte(cfg.TokenSecret))
-	if err != nil {
-		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
-	}
-	h, err := hosted.New(hosted.Config{
-		BaseURL:        cfg.BaseURL,
-		Secret:         secret,
-		AllowedOrigins: cfg.AllowedOrigins,
-		Logger:         logger,
-	}, newToolsServer(cfg, client, logger))
-	if err != nil {
-		return err
-	}
+	defer h.Close()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go h.run(bg)
 	// No WriteTimeout: SSE streams are long-lived.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	logger.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL),
-		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly))
+		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly),
+		slog.Bool("single_merchant", h.root != nil), slog.Bool("connections", h.conns != nil), slog.Bool("admin_api", cfg.AdminKey != "" && h.conns != nil))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -35,6 +35,10 @@ var settings = []struct {
 	{"listen", "POLAR_MCP_LISTEN", "", "", false},
 	{"base_url", "POLAR_MCP_BASE_URL", "", "", false},
 	{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", false},
+	{"database_url", "POLAR_MCP_DATABASE_URL", "", "", false},
+	{"master_key", "POLAR_MCP_MASTER_KEY", "", "", false},
+	{"master_key_file", "POLAR_MCP_MASTER_KEY_FILE", "", "", false},
+	{"admin_key", "POLAR_MCP_ADMIN_KEY", "", "", false},
 }
 
 // addConfigFlags declares the persistent flags every command shares.
@@ -108,6 +112,11 @@ func readConfig(cmd *cobra.Command) (config.Config, error) {
 		BaseURL:        v.GetString("base_url"),
 		AllowedOrigins: origins(v.GetStringSlice("allowed_origins")),
 		TokenSecret:    v.GetString("token_secret"),
+
+		DatabaseURL:   v.GetString("database_url"),
+		MasterKey:     v.GetString("master_key"),
+		MasterKeyFile: v.GetString("master_key_file"),
+		AdminKey:      strings.TrimSpace(v.GetString("admin_key")),
 	}
 	return cfg, nil
 }
@@ -118,8 +127,9 @@ func flagName(key, flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if key == "access_token" || key == "token_secret" {
-		return "" // secrets never come from argv
+	switch key {
+	case "access_token", "token_secret", "master_key", "admin_key", "database_url":
+		return "" // secrets (a database URL may hold a password) never come from argv
 	}
 	return strings.ReplaceAll(key, "_", "-")
 }

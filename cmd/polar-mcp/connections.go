@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/keyring"
+	"github.com/polar-mcp/polar-mcp/merchants"
+)
+
+// maxTokenInput bounds what add reads from stdin.
+const maxTokenInput = 8 << 10
+
+func newConnectionsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "connections",
+		Short: "Connect merchants' Polar organizations and manage their connections (many merchants on one server)",
+		Long: "Each merchant connects its own Polar organization: polar-mcp keeps its access token (encrypted\n" +
+			"under POLAR_MCP_MASTER_KEY), the organization, the scopes found to work and a signing secret for\n" +
+			"its callers' tokens, in the store at POLAR_MCP_DATABASE_URL (default ./" + "polar-mcp.db).\n" +
+			"polar-mcp http serves each connection at /c/{id}/mcp and /c/{id}/sse.",
+	}
+	cmd.AddCommand(newConnectionsAddCmd(), newConnectionsListCmd(), newConnectionsShowCmd(),
+		newConnectionsCheckCmd(), newConnectionsRotateSecretCmd(), newConnectionsStateCmd("disable"),
+		newConnectionsStateCmd("enable"), newConnectionsRemoveCmd(), newConnectionsRotateKeyCmd(),
+		newConnectionsKeygenCmd())
+	return cmd
+}
+
+// withStore loads the configuration, opens the store and runs fn with the
+// service over it. Only warnings are logged, to stderr.
+func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *merchants.Service, store *connections.Store) error) error {
+	cfg, err := readConfig(cmd)
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateConnections(); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := cmd.Context()
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc, err := newMerchantService(cfg, store, nil, logger)
+	if err != nil {
+		return err
+	}
+	return fn(ctx, svc, store)
+}
+
+func newConnectionsAddCmd() *cobra.Command {
+	var name string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "add --name NAME --environment sandbox|production < token",
+		Short: "Connect a merchant: reads its Polar access token from stdin, checks it with Polar, saves it",
+		Long: "Reads the organization access token from stdin (never from the command line), refuses one that\n" +
+			"does not start with polar_, asks Polar whether it works and which scopes it has, and saves the\n" +
+			"connection. Prints the connection id and its signing secret, shown only this once.",
+		Example: "  polar-mcp connections add --name \"Northwind\" --environment sandbox < northwind.token\n" +
+			"  pbpaste | polar-mcp connections add --name \"Kestrel\" --environment production",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, _ := cmd.Flags().GetString("environment")
+			if !cmd.Flags().Changed("environment") {
+				return usageErr("--environment is required: sandbox (Polar's Test Mode) or production")
+			}
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				token, err := readToken(cmd.InOrStdin(), cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				added, err := svc.Add(ctx, merchants.AddRequest{Name: name, Environment: env, Token: token})
+				if err != nil {
+					return err
+				}
+				for _, w := range added.Warnings {
+					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), map[string]any{"connection": added.Connection,
+						"signing_secret": added.SigningSecret.Reveal(), "warnings": added.Warnings})
+				}
+				out := cmd.OutOrStdout()
+				c := added.Connection
+				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, orgText(c.Organization))
+				fmt.Fprintf(out, "connection id:  %s\n", c.ID)
+				fmt.Fprintf(out, "signing secret: %s\n", added.SigningSecret.Reveal())
+				fmt.Fprintf(out, "The signing secret is shown only now: keep it in the chatbot backend, which signs caller\n"+
+					"tokens with it (aud = %s) for /c/%s/mcp and /c/%s/sse.\n", c.ID, c.ID, c.ID)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "name shown for the connection (default: the organization's name)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the connection and signing secret as JSON")
+	return cmd
+}
+
+// readToken reads the token, one line, from in. On a terminal it prompts
+// on prompt first.
+func readToken(in io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprint(prompt, "Paste the Polar access token and press Enter: ")
+		}
+	}
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	line, err := bufio.NewReader(io.LimitReader(in, maxTokenInput)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("reading the token from stdin: %w", err)
+	}
+	if strings.TrimSpace(line) == "" {
+		return "", usageErr("no token on stdin: pipe the Polar access token in, e.g. polar-mcp connections add ... < token.txt")
+	}
+	return strings.TrimSpace(line), nil
+}
+
+func newConnectionsListCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the connections (never their secrets)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				list, err := svc.List(ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), map[string]any{"connections": list})
+				}
+				printList(cmd.OutOrStdout(), list)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newConnectionsShowCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a connection (never its token or signing secret)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				c, err := svc.Get(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), map[string]any{"connection": c})
+				}
+				printConnection(cmd.OutOrStdout(), c)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newConnectionsCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check ID",
+		Short: "Check a connection's token with Polar again and record its scopes and organization",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				res, err := svc.Check(ctx, args[0])
+				var missing *merchants.MissingScopesError
+				if err != nil && !errors.As(err, &missing) {
+					return err
+				}
+				printConnection(cmd.OutOrStdout(), res.Connection)
+				for _, w := range res.Warnings {
+					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+				}
+				return err
+			})
+		},
+	}
+}
+
+func newConnectionsRotateSecretCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rotate-secret ID",
+		Short: "Give a connection a new signing secret (tokens signed with the old one stop working)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				secret, err := svc.RotateSecret(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "connection id:  %s\nsigning secret: %s\n", args[0], secret.Reveal())
+				fmt.Fprintln(cmd.OutOrStdout(), "The new signing secret is shown only now; caller tokens signed with the old one are refused.")
+				return nil
+			})
+		},
+	}
+}
+
+// newConnectionsStateCmd is disable or enable.
+func newConnectionsStateCmd(verb string) *cobra.Command {
+	short := "Stop serving a connection at once (its data is kept; enable serves it again)"
+	if verb == "enable" {
+		short = "Serve a disabled connection again"
+	}
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				change := svc.Disable
+				if verb == "enable" {
+					change = svc.Enable
+				}
+				c, err := change(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %q: %sd\n", c.ID, c.Name, verb)
+				return nil
+			})
+		},
+	}
+}
+
+func newConnectionsRemoveCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove ID",
+		Short: "Delete a connection and its encrypted token and signing secret",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				if err := svc.Remove(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: removed\n", args[0])
+				return nil
+			})
+		},
+	}
+}
+
+func newConnectionsRotateKeyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rotate-key",
+		Short: "Re-encrypt every token and signing secret under the first (primary) master key",
+		Long: "Master key rotation: generate a key (polar-mcp connections keygen --id k2), put it first with the old\n" +
+			"one after it (POLAR_MCP_MASTER_KEY=\"k2:...,k1:...\"), restart the servers, run rotate-key, then\n" +
+			"remove k1 once rotate-key reports that only k2 is in use. Until then the old key keeps decrypting.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withStore(cmd, func(ctx context.Context, _ *merchants.Service, store *connections.Store) error {
+				n, err := store.RotateKey(ctx, "")
+				if err != nil {
+					return err
+				}
+				inUse, err := store.KeyIDsInUse(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "re-encrypted %d connection(s); master keys in use: %s\n", n, strings.Join(inUse, ", "))
+				if len(inUse) <= 1 {
+					fmt.Fprintln(cmd.OutOrStdout(), "Keys not listed may now be removed from the configuration.")
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func newConnectionsKeygenCmd() *cobra.Command {
+	var id string
+	cmd := &cobra.Command{
+		Use:     "keygen",
+		Short:   "Print a new random master key (\"kid:base64\") for POLAR_MCP_MASTER_KEY",
+		Example: "  export POLAR_MCP_MASTER_KEY=\"$(polar-mcp connections keygen)\"",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if id == "" {
+				id = "k" + time.Now().UTC().Format("20060102")
+			}
+			key, err := keyring.GenerateKey()
+			if err != nil {
+				return err
+			}
+			spec := id + ":" + key
+			if _, err := keyring.Parse(spec); err != nil { // checks the id
+				return usageErr("--id: %v", err)
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), spec)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&id, "id", "", "key id (default k<YYYYMMDD>): letters, digits, '_', '-', '.'")
+	return cmd
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

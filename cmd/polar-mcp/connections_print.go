@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/merchants"
+)
+
+// printList writes one line per connection.
+func printList(w io.Writer, list []connections.Connection) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "no connections: add one with polar-mcp connections add")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tENVIRONMENT\tORGANIZATION\tSTATUS\tMISSING SCOPES")
+	for _, c := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.Environment, orgText(c.Organization),
+			status(c), orNone(missingScopes(c)))
+	}
+	tw.Flush()
+}
+
+// printConnection writes a connection, key by key. It has no secrets to
+// print: connections.Connection holds none.
+func printConnection(w io.Writer, c connections.Connection) {
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	rows := [][2]string{
+		{"id", c.ID},
+		{"name", c.Name},
+		{"environment", string(c.Environment)},
+		{"organization", orgText(c.Organization)},
+		{"status", status(c)},
+		{"scopes", orNone(c.Scopes)},
+		{"missing scopes", orNone(missingScopes(c))},
+		{"token", c.TokenHint},
+		{"created", stamp(&c.CreatedAt)},
+		{"updated", stamp(&c.UpdatedAt)},
+		{"checked", stamp(c.CheckedAt)},
+		{"disabled", stamp(c.DisabledAt)},
+		{"endpoints", "/c/" + c.ID + "/mcp (streamable HTTP), /c/" + c.ID + "/sse (SSE)"},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s:\t%s\n", r[0], r[1])
+	}
+	tw.Flush()
+}
+
+// orgText names an organization, or says why it cannot.
+func orgText(o connections.Organization) string {
+	switch {
+	case o.ID == "":
+		return "unknown"
+	case o.Name == "":
+		return o.ID + " (name unknown: no organizations:read)"
+	}
+	return o.Name + " (" + o.ID + ")"
+}
+
+func status(c connections.Connection) string {
+	if c.Disabled() {
+		return "disabled"
+	}
+	return "enabled"
+}
+
+// missingScopes are the required scopes the connection's last check did
+// not find working.
+func missingScopes(c connections.Connection) []string {
+	var out []string
+	for _, s := range merchants.RequiredScopes() {
+		if !slices.Contains(c.Scopes, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+func stamp(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/keyring"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+// envTestPostgres names a PostgreSQL database the tests may create
+// schemas in; .ci/postgres.sh starts one and sets it.
+const envTestPostgres = "POLAR_MCP_TEST_POSTGRES_URL"
+
+// backend is a fresh database for one test.
+type backend struct {
+	url    string
+	sqlite string // the SQLite file, "" for PostgreSQL
+}
+
+// eachBackend runs test on a fresh SQLite file and, when
+// POLAR_MCP_TEST_POSTGRES_URL is set, on a fresh PostgreSQL schema.
+func eachBackend(t *testing.T, test func(t *testing.T, db backend)) {
+	t.Run("sqlite", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "polar-mcp.db")
+		test(t, backend{url: f, sqlite: f})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv(envTestPostgres)
+		if base == "" {
+			t.Skip(envTestPostgres + " is not set; `source .ci/postgres.sh` starts a PostgreSQL and sets it")
+		}
+		pg, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pg.Close() })
+		b := make([]byte, 6)
+		rand.Read(b)
+		schema := "cmd_" + hex.EncodeToString(b)
+		if _, err := pg.Exec(`CREATE SCHEMA ` + schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+		t.Cleanup(func() { pg.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		test(t, backend{url: base + sep + "search_path=" + schema})
+	})
+}
+
+// contents is everything the database holds, as bytes: the SQLite files
+// (the database, its write-ahead log and shared memory), or every row of
+// every table as JSON on PostgreSQL. A backup holds no more.
+func (b backend) contents(t *testing.T) []byte {
+	t.Helper()
+	if b.sqlite != "" {
+		var all []byte
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			data, err := os.ReadFile(b.sqlite + suffix)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			all = append(all, data...)
+		}
+		return all
+	}
+	return b.rows(t, "connections", "key_checks", "polar_mcp_schema_migrations")
+}
+
+// rows is the live rows of tables, as JSON (PostgreSQL) or as their
+// columns' text (SQLite): what the database holds now, without the
+// deleted records a SQLite file may still carry in its free pages.
+func (b backend) rows(t *testing.T, tables ...string) []byte {
+	t.Helper()
+	driver, query := "pgx", `SELECT row_to_json(t)::text FROM %s t`
+	if b.sqlite != "" {
+		driver, query = "sqlite", `SELECT * FROM %s`
+	}
+	db, err := sql.Open(driver, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var all []byte
+	for _, table := range tables {
+		rows, err := db.Query(fmt.Sprintf(query, table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				all = append(all, v.String...)
+				all = append(all, '\n')
+			}
+		}
+		rows.Close()
+	}
+	return all
+}
+
+// twoOrgs is Polar as the tests see it: one URL (POLAR_SERVER_URL applies
+// to every connection) in front of two organizations, each on its own
+// fake, picked by the request's token. A token neither knows gets the
+// demo fake's 401.
+type twoOrgs struct {
+	demo, other *fakepolar.Server
+	url         string
+
+	northwind, kestrel, noPortal, noOrders string
+}
+
+func newTwoOrgs(t *testing.T) *twoOrgs {
+	t.Helper()
+	o := &twoOrgs{northwind: polarToken("northwind"), kestrel: polarToken("kestrel"),
+		noPortal: polarToken("noportal"), noOrders: polarToken("noorders")}
+	demo, err := demoFS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.demo = fake(t, demo, map[string][]string{
+		o.northwind: fakepolar.AllScopes(),
+		o.noPortal:  allScopesBut("customer_sessions:write"),
+		o.noOrders:  allScopesBut("orders:read"),
+	})
+	o.other = fake(t, os.DirFS("../../testdata/other"), map[string][]string{o.kestrel: fakepolar.AllScopes()})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") == o.kestrel {
+			o.other.ServeHTTP(w, r)
+			return
+		}
+		o.demo.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	o.url = srv.URL
+	return o
+}
+
+func fake(t *testing.T, fsys fs.FS, tokens map[string][]string) *fakepolar.Server {
+	t.Helper()
+	f, err := fakepolar.New(fsys, fakepolar.Options{Tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func allScopesBut(drop string) []string {
+	return slices.DeleteFunc(fakepolar.AllScopes(), func(s string) bool { return s == drop })
+}
+
+func (o *twoOrgs) tokens() []string {
+	return []string{o.northwind, o.kestrel, o.noPortal, o.noOrders}
+}
+
+func (o *twoOrgs) requests() int { return o.demo.RequestCount() + o.other.RequestCount() }
+
+// polarToken returns a fresh Polar-shaped token.
+func polarToken(what string) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return "polar_oat_" + what + "_" + hex.EncodeToString(b)
+}
+
+// newMasterKey returns "kid:key" for a fresh key.
+func newMasterKey(t *testing.T, kid string) string {
+	t.Helper()
+	k, err := keyring.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kid + ":" + k
+}
+
+// multiEnv sets the environment of a multi-merchant setup on db and
+// Polar at polarURL, with every other polar-mcp setting cleared, and
+// moves to an empty directory (no polar-mcp.yaml).
+func multiEnv(t *testing.T, db backend, polarURL, masterKey string) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "POLAR_") && k != envTestPostgres {
+			t.Setenv(k, "")
+		}
+	}
+	t.Setenv("POLAR_SERVER_URL", polarURL)
+	t.Setenv("POLAR_MCP_DATABASE_URL", db.url)
+	t.Setenv("POLAR_MCP_MASTER_KEY", masterKey)
+}
+
+// cliRun is one CLI run's outcome.
+type cliRun struct {
+	code           int
+	stdout, stderr string
+}
+
+// transcript collects everything the CLI printed, to scan for tokens.
+type transcript struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (tr *transcript) Write(p []byte) (int, error) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.buf.Write(p)
+}
+
+func (tr *transcript) String() string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.buf.String()
+}
+
+// cli runs polar-mcp in-process with stdin.
+func (tr *transcript) cli(stdin string, args ...string) cliRun {
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	tr.Write(out.Bytes())
+	tr.Write(errOut.Bytes())
+	return cliRun{code, out.String(), errOut.String()}
+}
+
+// added is `connections add --json`'s output.
+type added struct {
+	Connection struct {
+		ID     string   `json:"id"`
+		Name   string   `json:"name"`
+		Scopes []string `json:"scopes"`
+	} `json:"connection"`
+	SigningSecret string `json:"signing_secret"`
+}
+
+// add connects token through the CLI and returns the new connection.
+func (tr *transcript) add(t *testing.T, token, name, env string) added {
+	t.Helper()
+	r := tr.cli(token+"\n", "connections", "add", "--name", name, "--environment", env, "--json")
+	var a added
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &a) != nil || a.Connection.ID == "" {
+		t.Fatalf("connections add %s: exit %d\n%s\n%s", name, r.code, r.stdout, r.stderr)
+	}
+	return a
+}
+
+// mcpClient connects a real MCP client to url ("/mcp" or "/sse" endpoint)
+// with a bearer token.
+func mcpClient(t *testing.T, url, token string) *client.Client {
+	t.Helper()
+	headers := map[string]string{"Authorization": "Bearer " + token}
+	var c *client.Client
+	var err error
+	if strings.HasSuffix(url, "/sse") {
+		c, err = client.NewSSEMCPClient(url, transport.WithHeaders(headers))
+	} else {
+		c, err = client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(headers))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.Start(ctx); err != nil {
+		t.Fatalf("start %s: %v", url, err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = "2025-11-25"
+	init.Params.ClientInfo = mcp.Implementation{Name: "merchants-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatalf("initialize %s: %v", url, err)
+	}
+	return c
+}
+
+// callTool calls a tool and returns its text and whether it is an error.
+func callTool(ctx context.Context, c *client.Client, name string, args map[string]any) (string, bool, error) {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return "", false, err
+	}
+	var text strings.Builder
+	for _, content := range res.Content {
+		if tc, ok := content.(mcp.TextContent); ok {
+			text.WriteString(tc.Text)
+		}
+	}
+	return text.String(), res.IsError, nil
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer = transcript
