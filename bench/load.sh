@@ -33,6 +33,8 @@ run load --transport sse --clients 32 --duration 20s --latency 0 "${unlimited[@]
 run load --transport http --clients 32 --calls 10000 --latency 0 "${unlimited[@]}"
 run sessions --count 1000 --hold 10s
 run sessions --count 10000 --hold 10s
+run sessions --count 10000 --hold 10s --server-env GOMEMLIMIT=400MiB
+run sessions --count 10000 --hold 10s --transport http
 [[ "${1:-}" == quick ]] && exit 0
 
 run load --transport http --clients 32 --duration 20s --latency 0 --mix products=1 "${unlimited[@]}"
