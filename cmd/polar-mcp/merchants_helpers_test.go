@@ -287,11 +287,12 @@ func mcpClient(t *testing.T, url, token string) *client.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := c.Start(ctx); err != nil {
+	// The SSE stream lives as long as Start's context: not a timeout.
+	if err := c.Start(context.Background()); err != nil {
 		t.Fatalf("start %s: %v", url, err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = "2025-11-25"
 	init.Params.ClientInfo = mcp.Implementation{Name: "merchants-test", Version: "1"}
