@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -17,11 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
@@ -269,55 +263,6 @@ func (tr *transcript) add(t *testing.T, token, name, env string) added {
 		t.Fatalf("connections add %s: exit %d\n%s\n%s", name, r.code, r.stdout, r.stderr)
 	}
 	return a
-}
-
-// mcpClient connects a real MCP client to url ("/mcp" or "/sse" endpoint)
-// with a bearer token.
-func mcpClient(t *testing.T, url, token string) *client.Client {
-	t.Helper()
-	headers := map[string]string{"Authorization": "Bearer " + token}
-	var c *client.Client
-	var err error
-	if strings.HasSuffix(url, "/sse") {
-		c, err = client.NewSSEMCPClient(url, transport.WithHeaders(headers))
-	} else {
-		c, err = client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(headers))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	// The SSE stream lives as long as Start's context: not a timeout.
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatalf("start %s: %v", url, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = "2025-11-25"
-	init.Params.ClientInfo = mcp.Implementation{Name: "merchants-test", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("initialize %s: %v", url, err)
-	}
-	return c
-}
-
-// callTool calls a tool and returns its text and whether it is an error.
-func callTool(ctx context.Context, c *client.Client, name string, args map[string]any) (string, bool, error) {
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		return "", false, err
-	}
-	var text strings.Builder
-	for _, content := range res.Content {
-		if tc, ok := content.(mcp.TextContent); ok {
-			text.WriteString(tc.Text)
-		}
-	}
-	return text.String(), res.IsError, nil
 }
 
 // syncBuffer is a log destination safe for concurrent writes.
