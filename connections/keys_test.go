@@ -1,8 +1,11 @@
 package connections
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -234,4 +237,48 @@ func swapColumns(t *testing.T, s *Store, id1, id2, col1, col2 string) {
 	if _, err := s.db.ExecContext(ctx, `UPDATE connections SET `+col2+` = $1 WHERE id = $2`, v1, id2); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRotatedCiphertextsLeaveNoTraceInSQLite checks that after RotateKey the
+// database files hold no ciphertext sealed under the retired key (freed
+// cells are zeroed and the write-ahead log is emptied), so the old key plus
+// a copy of the file reveals nothing.
+func TestRotatedCiphertextsLeaveNoTraceInSQLite(t *testing.T) {
+	ctx := context.Background()
+	_, keys := newRing(t, "old", "new")
+	path := filepath.Join(t.TempDir(), "rot.db")
+	s := open(t, path, ringOf(t, keys, "old"))
+	var ids []string
+	for _, name := range []string{"acme", "beta", "gamma"} {
+		c, _ := mustCreate(t, s, newConn(t, name))
+		ids = append(ids, c.ID)
+	}
+	var oldCiphertexts []string
+	for _, id := range ids {
+		var tok, sec string
+		if err := s.db.QueryRowContext(ctx, `SELECT token_ciphertext, signing_secret_ciphertext FROM connections WHERE id = $1`, id).Scan(&tok, &sec); err != nil {
+			t.Fatal(err)
+		}
+		oldCiphertexts = append(oldCiphertexts, tok, sec)
+	}
+	s.Close()
+
+	s = open(t, path, ringOf(t, keys, "new", "old"))
+	if _, err := s.RotateKey(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		raw, err := os.ReadFile(path + suffix)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, ct := range oldCiphertexts {
+			// The base64 body after "v1:old:" is what would decrypt.
+			body := ct[strings.LastIndex(ct, ":")+1:]
+			if bytes.Contains(raw, []byte(body)) {
+				t.Errorf("%s still holds a ciphertext under the retired key", filepath.Base(path+suffix))
+			}
+		}
+	}
+	s.Close()
 }

@@ -73,6 +73,14 @@ func (s *Store) RotateKey(ctx context.Context, kid string) (int, error) {
 	s.mu.Lock()
 	s.ring = target
 	s.mu.Unlock()
+	if s.dialect == dialectSQLite {
+		// Move the rewritten pages out of the write-ahead log into the
+		// file (where secure_delete zeroed the old cells) and empty the log,
+		// so no ciphertext under a retired key stays on disk.
+		if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return changed, fmt.Errorf("rotate key: checkpoint: %w", err)
+		}
+	}
 	return changed, nil
 }
 

@@ -25,10 +25,12 @@ const (
 )
 
 // sqliteParams configure every SQLite connection: wait for locks rather
-// than fail, write-ahead logging, durable commits, foreign keys, writes
+// than fail, write-ahead logging, zeroing of freed content (so a rotated
+// or removed ciphertext does not linger in free pages), durable commits, foreign keys, writes
 // that take the lock at BEGIN (no deadlocking lock upgrades), and times
 // stored in SQLite's own format.
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	"&_pragma=secure_delete(1)" +
 	"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
 	"&_txlock=immediate&_time_format=sqlite"
 

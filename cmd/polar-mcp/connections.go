@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/merchants"
@@ -112,10 +113,15 @@ func newConnectionsAddCmd() *cobra.Command {
 // readToken reads the token, one line, from in. On a terminal it prompts
 // on prompt first.
 func readToken(in io.Reader, prompt io.Writer) (string, error) {
-	if f, ok := in.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprint(prompt, "Paste the Polar access token and press Enter: ")
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		// On a terminal, read without echo so the token is never shown.
+		fmt.Fprint(prompt, "Paste the Polar access token and press Enter: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("reading the token from the terminal: %w", err)
 		}
+		in = strings.NewReader(string(b))
 	}
 	if in == nil {
 		in = strings.NewReader("")
