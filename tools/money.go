@@ -8,11 +8,32 @@ import (
 	"golang.org/x/text/currency"
 )
 
-// symbols are the prefixes customers expect for the currencies Polar
-// merchants price in most; any other currency is written as its ISO code.
-var symbols = map[string]string{
-	"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹",
-	"CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "BRL": "R$", "KRW": "₩",
+// symbol is the prefix customers expect for the currencies Polar merchants
+// price in most; any other currency is written as its ISO code.
+func symbol(code string) (string, bool) {
+	switch code {
+	case "USD":
+		return "$", true
+	case "EUR":
+		return "€", true
+	case "GBP":
+		return "£", true
+	case "JPY":
+		return "¥", true
+	case "INR":
+		return "₹", true
+	case "CAD":
+		return "CA$", true
+	case "AUD":
+		return "A$", true
+	case "NZD":
+		return "NZ$", true
+	case "BRL":
+		return "R$", true
+	case "KRW":
+		return "₩", true
+	}
+	return "", false
 }
 
 // money writes an amount in a currency's minor units the way a customer
@@ -29,7 +50,7 @@ func money(minor int64, cur string) string {
 	}
 	num := fmt.Sprintf("%0*d", scale+1, minor)
 	num = group(num[:len(num)-scale]) + strings.TrimSuffix("."+num[len(num)-scale:], ".")
-	if sym, ok := symbols[code]; ok {
+	if sym, ok := symbol(code); ok {
 		return sign + sym + num
 	}
 	if code == "" {
@@ -75,7 +96,7 @@ func decimalMoney(minor string, cur string) string {
 	} else if i < 0 && scale > 0 {
 		s += "." + strings.Repeat("0", scale)
 	}
-	if sym, ok := symbols[code]; ok {
+	if sym, ok := symbol(code); ok {
 		return sym + s
 	}
 	return code + " " + s

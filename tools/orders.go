@@ -108,13 +108,22 @@ func orderItem(o polar.Order) string {
 	return "Order"
 }
 
-// reasons words Polar's billing reasons for a customer.
-var reasons = map[string]string{
-	"purchase":                 "one-time purchase",
-	"subscription_create":      "new subscription",
-	"subscription_cycle":       "renewal",
-	"subscription_update":      "plan change",
-	"subscription_meter_cycle": "usage charges",
+// reason words Polar's billing reasons for a customer; a reason added
+// later is shown as Polar names it.
+func reason(r string) string {
+	switch r {
+	case "purchase":
+		return "one-time purchase"
+	case "subscription_create":
+		return "new subscription"
+	case "subscription_cycle":
+		return "renewal"
+	case "subscription_update":
+		return "plan change"
+	case "subscription_meter_cycle":
+		return "usage charges"
+	}
+	return strings.ReplaceAll(r, "_", " ")
 }
 
 func orderText(out OrderHistoryOutput) string {
@@ -124,11 +133,7 @@ func orderText(out OrderHistoryOutput) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Last %d order(s):", len(out.Orders))
 	for _, o := range out.Orders {
-		reason := reasons[o.BillingReason]
-		if reason == "" {
-			reason = strings.ReplaceAll(o.BillingReason, "_", " ")
-		}
-		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", o.Date, o.Item, reason, o.Total, strings.ReplaceAll(o.Status, "_", " "))
+		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", o.Date, o.Item, reason(o.BillingReason), o.Total, strings.ReplaceAll(o.Status, "_", " "))
 		if o.Refunded != "" {
 			fmt.Fprintf(&b, " (%s refunded)", o.Refunded)
 		}

@@ -37,12 +37,19 @@ type ManageInput struct {
 	Action string `json:"action,omitempty" jsonschema:"What the customer wants: cancel, change_plan, update_payment_method or other."`
 }
 
-// actions frames the portal link for what the customer wants to do.
-var actions = map[string]string{
-	"cancel":                "To cancel, open the link, choose your subscription and select Cancel. You keep access until the end of the paid period.",
-	"change_plan":           "To change plan, open the link, choose your subscription and select Change plan.",
-	"update_payment_method": "To update your card or payment method, open the link and go to Payment methods.",
-	"other":                 "Open the link to manage your subscription, invoices and payment methods.",
+// steps frames the portal link for what the customer wants to do.
+func steps(action string) (string, bool) {
+	switch action {
+	case "cancel":
+		return "To cancel, open the link, choose your subscription and select Cancel. You keep access until the end of the paid period.", true
+	case "change_plan":
+		return "To change plan, open the link, choose your subscription and select Change plan.", true
+	case "update_payment_method":
+		return "To update your card or payment method, open the link and go to Payment methods.", true
+	case "other":
+		return "Open the link to manage your subscription, invoices and payment methods.", true
+	}
+	return "", false
 }
 
 // ManageSubscription is the manage_subscription tool. It never changes a
@@ -60,7 +67,7 @@ func ManageSubscription(deps Deps) server.ServerTool {
 			if action == "" {
 				action = "other"
 			}
-			if _, ok := actions[action]; !ok {
+			if _, ok := steps(action); !ok {
 				return mcp.NewToolResultError(fmt.Sprintf("unknown action %q: use cancel, change_plan, update_payment_method or other", clean(action))), nil
 			}
 			return portal(ctx, deps, NameManageSubscription, in.Email, action)
@@ -79,7 +86,8 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 		out.ExpiresAt = sess.ExpiresAt.UTC().Format(time.RFC3339)
 		text := fmt.Sprintf("Here is your secure customer portal link (valid until %s): %s", stamp(sess.ExpiresAt), out.URL)
 		if action != "" {
-			text += "\n" + actions[action] + " Nothing has been changed yet."
+			how, _ := steps(action)
+			text += "\n" + how + " Nothing has been changed yet."
 		}
 		return text, nil
 	}), nil

@@ -12,33 +12,39 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 )
 
-// settings maps each configuration key to its environment variable and,
-// where it is safe to pass on a command line, its flag. The access token
-// has no flag: argv is visible to every user of the machine.
-var settings = []struct {
+// setting maps a configuration key to its environment variable and, where
+// it is safe to pass on a command line, its flag.
+type setting struct {
 	key, env, flag, usage string
 	boolean               bool
-}{
-	{"access_token", "POLAR_ACCESS_TOKEN", "", "", false},
-	{"environment", "POLAR_ENVIRONMENT", "environment", "Polar environment: production or sandbox", false},
-	{"server_url", "POLAR_SERVER_URL", "server-url", "override the Polar API URL (tests, proxies)", false},
-	{"api_version", "POLAR_API_VERSION", "api-version", "Polar-Version header (default " + config.DefaultAPIVersion + ")", false},
-	{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", false},
-	{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", false},
-	{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", true},
-	{"rate_limit", "POLAR_MCP_RATE_LIMIT", "", "", false},
-	{"rate_headroom", "POLAR_MCP_RATE_HEADROOM", "", "", false},
-	{"cache_customer_ttl", "POLAR_MCP_CACHE_CUSTOMER_TTL", "", "", false},
-	{"cache_catalog_ttl", "POLAR_MCP_CACHE_CATALOG_TTL", "", "", false},
-	{"cache_billing_ttl", "POLAR_MCP_CACHE_BILLING_TTL", "", "", false},
-	{"token_secret", "POLAR_MCP_TOKEN_SECRET", "", "", false},
-	{"listen", "POLAR_MCP_LISTEN", "", "", false},
-	{"base_url", "POLAR_MCP_BASE_URL", "", "", false},
-	{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", false},
-	{"database_url", "POLAR_MCP_DATABASE_URL", "", "", false},
-	{"master_key", "POLAR_MCP_MASTER_KEY", "", "", false},
-	{"master_key_file", "POLAR_MCP_MASTER_KEY_FILE", "", "", false},
-	{"admin_key", "POLAR_MCP_ADMIN_KEY", "", "", false},
+}
+
+// settings lists every configuration key. Secrets (the access token, the
+// token secret, master and admin keys) have no flag: argv is visible to
+// every user of the machine.
+func settings() []setting {
+	return []setting{
+		{"access_token", "POLAR_ACCESS_TOKEN", "", "", false},
+		{"environment", "POLAR_ENVIRONMENT", "environment", "Polar environment: production or sandbox", false},
+		{"server_url", "POLAR_SERVER_URL", "server-url", "override the Polar API URL (tests, proxies)", false},
+		{"api_version", "POLAR_API_VERSION", "api-version", "Polar-Version header (default " + config.DefaultAPIVersion + ")", false},
+		{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", false},
+		{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", false},
+		{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", true},
+		{"rate_limit", "POLAR_MCP_RATE_LIMIT", "", "", false},
+		{"rate_headroom", "POLAR_MCP_RATE_HEADROOM", "", "", false},
+		{"cache_customer_ttl", "POLAR_MCP_CACHE_CUSTOMER_TTL", "", "", false},
+		{"cache_catalog_ttl", "POLAR_MCP_CACHE_CATALOG_TTL", "", "", false},
+		{"cache_billing_ttl", "POLAR_MCP_CACHE_BILLING_TTL", "", "", false},
+		{"token_secret", "POLAR_MCP_TOKEN_SECRET", "", "", false},
+		{"listen", "POLAR_MCP_LISTEN", "", "", false},
+		{"base_url", "POLAR_MCP_BASE_URL", "", "", false},
+		{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", false},
+		{"database_url", "POLAR_MCP_DATABASE_URL", "", "", false},
+		{"master_key", "POLAR_MCP_MASTER_KEY", "", "", false},
+		{"master_key_file", "POLAR_MCP_MASTER_KEY_FILE", "", "", false},
+		{"admin_key", "POLAR_MCP_ADMIN_KEY", "", "", false},
+	}
 }
 
 // addConfigFlags declares the persistent flags every command shares.
@@ -46,7 +52,7 @@ func addConfigFlags(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.String("config", "", "config file (default: ./polar-mcp.yaml, then $HOME/.config/polar-mcp/polar-mcp.yaml)")
 	f.Bool("demo", false, "serve the embedded demo organization: no token, no network")
-	for _, s := range settings {
+	for _, s := range settings() {
 		switch {
 		case s.flag == "":
 		case s.boolean:
@@ -70,7 +76,7 @@ func loadConfig(cmd *cobra.Command) (config.Config, error) {
 // order of precedence, into a config.Config, without validating it.
 func readConfig(cmd *cobra.Command) (config.Config, error) {
 	v := viper.New()
-	for _, s := range settings {
+	for _, s := range settings() {
 		if err := v.BindEnv(s.key, s.env); err != nil {
 			return config.Config{}, err
 		}
