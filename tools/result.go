@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"math"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -37,7 +39,7 @@ func explain(err error) string {
 		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 			return "Unable to retrieve data: Polar did not answer in time. Please try again in a moment."
 		}
-		return err.Error()
+		return sentence(err.Error())
 	}
 	switch pe.Kind {
 	case polar.KindUnauthorized:
@@ -80,4 +82,10 @@ func retrySeconds(d time.Duration) int {
 		s = 1
 	}
 	return s
+}
+
+// sentence capitalizes an error message for a reader.
+func sentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[n:]
 }

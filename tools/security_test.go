@@ -100,13 +100,13 @@ func TestInsightsAreForAgentsOnly(t *testing.T) {
 	}
 	mustAnswer(t, e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "ghost@example.com"}), "No Polar customer has the email ghost@example.com")
 	mustFail(t, e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "not an email"}), "not a valid email")
-	mustFail(t, e.call(t, agent(), tools.NameVisitorInsights, nil), "email is required")
+	mustFail(t, e.call(t, agent(), tools.NameVisitorInsights, nil), "Email is required")
 }
 
 func TestAgentUsesCustomerTools(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	mustAnswer(t, e.call(t, agent(), tools.NameSubscriptionStatus, map[string]any{"email": "carol@example.com"}), "paused")
-	mustFail(t, e.call(t, agent(), tools.NameSubscriptionStatus, nil), "email is required")
+	mustFail(t, e.call(t, agent(), tools.NameSubscriptionStatus, nil), "Email is required")
 }
 
 func TestNoIdentityIsRefused(t *testing.T) {
