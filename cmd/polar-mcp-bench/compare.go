@@ -95,6 +95,9 @@ func runCompare(ctx context.Context, args []string, out io.Writer) error {
 		},
 		products: tools.NameProducts,
 	}
+	agent := ours.spec
+	agent.env = append(slices.Clone(base), "POLAR_SERVER_URL="+up.URL, "POLAR_ACCESS_TOKEN="+fakepolar.DemoToken, "POLAR_MCP_ROLE=agent")
+	ours.agent = &agent
 	var figs []*figures
 	for _, c := range []comparand{peer, ours} {
 		fmt.Fprintf(os.Stderr, "measuring %s...\n", c.spec.name)
@@ -138,13 +141,17 @@ type comparand struct {
 	ask          func(ctx context.Context, p *stdioProc) []callResult // "what's my subscription status?"
 	products     string
 	productsArgs map[string]any
+	// agent, when set, is the same server acting as a support agent, whose
+	// tools/list is measured too.
+	agent *serverSpec
 }
 
 // figures are what was measured of one server.
 type figures struct {
-	name         string
-	spawns       []time.Duration // sorted
-	tools, bytes int
+	name                   string
+	spawns                 []time.Duration // sorted
+	tools, bytes           int
+	agentTools, agentBytes int // as a support agent; 0 when not measured
 
 	question           []callResult
 	coldUp, warmUp     int64 // upstream requests of the question, first and second time
@@ -170,6 +177,17 @@ func (c comparand) measure(ctx context.Context, up *upstream, o compareOptions) 
 		f.spawns = append(f.spawns, d)
 	}
 	slices.Sort(f.spawns)
+	if c.agent != nil {
+		p, _, err := spawnStdio(ctx, *c.agent)
+		if err != nil {
+			return nil, err
+		}
+		f.agentBytes, f.agentTools, err = p.toolsList(ctx)
+		p.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
 
 	p, _, err := spawnStdio(ctx, c.spec)
 	if err != nil {
