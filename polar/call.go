@@ -40,10 +40,10 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		case slot.status == 0:
 			return nil, c.networkError(o, slot.err)
 		case slot.status >= 200 && slot.status < 300:
-			// polar-go's verdict on the body is ignored on purpose; its
-			// error text may quote the body, so only its presence is logged.
-			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status,
-				"polar_go_decoded", sdkErr == nil)
+			// polar-go's verdict on the body is ignored on purpose: it was
+			// handed an empty object (see captureDoer), and the slot holds
+			// the real body.
+			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status)
 			return slot, nil
 		}
 
