@@ -30,7 +30,7 @@ type BenefitView struct {
 // Benefits is the get_benefits tool.
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
-		mcp.WithDescription("The caller's granted benefits: license keys (masked), Discord, Slack, GitHub repositories, downloads, feature flags, usage credits, perks. For \"where's my license key?\"."),
+		mcp.WithDescription("The caller's granted benefits: license keys (masked), Discord, Slack, GitHub repos, downloads, feature flags, credits, perks."),
 		input[EmailArg](),
 		output[BenefitsOutput](),
 		readOnly("Benefits"),

@@ -144,3 +144,16 @@ func TestPanicsAndErrorsBecomeToolResults(t *testing.T) {
 	// The server survives and keeps answering.
 	mustFail(t, e.call(t, nil, tools.NameProducts, nil), "Internal error")
 }
+
+// TestToolListStaysLean keeps tools/list within the 6,000-byte budget a
+// model's context pays on every conversation (issue 5), for both roles.
+func TestToolListStaysLean(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for name, id := range map[string]*tools.Identity{"agent": agent(), "customer": customer("alice@example.com")} {
+		list := e.list(t, id)
+		size := len(jsonString(t, map[string]any{"tools": list}))
+		if size > 6000 {
+			t.Errorf("%s tools/list is %d bytes, over the 6,000-byte budget", name, size)
+		}
+	}
+}

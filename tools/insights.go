@@ -38,7 +38,7 @@ type InsightsOutput struct {
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Agents only. A customer at a glance by email: plan, status, next billing, last orders, active benefits."),
+		mcp.WithDescription("Agents only: a customer at a glance by email (plan, status, next billing, last orders, benefits)."),
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),

@@ -45,7 +45,7 @@ type OrderView struct {
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The caller's recent orders and invoices: date, item, total, status (paid, pending, refunded, partially refunded, draft, void), billing reason, invoice number. For \"show my invoices\", \"was I charged?\"."),
+		mcp.WithDescription("The caller's recent orders and invoices: date, item, total, status (paid, pending, refunded, draft, void...), billing reason, invoice number. For \"show my invoices\"."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		output[OrderHistoryOutput](),
 		readOnly("Order history"),

@@ -56,7 +56,7 @@ func steps(action string) (string, bool) {
 // subscription itself: it hands the customer a portal link.
 func ManageSubscription(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameManageSubscription,
-		mcp.WithDescription("For \"cancel\", \"change plan\" or \"update my card\": a customer portal link with the steps. Never changes the subscription itself."),
+		mcp.WithDescription("For \"cancel\", \"change plan\", \"update my card\": a customer portal link with the steps. Changes nothing itself."),
 		input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
 		output[PortalOutput](),
 		createsSession("Manage subscription"),

@@ -33,7 +33,7 @@ type PriceView struct {
 // Products is the get_products tool. It needs no identity.
 func Products(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameProducts,
-		mcp.WithDescription("Plans and products on sale with prices (fixed, pay what you want, free, per seat, usage-based) and interval. Needs no account. For \"what plans do you have?\"."),
+		mcp.WithDescription("Plans and products on sale, with prices (fixed, pay what you want, free, per seat, usage-based) and interval. Needs no account."),
 		output[ProductsOutput](),
 		readOnly("Products and pricing"),
 	)

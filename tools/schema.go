@@ -81,11 +81,15 @@ func output[T any]() mcp.ToolOption {
 }
 
 // strip removes descriptions, additionalProperties and required lists
-// from a nested schema tree.
+// from a nested schema tree, and the null the generator allows for slices:
+// answers always carry their lists, empty or not.
 func strip(schema map[string]any) {
 	delete(schema, "description")
 	delete(schema, "additionalProperties")
 	delete(schema, "required")
+	if t, ok := schema["type"].([]any); ok && len(t) == 2 && t[0] == "null" {
+		schema["type"] = t[1]
+	}
 	if props, ok := schema["properties"].(map[string]any); ok {
 		for _, p := range props {
 			if m, ok := p.(map[string]any); ok {

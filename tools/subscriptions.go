@@ -15,7 +15,7 @@ import (
 // EmailArg is the optional email every customer tool accepts. Customers
 // always get their own account; only agents name someone.
 type EmailArg struct {
-	Email string `json:"email,omitempty" jsonschema:"Agents only: the customer's email."`
+	Email string `json:"email,omitempty" jsonschema:"The customer's email (agents)."`
 }
 
 // SubscriptionStatusOutput is get_subscription_status's structured answer.
@@ -47,7 +47,7 @@ const maxEnded = 3
 // SubscriptionStatus is the get_subscription_status tool.
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
-		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, canceling), price, next billing, trial end, cancellation and pause dates. For \"what's my plan?\", \"when am I billed?\"."),
+		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, canceling), price, next billing, trial, cancellation and pause dates. For \"what's my plan?\"."),
 		input[EmailArg](),
 		output[SubscriptionStatusOutput](),
 		readOnly("Subscription status"),

@@ -40,13 +40,13 @@ func All(deps Deps, readOnly bool) []server.ServerTool {
 // agentOnly reports whether a tool is for support agents only.
 func agentOnly(name string) bool { return name == NameVisitorInsights }
 
-// readOnly marks a tool that only reads from Polar.
+// readOnly marks a tool that only reads from Polar. (idempotentHint is
+// left out: the spec gives it meaning only for tools that write.)
 func readOnly(title string) mcp.ToolOption {
 	return mcp.WithToolAnnotation(mcp.ToolAnnotation{
 		Title:           title,
 		ReadOnlyHint:    ptr(true),
 		DestructiveHint: ptr(false),
-		IdempotentHint:  ptr(true),
 	})
 }
 
