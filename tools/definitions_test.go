@@ -146,12 +146,18 @@ func TestPanicsAndErrorsBecomeToolResults(t *testing.T) {
 }
 
 // TestToolListStaysLean keeps tools/list within the 6,000-byte budget a
-// model's context pays on every conversation (issue 5), for both roles.
+// model's context pays on every conversation (issue 5), for both roles,
+// measured as the JSON-RPC response the server writes.
 func TestToolListStaysLean(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	for name, id := range map[string]*tools.Identity{"agent": agent(), "customer": customer("alice@example.com")} {
-		list := e.list(t, id)
-		size := len(jsonString(t, map[string]any{"tools": list}))
+	for name, id := range map[string]tools.Identity{"agent": *agent(), "customer": *customer("alice@example.com")} {
+		ctx := tools.WithIdentity(context.Background(), id)
+		e.srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
+		res := e.srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`))
+		size := len(jsonString(t, res))
+		if !strings.Contains(jsonString(t, res), tools.NameProducts) {
+			t.Fatalf("%s: tools/list failed: %s", name, jsonString(t, res))
+		}
 		if size > 6000 {
 			t.Errorf("%s tools/list is %d bytes, over the 6,000-byte budget", name, size)
 		}
