@@ -36,9 +36,10 @@ type envOptions struct {
 	readOnly  bool
 	token     string        // token the adapter sends, default testToken
 	retryWait time.Duration // longest wait on a 429; default: never wait
+	cached    bool          // wrap the adapter in its cache, as the commands do
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	if o.fixtures == "" {
 		o.fixtures = "../testdata/demo"
@@ -60,9 +61,15 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.retryWait == 0 {
 		o.retryWait = -1
 	}
-	pc, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: o.retryWait})
+	// No client-side rate limit: these tests are about the tools, and the
+	// limiter has its own tests in package polar.
+	sdk, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: o.retryWait, RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var pc polar.Client = sdk
+	if o.cached {
+		pc = polar.NewCached(sdk, polar.CacheConfig{})
 	}
 	deps := tools.Deps{
 		Client: func(context.Context) (polar.Client, error) { return pc, nil },
@@ -79,7 +86,7 @@ func agent() *tools.Identity { return &tools.Identity{Role: tools.RoleAgent} }
 
 // session opens an in-process MCP client session acting as id (nil: no
 // identity).
-func (e *env) session(t *testing.T, id *tools.Identity) (*client.Client, context.Context) {
+func (e *env) session(t testing.TB, id *tools.Identity) (*client.Client, context.Context) {
 	t.Helper()
 	ctx := context.Background()
 	if id != nil {

@@ -4,17 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -49,60 +44,11 @@ func benchCases() []benchCase {
 	}
 }
 
-// benchEnv is the demo organization behind the fake Polar API.
-type benchEnv struct {
-	fake   *fakepolar.Server
-	client polar.Client
-	srv    *server.MCPServer
-}
-
-func newBenchEnv(b *testing.B) *benchEnv {
-	b.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	b.Cleanup(ts.Close)
-	pc := newBenchClient(b, ts.URL)
-	deps := tools.Deps{
-		Client: func(context.Context) (polar.Client, error) { return pc, nil },
-		Logger: slog.New(slog.DiscardHandler),
-	}
-	return &benchEnv{fake: fake, client: pc, srv: tools.NewServer(deps, tools.Options{})}
-}
-
-// newBenchClient is the Polar adapter as the commands build it (cached and
-// coalesced, default TTLs), without client-side rate limiting: the fake
-// has no limit, and a benchmark is a flood.
-func newBenchClient(b *testing.B, serverURL string) polar.Client {
-	b.Helper()
-	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: serverURL, RequestsPerMinute: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return polar.NewCached(sdk, polar.CacheConfig{})
-}
-
-// session opens an initialized in-process client acting as id.
-func (e *benchEnv) session(b *testing.B, id tools.Identity) (*client.Client, context.Context) {
-	b.Helper()
-	ctx := tools.WithIdentity(context.Background(), id)
-	c, err := client.NewInProcessClient(e.srv)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.Close() })
-	if err := c.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "tools-bench", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		b.Fatal(err)
-	}
-	return c, ctx
+// newBenchEnv is the demo organization behind the fake Polar API, with the
+// adapter cached and coalesced as the commands build it, and no client-side
+// rate limit: a benchmark is a flood.
+func newBenchEnv(b *testing.B) *env {
+	return newEnv(b, envOptions{cached: true, scopes: fakepolar.AllScopes()})
 }
 
 // callTool calls a tool; a protocol error or an isError result is an error.
@@ -136,7 +82,7 @@ func BenchmarkToolCall(b *testing.B) {
 	for _, bc := range benchCases() {
 		b.Run(bc.tool, func(b *testing.B) {
 			e := newBenchEnv(b)
-			c, ctx := e.session(b, bc.id)
+			c, ctx := e.session(b, &bc.id)
 			mustCall(ctx, b, c, bc)
 			e.fake.ResetRequests()
 			b.ReportAllocs()
@@ -157,7 +103,7 @@ func BenchmarkToolCallParallel(b *testing.B) {
 	e := newBenchEnv(b)
 	sessions := make(chan *client.Client, runtime.GOMAXPROCS(0))
 	for range cap(sessions) {
-		c, _ := e.session(b, bc.id)
+		c, _ := e.session(b, &bc.id)
 		sessions <- c
 	}
 	ctx := tools.WithIdentity(context.Background(), bc.id)
@@ -179,7 +125,7 @@ func BenchmarkEncodeResult(b *testing.B) {
 	for _, bc := range benchCases() {
 		b.Run(bc.tool, func(b *testing.B) {
 			e := newBenchEnv(b)
-			c, ctx := e.session(b, bc.id)
+			c, ctx := e.session(b, &bc.id)
 			res := mustCall(ctx, b, c, bc)
 			raw, err := json.Marshal(res)
 			if err != nil {
