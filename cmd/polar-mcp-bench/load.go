@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -78,25 +77,11 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := raiseFileLimit(uint64(2*o.clients + 256)); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "polar-mcp-bench-")
+	up, srv, stop, err := launch(ctx, o.binary, o.latency, o.rateLimit, o.serverEnv)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	binary, err := binaryOrBuild(ctx, o.binary, dir)
-	if err != nil {
-		return err
-	}
-	up, err := startUpstream(o.latency, o.rateLimit, o.rateLimit > 0)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
-	srv, err := startHTTPServer(ctx, binary, dir, up.URL, o.serverEnv)
-	if err != nil {
-		return err
-	}
-	defer srv.Stop()
+	defer stop()
 
 	time.Sleep(time.Second) // let start-up garbage settle
 	idle, err := srv.Mem()

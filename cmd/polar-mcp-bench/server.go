@@ -140,3 +140,33 @@ func freeAddr() (string, error) {
 	defer ln.Close()
 	return ln.Addr().String(), nil
 }
+
+// launch builds polar-mcp (unless binary is given), starts the fake Polar
+// with latency and a per-minute limit (0: none; per-minute timestamps are
+// recorded when limited), and spawns polar-mcp http on it. stop undoes
+// all of it.
+func launch(ctx context.Context, binary string, latency time.Duration, perMinute int, env []string) (*upstream, *httpServer, func(), error) {
+	dir, err := os.MkdirTemp("", "polar-mcp-bench-")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fail := func(err error, undo ...func()) (*upstream, *httpServer, func(), error) {
+		for _, u := range undo {
+			u()
+		}
+		os.RemoveAll(dir)
+		return nil, nil, nil, err
+	}
+	if binary, err = binaryOrBuild(ctx, binary, dir); err != nil {
+		return fail(err)
+	}
+	up, err := startUpstream(latency, perMinute, perMinute > 0)
+	if err != nil {
+		return fail(err)
+	}
+	srv, err := startHTTPServer(ctx, binary, dir, up.URL, env)
+	if err != nil {
+		return fail(err, up.Close)
+	}
+	return up, srv, func() { srv.Stop(); up.Close(); os.RemoveAll(dir) }, nil
+}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,25 +51,11 @@ func runSessions(ctx context.Context, args []string, out io.Writer) error {
 	if limit < uint64(o.count+256) {
 		return fmt.Errorf("open files limit %d is too low for %d sessions: raise ulimit -Hn", limit, o.count)
 	}
-	dir, err := os.MkdirTemp("", "polar-mcp-bench-")
+	_, srv, stop, err := launch(ctx, o.binary, 0, 0, o.serverEnv)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	binary, err := binaryOrBuild(ctx, o.binary, dir)
-	if err != nil {
-		return err
-	}
-	up, err := startUpstream(0, 0, false)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
-	srv, err := startHTTPServer(ctx, binary, dir, up.URL, o.serverEnv)
-	if err != nil {
-		return err
-	}
-	defer srv.Stop()
+	defer stop()
 	time.Sleep(time.Second)
 	idle, err := srv.Mem()
 	if err != nil {
