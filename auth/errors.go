@@ -16,8 +16,13 @@ const (
 	KindAudience                        // aud is not the connection the token was presented to
 	KindUnknownAudience                 // no secret for that connection (SecretFunc)
 	KindUnknownRole                     // role is neither customer nor agent
-	KindMissingEmail                    // a customer token without an email
+	KindMissingEmail                    // a customer token with neither an email nor an external id
 	KindUnverifiedEmail                 // a customer token whose email_verified is not true
+	KindAmbiguousClaims                 // a duplicate claim, or a known claim spelled in another case
+	KindCritical                        // a crit header: extensions this verifier does not implement (RFC 7515)
+	KindLifetime                        // exp lies further ahead than the maximum token lifetime
+	KindInvalidEmail                    // the email claim is not a bare address
+	KindInvalidClaim                    // a claim has the wrong type or an unusable value
 )
 
 // Error is a refused token. Its message never contains the token or the
@@ -71,9 +76,19 @@ func (k Kind) String() string {
 	case KindUnknownRole:
 		return "unknown role"
 	case KindMissingEmail:
-		return "customer token has no email"
+		return "customer token has neither email nor external_customer_id"
 	case KindUnverifiedEmail:
 		return "customer email is not verified"
+	case KindAmbiguousClaims:
+		return "token claims are ambiguous"
+	case KindCritical:
+		return "token has a crit header"
+	case KindLifetime:
+		return "token lifetime exceeds the maximum"
+	case KindInvalidEmail:
+		return "email claim is not an email address"
+	case KindInvalidClaim:
+		return "token claim is invalid"
 	default:
 		return "invalid token"
 	}

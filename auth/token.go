@@ -1,14 +1,21 @@
 // Package auth mints and verifies the signed tokens that carry a hosted
 // caller's identity.
 //
-// A token is an HS256 JWT whose claims are role ("customer" or "agent"),
-// email, email_verified, exp, iat and, in multi-merchant mode, aud (the
-// connection id). The integrator that knows who the end user is (the
-// chatbot platform) mints it with the shared secret; polar-mcp verifies it
-// on every HTTP request and never takes identity from tool arguments.
+// A token is an HS256 JWT. Its claims are role ("customer" or "agent"),
+// email and email_verified, external_customer_id (the merchant's own user
+// id), sub or jti (who the token is: sessions are bound to it), locale,
+// exp (required, at most Policy.MaxTTL ahead), iat, nbf and, in
+// multi-merchant mode, aud (the connection id). The integrator that knows
+// who the end user is (the chatbot platform) mints it with the shared
+// secret; polar-mcp verifies it on every HTTP request and never takes
+// identity from tool arguments. Claim names are exact: a duplicate, or a
+// known claim in another spelling, is refused, as is a crit header.
 package auth
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,7 +23,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // Leeway is the clock skew tolerated on exp, iat and nbf.
@@ -25,22 +32,37 @@ const Leeway = 30 * time.Second
 // Algorithm is the only signing algorithm minted and accepted.
 const Algorithm = "HS256"
 
+// DefaultMaxTTL is the longest token lifetime accepted when Policy.MaxTTL
+// is zero.
+const DefaultMaxTTL = 24 * time.Hour
+
 // Claims are what a token says about its bearer.
 type Claims struct {
-	Role          tools.Role
+	Role          caller.Role
 	Email         string
 	EmailVerified bool
+	// ExternalCustomerID is the merchant's own user id for a customer
+	// (Polar's customer external_id).
+	ExternalCustomerID string
+	// Subject is the token's sub: who the caller is in the integrator's
+	// system. Mint adds a random jti when it is empty.
+	Subject string
+	// Locale is a BCP 47 tag for answers, e.g. "de-DE".
+	Locale string
 	// Audience is the connection id the token is valid for in
 	// multi-merchant mode; empty in single-merchant mode.
 	Audience string
 }
 
-// tokenClaims is the JSON form of Claims.
-type tokenClaims struct {
-	Role          string `json:"role"`
-	Email         string `json:"email,omitempty"`
-	EmailVerified bool   `json:"email_verified"`
-	jwt.RegisteredClaims
+// Policy is what Verify checks beyond the signature.
+type Policy struct {
+	// Audience, when not empty, must be in the token's aud.
+	Audience string
+	// MaxTTL is the longest time exp may lie ahead; DefaultMaxTTL when
+	// zero.
+	MaxTTL time.Duration
+	// Now is the time of the check; time.Now when zero.
+	Now time.Time
 }
 
 // Mint signs c into a token valid from now for ttl. It refuses claims that
@@ -52,35 +74,44 @@ func Mint(secret []byte, c Claims, ttl time.Duration, now time.Time) (string, er
 	if ttl <= 0 {
 		return "", errors.New("auth: token lifetime must be positive")
 	}
-	if _, err := identity(c.Role, c.Email, c.EmailVerified); err != nil {
+	mc := jwt.MapClaims{
+		"role": string(c.Role),
+		"iat":  now.Unix(),
+		"exp":  now.Add(ttl).Unix(),
+	}
+	set := func(k, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			mc[k] = v
+		}
+	}
+	set("email", c.Email)
+	set("external_customer_id", c.ExternalCustomerID)
+	set("sub", c.Subject)
+	set("locale", c.Locale)
+	set("aud", c.Audience)
+	if c.Email != "" {
+		mc["email_verified"] = c.EmailVerified
+	}
+	if c.Subject == "" {
+		mc["jti"] = rand.Text()
+	}
+	if _, err := identityOf(mc, ""); err != nil {
 		return "", err
 	}
-	tc := tokenClaims{
-		Role:          string(c.Role),
-		Email:         strings.TrimSpace(c.Email),
-		EmailVerified: c.EmailVerified,
-		RegisteredClaims: jwt.RegisteredClaims{
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-		},
-	}
-	if c.Audience != "" {
-		tc.Audience = jwt.ClaimStrings{c.Audience}
-	}
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, tc).SignedString(secret)
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, mc).SignedString(secret)
 }
 
-// Verify checks token against secret at time now (time.Now when zero) and
-// returns the caller it names. When audience is not empty the token's aud
-// must contain it. Refusals are *Error values; a secret shorter than
-// MinSecretLen is a configuration error of another type.
-func Verify(secret []byte, token, audience string, now time.Time) (tools.Identity, error) {
+// Verify checks token against secret and p, and returns the caller it
+// names. Refusals are *Error values; a secret shorter than MinSecretLen is
+// a configuration error of another type.
+func Verify(secret []byte, token string, p Policy) (caller.Identity, error) {
 	if strings.TrimSpace(token) == "" {
-		return tools.Identity{}, refuse(KindMissingToken, "")
+		return caller.Identity{}, refuse(KindMissingToken, "")
 	}
 	if err := CheckSecret(secret); err != nil {
-		return tools.Identity{}, err
+		return caller.Identity{}, err
 	}
+	now := p.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -91,21 +122,43 @@ func Verify(secret []byte, token, audience string, now time.Time) (tools.Identit
 		jwt.WithLeeway(Leeway),
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	}
-	if audience != "" {
-		opts = append(opts, jwt.WithAudience(audience))
+	if p.Audience != "" {
+		opts = append(opts, jwt.WithAudience(p.Audience))
 	}
-	var tc tokenClaims
-	tok, err := jwt.NewParser(opts...).ParseWithClaims(token, &tc, func(*jwt.Token) (any, error) {
+	mc := jwt.MapClaims{}
+	tok, err := jwt.NewParser(opts...).ParseWithClaims(token, mc, func(*jwt.Token) (any, error) {
 		return secret, nil
 	})
 	if err != nil {
-		return tools.Identity{}, classify(tok, &tc, err)
+		return caller.Identity{}, classify(tok, mc, err)
 	}
-	return identity(tools.Role(tc.Role), tc.Email, tc.EmailVerified)
+	if err := checkStrict(token); err != nil {
+		return caller.Identity{}, err
+	}
+	if err := checkLifetime(mc, now, p.MaxTTL); err != nil {
+		return caller.Identity{}, err
+	}
+	return identityOf(mc, tokenDigest(token))
+}
+
+// checkLifetime refuses a token whose exp lies further ahead than maxTTL
+// (plus Leeway): a token valid for years is a leaked token valid for years.
+func checkLifetime(mc jwt.MapClaims, now time.Time, maxTTL time.Duration) error {
+	if maxTTL <= 0 {
+		maxTTL = DefaultMaxTTL
+	}
+	exp, err := mc.GetExpirationTime()
+	if err != nil || exp == nil {
+		return refuse(KindExpired, "the token has no usable exp claim")
+	}
+	if exp.Sub(now) > maxTTL+Leeway {
+		return refuse(KindLifetime, fmt.Sprintf("exp is more than %s ahead", maxTTL))
+	}
+	return nil
 }
 
 // classify turns a jwt error into a refusal of the matching kind.
-func classify(tok *jwt.Token, tc *tokenClaims, err error) error {
+func classify(tok *jwt.Token, mc jwt.MapClaims, err error) error {
 	switch {
 	case tok == nil || errors.Is(err, jwt.ErrTokenMalformed):
 		return refuse(KindMalformed, "")
@@ -115,32 +168,22 @@ func classify(tok *jwt.Token, tc *tokenClaims, err error) error {
 		return refuse(KindSignature, "")
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return refuse(KindExpired, "")
-	case tc.ExpiresAt == nil:
+	case mc["exp"] == nil:
 		return refuse(KindExpired, "the token has no exp claim")
 	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued), errors.Is(err, jwt.ErrTokenNotValidYet):
 		return refuse(KindNotYetValid, "")
 	case errors.Is(err, jwt.ErrTokenInvalidAudience), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return refuse(KindAudience, "")
+	case errors.Is(err, jwt.ErrTokenInvalidClaims):
+		return refuse(KindInvalidClaim, "")
 	default:
 		return refuse(KindMalformed, "")
 	}
 }
 
-// identity applies the role rules: a customer needs a verified email, an
-// agent may have an email or not.
-func identity(role tools.Role, email string, verified bool) (tools.Identity, error) {
-	email = tools.NormalizeEmail(email)
-	switch role {
-	case tools.RoleCustomer:
-		if email == "" {
-			return tools.Identity{}, refuse(KindMissingEmail, "")
-		}
-		if !verified {
-			return tools.Identity{}, refuse(KindUnverifiedEmail, "")
-		}
-	case tools.RoleAgent:
-	default:
-		return tools.Identity{}, refuse(KindUnknownRole, `role must be "customer" or "agent"`)
-	}
-	return tools.Identity{Role: role, Email: email}, nil
+// tokenDigest names a token that carries neither sub nor jti, so that its
+// sessions are its own.
+func tokenDigest(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "token:" + base64.RawURLEncoding.EncodeToString(sum[:12])
 }

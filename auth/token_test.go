@@ -9,7 +9,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 const (
@@ -44,23 +44,28 @@ func TestVerifyAcceptsMintedTokens(t *testing.T) {
 		name   string
 		claims Claims
 		aud    string
-		want   tools.Identity
+		want   caller.Identity
 	}{
-		{"customer", Claims{Role: tools.RoleCustomer, Email: " Ada@Example.COM ", EmailVerified: true},
-			"", tools.Identity{Role: tools.RoleCustomer, Email: "ada@example.com"}},
-		{"agent with email", Claims{Role: tools.RoleAgent, Email: "support@shop.test"},
-			"", tools.Identity{Role: tools.RoleAgent, Email: "support@shop.test"}},
-		{"agent without email", Claims{Role: tools.RoleAgent},
-			"", tools.Identity{Role: tools.RoleAgent}},
-		{"audience matches", Claims{Role: tools.RoleAgent, Audience: "conn-a"},
-			"conn-a", tools.Identity{Role: tools.RoleAgent}},
+		{"customer", Claims{Role: caller.Customer, Email: " Ada@Example.COM ", EmailVerified: true},
+			"", caller.Identity{Role: caller.Customer, Email: "ada@example.com"}},
+		{"agent with email", Claims{Role: caller.Agent, Email: "support@shop.test"},
+			"", caller.Identity{Role: caller.Agent, Email: "support@shop.test"}},
+		{"agent without email", Claims{Role: caller.Agent},
+			"", caller.Identity{Role: caller.Agent}},
+		{"audience matches", Claims{Role: caller.Agent, Audience: "conn-a"},
+			"conn-a", caller.Identity{Role: caller.Agent}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Verify([]byte(secretA), mint(t, tt.claims), tt.aud, testNow().Add(time.Minute))
+			got, err := Verify([]byte(secretA), mint(t, tt.claims), Policy{Audience: tt.aud, Now: testNow().Add(time.Minute)})
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
+			// Minted without a sub, an agent token is known by its jti.
+			if (got.Subject != "") != (got.Role == caller.Agent) {
+				t.Errorf("subject = %q for a %s token minted without sub", got.Subject, got.Role)
+			}
+			got.Subject = ""
 			if got != tt.want {
 				t.Errorf("identity = %+v, want %+v", got, tt.want)
 			}
@@ -69,7 +74,7 @@ func TestVerifyAcceptsMintedTokens(t *testing.T) {
 }
 
 func TestVerifyRefusals(t *testing.T) {
-	customer := Claims{Role: tools.RoleCustomer, Email: "ada@example.com", EmailVerified: true}
+	customer := Claims{Role: caller.Customer, Email: "ada@example.com", EmailVerified: true}
 	iat, exp := testNow().Unix(), testNow().Add(time.Hour).Unix()
 	tests := []struct {
 		name  string
@@ -112,12 +117,12 @@ func TestVerifyRefusals(t *testing.T) {
 			jwt.MapClaims{"role": "customer", "email": "a@b.c", "iat": iat, "exp": exp}), "", testNow(), KindUnverifiedEmail},
 		{"email_verified as string", raw(t, jwt.SigningMethodHS256, []byte(secretA),
 			jwt.MapClaims{"role": "customer", "email": "a@b.c", "email_verified": "true", "iat": iat, "exp": exp}), "", testNow(), KindMalformed},
-		{"token for another connection", mint(t, Claims{Role: tools.RoleAgent, Audience: "conn-a"}), "conn-b", testNow(), KindAudience},
-		{"token without audience at a connection", mint(t, Claims{Role: tools.RoleAgent}), "conn-b", testNow(), KindAudience},
+		{"token for another connection", mint(t, Claims{Role: caller.Agent, Audience: "conn-a"}), "conn-b", testNow(), KindAudience},
+		{"token without audience at a connection", mint(t, Claims{Role: caller.Agent}), "conn-b", testNow(), KindAudience},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, err := Verify([]byte(secretA), tt.token, tt.aud, tt.at)
+			id, err := Verify([]byte(secretA), tt.token, Policy{Audience: tt.aud, Now: tt.at})
 			if err == nil {
 				t.Fatalf("Verify accepted the token as %+v", id)
 			}
@@ -127,7 +132,7 @@ func TestVerifyRefusals(t *testing.T) {
 			if !errors.Is(err, &Error{Kind: tt.want}) {
 				t.Errorf("errors.Is(%v, kind %v) = false", err, tt.want)
 			}
-			if id != (tools.Identity{}) {
+			if id != (caller.Identity{}) {
 				t.Errorf("a refusal returned identity %+v", id)
 			}
 		})
@@ -135,9 +140,9 @@ func TestVerifyRefusals(t *testing.T) {
 }
 
 func TestVerifyToleratesSmallClockSkew(t *testing.T) {
-	tok := mint(t, Claims{Role: tools.RoleAgent})
+	tok := mint(t, Claims{Role: caller.Agent})
 	for _, at := range []time.Time{testNow().Add(-Leeway / 2), testNow().Add(time.Hour + Leeway/2)} {
-		if _, err := Verify([]byte(secretA), tok, "", at); err != nil {
+		if _, err := Verify([]byte(secretA), tok, Policy{Audience: "", Now: at}); err != nil {
 			t.Errorf("Verify at %v: %v", at, err)
 		}
 	}
@@ -150,11 +155,11 @@ func TestMintRefusesClaimsVerifyWouldRefuse(t *testing.T) {
 		claims Claims
 		ttl    time.Duration
 	}{
-		{"short secret", []byte("short"), Claims{Role: tools.RoleAgent}, time.Hour},
-		{"no lifetime", []byte(secretA), Claims{Role: tools.RoleAgent}, 0},
+		{"short secret", []byte("short"), Claims{Role: caller.Agent}, time.Hour},
+		{"no lifetime", []byte(secretA), Claims{Role: caller.Agent}, 0},
 		{"unknown role", []byte(secretA), Claims{Role: "admin"}, time.Hour},
-		{"customer without email", []byte(secretA), Claims{Role: tools.RoleCustomer, EmailVerified: true}, time.Hour},
-		{"customer unverified", []byte(secretA), Claims{Role: tools.RoleCustomer, Email: "a@b.c"}, time.Hour},
+		{"customer without email", []byte(secretA), Claims{Role: caller.Customer, EmailVerified: true}, time.Hour},
+		{"customer unverified", []byte(secretA), Claims{Role: caller.Customer, Email: "a@b.c"}, time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +171,7 @@ func TestMintRefusesClaimsVerifyWouldRefuse(t *testing.T) {
 }
 
 func TestMintedClaimsOnTheWire(t *testing.T) {
-	tok := mint(t, Claims{Role: tools.RoleCustomer, Email: "ada@example.com", EmailVerified: true, Audience: "conn-a"})
+	tok := mint(t, Claims{Role: caller.Customer, Email: "ada@example.com", EmailVerified: true, Audience: "conn-a"})
 	var got jwt.MapClaims
 	if _, _, err := jwt.NewParser().ParseUnverified(tok, &got); err != nil {
 		t.Fatal(err)
@@ -183,7 +188,7 @@ func TestMintedClaimsOnTheWire(t *testing.T) {
 }
 
 func TestVerifyRefusesShortSecret(t *testing.T) {
-	_, err := Verify([]byte("short"), "a.b.c", "", testNow())
+	_, err := Verify([]byte("short"), "a.b.c", Policy{Audience: "", Now: testNow()})
 	if err == nil || KindOf(err) != 0 {
 		t.Fatalf("err = %v, want a configuration error", err)
 	}

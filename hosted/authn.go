@@ -1,32 +1,13 @@
 package hosted
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
-
-type connectionKey struct{}
-
-// WithConnection returns ctx carrying the connection id a request was
-// routed to.
-func WithConnection(ctx context.Context, connection string) context.Context {
-	return context.WithValue(ctx, connectionKey{}, connection)
-}
-
-// ConnectionFrom returns the connection id of a request served in
-// per-connection mode (the {connection} of /c/{connection}/...). Its token
-// has been verified for that connection. ok is false in single-merchant
-// mode.
-func ConnectionFrom(ctx context.Context) (connection string, ok bool) {
-	c, ok := ctx.Value(connectionKey{}).(string)
-	return c, ok && c != ""
-}
 
 // authenticate verifies the request's bearer token for the connection it
 // was routed to and returns the request with the caller in its context. On
@@ -52,7 +33,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot verify tokens right now")
 		return r, false
 	}
-	id, err := auth.Verify(secret, token, connection, time.Now())
+	id, err := auth.Verify(secret, token, auth.Policy{Audience: connection, MaxTTL: h.cfg.MaxTokenTTL})
 	if err != nil {
 		if auth.KindOf(err) == 0 {
 			h.log.ErrorContext(r.Context(), "token verification misconfigured", "connection", connection, "err", err)
@@ -62,11 +43,9 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		h.unauthorized(w, r, connection, err)
 		return r, false
 	}
-	ctx := tools.WithIdentity(r.Context(), id)
-	if connection != "" {
-		ctx = WithConnection(ctx, connection)
-	}
-	ctx = withCaller(ctx, newCaller(secret, connection, id))
+	id.Connection = connection
+	ctx := caller.With(r.Context(), id)
+	ctx = withSessionKey(ctx, newSessionKey(secret, id))
 	return r.WithContext(ctx), true
 }
 

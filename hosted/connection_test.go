@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // perConnection serves the echo server per connection; shop-a and shop-c
@@ -28,7 +28,7 @@ func perConnection(t *testing.T, e *echo) *testServer {
 }
 
 func connectionToken(t *testing.T, secret, connection string) string {
-	return token(t, secret, auth.Claims{Role: tools.RoleCustomer, Email: "alice@example.com", EmailVerified: true, Audience: connection})
+	return token(t, secret, auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true, Audience: connection})
 }
 
 func TestPerConnectionRouting(t *testing.T) {
@@ -58,7 +58,7 @@ func TestPerConnectionRefusals(t *testing.T) {
 		want              int
 	}{
 		{"token for another connection with the same secret", "/c/shop-c/mcp", shopA, http.StatusUnauthorized},
-		{"token without audience", "/c/shop-c/mcp", token(t, secretA, auth.Claims{Role: tools.RoleAgent}), http.StatusUnauthorized},
+		{"token without audience", "/c/shop-c/mcp", token(t, secretA, auth.Claims{Role: caller.Agent}), http.StatusUnauthorized},
 		{"token for another connection with another secret", "/c/shop-b/mcp", shopA, http.StatusUnauthorized},
 		{"unknown connection", "/c/shop-z/mcp", shopA, http.StatusNotFound},
 		{"malformed connection id", "/c/shop%21a/mcp", shopA, http.StatusNotFound},

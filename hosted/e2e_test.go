@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -121,7 +122,7 @@ func TestEndToEndAgent(t *testing.T) {
 
 func TestEndToEndRefusalTouchesNoPolarData(t *testing.T) {
 	s, fake := realServer(t)
-	forged := token(t, secretB, auth.Claims{Role: tools.RoleAgent})
+	forged := token(t, secretB, auth.Claims{Role: caller.Agent})
 	for _, body := range []string{
 		initializeBody,
 		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_visitor_insights","arguments":{"email":"bob@example.com"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`,

@@ -19,7 +19,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 const (
@@ -61,10 +61,10 @@ func newEcho() *echo {
 
 func identityJSON(ctx context.Context) string {
 	var w whoami
-	if id, ok := tools.IdentityFrom(ctx); ok {
+	if id, ok := caller.From(ctx); ok {
 		w.Role, w.Email = string(id.Role), id.Email
 	}
-	w.Connection, _ = ConnectionFrom(ctx)
+	w.Connection, _ = caller.ConnectionFrom(ctx)
 	out, _ := json.Marshal(w)
 	return string(out)
 }
@@ -115,11 +115,11 @@ func token(t *testing.T, secret string, c auth.Claims) string {
 }
 
 func customerToken(t *testing.T, email string) string {
-	return token(t, secretA, auth.Claims{Role: tools.RoleCustomer, Email: email, EmailVerified: true})
+	return token(t, secretA, auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true})
 }
 
 func agentToken(t *testing.T) string {
-	return token(t, secretA, auth.Claims{Role: tools.RoleAgent, Email: "agent@shop.test"})
+	return token(t, secretA, auth.Claims{Role: caller.Agent, Email: "agent@shop.test"})
 }
 
 func bearerHeader(tok string) map[string]string {

@@ -61,6 +61,9 @@ type Config struct {
 	// with 403. Requests without an Origin header (server-side clients)
 	// are not affected. CORS headers are sent to listed origins.
 	AllowedOrigins []string
+	// MaxTokenTTL is the longest caller-token lifetime accepted (exp
+	// ahead of now); auth.DefaultMaxTTL when zero.
+	MaxTokenTTL time.Duration
 	// KeepAlive is the interval of the pings that keep idle SSE streams
 	// open through proxies; DefaultKeepAlive when zero.
 	KeepAlive time.Duration

@@ -15,7 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // transports are the transport and protocol combinations clients use.
@@ -63,14 +63,14 @@ func badTokens(t *testing.T) map[string]string {
 		}
 		return tok
 	}
-	expired, err := auth.Mint([]byte(secretA), auth.Claims{Role: tools.RoleAgent}, time.Hour, now.Add(-3*time.Hour))
+	expired, err := auth.Mint([]byte(secretA), auth.Claims{Role: caller.Agent}, time.Hour, now.Add(-3*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return map[string]string{
 		"missing token":          "",
 		"not a jwt":              "not-a-jwt",
-		"other secret":           token(t, secretB, auth.Claims{Role: tools.RoleAgent}),
+		"other secret":           token(t, secretB, auth.Claims{Role: caller.Agent}),
 		"expired":                expired,
 		"alg none":               sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(jwt.MapClaims{"role": "agent"})),
 		"unverified email":       sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "email": "a@b.c"})),
@@ -136,7 +136,7 @@ func TestEveryRequestWithABadTokenIsRefused(t *testing.T) {
 func TestClientsWithABadTokenCannotConnect(t *testing.T) {
 	e := newEcho()
 	s := serve(t, e.srv, nil)
-	expired, err := auth.Mint([]byte(secretA), auth.Claims{Role: tools.RoleAgent}, time.Hour, time.Now().Add(-2*time.Hour))
+	expired, err := auth.Mint([]byte(secretA), auth.Claims{Role: caller.Agent}, time.Hour, time.Now().Add(-2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +162,8 @@ func TestSSEStreamCannotCarryAnotherCallersCalls(t *testing.T) {
 	others := map[string]string{
 		"another customer":           customerToken(t, "mallory@example.com"),
 		"an agent":                   agentToken(t),
-		"same email, agent role":     token(t, secretA, auth.Claims{Role: tools.RoleAgent, Email: "alice@example.com"}),
-		"same email, other secret":   token(t, secretB, auth.Claims{Role: tools.RoleCustomer, Email: "alice@example.com", EmailVerified: true}),
+		"same email, agent role":     token(t, secretA, auth.Claims{Role: caller.Agent, Email: "alice@example.com"}),
+		"same email, other secret":   token(t, secretB, auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}),
 		"same email, no valid token": "",
 	}
 	for name, tok := range others {
@@ -180,7 +180,7 @@ func TestSSEStreamCannotCarryAnotherCallersCalls(t *testing.T) {
 	}
 
 	// Alice herself, with a freshly minted token, is served on her stream.
-	fresh := token(t, secretA, auth.Claims{Role: tools.RoleCustomer, Email: "ALICE@example.com", EmailVerified: true})
+	fresh := token(t, secretA, auth.Claims{Role: caller.Customer, Email: "ALICE@example.com", EmailVerified: true})
 	for _, body := range []string{
 		initializeBody,
 		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
@@ -246,16 +246,16 @@ func TestStreamableSessionIsBoundToItsCaller(t *testing.T) {
 func TestConcurrentCallersSeeOnlyThemselves(t *testing.T) {
 	e := newEcho()
 	s := serve(t, e.srv, nil)
-	type caller struct {
+	type peer struct {
 		kind, version, token string
 		want                 whoami
 	}
-	var callers []caller
+	var callers []peer
 	for i := range 24 {
 		tr := transports()[i%len(transports())]
-		c := caller{kind: tr.kind, version: tr.version}
+		c := peer{kind: tr.kind, version: tr.version}
 		if i%4 == 3 {
-			c.token = token(t, secretA, auth.Claims{Role: tools.RoleAgent, Email: fmt.Sprintf("agent%d@shop.test", i)})
+			c.token = token(t, secretA, auth.Claims{Role: caller.Agent, Email: fmt.Sprintf("agent%d@shop.test", i)})
 			c.want = whoami{Role: "agent", Email: fmt.Sprintf("agent%d@shop.test", i)}
 		} else {
 			c.token = customerToken(t, fmt.Sprintf("customer%d@example.com", i))

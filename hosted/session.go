@@ -13,51 +13,57 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // A session id is "<nonce>.<tag>", where tag is an HMAC of the nonce under
 // a key derived from the token secret and the caller (connection, role,
-// email). The caller who opened a session is thus written into its id:
+// email, external id and the token's subject: its sub, else its jti, else
+// a digest of the token). The caller who opened a session is thus written
+// into its id:
 // checking that a request's caller owns the session it names needs no
 // server state, and works across replicas that share the secret.
 
-// caller is the verified caller of a request, as far as sessions go.
-type caller struct {
+// sessionKey binds session ids to the verified caller of a request.
+type sessionKey struct {
 	key []byte // HMAC key binding session ids to this caller
 }
 
-type callerKey struct{}
+type sessionKeyKey struct{}
 
-func newCaller(secret []byte, connection string, id tools.Identity) caller {
+func newSessionKey(secret []byte, id caller.Identity) sessionKey {
 	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte("polar-mcp session binding v1\x00" + connection + "\x00" + string(id.Role) + "\x00" + tools.NormalizeEmail(id.Email)))
-	return caller{key: mac.Sum(nil)}
+	for _, part := range []string{"polar-mcp session binding v2", id.Connection, string(id.Role),
+		caller.NormalizeEmail(id.Email), id.ExternalID, id.Subject} {
+		mac.Write([]byte(part))
+		mac.Write([]byte{0})
+	}
+	return sessionKey{key: mac.Sum(nil)}
 }
 
-func withCaller(ctx context.Context, c caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
+func withSessionKey(ctx context.Context, c sessionKey) context.Context {
+	return context.WithValue(ctx, sessionKeyKey{}, c)
 }
 
-func callerFrom(ctx context.Context) (caller, bool) {
-	c, ok := ctx.Value(callerKey{}).(caller)
+func sessionKeyFrom(ctx context.Context) (sessionKey, bool) {
+	c, ok := ctx.Value(sessionKeyKey{}).(sessionKey)
 	return c, ok
 }
 
-func (c caller) tag(nonce string) string {
+func (c sessionKey) tag(nonce string) string {
 	mac := hmac.New(sha256.New, c.key)
 	mac.Write([]byte(nonce))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // newSessionID returns a fresh session id owned by c.
-func (c caller) newSessionID() string {
+func (c sessionKey) newSessionID() string {
 	nonce := rand.Text()
 	return nonce + "." + c.tag(nonce)
 }
 
 // owns reports whether the session id was issued to c.
-func (c caller) owns(sessionID string) bool {
+func (c sessionKey) owns(sessionID string) bool {
 	nonce, tag, ok := strings.Cut(sessionID, ".")
 	return ok && nonce != "" && hmac.Equal([]byte(tag), []byte(c.tag(nonce)))
 }
@@ -80,7 +86,7 @@ func (h *Handler) ownsSession(w http.ResponseWriter, r *http.Request, rt route) 
 	if sid == "" {
 		return true
 	}
-	if c, ok := callerFrom(r.Context()); ok && c.owns(sid) {
+	if c, ok := sessionKeyFrom(r.Context()); ok && c.owns(sid) {
 		return true
 	}
 	h.log.WarnContext(r.Context(), "refused a request for another caller's session", "path", r.URL.Path)
@@ -92,7 +98,7 @@ func (h *Handler) ownsSession(w http.ResponseWriter, r *http.Request, rt route) 
 // newSSESessionID is the SSE server's session id generator. It runs in the
 // stream-opening GET, after authentication.
 func (h *Handler) newSSESessionID(ctx context.Context, _ *http.Request) (string, error) {
-	c, ok := callerFrom(ctx)
+	c, ok := sessionKeyFrom(ctx)
 	if !ok {
 		return "", errors.New("hosted: SSE stream without a verified caller")
 	}
@@ -114,15 +120,15 @@ func (sessionResolver) ResolveSessionIdManager(r *http.Request) server.SessionId
 	if r == nil {
 		return sessionIDs{}
 	}
-	c, ok := callerFrom(r.Context())
-	return sessionIDs{caller: c, bound: ok}
+	c, ok := sessionKeyFrom(r.Context())
+	return sessionIDs{key: c, bound: ok}
 }
 
 // sessionIDs issues and checks the session ids of one caller. Sessions are
 // not stored, so terminating one is a no-op.
 type sessionIDs struct {
-	caller caller
-	bound  bool
+	key   sessionKey
+	bound bool
 }
 
 // Generate implements server.SessionIdManager.
@@ -130,12 +136,12 @@ func (m sessionIDs) Generate() string {
 	if !m.bound {
 		return ""
 	}
-	return m.caller.newSessionID()
+	return m.key.newSessionID()
 }
 
 // Validate implements server.SessionIdManager.
 func (m sessionIDs) Validate(sessionID string) (bool, error) {
-	if !m.bound || !m.caller.owns(sessionID) {
+	if !m.bound || !m.key.owns(sessionID) {
 		return false, errors.New("unknown session")
 	}
 	return false, nil

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -102,11 +102,11 @@ func (r *Router) Secret(ctx context.Context, connection string) ([]byte, error) 
 }
 
 // Client returns the cached adapter of the connection the request was
-// routed to (hosted.ConnectionFrom). The request's token was verified
+// routed to (caller.ConnectionFrom). The request's token was verified
 // through Secret, which read the connection, so the live entry is used as
 // it is.
 func (r *Router) Client(ctx context.Context) (polar.Client, error) {
-	id, ok := hosted.ConnectionFrom(ctx)
+	id, ok := caller.ConnectionFrom(ctx)
 	if !ok {
 		return nil, errors.New("this request was not routed to a merchant connection")
 	}

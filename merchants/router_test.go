@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -67,7 +67,7 @@ func (r *routed) call(ctx context.Context, id string) ([]byte, []string, polar.C
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := r.router.Client(hosted.WithConnection(ctx, id))
+	c, err := r.router.Client(caller.With(ctx, caller.Identity{Role: caller.Agent, Connection: id}))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -150,7 +150,7 @@ func TestRouterDropsConnectionsChangedElsewhere(t *testing.T) {
 		if slices.Contains(r.router.Live(), r.a) {
 			t.Error("the disabled connection's adapter is still held")
 		}
-		if _, err := r.router.Client(hosted.WithConnection(ctx, r.a)); !errors.Is(err, connections.ErrDisabled) {
+		if _, err := r.router.Client(caller.With(ctx, caller.Identity{Role: caller.Agent, Connection: r.a})); !errors.Is(err, connections.ErrDisabled) {
 			t.Errorf("Client of a disabled connection: %v", err)
 		}
 		if _, _, _, err := r.call(ctx, r.b); err != nil {

@@ -25,11 +25,12 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // CacheConfig defaults and limits.
@@ -86,7 +87,10 @@ type CachedClient struct {
 	coalesced atomic.Uint64
 }
 
-var _ Client = (*CachedClient)(nil)
+var (
+	_ Client      = (*CachedClient)(nil)
+	_ Invalidator = (*CachedClient)(nil)
+)
 
 // NewCached returns a CachedClient in front of inner. Build one per
 // organization, and keep it as long as the organization is served.
@@ -128,8 +132,8 @@ func ttlOr(d, def time.Duration) time.Duration {
 
 // FindCustomerByEmail implements Client.
 func (c *CachedClient) FindCustomerByEmail(ctx context.Context, email string) (*Customer, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	v, err := load(ctx, c, read[*Customer]{
+	email = caller.NormalizeEmail(email)
+	return c.findCustomer(ctx, read[*Customer]{
 		key:     "customer\x00" + email,
 		op:      "customers:list",
 		ttl:     c.customerTTL,
@@ -139,6 +143,24 @@ func (c *CachedClient) FindCustomerByEmail(ctx context.Context, email string) (*
 			return c.inner.FindCustomerByEmail(ctx, email)
 		},
 	})
+}
+
+// FindCustomerByExternalID implements Client.
+func (c *CachedClient) FindCustomerByExternalID(ctx context.Context, ext string) (*Customer, error) {
+	return c.findCustomer(ctx, read[*Customer]{
+		key:    "customer-ext\x00" + ext,
+		op:     "customers:get_external",
+		ttl:    c.customerTTL,
+		negTTL: c.notFoundTTL,
+		owner:  externalOwner(ext),
+		call: func(ctx context.Context) (*Customer, error) {
+			return c.inner.FindCustomerByExternalID(ctx, ext)
+		},
+	})
+}
+
+func (c *CachedClient) findCustomer(ctx context.Context, r read[*Customer]) (*Customer, error) {
+	v, err := load(ctx, c, r)
 	if err != nil || v == nil {
 		return nil, err
 	}
@@ -147,14 +169,14 @@ func (c *CachedClient) FindCustomerByEmail(ctx context.Context, email string) (*
 }
 
 // ListSubscriptions implements Client.
-func (c *CachedClient) ListSubscriptions(ctx context.Context, customerID string) ([]Subscription, error) {
+func (c *CachedClient) ListSubscriptions(ctx context.Context, ref CustomerRef) ([]Subscription, error) {
 	v, err := load(ctx, c, read[[]Subscription]{
-		key:   "subscriptions\x00" + customerID,
+		key:   "subscriptions\x00" + ref.key(),
 		op:    "subscriptions:list",
 		ttl:   c.billingTTL,
-		owner: customerID,
+		owner: ref.owner(),
 		call: func(ctx context.Context) ([]Subscription, error) {
-			return c.inner.ListSubscriptions(ctx, customerID)
+			return c.inner.ListSubscriptions(ctx, ref)
 		},
 	})
 	return slices.Clone(v), err
@@ -162,32 +184,32 @@ func (c *CachedClient) ListSubscriptions(ctx context.Context, customerID string)
 
 // ListOrders implements Client. The limit is normalized as SDKClient does
 // (10 when not positive, at most 100) before calls are coalesced.
-func (c *CachedClient) ListOrders(ctx context.Context, customerID string, limit int) ([]Order, error) {
+func (c *CachedClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) ([]Order, error) {
 	if limit <= 0 {
 		limit = defaultOrders
 	}
 	limit = min(limit, pageSize)
 	v, err := load(ctx, c, read[[]Order]{
-		key:   "orders\x00" + customerID + "\x00" + strconv.Itoa(limit),
+		key:   "orders\x00" + ref.key() + "\x00" + strconv.Itoa(limit),
 		op:    "orders:list",
 		ttl:   c.billingTTL,
-		owner: customerID,
+		owner: ref.owner(),
 		call: func(ctx context.Context) ([]Order, error) {
-			return c.inner.ListOrders(ctx, customerID, limit)
+			return c.inner.ListOrders(ctx, ref, limit)
 		},
 	})
 	return slices.Clone(v), err
 }
 
 // CustomerState implements Client.
-func (c *CachedClient) CustomerState(ctx context.Context, customerID string) (*CustomerState, error) {
+func (c *CachedClient) CustomerState(ctx context.Context, ref CustomerRef) (*CustomerState, error) {
 	v, err := load(ctx, c, read[*CustomerState]{
-		key:   "state\x00" + customerID,
+		key:   "state\x00" + ref.key(),
 		op:    "customers:get_state",
 		ttl:   c.billingTTL,
-		owner: customerID,
+		owner: ref.owner(),
 		call: func(ctx context.Context) (*CustomerState, error) {
-			return c.inner.CustomerState(ctx, customerID)
+			return c.inner.CustomerState(ctx, ref)
 		},
 	})
 	if err != nil || v == nil {
@@ -223,12 +245,27 @@ func (c *CachedClient) ListBenefits(ctx context.Context) ([]Benefit, error) {
 
 // CreateCustomerSession implements Client. It is never cached nor
 // coalesced: every call creates a new session.
-func (c *CachedClient) CreateCustomerSession(ctx context.Context, customerID string) (*CustomerSession, error) {
-	s, err := c.inner.CreateCustomerSession(ctx, customerID)
+func (c *CachedClient) CreateCustomerSession(ctx context.Context, ref CustomerRef) (*CustomerSession, error) {
+	s, err := c.inner.CreateCustomerSession(ctx, ref)
 	if isNotFound(err) {
-		c.forget(customerID)
+		c.forget(ref.owner())
 	}
 	return s, err
+}
+
+// ForgetCustomer implements Invalidator.
+func (c *CachedClient) ForgetCustomer(customerID string) { c.forget(customerID) }
+
+// ForgetExternalID implements Invalidator.
+func (c *CachedClient) ForgetExternalID(ext string) { c.forget(externalOwner(ext)) }
+
+// ForgetCatalog implements Invalidator.
+func (c *CachedClient) ForgetCatalog() {
+	c.gen.Add(1)
+	if c.store != nil {
+		c.store.remove("products")
+		c.store.remove("benefits")
+	}
 }
 
 // Stats returns the cache's counters, added to the inner client's when it

@@ -31,27 +31,27 @@ func TestCachedQuestionRequests(t *testing.T) {
 		cold, warm int
 	}{
 		{"subscriptions", func(ctx context.Context, c polar.Client, id string) error {
-			_, err := c.ListSubscriptions(ctx, id)
+			_, err := c.ListSubscriptions(ctx, polar.ByID(id))
 			return err
 		}, 2, 1},
 		{"orders", func(ctx context.Context, c polar.Client, id string) error {
-			_, err := c.ListOrders(ctx, id, 5)
+			_, err := c.ListOrders(ctx, polar.ByID(id), 5)
 			return err
 		}, 2, 1},
 		{"portal link", func(ctx context.Context, c polar.Client, id string) error {
-			_, err := c.CreateCustomerSession(ctx, id)
+			_, err := c.CreateCustomerSession(ctx, polar.ByID(id))
 			return err
 		}, 2, 1},
 		{"benefits", func(ctx context.Context, c polar.Client, id string) error {
 			return parallel(
-				func() error { _, err := c.CustomerState(ctx, id); return err },
+				func() error { _, err := c.CustomerState(ctx, polar.ByID(id)); return err },
 				func() error { _, err := c.ListBenefits(ctx); return err })
 		}, 3, 1},
 		{"agent insights", func(ctx context.Context, c polar.Client, id string) error {
 			return parallel(
-				func() error { _, err := c.ListSubscriptions(ctx, id); return err },
-				func() error { _, err := c.ListOrders(ctx, id, 10); return err },
-				func() error { _, err := c.CustomerState(ctx, id); return err },
+				func() error { _, err := c.ListSubscriptions(ctx, polar.ByID(id)); return err },
+				func() error { _, err := c.ListOrders(ctx, polar.ByID(id), 10); return err },
+				func() error { _, err := c.CustomerState(ctx, polar.ByID(id)); return err },
 				func() error { _, err := c.ListBenefits(ctx); return err })
 		}, 5, 3},
 	}
@@ -133,11 +133,11 @@ func TestCachedTTLs(t *testing.T) {
 			return err
 		}, 59 * time.Second, time.Minute},
 		{"subscriptions when asked", polar.CacheConfig{BillingTTL: 3 * time.Second}, func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.ListSubscriptions(ctx, demoAlice)
+			_, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice))
 			return err
 		}, 2 * time.Second, 3 * time.Second},
 		{"billing TTL is capped", polar.CacheConfig{BillingTTL: time.Hour}, func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.CustomerState(ctx, demoAlice)
+			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
 		}, 4 * time.Second, polar.MaxBillingTTL},
 		{"not found", polar.CacheConfig{}, func(ctx context.Context, c *polar.CachedClient) error {
@@ -177,10 +177,10 @@ func TestCachedBillingNotKeptByDefault(t *testing.T) {
 	api := startDemo(t, false)
 	c := api.cached(t, polar.CacheConfig{})
 	for range 3 {
-		if _, err := c.ListSubscriptions(t.Context(), demoAlice); err != nil {
+		if _, err := c.ListSubscriptions(t.Context(), polar.ByID(demoAlice)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.CustomerState(t.Context(), demoAlice); err != nil {
+		if _, err := c.CustomerState(t.Context(), polar.ByID(demoAlice)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -211,19 +211,19 @@ func TestCachedNotFoundDropsCustomer(t *testing.T) {
 		call func(ctx context.Context, c *polar.CachedClient) error
 	}{
 		"customer state": {"/v1/customers/" + demoAlice + "/state", func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.CustomerState(ctx, demoAlice)
+			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
 		}},
 		"subscriptions": {"/v1/subscriptions/", func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.ListSubscriptions(ctx, demoAlice)
+			_, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice))
 			return err
 		}},
 		"orders": {"/v1/orders/", func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.ListOrders(ctx, demoAlice, 0)
+			_, err := c.ListOrders(ctx, polar.ByID(demoAlice), 0)
 			return err
 		}},
 		"portal session": {"/v1/customer-sessions/", func(ctx context.Context, c *polar.CachedClient) error {
-			_, err := c.CreateCustomerSession(ctx, demoAlice)
+			_, err := c.CreateCustomerSession(ctx, polar.ByID(demoAlice))
 			return err
 		}},
 	}

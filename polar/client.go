@@ -10,23 +10,76 @@ import "context"
 
 // Client is everything polar-mcp asks of a Polar organization.
 // All methods are read-only except CreateCustomerSession.
+//
+// Subscriptions, orders, customer state and customer sessions embed the
+// customer as Polar holds it at the time of the answer; callers check it
+// against who is asking before showing anything.
 type Client interface {
-	// FindCustomerByEmail returns the customer whose email matches exactly
-	// (trimmed, case folded). It returns ErrCustomerNotFound when none does.
+	// FindCustomerByEmail returns the customer whose email is the same
+	// mailbox (caller.SameEmail: trimmed, ASCII letters folded, anything
+	// else exact). It returns ErrCustomerNotFound when none is.
 	FindCustomerByEmail(ctx context.Context, email string) (*Customer, error)
+	// FindCustomerByExternalID returns the customer with the merchant's own
+	// user id externalID, or ErrCustomerNotFound.
+	FindCustomerByExternalID(ctx context.Context, externalID string) (*Customer, error)
 	// ListSubscriptions returns every subscription of a customer, whatever
 	// its status (paused and past_due included), newest first.
-	ListSubscriptions(ctx context.Context, customerID string) ([]Subscription, error)
+	ListSubscriptions(ctx context.Context, customer CustomerRef) ([]Subscription, error)
 	// ListOrders returns a customer's most recent orders, newest first.
-	ListOrders(ctx context.Context, customerID string, limit int) ([]Order, error)
+	ListOrders(ctx context.Context, customer CustomerRef, limit int) ([]Order, error)
 	// CustomerState returns the customer's active subscriptions and granted
 	// benefits.
-	CustomerState(ctx context.Context, customerID string) (*CustomerState, error)
+	CustomerState(ctx context.Context, customer CustomerRef) (*CustomerState, error)
 	// ListProducts returns the organization's public, non-archived products.
 	ListProducts(ctx context.Context) ([]Product, error)
 	// ListBenefits returns the organization's benefits (for their names).
 	ListBenefits(ctx context.Context) ([]Benefit, error)
 	// CreateCustomerSession creates a customer portal session. It is the
 	// only write polar-mcp ever makes.
-	CreateCustomerSession(ctx context.Context, customerID string) (*CustomerSession, error)
+	CreateCustomerSession(ctx context.Context, customer CustomerRef) (*CustomerSession, error)
+}
+
+// CustomerRef names one customer: by Polar's id, or by the merchant's own
+// user id (Polar's external_id), which Polar's external-id endpoints and
+// filters take directly, so no lookup is needed first.
+type CustomerRef struct {
+	ID         string
+	ExternalID string
+}
+
+// ByID names the customer with Polar id id.
+func ByID(id string) CustomerRef { return CustomerRef{ID: id} }
+
+// ByExternalID names the customer with the merchant's user id ext.
+func ByExternalID(ext string) CustomerRef { return CustomerRef{ExternalID: ext} }
+
+// key is the ref's cache and coalescing key.
+func (r CustomerRef) key() string {
+	if r.ID != "" {
+		return "id\x00" + r.ID
+	}
+	return "ext\x00" + r.ExternalID
+}
+
+// owner is who cached answers about the ref belong to, for invalidation.
+func (r CustomerRef) owner() string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return externalOwner(r.ExternalID)
+}
+
+func externalOwner(ext string) string { return "ext\x00" + ext }
+
+// Invalidator drops cached answers when Polar's data changes (a webhook,
+// or an answer showing a cached lookup went stale). *CachedClient is one.
+type Invalidator interface {
+	// ForgetCustomer drops everything kept about the customer with Polar
+	// id customerID, including the email lookup that led to it.
+	ForgetCustomer(customerID string)
+	// ForgetExternalID drops everything kept about the customer with the
+	// merchant's user id ext.
+	ForgetExternalID(ext string)
+	// ForgetCatalog drops the product and benefit lists.
+	ForgetCatalog()
 }

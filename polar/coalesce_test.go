@@ -16,11 +16,11 @@ import (
 func TestCoalescesIdenticalCalls(t *testing.T) {
 	reads := map[string]func(ctx context.Context, c polar.Client) (int, error){
 		"subscriptions (not cached)": func(ctx context.Context, c polar.Client) (int, error) {
-			s, err := c.ListSubscriptions(ctx, demoAlice)
+			s, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice))
 			return len(s), err
 		},
 		"orders (not cached)": func(ctx context.Context, c polar.Client) (int, error) {
-			s, err := c.ListOrders(ctx, demoAlice, 10)
+			s, err := c.ListOrders(ctx, polar.ByID(demoAlice), 10)
 			return len(s), err
 		},
 		"products": func(ctx context.Context, c polar.Client) (int, error) {
@@ -74,7 +74,7 @@ func TestCanceledCallerDoesNotCancelOthers(t *testing.T) {
 	first, cancel := context.WithCancel(t.Context())
 	firstDone := make(chan error, 1)
 	go func() {
-		_, err := c.ListOrders(first, demoAlice, 10)
+		_, err := c.ListOrders(first, polar.ByID(demoAlice), 10)
 		firstDone <- err
 	}()
 	eventually(t, "the first call reaches Polar", func() bool { return api.arrived.Load() == 1 })
@@ -85,7 +85,7 @@ func TestCanceledCallerDoesNotCancelOthers(t *testing.T) {
 	}
 	secondDone := make(chan result, 1)
 	go func() {
-		o, err := c.ListOrders(t.Context(), demoAlice, 10)
+		o, err := c.ListOrders(t.Context(), polar.ByID(demoAlice), 10)
 		secondDone <- result{o, err}
 	}()
 	eventually(t, "the second caller joins", func() bool { return c.Stats().CacheMisses == 2 })
@@ -117,7 +117,7 @@ func TestCanceledContextSendsNothing(t *testing.T) {
 	c := api.cached(t, polar.CacheConfig{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := c.ListSubscriptions(ctx, demoAlice); !errors.Is(err, context.Canceled) {
+	if _, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice)); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
 	if n := api.fake.RequestCount(); n != 0 {
@@ -133,7 +133,7 @@ func TestCachedSessionsAreNeverShared(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			s, err := c.CreateCustomerSession(t.Context(), demoAlice)
+			s, err := c.CreateCustomerSession(t.Context(), polar.ByID(demoAlice))
 			if err != nil {
 				t.Error(err)
 				return
@@ -144,7 +144,7 @@ func TestCachedSessionsAreNeverShared(t *testing.T) {
 	eventually(t, "every concurrent session request reaches Polar", func() bool { return api.arrived.Load() == n })
 	api.release()
 	wg.Wait()
-	if _, err := c.CreateCustomerSession(t.Context(), demoAlice); err != nil {
+	if _, err := c.CreateCustomerSession(t.Context(), polar.ByID(demoAlice)); err != nil {
 		t.Fatal(err)
 	}
 	if got := api.fake.RequestCount(); got != n+1 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/polar-mcp/polar-mcp/polar"
 )
 
 // TestConcurrentCallsKeepTheirOwnBodies runs different methods at once on
@@ -26,11 +28,11 @@ func TestConcurrentCallsKeepTheirOwnBodies(t *testing.T) {
 	ctx := context.Background()
 	checks := []func() bool{
 		func() bool {
-			s, err := c.ListSubscriptions(ctx, customerID)
+			s, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 			return err == nil && len(s) == 3 && s[1].Status == "paused"
 		},
 		func() bool {
-			o, err := c.ListOrders(ctx, customerID, 10)
+			o, err := c.ListOrders(ctx, polar.ByID(customerID), 10)
 			return err == nil && len(o) == 4 && o[1].Status == "draft"
 		},
 		func() bool {
@@ -39,7 +41,7 @@ func TestConcurrentCallsKeepTheirOwnBodies(t *testing.T) {
 		},
 		func() bool { p, err := c.ListProducts(ctx); return err == nil && len(p) == 4 && p[1].Name == "Team" },
 		func() bool {
-			s, err := c.CustomerState(ctx, customerID)
+			s, err := c.CustomerState(ctx, polar.ByID(customerID))
 			return err == nil && len(s.GrantedBenefits) == 3
 		},
 	}

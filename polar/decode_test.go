@@ -17,7 +17,7 @@ func TestDecodeCurrentShapes(t *testing.T) {
 
 	t.Run("paused and trialing subscriptions", func(t *testing.T) {
 		c, _ := newClient(t, always(ok(fixture(t, "subscriptions_list.json"))))
-		subs, err := c.ListSubscriptions(ctx, customerID)
+		subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestDecodeCurrentShapes(t *testing.T) {
 
 	t.Run("metered-cycle, draft and void orders", func(t *testing.T) {
 		c, _ := newClient(t, always(ok(fixture(t, "orders_list.json"))))
-		orders, err := c.ListOrders(ctx, customerID, 10)
+		orders, err := c.ListOrders(ctx, polar.ByID(customerID), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestDecodeCurrentShapes(t *testing.T) {
 
 	t.Run("state with trialing subscription and new grant types", func(t *testing.T) {
 		c, _ := newClient(t, always(ok(fixture(t, "customer_state.json"))))
-		state, err := c.CustomerState(ctx, customerID)
+		state, err := c.CustomerState(ctx, polar.ByID(customerID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestDecodeCurrentShapes(t *testing.T) {
 
 	t.Run("customer session", func(t *testing.T) {
 		c, _ := newClient(t, always(reply{status: http.StatusCreated, body: fixture(t, "customer_session.json")}))
-		s, err := c.CreateCustomerSession(ctx, customerID)
+		s, err := c.CreateCustomerSession(ctx, polar.ByID(customerID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestDecodeFutureValues(t *testing.T) {
 			item(d, "items", 0)["status"] = "frozen"
 		})
 		c, _ := newClient(t, always(ok(body)))
-		subs, err := c.ListSubscriptions(ctx, customerID)
+		subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 		if err != nil || len(subs) != 3 || subs[0].Status != "frozen" {
 			t.Fatalf("got %d subscriptions, err %v", len(subs), err)
 		}
@@ -154,7 +154,7 @@ func TestDecodeFutureValues(t *testing.T) {
 			item(d, "items", 1)["billing_reason"] = "interplanetary_cycle"
 		})
 		c, _ := newClient(t, always(ok(body)))
-		orders, err := c.ListOrders(ctx, customerID, 10)
+		orders, err := c.ListOrders(ctx, polar.ByID(customerID), 10)
 		if err != nil || len(orders) != 4 || orders[0].Status != "disputed" || orders[1].BillingReason != "interplanetary_cycle" {
 			t.Fatalf("orders %+v, err %v", orders, err)
 		}
@@ -181,7 +181,7 @@ func TestDecodeFutureValues(t *testing.T) {
 			item(d, "active_subscriptions", 0)["status"] = "frozen"
 		})
 		c, _ := newClient(t, always(ok(body)))
-		state, err := c.CustomerState(ctx, customerID)
+		state, err := c.CustomerState(ctx, polar.ByID(customerID))
 		if err != nil || len(state.GrantedBenefits) != 3 || state.GrantedBenefits[1].BenefitType != "quantum_entanglement" {
 			t.Fatalf("state %+v, err %v", state, err)
 		}

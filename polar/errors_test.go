@@ -23,8 +23,8 @@ const (
 
 func TestErrorMapping(t *testing.T) {
 	ctx := context.Background()
-	listOrders := func(c polar.Client) error { _, err := c.ListOrders(ctx, customerID, 10); return err }
-	createSession := func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, customerID); return err }
+	listOrders := func(c polar.Client) error { _, err := c.ListOrders(ctx, polar.ByID(customerID), 10); return err }
+	createSession := func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, polar.ByID(customerID)); return err }
 	findCustomer := func(c polar.Client) error { _, err := c.FindCustomerByEmail(ctx, "ada@example.com"); return err }
 	tests := []struct {
 		name   string
@@ -48,7 +48,7 @@ func TestErrorMapping(t *testing.T) {
 			polar.KindInsufficientScope, 403, "", "customers:read", 0},
 		{"403 other", reply{status: 403, body: `{"error":"NotPermitted","detail":"Not permitted"}`}, createSession,
 			polar.KindForbidden, 403, "Not permitted", "", 0},
-		{"404", reply{status: 404, body: bodyNotFound}, func(c polar.Client) error { _, err := c.CustomerState(ctx, customerID); return err },
+		{"404", reply{status: 404, body: bodyNotFound}, func(c polar.Client) error { _, err := c.CustomerState(ctx, polar.ByID(customerID)); return err },
 			polar.KindNotFound, 404, "Not found", "", 0},
 		{"422", reply{status: 422, body: bodyValidation}, listOrders,
 			polar.KindInvalid, 422, "Input should be a valid UUID", "", 0},
@@ -254,9 +254,9 @@ func TestErrorsNeverContainToken(t *testing.T) {
 			})
 			calls := []func() error{
 				func() error { _, err := c.FindCustomerByEmail(ctx, "ada@example.com"); return err },
-				func() error { _, err := c.ListSubscriptions(ctx, customerID); return err },
-				func() error { _, err := c.CustomerState(ctx, customerID); return err },
-				func() error { _, err := c.CreateCustomerSession(ctx, customerID); return err },
+				func() error { _, err := c.ListSubscriptions(ctx, polar.ByID(customerID)); return err },
+				func() error { _, err := c.CustomerState(ctx, polar.ByID(customerID)); return err },
+				func() error { _, err := c.CreateCustomerSession(ctx, polar.ByID(customerID)); return err },
 			}
 			for i, call := range calls {
 				err := call()

@@ -53,12 +53,12 @@ func TestAgainstFakePolar(t *testing.T) {
 		t.Fatalf("mixed-case stored email: %+v, %v", frank, err)
 	}
 
-	subs, err := c.ListSubscriptions(ctx, demoCarol)
+	subs, err := c.ListSubscriptions(ctx, polar.ByID(demoCarol))
 	if err != nil || !slices.Contains(pluck(subs, func(s polar.Subscription) string { return s.Status }), "paused") {
 		t.Errorf("carol's subscriptions: %+v, %v", subs, err)
 	}
 
-	orders, err := c.ListOrders(ctx, demoDave, 20)
+	orders, err := c.ListOrders(ctx, polar.ByID(demoDave), 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestAgainstFakePolar(t *testing.T) {
 		t.Errorf("orders are not newest first")
 	}
 
-	state, err := c.CustomerState(ctx, demoTeam)
+	state, err := c.CustomerState(ctx, polar.ByID(demoTeam))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestAgainstFakePolar(t *testing.T) {
 		t.Errorf("got %d benefits (%v), want all 8 types", len(benefits), err)
 	}
 
-	session, err := c.CreateCustomerSession(ctx, demoTeam)
+	session, err := c.CreateCustomerSession(ctx, polar.ByID(demoTeam))
 	if err != nil || session.CustomerPortalURL == "" || session.CustomerID != demoTeam {
 		t.Errorf("session %+v, %v", session, err)
 	}
@@ -125,11 +125,11 @@ func TestFakePolarRefusals(t *testing.T) {
 		readOnly: {"customers:read", "subscriptions:read", "orders:read", "products:read", "benefits:read"},
 	}}, readOnly)
 
-	_, err := c.CreateCustomerSession(ctx, demoTeam)
+	_, err := c.CreateCustomerSession(ctx, polar.ByID(demoTeam))
 	if pe, ok := polar.AsError(err); !ok || pe.Kind != polar.KindInsufficientScope || pe.Scope != "customer_sessions:write" {
 		t.Errorf("session without the scope: %v", err)
 	}
-	_, err = c.CustomerState(ctx, "c1000000-0000-4000-8000-000000000000")
+	_, err = c.CustomerState(ctx, polar.ByID("c1000000-0000-4000-8000-000000000000"))
 	if pe, ok := polar.AsError(err); !ok || pe.Kind != polar.KindNotFound {
 		t.Errorf("unknown customer: %v", err)
 	}

@@ -138,7 +138,7 @@ func TestLimiter429PausesOrganization(t *testing.T) {
 
 	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/subscriptions/", Status: http.StatusTooManyRequests,
 		RetryAfter: 30 * time.Second, Times: 1})
-	_, err := a.ListSubscriptions(t.Context(), demoAlice)
+	_, err := a.ListSubscriptions(t.Context(), polar.ByID(demoAlice))
 	if pe, ok := polar.AsError(err); !ok || pe.Kind != polar.KindRateLimited || pe.Status != http.StatusTooManyRequests {
 		t.Fatalf("injected 429 gave %v", err)
 	}

@@ -3,7 +3,6 @@ package polar
 import (
 	"context"
 	"net/url"
-	"strings"
 
 	polargo "github.com/polarsource/polar-go"
 	"github.com/polarsource/polar-go/models/components"
@@ -21,40 +20,10 @@ const (
 	maxIDLen = 64
 )
 
-// FindCustomerByEmail implements Client.
-func (c *SDKClient) FindCustomerByEmail(ctx context.Context, email string) (*Customer, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" {
-		// An empty filter would list every customer.
-		return nil, ErrCustomerNotFound
-	}
-	o := op{id: "customers:list", scope: "customers:read"}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{
-			Email: &email,
-			Limit: polargo.Int64(10),
-		})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	page, err := decode[Page[Customer]](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	for i := range page.Items {
-		if strings.EqualFold(strings.TrimSpace(page.Items[i].Email), email) {
-			return &page.Items[i], nil
-		}
-	}
-	return nil, ErrCustomerNotFound
-}
-
 // ListSubscriptions implements Client.
-func (c *SDKClient) ListSubscriptions(ctx context.Context, customerID string) ([]Subscription, error) {
-	o := op{id: "subscriptions:list", scope: "subscriptions:read", query: customerFilter(customerID)}
-	if err := checkID(o, customerID); err != nil {
+func (c *SDKClient) ListSubscriptions(ctx context.Context, ref CustomerRef) ([]Subscription, error) {
+	o := op{id: "subscriptions:list", scope: ScopeSubscriptionsRead, query: customerFilter(ref)}
+	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
 	all, err := listAll[Subscription](ctx, c, o, func(ctx context.Context, page int64) error {
@@ -68,14 +37,14 @@ func (c *SDKClient) ListSubscriptions(ctx context.Context, customerID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return onlyCustomer(ctx, c, o, customerID, all, func(s Subscription) string { return s.CustomerID }), nil
+	return onlyCustomer(ctx, c, o, all, func(s Subscription) bool { return ownedBy(ref, s.CustomerID, s.Customer) }), nil
 }
 
 // ListOrders implements Client. A limit outside 1..100 means 10 when not
 // positive and 100 when larger.
-func (c *SDKClient) ListOrders(ctx context.Context, customerID string, limit int) ([]Order, error) {
-	o := op{id: "orders:list", scope: "orders:read", query: customerFilter(customerID)}
-	if err := checkID(o, customerID); err != nil {
+func (c *SDKClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) ([]Order, error) {
+	o := op{id: "orders:list", scope: ScopeOrdersRead, query: customerFilter(ref)}
+	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {
@@ -96,27 +65,7 @@ func (c *SDKClient) ListOrders(ctx context.Context, customerID string, limit int
 	if err != nil {
 		return nil, err
 	}
-	return onlyCustomer(ctx, c, o, customerID, page.Items, func(o Order) string { return o.CustomerID }), nil
-}
-
-// CustomerState implements Client.
-func (c *SDKClient) CustomerState(ctx context.Context, customerID string) (*CustomerState, error) {
-	o := op{id: "customers:get_state", scope: "customers:read"}
-	if err := checkID(o, customerID); err != nil {
-		return nil, err
-	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Customers.GetState(ctx, customerID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	state, err := decode[CustomerState](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	return &state, nil
+	return onlyCustomer(ctx, c, o, page.Items, func(it Order) bool { return ownedBy(ref, it.CustomerID, it.Customer) }), nil
 }
 
 // ListProducts implements Client. Archived products are dropped even if
@@ -160,28 +109,6 @@ func (c *SDKClient) ListBenefits(ctx context.Context) ([]Benefit, error) {
 	})
 }
 
-// CreateCustomerSession implements Client.
-func (c *SDKClient) CreateCustomerSession(ctx context.Context, customerID string) (*CustomerSession, error) {
-	o := op{id: "customer-sessions:create", scope: "customer_sessions:write"}
-	if err := checkID(o, customerID); err != nil {
-		return nil, err
-	}
-	req := operations.CreateCustomerSessionsCreateCustomerSessionCreateCustomerSessionCustomerIDCreate(
-		components.CustomerSessionCustomerIDCreate{CustomerID: customerID})
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.CustomerSessions.Create(ctx, req)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	session, err := decode[CustomerSession](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	return &session, nil
-}
-
 // listAll follows a list endpoint's pages, at most maxPages of them.
 func listAll[T any](ctx context.Context, c *SDKClient, o op, fetch func(ctx context.Context, page int64) error) ([]T, error) {
 	var all []T
@@ -204,42 +131,4 @@ func listAll[T any](ctx context.Context, c *SDKClient, o op, fetch func(ctx cont
 			return all, nil
 		}
 	}
-}
-
-// customerFilter is the customer_id query filter. polar-go v0.5.0 sends
-// its filter unions under the wrong name ("str=<id>", see
-// TestPolarGoQueryLedger), which Polar ignores, so the adapter adds the
-// parameter itself.
-func customerFilter(customerID string) url.Values {
-	return url.Values{"customer_id": {customerID}}
-}
-
-// onlyCustomer drops items of any other customer. Polar filters by
-// customer already; this guards against a filter that is ever lost, which
-// would otherwise show one customer another's billing.
-func onlyCustomer[T any](ctx context.Context, c *SDKClient, o op, customerID string, items []T, owner func(T) string) []T {
-	kept := items[:0]
-	for _, it := range items {
-		if owner(it) == customerID {
-			kept = append(kept, it)
-		}
-	}
-	if dropped := len(items) - len(kept); dropped > 0 {
-		c.log.WarnContext(ctx, "polar returned items of other customers; dropped them",
-			"operation", o.id, "dropped", dropped)
-	}
-	return kept
-}
-
-// checkID rejects a customer id that cannot be one of Polar's, so it can
-// never reshape a request path.
-func checkID(o op, id string) error {
-	ok := id != "" && len(id) <= maxIDLen
-	for i := 0; ok && i < len(id); i++ {
-		ok = isWordByte(id[i])
-	}
-	if !ok {
-		return &Error{Kind: KindInvalid, Operation: o.id, Detail: "malformed customer id"}
-	}
-	return nil
 }

@@ -25,7 +25,7 @@ func TestPagination(t *testing.T) {
 
 	t.Run("subscriptions follow every page in order", func(t *testing.T) {
 		c, up := newClient(t, pages(3))
-		subs, err := c.ListSubscriptions(ctx, customerID)
+		subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestPagination(t *testing.T) {
 			}
 			return pages(3)(n, r)
 		})
-		if subs, err := c.ListSubscriptions(ctx, customerID); err == nil {
+		if subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID)); err == nil {
 			t.Errorf("got %d subscriptions and no error, want the page's error", len(subs))
 		}
 	})

@@ -34,21 +34,21 @@ func TestRequests(t *testing.T) {
 		{
 			name:   "ListSubscriptions",
 			body:   fixture(t, "subscriptions_list.json"),
-			call:   func(c polar.Client) error { _, err := c.ListSubscriptions(ctx, customerID); return err },
+			call:   func(c polar.Client) error { _, err := c.ListSubscriptions(ctx, polar.ByID(customerID)); return err },
 			method: http.MethodGet, path: "/v1/subscriptions/",
 			query: url.Values{"customer_id": {customerID}, "limit": {"100"}, "page": {"1"}, "sorting": {"-started_at"}},
 		},
 		{
 			name:   "ListOrders",
 			body:   fixture(t, "orders_list.json"),
-			call:   func(c polar.Client) error { _, err := c.ListOrders(ctx, customerID, 5); return err },
+			call:   func(c polar.Client) error { _, err := c.ListOrders(ctx, polar.ByID(customerID), 5); return err },
 			method: http.MethodGet, path: "/v1/orders/",
 			query: url.Values{"customer_id": {customerID}, "limit": {"5"}, "sorting": {"-created_at"}},
 		},
 		{
 			name:   "CustomerState",
 			body:   fixture(t, "customer_state.json"),
-			call:   func(c polar.Client) error { _, err := c.CustomerState(ctx, customerID); return err },
+			call:   func(c polar.Client) error { _, err := c.CustomerState(ctx, polar.ByID(customerID)); return err },
 			method: http.MethodGet, path: "/v1/customers/" + customerID + "/state",
 			query: url.Values{},
 		},
@@ -69,7 +69,7 @@ func TestRequests(t *testing.T) {
 		{
 			name:   "CreateCustomerSession",
 			body:   fixture(t, "customer_session.json"),
-			call:   func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, customerID); return err },
+			call:   func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, polar.ByID(customerID)); return err },
 			method: http.MethodPost, path: "/v1/customer-sessions/",
 			query: url.Values{},
 			json:  `{"customer_id":"` + customerID + `"}`,
@@ -197,7 +197,7 @@ func TestListProductsDropsArchivedProducts(t *testing.T) {
 func TestListOrdersLimit(t *testing.T) {
 	for limit, want := range map[int]string{0: "10", -3: "10", 1: "1", 100: "100", 500: "100"} {
 		c, up := newClient(t, always(ok(page(1))))
-		if _, err := c.ListOrders(context.Background(), customerID, limit); err != nil {
+		if _, err := c.ListOrders(context.Background(), polar.ByID(customerID), limit); err != nil {
 			t.Fatal(err)
 		}
 		if got := up.requests()[0].Query.Get("limit"); got != want {
@@ -211,7 +211,7 @@ func TestOtherCustomersItemsAreDropped(t *testing.T) {
 		`{"id":"s1","status":"active","customer_id":"`+customerID+`"}`,
 		`{"id":"s2","status":"active","customer_id":"someone-else"}`)
 	c, _ := newClient(t, always(ok(body)))
-	subs, err := c.ListSubscriptions(context.Background(), customerID)
+	subs, err := c.ListSubscriptions(context.Background(), polar.ByID(customerID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestOtherCustomersItemsAreDropped(t *testing.T) {
 		t.Errorf("subscriptions = %+v, want only the customer's own", subs)
 	}
 	c, _ = newClient(t, always(ok(strings.ReplaceAll(body, `"status":"active"`, `"status":"paid"`))))
-	orders, err := c.ListOrders(context.Background(), customerID, 10)
+	orders, err := c.ListOrders(context.Background(), polar.ByID(customerID), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +233,10 @@ func TestMalformedCustomerIDSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"", "../../v1/organizations", "abc?x=1", "a/b", strings.Repeat("a", 65)} {
 		calls := map[string]error{}
-		_, calls["ListSubscriptions"] = c.ListSubscriptions(ctx, id)
-		_, calls["ListOrders"] = c.ListOrders(ctx, id, 10)
-		_, calls["CustomerState"] = c.CustomerState(ctx, id)
-		_, calls["CreateCustomerSession"] = c.CreateCustomerSession(ctx, id)
+		_, calls["ListSubscriptions"] = c.ListSubscriptions(ctx, polar.ByID(id))
+		_, calls["ListOrders"] = c.ListOrders(ctx, polar.ByID(id), 10)
+		_, calls["CustomerState"] = c.CustomerState(ctx, polar.ByID(id))
+		_, calls["CreateCustomerSession"] = c.CreateCustomerSession(ctx, polar.ByID(id))
 		for name, err := range calls {
 			if pe, ok := polar.AsError(err); !ok || pe.Kind != polar.KindInvalid {
 				t.Errorf("%s(%q) err = %v, want KindInvalid", name, id, err)

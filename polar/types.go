@@ -30,8 +30,17 @@ type Customer struct {
 	Email          string    `json:"email"`
 	EmailVerified  bool      `json:"email_verified"`
 	Name           string    `json:"name"`
+	ExternalID     *string   `json:"external_id"` // the merchant's own user id
 	OrganizationID string    `json:"organization_id"`
 	CreatedAt      time.Time `json:"created_at"`
+}
+
+// External returns the customer's external id, "" when it has none.
+func (c *Customer) External() string {
+	if c == nil || c.ExternalID == nil {
+		return ""
+	}
+	return *c.ExternalID
 }
 
 // Subscription is one of a customer's subscriptions.
@@ -56,6 +65,7 @@ type Subscription struct {
 	ResumesAt          *time.Time `json:"resumes_at"`
 	Seats              *int       `json:"seats"`
 	CustomerID         string     `json:"customer_id"`
+	Customer           *Customer  `json:"customer"` // as Polar holds it now
 	ProductID          string     `json:"product_id"`
 	Product            *Product   `json:"product"`
 }
@@ -73,6 +83,7 @@ type Order struct {
 	InvoiceNumber  *string      `json:"invoice_number"`
 	Description    string       `json:"description"`
 	CustomerID     string       `json:"customer_id"`
+	Customer       *Customer    `json:"customer"` // as Polar holds it now
 	ProductID      *string      `json:"product_id"`
 	Product        *Product     `json:"product"`
 	Items          []OrderItem  `json:"items"`
@@ -185,4 +196,5 @@ type CustomerSession struct {
 	ExpiresAt         time.Time `json:"expires_at"`
 	CustomerPortalURL string    `json:"customer_portal_url"`
 	CustomerID        string    `json:"customer_id"`
+	Customer          *Customer `json:"customer"` // as Polar holds it now
 }

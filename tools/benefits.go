@@ -37,13 +37,16 @@ func Benefits(deps Deps) server.ServerTool {
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
-			out := &BenefitsOutput{Benefits: []BenefitView{}}
-			return forCustomer(ctx, deps, NameBenefits, in.Email, out, func(c caller) (string, error) {
-				grants, names, err := grantsWithNames(ctx, c)
+			newOut := func() *BenefitsOutput { return &BenefitsOutput{Benefits: []BenefitView{}} }
+			return forCustomer(ctx, deps, NameBenefits, in.Email, newOut, func(t *target, out *BenefitsOutput) (string, error) {
+				state, names, err := grantsWithNames(ctx, t)
+				if err == nil {
+					err = t.check(&state.Customer)
+				}
 				if err != nil {
 					return "", err
 				}
-				out.Benefits = benefitViews(grants, names)
+				out.Benefits = benefitViews(state.GrantedBenefits, names)
 				return benefitText(*out), nil
 			}), nil
 		})}
@@ -51,18 +54,18 @@ func Benefits(deps Deps) server.ServerTool {
 
 // grantsWithNames fetches the customer's granted benefits and the
 // organization's benefit names in parallel.
-func grantsWithNames(ctx context.Context, c caller) ([]polar.BenefitGrant, map[string]string, error) {
+func grantsWithNames(ctx context.Context, t *target) (*polar.CustomerState, map[string]string, error) {
 	var (
 		state *polar.CustomerState
 		names map[string]string
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		state, err = c.client.CustomerState(gctx, c.customer.ID)
+		state, err = t.client.CustomerState(gctx, t.ref())
 		return err
 	})
 	g.Go(func() error {
-		bs, err := c.client.ListBenefits(gctx)
+		bs, err := t.client.ListBenefits(gctx)
 		if err != nil {
 			return err
 		}
@@ -75,7 +78,7 @@ func grantsWithNames(ctx context.Context, c caller) ([]polar.BenefitGrant, map[s
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
-	return state.GrantedBenefits, names, nil
+	return state, names, nil
 }
 
 func benefitViews(grants []polar.BenefitGrant, names map[string]string) []BenefitView {

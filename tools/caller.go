@@ -4,120 +4,127 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
 // errNoIdentity is returned when the transport set no identity.
 var errNoIdentity = errors.New("this connection has no verified customer: " +
-	"the operator must set POLAR_MCP_CUSTOMER_EMAIL (or POLAR_MCP_ROLE=agent) on stdio, " +
+	"the operator must set POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID (or POLAR_MCP_ROLE=agent) on stdio, " +
 	"or the chatbot must send a signed caller token over HTTP")
 
-// caller is the customer a customer tool acts for.
-type caller struct {
-	email    string
-	customer *polar.Customer // nil when no Polar customer has the email
-	client   polar.Client
-}
-
 // subject decides whose data a customer tool may read. A customer always
-// gets their own verified email, whatever the model put in the arguments;
-// asking for someone else is refused. An agent must name the customer.
-func subject(ctx context.Context, argEmail string) (string, error) {
-	id, ok := IdentityFrom(ctx)
-	if !ok || id.Role == "" {
-		return "", errNoIdentity
+// gets their own verified identity, whatever the model put in the
+// arguments; asking for someone else is refused. An agent must name the
+// customer by a bare email address.
+func subject(ctx context.Context, argEmail string) (email, external string, err error) {
+	id, ok := caller.From(ctx)
+	if !ok {
+		return "", "", errNoIdentity
 	}
-	arg := NormalizeEmail(argEmail)
+	arg := caller.NormalizeEmail(argEmail)
 	switch id.Role {
-	case RoleCustomer:
-		if id.Email == "" {
-			return "", errNoIdentity
+	case caller.Customer:
+		if id.Email == "" && id.ExternalID == "" {
+			return "", "", errNoIdentity
 		}
 		if arg != "" && arg != id.Email {
-			return "", fmt.Errorf("you can only see your own account (%s); "+
-				"information about other customers is never shared", id.Email)
+			return "", "", errors.New("you can only see your own account; " +
+				"information about other customers is never shared")
 		}
-		return id.Email, nil
-	case RoleAgent:
+		return id.Email, id.ExternalID, nil
+	case caller.Agent:
 		if arg == "" {
 			arg = id.Email
 		}
 		if arg == "" {
-			return "", errors.New("email is required: as a support agent, pass the customer's email address")
+			return "", "", errors.New("email is required: as a support agent, pass the customer's email address")
 		}
-		if _, err := mail.ParseAddress(arg); err != nil || len(arg) > 320 {
-			return "", fmt.Errorf("%q is not a valid email address", clean(argEmail))
+		if err := caller.CheckEmail(arg); err != nil {
+			return "", "", errors.New("that is not a valid email address: pass a bare address " +
+				"such as jane@example.com, without a display name or angle brackets")
 		}
-		return arg, nil
+		return arg, "", nil
 	default:
-		return "", errNoIdentity
+		return "", "", errNoIdentity
 	}
 }
 
-// resolve finds the customer a customer tool acts for. A missing customer
-// is an answer (caller.customer == nil), not an error.
-func resolve(ctx context.Context, deps Deps, argEmail string) (caller, error) {
-	email, err := subject(ctx, argEmail)
+// resolve finds the customer a customer tool acts for. An email is looked
+// up (the adapter caches the lookup); an external id needs no lookup, as
+// Polar's external-id endpoints and filters take it directly.
+func resolve(ctx context.Context, deps Deps, argEmail string) (*target, error) {
+	email, external, err := subject(ctx, argEmail)
 	if err != nil {
-		return caller{}, err
+		return nil, err
 	}
 	client, err := deps.Client(ctx)
 	if err != nil {
-		return caller{}, err
+		return nil, err
+	}
+	t := &target{email: email, external: external, client: client}
+	if external != "" {
+		return t, nil
 	}
 	c, err := client.FindCustomerByEmail(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
-		return caller{email: email, client: client}, nil
+		t.missing = true
+		return t, nil
 	}
 	if err != nil {
-		return caller{}, err
+		return nil, err
 	}
-	return caller{email: email, customer: c, client: client}, nil
+	t.customer = c
+	return t, nil
 }
-
-// Subject is who a customer tool's answer is about. Every customer tool's
-// output embeds it.
-type Subject struct {
-	Email string `json:"email"`
-	Found bool   `json:"customer_found"`
-}
-
-func (s *Subject) subject() *Subject { return s }
-
-// aboutCustomer is an output that embeds Subject.
-type aboutCustomer interface{ subject() *Subject }
 
 // forCustomer runs the steps every customer tool shares: resolve whose data
-// the call may read, answer "not found" when no customer has the email,
-// otherwise let body fill out and write the text. Failures become isError
-// results.
-func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail string, out T, body func(caller) (string, error)) *mcp.CallToolResult {
-	c, err := resolve(ctx, deps, argEmail)
-	if err != nil {
-		return failure(ctx, deps, tool, err)
+// the call may read, answer "not found" when no customer is the caller,
+// otherwise let body fill a fresh output and write the text. Failures
+// become isError results.
+//
+// Every answer is built from records Polar embeds its current customer in,
+// and body checks each (target.check) before using it. When one names
+// someone else, the email lookup that led there is stale (the address
+// moved to another customer): it is dropped, resolved once more, and the
+// answer comes from the fresh record, never from the stale one.
+func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail string, newOut func() T, body func(*target, T) (string, error)) *mcp.CallToolResult {
+	var (
+		out  T
+		text string
+		err  error
+	)
+	for attempt := 0; attempt < 2; attempt++ {
+		var t *target
+		if t, err = resolve(ctx, deps, argEmail); err != nil {
+			break
+		}
+		out, text, err = run(ctx, t, newOut, body)
+		if !errors.Is(err, errStale) {
+			break
+		}
+		t.forget()
 	}
-	s := out.subject()
-	s.Email = c.email
-	if c.customer == nil {
-		return answer(noCustomer(ctx, c.email), out)
+	if errors.Is(err, errStale) {
+		err = errUnconfirmed
 	}
-	s.Found = true
-	text, err := body(c)
 	if err != nil {
 		return failure(ctx, deps, tool, err)
 	}
 	return answer(text, out)
 }
 
-// noCustomer is the answer for an email no customer has: an answer, not an
+// noCustomer is the answer for a caller no customer is: an answer, not an
 // error, worded for whoever asked.
 func noCustomer(ctx context.Context, email string) string {
-	if id, _ := IdentityFrom(ctx); id.Role == RoleAgent {
+	if id, _ := caller.From(ctx); id.Role == caller.Agent {
 		return fmt.Sprintf("No Polar customer has the email %s.", email)
+	}
+	if email == "" {
+		return "No subscription was found for your account."
 	}
 	return fmt.Sprintf("No subscription was found for %s. "+
 		"If you signed up with a different email address, please use that one.", email)

@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -150,8 +151,8 @@ func TestPanicsAndErrorsBecomeToolResults(t *testing.T) {
 // measured as the JSON-RPC response the server writes.
 func TestToolListStaysLean(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	for name, id := range map[string]tools.Identity{"agent": *agent(), "customer": *customer("alice@example.com")} {
-		ctx := tools.WithIdentity(context.Background(), id)
+	for name, id := range map[string]caller.Identity{"agent": *agent(), "customer": *customer("alice@example.com")} {
+		ctx := caller.With(context.Background(), id)
 		e.srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
 		res := e.srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`))
 		size := len(jsonString(t, res))

@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -78,19 +79,19 @@ func newEnv(t testing.TB, o envOptions) *env {
 	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
 }
 
-func customer(email string) *tools.Identity {
-	return &tools.Identity{Role: tools.RoleCustomer, Email: email}
+func customer(email string) *caller.Identity {
+	return &caller.Identity{Role: caller.Customer, Email: email}
 }
 
-func agent() *tools.Identity { return &tools.Identity{Role: tools.RoleAgent} }
+func agent() *caller.Identity { return &caller.Identity{Role: caller.Agent} }
 
 // session opens an in-process MCP client session acting as id (nil: no
 // identity).
-func (e *env) session(t testing.TB, id *tools.Identity) (*client.Client, context.Context) {
+func (e *env) session(t testing.TB, id *caller.Identity) (*client.Client, context.Context) {
 	t.Helper()
 	ctx := context.Background()
 	if id != nil {
-		ctx = tools.WithIdentity(ctx, *id)
+		ctx = caller.With(ctx, *id)
 	}
 	c, err := client.NewInProcessClient(e.srv)
 	if err != nil {
@@ -110,7 +111,7 @@ func (e *env) session(t testing.TB, id *tools.Identity) (*client.Client, context
 }
 
 // call runs one tool as id and returns its result.
-func (e *env) call(t *testing.T, id *tools.Identity, name string, args map[string]any) *mcp.CallToolResult {
+func (e *env) call(t *testing.T, id *caller.Identity, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
 	res, err := e.tryCall(t, id, name, args)
 	if err != nil {
@@ -148,7 +149,7 @@ func (e *env) checkOutputSchema(t *testing.T, name string, res *mcp.CallToolResu
 }
 
 // tryCall is call returning protocol errors too.
-func (e *env) tryCall(t *testing.T, id *tools.Identity, name string, args map[string]any) (*mcp.CallToolResult, error) {
+func (e *env) tryCall(t *testing.T, id *caller.Identity, name string, args map[string]any) (*mcp.CallToolResult, error) {
 	t.Helper()
 	c, ctx := e.session(t, id)
 	req := mcp.CallToolRequest{}
@@ -158,7 +159,7 @@ func (e *env) tryCall(t *testing.T, id *tools.Identity, name string, args map[st
 }
 
 // list returns the tools id sees.
-func (e *env) list(t *testing.T, id *tools.Identity) []mcp.Tool {
+func (e *env) list(t *testing.T, id *caller.Identity) []mcp.Tool {
 	t.Helper()
 	c, ctx := e.session(t, id)
 	res, err := c.ListTools(ctx, mcp.ListToolsRequest{})

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -45,15 +46,17 @@ func VisitorInsights(deps Deps) server.ServerTool {
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in InsightsInput) (*mcp.CallToolResult, error) {
-			if id, _ := IdentityFrom(ctx); id.Role != RoleAgent {
+			if id, _ := caller.From(ctx); id.Role != caller.Agent {
 				return failure(ctx, deps, NameVisitorInsights, errors.New("get_visitor_insights is for support agents only")), nil
 			}
 			if strings.TrimSpace(in.Email) == "" {
 				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address")), nil
 			}
-			out := &InsightsOutput{Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
-			return forCustomer(ctx, deps, NameVisitorInsights, in.Email, out, func(c caller) (string, error) {
-				if err := insights(ctx, c, out); err != nil {
+			newOut := func() *InsightsOutput {
+				return &InsightsOutput{Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
+			}
+			return forCustomer(ctx, deps, NameVisitorInsights, in.Email, newOut, func(t *target, out *InsightsOutput) (string, error) {
+				if err := insights(ctx, t, out); err != nil {
 					return "", err
 				}
 				return insightText(*out), nil
@@ -63,22 +66,33 @@ func VisitorInsights(deps Deps) server.ServerTool {
 
 // insights gathers the customer's subscriptions, orders and benefits with
 // independent requests in parallel.
-func insights(ctx context.Context, c caller, out *InsightsOutput) error {
-	out.Name = clean(c.customer.Name)
-	out.CustomerType = clean(c.customer.Type)
+func insights(ctx context.Context, t *target, out *InsightsOutput) error {
 	var (
 		subs   []polar.Subscription
 		orders []polar.Order
-		grants []polar.BenefitGrant
+		state  *polar.CustomerState
 		names  map[string]string
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { subs, err = c.client.ListSubscriptions(gctx, c.customer.ID); return err })
-	g.Go(func() (err error) { orders, err = c.client.ListOrders(gctx, c.customer.ID, insightOrders); return err })
-	g.Go(func() (err error) { grants, names, err = grantsWithNames(gctx, c); return err })
+	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
+	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
+	g.Go(func() (err error) { state, names, err = grantsWithNames(gctx, t); return err })
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	if err := t.check(&state.Customer); err != nil {
+		return err
+	}
+	if err := checkAll(t, subs, subCustomer); err != nil {
+		return err
+	}
+	if err := checkAll(t, orders, orderCustomer); err != nil {
+		return err
+	}
+	// The customer state checked above is the current record: name and
+	// type come from it, not from the lookup.
+	out.Name = clean(state.Name)
+	out.CustomerType = clean(state.Type)
 	for i, v := range subscriptionViews(subs) {
 		if i == 0 {
 			out.Plan, out.Status, out.NextBilling = v.Plan, v.Status, v.NextBilling
@@ -92,7 +106,7 @@ func insights(ctx context.Context, c caller, out *InsightsOutput) error {
 		v := orderView(o)
 		out.RecentOrders = append(out.RecentOrders, fmt.Sprintf("%s %s %s (%s)", v.Date, v.Item, v.Total, strings.ReplaceAll(v.Status, "_", " ")))
 	}
-	for _, b := range benefitViews(grants, names) {
+	for _, b := range benefitViews(state.GrantedBenefits, names) {
 		out.ActiveBenefits = append(out.ActiveBenefits, b.Name)
 	}
 	return nil

@@ -59,9 +59,12 @@ func OrderHistory(deps Deps) server.ServerTool {
 			case limit > maxOrders:
 				limit = maxOrders
 			}
-			out := &OrderHistoryOutput{Orders: []OrderView{}}
-			return forCustomer(ctx, deps, NameOrderHistory, in.Email, out, func(c caller) (string, error) {
-				orders, err := c.client.ListOrders(ctx, c.customer.ID, limit)
+			newOut := func() *OrderHistoryOutput { return &OrderHistoryOutput{Orders: []OrderView{}} }
+			return forCustomer(ctx, deps, NameOrderHistory, in.Email, newOut, func(t *target, out *OrderHistoryOutput) (string, error) {
+				orders, err := t.client.ListOrders(ctx, t.ref(), limit)
+				if err == nil {
+					err = checkAll(t, orders, orderCustomer)
+				}
 				if err != nil {
 					return "", err
 				}

@@ -76,9 +76,18 @@ func ManageSubscription(deps Deps) server.ServerTool {
 
 // portal creates a customer session for the caller and frames its link.
 func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp.CallToolResult, error) {
-	out := &PortalOutput{Action: action}
-	return forCustomer(ctx, deps, tool, argEmail, out, func(c caller) (string, error) {
-		sess, err := c.client.CreateCustomerSession(ctx, c.customer.ID)
+	newOut := func() *PortalOutput { return &PortalOutput{Action: action} }
+	return forCustomer(ctx, deps, tool, argEmail, newOut, func(t *target, out *PortalOutput) (string, error) {
+		// A session is only ever created for a customer already confirmed
+		// as the caller, and its link is discarded unless the session's
+		// own embedded customer is the caller too.
+		if err := t.confirm(ctx); err != nil || t.missing {
+			return "", err // missing: run answers "not found"
+		}
+		sess, err := t.client.CreateCustomerSession(ctx, t.ref())
+		if err == nil {
+			err = t.check(sess.Customer)
+		}
 		if err != nil {
 			return "", err
 		}

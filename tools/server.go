@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -62,8 +63,8 @@ const instructions = "polar-mcp answers billing questions from the merchant's Po
 // tools without the email argument, which only agents use.
 func roleFilter(customerView map[string]mcp.Tool) server.ToolFilterFunc {
 	return func(ctx context.Context, in []mcp.Tool) []mcp.Tool {
-		id, _ := IdentityFrom(ctx)
-		if id.Role == RoleAgent {
+		id, _ := caller.From(ctx)
+		if id.Role == caller.Agent {
 			return in
 		}
 		out := make([]mcp.Tool, 0, len(in))

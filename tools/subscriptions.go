@@ -54,9 +54,14 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 	)
 	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
 		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
-			out := &SubscriptionStatusOutput{Subscriptions: []SubscriptionView{}}
-			return forCustomer(ctx, deps, NameSubscriptionStatus, in.Email, out, func(c caller) (string, error) {
-				subs, err := c.client.ListSubscriptions(ctx, c.customer.ID)
+			newOut := func() *SubscriptionStatusOutput {
+				return &SubscriptionStatusOutput{Subscriptions: []SubscriptionView{}}
+			}
+			return forCustomer(ctx, deps, NameSubscriptionStatus, in.Email, newOut, func(t *target, out *SubscriptionStatusOutput) (string, error) {
+				subs, err := t.client.ListSubscriptions(ctx, t.ref())
+				if err == nil {
+					err = checkAll(t, subs, subCustomer)
+				}
 				if err != nil {
 					return "", err
 				}

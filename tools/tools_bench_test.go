@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -25,20 +26,20 @@ import (
 // benchCase is one tool called by one caller.
 type benchCase struct {
 	tool string
-	id   tools.Identity
+	id   caller.Identity
 	args map[string]any
 }
 
 // benchCases calls each of the seven tools once, as a customer (insights:
 // as an agent) of the demo organization.
 func benchCases() []benchCase {
-	alice := tools.Identity{Role: tools.RoleCustomer, Email: "alice@example.com"}
+	alice := caller.Identity{Role: caller.Customer, Email: "alice@example.com"}
 	return []benchCase{
 		{tools.NameSubscriptionStatus, alice, nil},
 		{tools.NameOrderHistory, alice, map[string]any{"limit": 5}},
 		{tools.NameBenefits, alice, nil},
 		{tools.NameProducts, alice, nil},
-		{tools.NameVisitorInsights, tools.Identity{Role: tools.RoleAgent}, map[string]any{"email": "alice@example.com"}},
+		{tools.NameVisitorInsights, caller.Identity{Role: caller.Agent}, map[string]any{"email": "alice@example.com"}},
 		{tools.NamePortalLink, alice, nil},
 		{tools.NameManageSubscription, alice, map[string]any{"action": "cancel"}},
 	}
@@ -106,7 +107,7 @@ func BenchmarkToolCallParallel(b *testing.B) {
 		c, _ := e.session(b, &bc.id)
 		sessions <- c
 	}
-	ctx := tools.WithIdentity(context.Background(), bc.id)
+	ctx := caller.With(context.Background(), bc.id)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		c := <-sessions

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -59,7 +60,7 @@ func TestMixKeepsCustomersOffAgentTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	cust := m.forRole(tools.RoleCustomer)
+	cust := m.forRole(caller.Customer)
 	for range 200 {
 		if got := cust.pick(r); got != tools.NameProducts {
 			t.Fatalf("a customer drew %s", got)

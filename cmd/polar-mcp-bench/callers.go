@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -19,27 +20,27 @@ func demoEmails() []string {
 	}
 }
 
-// caller is who one load client acts as.
-type caller struct {
-	id    tools.Identity
+// loadCaller is who one load client acts as.
+type loadCaller struct {
+	id    caller.Identity
 	token string
 }
 
 // callers mints a token for each of n clients: every fifth is a support
 // agent, the others are the demo customers in turn.
-func callers(secret []byte, n int) ([]caller, error) {
+func callers(secret []byte, n int) ([]loadCaller, error) {
 	emails := demoEmails()
-	out := make([]caller, n)
+	out := make([]loadCaller, n)
 	for i := range out {
-		id := tools.Identity{Role: tools.RoleCustomer, Email: emails[i%len(emails)]}
+		id := caller.Identity{Role: caller.Customer, Email: emails[i%len(emails)]}
 		if i%5 == 4 {
-			id = tools.Identity{Role: tools.RoleAgent, Email: "agent@northwind.example"}
+			id = caller.Identity{Role: caller.Agent, Email: "agent@northwind.example"}
 		}
 		tok, err := auth.Mint(secret, auth.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
 		if err != nil {
 			return nil, err
 		}
-		out[i] = caller{id: id, token: tok}
+		out[i] = loadCaller{id: id, token: tok}
 	}
 	return out, nil
 }
@@ -104,8 +105,8 @@ func isTool(name string) bool {
 }
 
 // forRole is the mix without the tools role may not call.
-func (m mix) forRole(role tools.Role) mix {
-	if role == tools.RoleAgent {
+func (m mix) forRole(role caller.Role) mix {
+	if role == caller.Agent {
 		return m
 	}
 	var out mix
@@ -133,9 +134,9 @@ func (m mix) pick(r *rand.Rand) string {
 }
 
 // arguments are a call's arguments: agents name a random demo customer.
-func arguments(tool string, role tools.Role, r *rand.Rand) map[string]any {
+func arguments(tool string, role caller.Role, r *rand.Rand) map[string]any {
 	args := map[string]any{}
-	if role == tools.RoleAgent && tool != tools.NameProducts {
+	if role == caller.Agent && tool != tools.NameProducts {
 		emails := demoEmails()
 		args["email"] = emails[r.IntN(len(emails))]
 	}

@@ -126,7 +126,7 @@ func runLoad(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // dialAll connects one client per caller, a few at a time.
-func dialAll(ctx context.Context, hc *http.Client, base, kind, protocol string, who []caller) ([]*client.Client, error) {
+func dialAll(ctx context.Context, hc *http.Client, base, kind, protocol string, who []loadCaller) ([]*client.Client, error) {
 	clients := make([]*client.Client, len(who))
 	errs := make([]error, len(who))
 	sem := make(chan struct{}, 32)
@@ -150,7 +150,7 @@ func dialAll(ctx context.Context, hc *http.Client, base, kind, protocol string, 
 
 // drive runs one worker per client until the duration ends, the call
 // budget is spent or ctx is canceled.
-func drive(ctx context.Context, clients []*client.Client, who []caller, m mix, o loadOptions) []workerResult {
+func drive(ctx context.Context, clients []*client.Client, who []loadCaller, m mix, o loadOptions) []workerResult {
 	// Calls in flight finish when the run ends: they have their own contexts.
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()

@@ -60,7 +60,7 @@ type workerResult struct {
 // worker is one MCP client making calls one after another.
 type worker struct {
 	c    *client.Client
-	who  caller
+	who  loadCaller
 	mix  mix
 	rand *rand.Rand
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 
 	polarmcp "github.com/polar-mcp/polar-mcp"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
@@ -86,26 +87,26 @@ func (t inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
 // POLAR_MCP_ROLE=agent, otherwise the configured verified customer. The
 // demo acts as an agent when nothing is configured, so every tool can be
 // tried.
-func stdioIdentity(cfg config.Config) (tools.Identity, bool) {
+func stdioIdentity(cfg config.Config) (caller.Identity, bool) {
 	switch {
 	case cfg.Role == config.RoleAgent:
-		return tools.Identity{Role: tools.RoleAgent, Email: cfg.CustomerEmail}, true
+		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail}, true
 	case cfg.CustomerEmail != "":
-		return tools.Identity{Role: tools.RoleCustomer, Email: cfg.CustomerEmail}, true
+		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail}, true
 	case cfg.Demo:
-		return tools.Identity{Role: tools.RoleAgent}, true
+		return caller.Identity{Role: caller.Agent}, true
 	default:
-		return tools.Identity{}, false
+		return caller.Identity{}, false
 	}
 }
 
 // withIdentity returns a context func that stamps id on every request.
-func withIdentity(id tools.Identity, ok bool) func(context.Context) context.Context {
+func withIdentity(id caller.Identity, ok bool) func(context.Context) context.Context {
 	return func(ctx context.Context) context.Context {
 		if !ok {
 			return ctx
 		}
-		return tools.WithIdentity(ctx, id)
+		return caller.With(ctx, id)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -40,7 +41,7 @@ func TestHTTPCommandServesDemoWithMintedTokens(t *testing.T) {
 		}
 	}()
 
-	tok, err := auth.Mint([]byte(cfg.TokenSecret), auth.Claims{Role: tools.RoleCustomer, Email: "bob@example.com", EmailVerified: true}, time.Minute, time.Now())
+	tok, err := auth.Mint([]byte(cfg.TokenSecret), auth.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +96,8 @@ func TestTokenCommandMintsVerifiableTokens(t *testing.T) {
 	if code := run([]string{"token", "--role", "customer", "--email", "Alice@Example.com", "--ttl", "15m"}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	id, err := auth.Verify([]byte(secret), strings.TrimSpace(out.String()), "", time.Now())
-	if err != nil || id.Role != tools.RoleCustomer || id.Email != "alice@example.com" {
+	id, err := auth.Verify([]byte(secret), strings.TrimSpace(out.String()), auth.Policy{})
+	if err != nil || id.Role != caller.Customer || id.Email != "alice@example.com" {
 		t.Fatalf("minted token verifies as %+v, %v", id, err)
 	}
 	if code := run([]string{"token", "--role", "customer"}, nil, &out, &errOut); code != exitUsage {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -101,7 +102,7 @@ func (s *merchantServer) initialize(t *testing.T, path, token string) int {
 // when connection is "".
 func mint(t *testing.T, secret, connection, email string) string {
 	t.Helper()
-	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: tools.RoleCustomer, Email: email, EmailVerified: true, Audience: connection}, 10*time.Minute, time.Now())
+	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true, Audience: connection}, 10*time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 func newTokenCmd() *cobra.Command {
 	var (
 		role       string
 		email      string
+		external   string
+		subject    string
+		locale     string
 		ttl        time.Duration
 		audience   string
 		connection string
@@ -24,18 +27,20 @@ func newTokenCmd() *cobra.Command {
 		Long: "Mints the bearer token a chatbot backend sends for a visitor whose email it has verified.\n" +
 			"It is the reference for integrators: any JWT library producing the same claims works.",
 		Example: "  polar-mcp token --role customer --email alice@example.com --ttl 15m\n" +
-			"  polar-mcp token --role agent --ttl 8h\n" +
+			"  polar-mcp token --role customer --external-id usr_123 --ttl 15m\n" +
+			"  polar-mcp token --role agent --subject agent-jane --ttl 8h\n" +
 			"  polar-mcp token --connection conn_... --role customer --email alice@example.com",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if ttl <= 0 || ttl > 24*time.Hour {
-				return usageErr("--ttl must be between 1s and 24h")
+			if ttl <= 0 || ttl > auth.DefaultMaxTTL {
+				return usageErr("--ttl must be between 1s and %s (the longest lifetime the server accepts)", auth.DefaultMaxTTL)
 			}
 			secret, aud, err := tokenSecret(cmd, connection, audience)
 			if err != nil {
 				return err
 			}
-			claims := auth.Claims{Role: tools.Role(role), Email: email, EmailVerified: email != "", Audience: aud}
+			claims := auth.Claims{Role: caller.Role(role), Email: email, EmailVerified: email != "",
+				ExternalCustomerID: external, Subject: subject, Locale: locale, Audience: aud}
 			tok, err := auth.Mint(secret, claims, ttl, time.Now())
 			if err != nil {
 				return usageErr("%v", err)
@@ -46,7 +51,10 @@ func newTokenCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&role, "role", "customer", "customer or agent")
-	f.StringVar(&email, "email", "", "the visitor's verified email (required for customers)")
+	f.StringVar(&email, "email", "", "the visitor's verified email (customers need it or --external-id)")
+	f.StringVar(&external, "external-id", "", "the customer's id in the merchant's own system (Polar's external_id)")
+	f.StringVar(&subject, "subject", "", "sub: who the caller is in your system (default: a random jti)")
+	f.StringVar(&locale, "locale", "", "BCP 47 language tag for answers, e.g. de-DE")
 	f.DurationVar(&ttl, "ttl", 15*time.Minute, "lifetime of the token")
 	f.StringVar(&audience, "audience", "", "connection id, for multi-merchant endpoints (/c/{connection}/...)")
 	f.StringVar(&connection, "connection", "", "connection id: sign with its secret from the connection store, aud = id")

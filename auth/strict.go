@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// knownClaims are the claim names polar-mcp reads or that carry meaning
+// in a JWT. A payload may hold other claims, but never one of these spelled
+// in another case (Go's encoding/json would bind "ROLE" to role, other
+// verifiers would not), and never any name twice (the last one wins in
+// some parsers, the first in others).
+func knownClaims() []string {
+	return []string{"role", "email", "email_verified", "external_customer_id", "locale",
+		"exp", "iat", "nbf", "aud", "iss", "sub", "jti"}
+}
+
+// checkStrict refuses a token whose header or payload could be read
+// differently by another JSON parser: duplicate names in either, a known
+// claim in another spelling, or a crit header (RFC 7515 §4.1.11: an
+// extension this verifier does not understand must be refused).
+func checkStrict(token string) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return refuse(KindMalformed, "")
+	}
+	header, err := objectKeys(parts[0])
+	if err != nil {
+		return refuse(KindMalformed, "")
+	}
+	if err := unique(header, nil); err != nil {
+		return err
+	}
+	for _, k := range header {
+		if strings.EqualFold(k, "crit") {
+			return refuse(KindCritical, "")
+		}
+	}
+	payload, err := objectKeys(parts[1])
+	if err != nil {
+		return refuse(KindMalformed, "")
+	}
+	return unique(payload, knownClaims())
+}
+
+// unique refuses a repeated name, and a name equal to one of known under
+// Unicode case folding (which is how encoding/json matches field names)
+// without being it exactly.
+func unique(keys, known []string) error {
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if seen[k] {
+			return refuse(KindAmbiguousClaims, fmt.Sprintf("%q appears more than once", clip(k)))
+		}
+		seen[k] = true
+		for _, want := range known {
+			if k != want && strings.EqualFold(k, want) {
+				return refuse(KindAmbiguousClaims, fmt.Sprintf("%q is not the claim %q", clip(k), want))
+			}
+		}
+	}
+	return nil
+}
+
+// objectKeys returns the top-level member names of the JSON object in a
+// base64url segment, in order, duplicates included.
+func objectKeys(segment string) ([]string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(segment)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		k, ok := tok.(string)
+		if !ok {
+			return nil, fmt.Errorf("not a JSON object")
+		}
+		keys = append(keys, k)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("trailing data")
+	}
+	return keys, nil
+}
+
+// clip bounds a claim name quoted in a refusal.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

@@ -1,0 +1,75 @@
+// Package caller is who is calling polar-mcp: the verified identity a
+// transport puts in a request's context (configuration on stdio, a signed
+// token over HTTP), never anything a tool argument says.
+//
+// It is a leaf: auth, hosted, tools and merchants all depend on it, and it
+// depends on none of them. It owns the roles and the one rule by which
+// email addresses are normalized and compared.
+package caller
+
+import (
+	"context"
+	"fmt"
+)
+
+// Role is what a caller may do.
+type Role string
+
+// The two roles.
+const (
+	Customer Role = "customer" // acts for one verified customer only
+	Agent    Role = "agent"    // a merchant's support agent: names the customer
+)
+
+// ParseRole returns the role named s ("customer" or "agent", exactly).
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case Customer, Agent:
+		return r, nil
+	default:
+		return "", fmt.Errorf("role must be %q or %q", Customer, Agent)
+	}
+}
+
+// Identity is a verified caller.
+type Identity struct {
+	// Role is what the caller may do.
+	Role Role
+	// Email is the caller's verified email address, normalized
+	// (NormalizeEmail). Customers have it, an external id, or both.
+	Email string
+	// ExternalID is the customer's id in the merchant's own system
+	// (Polar's customer external_id).
+	ExternalID string
+	// Connection is the merchant connection the request was routed to;
+	// empty in single-merchant mode and on stdio.
+	Connection string
+	// Subject is who the token says the caller is (its sub). For an agent
+	// token without sub it is the token's jti, else a digest of the token,
+	// so that two agents never share a session; empty on stdio. Sessions
+	// are bound to it.
+	Subject string
+	// Locale is the caller's BCP 47 language tag; empty means English.
+	Locale string
+}
+
+type identityKey struct{}
+
+// With returns ctx carrying id, its email normalized.
+func With(ctx context.Context, id Identity) context.Context {
+	id.Email = NormalizeEmail(id.Email)
+	return context.WithValue(ctx, identityKey{}, id)
+}
+
+// From returns the caller's identity, if the transport set one.
+func From(ctx context.Context) (Identity, bool) {
+	id, ok := ctx.Value(identityKey{}).(Identity)
+	return id, ok
+}
+
+// ConnectionFrom returns the connection id of a request routed to a
+// merchant connection; ok is false in single-merchant mode.
+func ConnectionFrom(ctx context.Context) (string, bool) {
+	id, ok := From(ctx)
+	return id.Connection, ok && id.Connection != ""
+}

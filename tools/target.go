@@ -1,0 +1,149 @@
+package tools
+
+import (
+	"context"
+	"errors"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+var (
+	// errStale means a record Polar embedded names another customer than
+	// the one a cached email lookup led to.
+	errStale = errors.New("the customer record changed while answering")
+	// errUnconfirmed is what a caller is told when a fresh lookup still
+	// does not lead to their own record.
+	errUnconfirmed = errors.New("Polar's record for this account changed while answering, " +
+		"so nothing was shown; please try again in a moment")
+	// errTwoCustomers refuses a caller whose email and external id name
+	// different Polar customers.
+	errTwoCustomers = errors.New("your sign-in names two different customer accounts (email and user id); " +
+		"nothing was shown. Please contact support")
+)
+
+// target is the customer a customer tool acts for: the caller, or the
+// customer an agent named.
+type target struct {
+	email    string // normalized; may be empty for an external-id caller
+	external string // the caller's external id, when that is their identity
+	client   polar.Client
+
+	customer *polar.Customer // from the email lookup; nil for an external id until seen
+	missing  bool            // the lookup found no customer
+	seen     bool            // an embedded customer passed check
+}
+
+// Subject is who a customer tool's answer is about. Every customer tool's
+// output embeds it.
+type Subject struct {
+	Email string `json:"email"`
+	Found bool   `json:"customer_found"`
+}
+
+func (s *Subject) subject() *Subject { return s }
+
+// aboutCustomer is an output that embeds Subject.
+type aboutCustomer interface{ subject() *Subject }
+
+// ref names the target's customer for the adapter.
+func (t *target) ref() polar.CustomerRef {
+	if t.customer != nil {
+		return polar.ByID(t.customer.ID)
+	}
+	return polar.ByExternalID(t.external)
+}
+
+// check reports whether emb, the customer Polar embedded in a record, is
+// the target. Nothing may be shown from a record that fails it.
+func (t *target) check(emb *polar.Customer) error {
+	if emb == nil {
+		return errStale
+	}
+	if t.external != "" {
+		if emb.External() != t.external {
+			return errStale
+		}
+		if t.email != "" && !caller.SameEmail(emb.Email, t.email) {
+			return errTwoCustomers
+		}
+	} else if t.customer == nil || emb.ID != t.customer.ID || !caller.SameEmail(emb.Email, t.email) {
+		return errStale
+	}
+	if t.customer == nil {
+		cp := *emb
+		t.customer = &cp
+	}
+	t.seen = true
+	return nil
+}
+
+// confirm makes sure an external-id target is a customer when no record
+// showed it: one lookup, only then.
+func (t *target) confirm(ctx context.Context) error {
+	if t.external == "" || t.seen || t.missing {
+		return nil
+	}
+	c, err := t.client.FindCustomerByExternalID(ctx, t.external)
+	if errors.Is(err, polar.ErrCustomerNotFound) {
+		t.missing = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return t.check(c)
+}
+
+// run runs body on a fresh output for t and fills the output's Subject;
+// a target that is no customer gets the not-found answer.
+func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body func(*target, T) (string, error)) (T, string, error) {
+	fresh := func() T {
+		out := newOut()
+		s := out.subject()
+		s.Email = t.email
+		return out
+	}
+	out := fresh()
+	if t.missing {
+		return out, noCustomer(ctx, t.email), nil
+	}
+	text, err := body(t, out)
+	if err == nil {
+		err = t.confirm(ctx)
+	}
+	switch {
+	case err != nil:
+		return out, "", err
+	case t.missing:
+		return fresh(), noCustomer(ctx, t.email), nil
+	}
+	out.subject().Found = true
+	return out, text, nil
+}
+
+// forget drops the cached lookup that led to a stale record.
+func (t *target) forget() {
+	inv, ok := t.client.(polar.Invalidator)
+	switch {
+	case !ok:
+	case t.external != "":
+		inv.ForgetExternalID(t.external)
+	case t.customer != nil:
+		inv.ForgetCustomer(t.customer.ID)
+	}
+}
+
+// checkAll checks the embedded customer of every item.
+func checkAll[I any](t *target, items []I, customer func(I) *polar.Customer) error {
+	for _, it := range items {
+		if err := t.check(customer(it)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func subCustomer(s polar.Subscription) *polar.Customer { return s.Customer }
+
+func orderCustomer(o polar.Order) *polar.Customer { return o.Customer }
