@@ -89,6 +89,8 @@ func TestFixturesHaveExternalIDs(t *testing.T) {
 // subscription, order or grant differs from the customer it copies.
 func assertEmbeddedCustomersCurrent(t *testing.T, name string, s *Server) {
 	t.Helper()
+	s.state.RLock()
+	defer s.state.RUnlock()
 	for kind, objs := range map[string][]object{
 		"subscription": s.data.subscriptions, "order": s.data.orders, "grant": s.data.grants,
 	} {
