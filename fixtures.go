@@ -9,3 +9,10 @@ import "embed"
 //
 //go:embed testdata/demo
 var DemoFixtures embed.FS
+
+// OtherFixtures holds the second organization's fixtures (testdata/other,
+// Kestrel Analytics Ltd), which tests serve next to the demo organization.
+// Use fs.Sub(OtherFixtures, "testdata/other").
+//
+//go:embed testdata/other
+var OtherFixtures embed.FS

@@ -152,6 +152,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		calls := contractCalls(s.OrganizationID(),
 			fixtureIDs(t, fsys, "customers.json"), fixtureIDs(t, fsys, "products.json"),
 			fixtureIDs(t, fsys, "benefits.json"), fixtureIDs(t, fsys, "subscriptions.json"))
+		calls = append(calls, externalCalls(s.OrganizationID(), fixtureIDs(t, fsys, "customers.json"),
+			fixtureExternalIDs(t, fsys))...)
 		for _, cl := range calls {
 			what := name + ": " + cl.method + " " + cl.path
 			r := do(t, cl.method, hs.URL+cl.path, DemoToken, cl.body)

@@ -121,3 +121,11 @@ func get(t testing.TB, hs *httptest.Server, path string) response {
 	t.Helper()
 	return do(t, http.MethodGet, hs.URL+path, DemoToken, "")
 }
+
+// newHTTPServer serves h on loopback for the test.
+func newHTTPServer(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs
+}

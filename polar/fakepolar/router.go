@@ -32,7 +32,7 @@ type route struct {
 }
 
 func (s *Server) routeTable() []route {
-	return []route{
+	routes := []route{
 		{http.MethodGet, "/v1/customers/", []string{scopeCustomersRead, scopeCustomersWrite}, s.listCustomers},
 		{http.MethodGet, "/v1/customers/{id}", []string{scopeCustomersRead, scopeCustomersWrite}, s.getCustomer},
 		{http.MethodGet, "/v1/customers/{id}/state", []string{scopeCustomersRead, scopeCustomersWrite}, s.getCustomerState},
@@ -44,6 +44,13 @@ func (s *Server) routeTable() []route {
 		{http.MethodGet, "/v1/organizations/{id}", []string{scopeOrganizationsRead, scopeOrganizationsWrite}, s.getOrganization},
 		{http.MethodPost, "/v1/customer-sessions/", []string{scopeCustomerSessionsWrite}, s.createCustomerSession},
 	}
+	// External customer ids and benefit grants (external.go).
+	routes = append(routes, []route{
+		{http.MethodGet, "/v1/customers/external/{id}", []string{scopeCustomersRead, scopeCustomersWrite}, s.getCustomerExternal},
+		{http.MethodGet, "/v1/customers/external/{id}/state", []string{scopeCustomersRead, scopeCustomersWrite}, s.getCustomerStateExternal},
+		{http.MethodGet, "/v1/benefit-grants/", []string{scopeBenefitsRead, scopeBenefitsWrite}, s.listBenefitGrants},
+	}...)
+	return routes
 }
 
 // match finds the route for method and path. It returns the "{id}" segment

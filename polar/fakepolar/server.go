@@ -47,16 +47,27 @@ type Options struct {
 	// RateLimit is the number of requests per minute allowed per token;
 	// beyond it the fake answers 429 with Retry-After. Zero disables it.
 	RateLimit int
-	// Now is the clock (customer session expiry, rate-limit windows).
-	// Nil means time.Now.
+	// Now is the clock (customer session expiry, rate-limit windows,
+	// timestamps of mutations and webhooks). Nil means time.Now.
 	Now func() time.Time
+	// Control enables the HTTP control surface under /__fake/ (see
+	// control.go), which changes the data while the fake runs. Off by
+	// default: Polar has no such paths.
+	Control bool
+	// Webhook, when its URL is set, receives a signed event for every
+	// mutation (see webhook.go).
+	Webhook Webhook
 }
 
 // Server is the fake Polar API. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
+	// state guards data: handlers read it under RLock, mutations
+	// (mutate.go) change it under Lock.
+	state  sync.RWMutex
 	data   *dataset
 	opts   Options
+	hooks  *webhooks
 	tokens map[string]map[string]bool
 	routes []route
 
@@ -88,7 +99,7 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 		}
 		tokens[tok] = set
 	}
-	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}}
+	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}, hooks: newWebhooks(opts.Webhook)}
 	s.routes = s.routeTable()
 	return s, nil
 }
@@ -98,6 +109,10 @@ func (s *Server) OrganizationID() string { return s.data.orgID }
 
 // ServeHTTP answers one request as Polar would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Control && isControlPath(r.URL.Path) {
+		s.serveControl(w, r)
+		return
+	}
 	s.record(r)
 	if !sleep(r.Context(), s.opts.Latency) {
 		return
@@ -134,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeInsufficientScope(w, rt.scopes)
 		return
 	}
-	rt.handle(w, r, id)
+	s.serveLocked(w, r, rt, id)
 }
 
 // sleep waits d, or until ctx is done; it reports whether d elapsed.
