@@ -78,10 +78,11 @@ func ManageSubscription(deps Deps) server.ServerTool {
 func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp.CallToolResult, error) {
 	newOut := func() *PortalOutput { return &PortalOutput{Action: action} }
 	return forCustomer(ctx, deps, tool, argEmail, newOut, func(t *target, out *PortalOutput) (string, error) {
-		// A session is only ever created for a customer already confirmed
-		// as the caller, and its link is discarded unless the session's
-		// own embedded customer is the caller too.
-		if err := t.confirm(ctx); err != nil || t.missing {
+		// A session (which can cancel a plan or change a card) is only
+		// created for a customer confirmed as the caller right now, not
+		// from a cached lookup, and its link is discarded unless the
+		// session's own embedded customer is the caller too.
+		if err := t.refresh(ctx); err != nil || t.missing {
 			return "", err // missing: run answers "not found"
 		}
 		sess, err := t.client.CreateCustomerSession(ctx, t.ref())

@@ -95,6 +95,26 @@ func (t *target) confirm(ctx context.Context) error {
 	return t.check(c)
 }
 
+// refresh confirms the target from Polar's current record rather than a
+// cached lookup: an email is looked up again, an external id (which Polar
+// never reassigns) is confirmed as confirm does.
+func (t *target) refresh(ctx context.Context) error {
+	if t.external != "" {
+		return t.confirm(ctx)
+	}
+	t.forget()
+	c, err := t.client.FindCustomerByEmail(ctx, t.email)
+	switch {
+	case errors.Is(err, polar.ErrCustomerNotFound):
+		t.customer, t.missing = nil, true
+		return nil
+	case err != nil:
+		return err
+	}
+	t.customer = c
+	return nil
+}
+
 // run runs body on a fresh output for t and fills the output's Subject;
 // a target that is no customer gets the not-found answer.
 func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body func(*target, T) (string, error)) (T, string, error) {
