@@ -124,13 +124,13 @@ func readSecretFile(where, path string) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	switch {
 	case err != nil:
-		return "", fmt.Errorf("%s: cannot read %s: %v", where, path, err)
+		return "", fmt.Errorf("%s: cannot read file %q: %v", where, path, err)
 	case len(b) > maxSecretFile:
-		return "", fmt.Errorf("%s: %s is larger than %d KiB: not a secret file", where, path, maxSecretFile>>10)
+		return "", fmt.Errorf("%s: file %q is larger than %d KiB: not a secret file", where, path, maxSecretFile>>10)
 	}
 	text := strings.TrimRight(string(b), "\r\n")
 	if strings.TrimSpace(text) == "" {
-		return "", fmt.Errorf("%s: %s is empty", where, path)
+		return "", fmt.Errorf("%s: file %q is empty", where, path)
 	}
 	return text, nil
 }
