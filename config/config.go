@@ -140,6 +140,7 @@ func (c *Config) validate(tokenRequired bool) error {
 	if c.APIVersion == "" {
 		c.APIVersion = DefaultAPIVersion
 	}
+	c.AccessToken = strings.TrimSpace(c.AccessToken)
 	c.Role = strings.ToLower(strings.TrimSpace(c.Role))
 	c.CustomerEmail = strings.TrimSpace(c.CustomerEmail)
 	c.CustomerExternalID = strings.TrimSpace(c.CustomerExternalID)
