@@ -142,6 +142,12 @@ func TestBooleanSpellings(t *testing.T) {
 			t.Fatalf("--demo=yes: %v %v", cfg.Demo, err)
 		}
 	})
+	t.Run("demo flag refused", func(t *testing.T) {
+		isolateSettings(t)
+		if code, _, stderr := runStdio(t, "--demo=maybe"); code != exitUsage || !strings.Contains(stderr, `"--demo"`) {
+			t.Fatalf("--demo=maybe: exit %d, stderr %q", code, stderr)
+		}
+	})
 	for _, bad := range []string{"t", "y", "2", "enabled", "nope"} {
 		t.Run("refused/"+bad, func(t *testing.T) {
 			isolateSettings(t)
