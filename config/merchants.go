@@ -47,6 +47,7 @@ func (c *Config) ValidateStore() error {
 }
 
 func (c *Config) adminKeyErrs() []string {
+	c.AdminKey = strings.TrimSpace(c.AdminKey)
 	if n := len(c.AdminKey); n > 0 && n < MinAdminKey {
 		return []string{fmt.Sprintf("POLAR_MCP_ADMIN_KEY is too short: %d bytes, need at least %d (e.g. openssl rand -base64 48)", n, MinAdminKey)}
 	}
@@ -76,7 +77,7 @@ func (c *Config) ValidateServer() error {
 	if c.MultiMerchant() {
 		return c.ValidateStore()
 	}
-	if c.AdminKey != "" {
+	if strings.TrimSpace(c.AdminKey) != "" {
 		return fmt.Errorf("%w: POLAR_MCP_ADMIN_KEY serves the admin API of the connection store, which needs POLAR_MCP_MASTER_KEY", ErrInvalid)
 	}
 	return nil

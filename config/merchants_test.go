@@ -55,3 +55,14 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+func TestSecretsTrimmed(t *testing.T) {
+	admin := strings.Repeat("a", 40)
+	c := Config{AccessToken: " polar_oat_x\n", TokenSecret: admin, MasterKey: "k1:key", AdminKey: admin + "\n"}
+	if err := c.ValidateServer(); err != nil {
+		t.Fatal(err)
+	}
+	if c.AccessToken != "polar_oat_x" || c.AdminKey != admin {
+		t.Errorf("not trimmed: %q %q", c.AccessToken, c.AdminKey)
+	}
+}

@@ -1,173 +1,115 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/viper"
 
 	"github.com/polar-mcp/polar-mcp/config"
 )
 
-// setting maps a configuration key to its environment variable and, where
-// it is safe to pass on a command line, its flag.
+// setting maps a configuration key to its environment variable, its
+// config.Config field and, where it is safe to pass on a command line, its
+// flag. The field's type decides how a value is parsed (settings_read.go).
 type setting struct {
 	key, env, flag, usage string
-	boolean               bool
+	field                 func(*config.Config) any // pointer to the field
+	opts                  option
 }
 
-// settings lists every configuration key. Secrets (the access token, the
-// token secret, master and admin keys) have no flag: argv is visible to
-// every user of the machine.
+// option qualifies a setting.
+type option uint8
+
+const (
+	// secret: never from argv (visible to every user of the machine).
+	secret option = 1 << iota
+	// fromFile: also read from the file named by ENV_FILE (key_file in the
+	// config file), for secret managers; implies secret.
+	fromFile
+	// positive: an explicit value must be above zero (zero means default).
+	positive
+)
+
+// has reports whether o includes every option of want.
+func (o option) has(want option) bool { return o&want == want }
+
+// settings lists every configuration key.
 func settings() []setting {
+	type c = config.Config
 	return []setting{
-		{"access_token", "POLAR_ACCESS_TOKEN", "", "", false},
-		{"environment", "POLAR_ENVIRONMENT", "environment", "Polar environment: production or sandbox", false},
-		{"server_url", "POLAR_SERVER_URL", "server-url", "override the Polar API URL (tests, proxies)", false},
-		{"api_version", "POLAR_API_VERSION", "api-version", "Polar-Version header (default " + config.DefaultAPIVersion + ")", false},
-		{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", false},
-		{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", false},
-		{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", true},
-		{"rate_limit", "POLAR_MCP_RATE_LIMIT", "", "", false},
-		{"rate_headroom", "POLAR_MCP_RATE_HEADROOM", "", "", false},
-		{"cache_customer_ttl", "POLAR_MCP_CACHE_CUSTOMER_TTL", "", "", false},
-		{"cache_catalog_ttl", "POLAR_MCP_CACHE_CATALOG_TTL", "", "", false},
-		{"cache_billing_ttl", "POLAR_MCP_CACHE_BILLING_TTL", "", "", false},
-		{"token_secret", "POLAR_MCP_TOKEN_SECRET", "", "", false},
-		{"listen", "POLAR_MCP_LISTEN", "", "", false},
-		{"base_url", "POLAR_MCP_BASE_URL", "", "", false},
-		{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", false},
-		{"database_url", "POLAR_MCP_DATABASE_URL", "", "", false},
-		{"master_key", "POLAR_MCP_MASTER_KEY", "", "", false},
-		{"master_key_file", "POLAR_MCP_MASTER_KEY_FILE", "", "", false},
-		{"admin_key", "POLAR_MCP_ADMIN_KEY", "", "", false},
+		{"access_token", "POLAR_ACCESS_TOKEN", "", "", func(c *c) any { return &c.AccessToken }, fromFile},
+		{"environment", "POLAR_ENVIRONMENT", "environment", "Polar environment: production or sandbox", func(c *c) any { return &c.Environment }, 0},
+		{"server_url", "POLAR_SERVER_URL", "server-url", "override the Polar API URL (tests, proxies)", func(c *c) any { return &c.ServerURL }, 0},
+		{"api_version", "POLAR_API_VERSION", "api-version", "Polar-Version header (default " + config.DefaultAPIVersion + ")", func(c *c) any { return &c.APIVersion }, 0},
+		{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", func(c *c) any { return &c.CustomerEmail }, 0},
+		{"customer_external_id", "POLAR_MCP_CUSTOMER_EXTERNAL_ID", "customer-external-id", "on stdio, act as the customer with this Polar external id", func(c *c) any { return &c.CustomerExternalID }, 0},
+		{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", func(c *c) any { return &c.Role }, 0},
+		{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", func(c *c) any { return &c.ReadOnly }, 0},
+		{"locale", "POLAR_MCP_LOCALE", "locale", "BCP 47 language tag of replies (default " + config.DefaultLocale + ")", func(c *c) any { return &c.Locale }, 0},
+		{"rate_limit", "POLAR_MCP_RATE_LIMIT", "", "", func(c *c) any { return &c.RateLimit }, 0},
+		{"rate_headroom", "POLAR_MCP_RATE_HEADROOM", "", "", func(c *c) any { return &c.RateHeadroom }, 0},
+		{"cache_customer_ttl", "POLAR_MCP_CACHE_CUSTOMER_TTL", "", "", func(c *c) any { return &c.CustomerCacheTTL }, 0},
+		{"cache_catalog_ttl", "POLAR_MCP_CACHE_CATALOG_TTL", "", "", func(c *c) any { return &c.CatalogCacheTTL }, 0},
+		{"cache_billing_ttl", "POLAR_MCP_CACHE_BILLING_TTL", "", "", func(c *c) any { return &c.BillingCacheTTL }, 0},
+		{"token_secret", "POLAR_MCP_TOKEN_SECRET", "", "", func(c *c) any { return &c.TokenSecret }, fromFile},
+		{"token_max_ttl", "POLAR_MCP_TOKEN_MAX_TTL", "", "", func(c *c) any { return &c.TokenMaxTTL }, positive},
+		{"listen", "POLAR_MCP_LISTEN", "", "", func(c *c) any { return &c.Listen }, 0},
+		{"base_url", "POLAR_MCP_BASE_URL", "", "", func(c *c) any { return &c.BaseURL }, 0},
+		{"allowed_origins", "POLAR_MCP_ALLOWED_ORIGINS", "", "", func(c *c) any { return &c.AllowedOrigins }, 0},
+		{"database_url", "POLAR_MCP_DATABASE_URL", "", "", func(c *c) any { return &c.DatabaseURL }, fromFile},
+		{"master_key", "POLAR_MCP_MASTER_KEY", "", "", func(c *c) any { return &c.MasterKey }, secret},
+		{"master_key_file", "POLAR_MCP_MASTER_KEY_FILE", "", "", func(c *c) any { return &c.MasterKeyFile }, 0},
+		{"admin_key", "POLAR_MCP_ADMIN_KEY", "", "", func(c *c) any { return &c.AdminKey }, fromFile},
+		{"log_level", "POLAR_MCP_LOG_LEVEL", "", "", func(c *c) any { return &c.LogLevel }, 0},
+		{"log_format", "POLAR_MCP_LOG_FORMAT", "", "", func(c *c) any { return &c.LogFormat }, 0},
+		{"metrics_listen", "POLAR_MCP_METRICS_LISTEN", "", "", func(c *c) any { return &c.MetricsListen }, 0},
+		{"redis_url", "POLAR_MCP_REDIS_URL", "", "", func(c *c) any { return &c.RedisURL }, fromFile},
+		{"webhook_secret", "POLAR_MCP_WEBHOOK_SECRET", "", "", func(c *c) any { return &c.WebhookSecret }, fromFile},
+		{"oidc_issuer", "POLAR_MCP_OIDC_ISSUER", "", "", func(c *c) any { return &c.OIDCIssuer }, 0},
+		{"oidc_audience", "POLAR_MCP_OIDC_AUDIENCE", "", "", func(c *c) any { return &c.OIDCAudience }, 0},
+		{"oidc_role_claim", "POLAR_MCP_OIDC_ROLE_CLAIM", "", "", func(c *c) any { return &c.OIDCRoleClaim }, 0},
+		{"max_connections", "POLAR_MCP_MAX_CONNECTIONS", "", "", func(c *c) any { return &c.MaxConnections }, 0},
+		{"max_streams_per_caller", "POLAR_MCP_MAX_STREAMS_PER_CALLER", "", "", func(c *c) any { return &c.MaxStreamsPerCaller }, positive},
+		{"max_sessions_per_caller", "POLAR_MCP_MAX_SESSIONS_PER_CALLER", "", "", func(c *c) any { return &c.MaxSessionsPerCaller }, positive},
+		{"session_idle_ttl", "POLAR_MCP_SESSION_IDLE_TTL", "", "", func(c *c) any { return &c.SessionIdleTTL }, positive},
+		{"calls_per_minute", "POLAR_MCP_CALLS_PER_MINUTE", "", "", func(c *c) any { return &c.CallsPerMinute }, positive},
+		{"call_burst", "POLAR_MCP_CALL_BURST", "", "", func(c *c) any { return &c.CallBurst }, positive},
+		{"body_read_timeout", "POLAR_MCP_BODY_READ_TIMEOUT", "", "", func(c *c) any { return &c.BodyReadTimeout }, positive},
+		{"expected_instances", "POLAR_MCP_EXPECTED_INSTANCES", "", "", func(c *c) any { return &c.ExpectedInstances }, positive},
 	}
 }
 
 // addConfigFlags declares the persistent flags every command shares.
+// Boolean flags accept the same spellings as the environment (parseBool).
 func addConfigFlags(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.String("config", "", "config file (default: ./polar-mcp.yaml, then $HOME/.config/polar-mcp/polar-mcp.yaml)")
-	f.Bool("demo", false, "serve the embedded demo organization: no token, no network")
+	addBoolFlag(f, "demo", "serve the embedded demo organization: no token, no network")
 	for _, s := range settings() {
 		switch {
 		case s.flag == "":
-		case s.boolean:
-			f.Bool(s.flag, false, s.usage)
+		case isBool(s):
+			addBoolFlag(f, s.flag, s.usage)
 		default:
 			f.String(s.flag, "", s.usage)
 		}
 	}
 }
 
-// loadConfig reads the configuration (see readConfig) and validates it.
-func loadConfig(cmd *cobra.Command) (config.Config, error) {
-	cfg, err := readConfig(cmd)
-	if err != nil {
-		return cfg, err
-	}
-	return cfg, cfg.Validate()
+// isBool reports whether s holds a boolean.
+func isBool(s setting) bool {
+	_, ok := s.field(&config.Config{}).(*bool)
+	return ok
 }
 
-// readConfig reads flags, then environment, then the config file, in that
-// order of precedence, into a config.Config, without validating it.
-func readConfig(cmd *cobra.Command) (config.Config, error) {
-	v := viper.New()
-	for _, s := range settings() {
-		if err := v.BindEnv(s.key, s.env); err != nil {
-			return config.Config{}, err
-		}
-		if f := cmd.Flags().Lookup(flagName(s.key, s.flag)); f != nil {
-			if err := v.BindPFlag(s.key, f); err != nil {
-				return config.Config{}, err
-			}
-		}
-	}
-	file, _ := cmd.Flags().GetString("config")
-	explicit := file != ""
-	if !explicit {
-		file = findConfigFile()
-	}
-	if file != "" {
-		v.SetConfigFile(file)
-		if err := v.ReadInConfig(); err != nil {
-			return config.Config{}, fmt.Errorf("%w: reading config file %s: %v", config.ErrInvalid, file, err)
-		}
-	}
-	demo, _ := cmd.Flags().GetBool("demo")
-	cfg := config.Config{
-		AccessToken:   strings.TrimSpace(v.GetString("access_token")),
-		Environment:   v.GetString("environment"),
-		ServerURL:     v.GetString("server_url"),
-		APIVersion:    v.GetString("api_version"),
-		CustomerEmail: v.GetString("customer_email"),
-		Role:          v.GetString("role"),
-		ReadOnly:      v.GetBool("read_only"),
-		Demo:          demo,
-
-		RateLimit:        v.GetInt("rate_limit"),
-		RateHeadroom:     v.GetFloat64("rate_headroom"),
-		CustomerCacheTTL: v.GetDuration("cache_customer_ttl"),
-		CatalogCacheTTL:  v.GetDuration("cache_catalog_ttl"),
-		BillingCacheTTL:  v.GetDuration("cache_billing_ttl"),
-
-		Listen:         v.GetString("listen"),
-		BaseURL:        v.GetString("base_url"),
-		AllowedOrigins: origins(v.GetStringSlice("allowed_origins")),
-		TokenSecret:    v.GetString("token_secret"),
-
-		DatabaseURL:   v.GetString("database_url"),
-		MasterKey:     v.GetString("master_key"),
-		MasterKeyFile: v.GetString("master_key_file"),
-		AdminKey:      strings.TrimSpace(v.GetString("admin_key")),
-	}
-	return cfg, nil
-}
-
-// flagName is the flag bound to a key: its persistent flag, or a
-// command's own flag named after the key (listen → --listen).
-func flagName(key, flag string) string {
-	if flag != "" {
-		return flag
-	}
-	switch key {
-	case "access_token", "token_secret", "master_key", "admin_key", "database_url":
+// flagName is the flag bound to s: its persistent flag, or a command's own
+// flag named after the key (listen → --listen); "" for secrets.
+func flagName(s setting) string {
+	switch {
+	case s.opts.has(secret) || s.opts.has(fromFile):
 		return "" // secrets (a database URL may hold a password) never come from argv
+	case s.flag != "":
+		return s.flag
 	}
-	return strings.ReplaceAll(key, "_", "-")
-}
-
-// origins splits comma-separated origins from the environment.
-func origins(in []string) []string {
-	var out []string
-	for _, s := range in {
-		for _, o := range strings.Split(s, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				out = append(out, o)
-			}
-		}
-	}
-	return out
-}
-
-// findConfigFile returns the first polar-mcp.yaml (or .yml) in the working
-// directory or $HOME/.config/polar-mcp, or "". Only these exact names are
-// read: a file merely named polar-mcp (the binary itself) never is.
-func findConfigFile() string {
-	dirs := []string{"."}
-	if home, err := os.UserHomeDir(); err == nil {
-		dirs = append(dirs, filepath.Join(home, ".config", "polar-mcp"))
-	}
-	for _, dir := range dirs {
-		for _, name := range []string{"polar-mcp.yaml", "polar-mcp.yml"} {
-			p := filepath.Join(dir, name)
-			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-				return p
-			}
-		}
-	}
-	return ""
+	return strings.ReplaceAll(s.key, "_", "-")
 }
