@@ -38,7 +38,11 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			// polar-go failed before sending: a request it could not build.
 			return nil, &Error{Kind: KindUnavailable, Operation: o.id, Err: c.sanitize(sdkErr)}
 		case slot.status == 0:
-			return nil, c.networkError(o, slot.err)
+			e := c.networkError(o, slot.err)
+			if e.Kind == KindRedirect {
+				e.Status = slot.redirect
+			}
+			return nil, e
 		case slot.status >= 200 && slot.status < 300:
 			// polar-go's verdict on the body is ignored on purpose: it was
 			// handed an empty object (see captureDoer), and the slot holds
@@ -98,6 +102,8 @@ func (c *SDKClient) networkError(o op, err error) *Error {
 	e := &Error{Kind: KindUnavailable, Operation: o.id}
 	var timeout interface{ Timeout() bool }
 	switch {
+	case errors.Is(err, ErrRedirected):
+		e.Kind, e.Err = KindRedirect, ErrRedirected
 	case errors.Is(err, context.Canceled):
 		e.Err = context.Canceled
 	case errors.Is(err, context.DeadlineExceeded),
