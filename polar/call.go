@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 )
@@ -22,7 +23,8 @@ type op struct {
 // Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
 	for attempt := 1; ; attempt++ {
-		if err := c.limiter.wait(ctx, o.id); err != nil {
+		probe, err := c.limiter.wait(ctx, o.id)
+		if err != nil {
 			return nil, err
 		}
 		slot := &capture{query: o.query}
@@ -32,6 +34,14 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		if slot.sent {
 			c.counters.requests.Add(1)
 		}
+		if slot.status == http.StatusTooManyRequests {
+			// Pause before settling a probe, so no request waiting for the
+			// probe's answer slips through.
+			c.counters.throttled.Add(1)
+			pause, _ := parseRetryAfter(slot.header.Get("Retry-After"), time.Now())
+			c.limiter.pause(pause)
+		}
+		c.limiter.settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
 
 		switch {
 		case !slot.sent:
@@ -52,10 +62,6 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		}
 
 		e := c.classify(o, slot)
-		if e.Kind == KindRateLimited {
-			c.counters.throttled.Add(1)
-			c.limiter.pause(e.RetryAfter)
-		}
 		c.log.DebugContext(ctx, "polar call failed", "operation", o.id, "status", slot.status,
 			"kind", e.Kind.String())
 		if e.Kind == KindRateLimited && attempt == 1 && c.shouldWait(ctx, slot) {

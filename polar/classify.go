@@ -13,8 +13,9 @@ import (
 // maxDetailRunes bounds the Polar detail kept in an *Error.
 const maxDetailRunes = 300
 
-// maxRetryAfter bounds a parsed Retry-After.
-const maxRetryAfter = 24 * time.Hour
+// maxRetryAfter bounds a parsed Retry-After, so that the wait told to a
+// user is never longer than the Limiter's pause.
+const maxRetryAfter = MaxRateLimitPause
 
 // classify turns a non-2xx response into an *Error.
 func (c *SDKClient) classify(o op, s *capture) *Error {
