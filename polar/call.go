@@ -2,9 +2,7 @@ package polar
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -58,6 +56,7 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			// handed an empty object (see captureDoer), and the slot holds
 			// the real body.
 			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status)
+			slot.report = func(skipped int, err error) { c.reportDecode(ctx, o, skipped, err) }
 			return slot, nil
 		}
 
@@ -133,16 +132,15 @@ func (c *SDKClient) sanitize(err error) error {
 	return errors.New(redact(err.Error(), c.token))
 }
 
-// decode decodes a captured 2xx body into T.
-func decode[T any](o op, slot *capture) (T, error) {
-	var v T
-	if err := json.Unmarshal(slot.body, &v); err != nil {
-		return v, &Error{
-			Kind:      KindDecode,
-			Status:    slot.status,
-			Operation: o.id,
-			Err:       fmt.Errorf("decoding response: %s", redact(err.Error(), "")),
-		}
+// reportDecode logs a 2xx body that could not be decoded, in whole or in
+// part. The error names types and shapes, never values.
+func (c *SDKClient) reportDecode(ctx context.Context, o op, skipped int, err error) {
+	switch {
+	case err != nil:
+		c.log.WarnContext(ctx, "polar answer could not be decoded", "operation", o.id,
+			"error", redact(err.Error(), c.token))
+	case skipped > 0:
+		c.log.WarnContext(ctx, "polar answer had items that could not be decoded; skipped them",
+			"operation", o.id, "skipped", skipped)
 	}
-	return v, nil
 }

@@ -28,6 +28,10 @@ type capture struct {
 	status   int         // HTTP status, 0 without a response
 	header   http.Header // response headers
 	body     []byte      // the full response body
+
+	// report, when set, is told how decoding the body went: the list
+	// items skipped, and the error that failed it.
+	report func(skipped int, err error)
 }
 
 func withCapture(ctx context.Context, c *capture) context.Context {
