@@ -17,9 +17,11 @@ type op struct {
 
 // do runs fn, exactly one polar-go call, with a fresh capture slot and
 // returns the slot of its 2xx response. Any other outcome is an *Error.
-// A 429 is retried once when its Retry-After allows (see shouldWait).
+// A 429 is retried once when its Retry-After allows (see shouldWait), and
+// a GET that failed at Polar's edge up to maxRetries times (retry.go).
 // Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
+	retries := 0
 	for attempt := 1; ; attempt++ {
 		probe, err := c.limiter.wait(ctx, o.id)
 		if err != nil {
@@ -40,6 +42,17 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			c.limiter.pause(pause)
 		}
 		c.limiter.settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
+		if retries < maxRetries && retryable(ctx, slot) {
+			if backoff := retryBackoff(retries); fitsDeadline(ctx, backoff) {
+				retries++
+				c.counters.retries.Add(1)
+				c.log.InfoContext(ctx, "polar call failed, retrying", "operation", o.id,
+					"status", slot.status, "retry", retries, "backoff", backoff)
+				if sleep(ctx, backoff) == nil {
+					continue
+				}
+			}
+		}
 
 		switch {
 		case !slot.sent:

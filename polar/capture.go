@@ -23,6 +23,7 @@ type capture struct {
 	query url.Values // query parameters to set on the request
 
 	sent     bool        // the request reached captureDoer
+	method   string      // the request's method
 	err      error       // transport failure, when there is no response
 	redirect int         // status of a redirect refused with ErrRedirected
 	status   int         // HTTP status, 0 without a response
@@ -67,7 +68,7 @@ func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 	if slot == nil {
 		return res, err
 	}
-	slot.sent = true
+	slot.sent, slot.method = true, req.Method
 	if err == nil && res.Request != nil && res.Request.URL != nil && !sameServer(res.Request.URL, req.URL) {
 		// A doer that followed a redirect to another server itself.
 		res.Body.Close()
