@@ -88,12 +88,17 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // clean makes upstream text safe to show: secrets redacted, control
-// characters replaced, length bounded.
+// characters replaced, invisible format characters (bidi controls,
+// zero-width characters) dropped, length bounded. tools/sanitize.go has
+// its own, stricter cleaner for merchant text; both should become one.
 func clean(s, token string) string {
 	s = redact(s, token)
 	s = strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) {
+		switch {
+		case r == utf8.RuneError || unicode.IsControl(r):
 			return ' '
+		case unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs):
+			return -1 // invisible: zero-width, bidi controls, tag characters
 		}
 		return r
 	}, s)
