@@ -21,8 +21,8 @@ type op struct {
 // a GET that failed at Polar's edge up to maxRetries times (retry.go).
 // Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
-	retries := 0
-	for attempt := 1; ; attempt++ {
+	retries, waited := 0, false
+	for {
 		probe, err := c.limiter.wait(ctx, o.id)
 		if err != nil {
 			return nil, err
@@ -76,7 +76,8 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		e := c.classify(o, slot)
 		c.log.DebugContext(ctx, "polar call failed", "operation", o.id, "status", slot.status,
 			"kind", e.Kind.String())
-		if e.Kind == KindRateLimited && attempt == 1 && c.shouldWait(ctx, slot) {
+		if e.Kind == KindRateLimited && !waited && c.shouldWait(ctx, slot) {
+			waited = true
 			c.log.InfoContext(ctx, "polar rate limited, retrying once", "operation", o.id,
 				"retry_after", e.RetryAfter)
 			if err := sleep(ctx, e.RetryAfter); err != nil {
