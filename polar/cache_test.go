@@ -261,13 +261,14 @@ func TestCachedNotFoundDropsCustomer(t *testing.T) {
 func TestCachedErrorsAreNotKept(t *testing.T) {
 	api := startDemo(t, false)
 	c := api.cached(t, polar.CacheConfig{})
-	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/products/", Status: http.StatusBadGateway, Times: 1})
-	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/customers/", Status: http.StatusBadGateway, Times: 1})
+	// 500, not 502: a 502 is retried (retry.go) and would succeed.
+	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/products/", Status: http.StatusInternalServerError, Times: 1})
+	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/customers/", Status: http.StatusInternalServerError, Times: 1})
 	if _, err := c.ListProducts(t.Context()); kind(t, err) != polar.KindUnavailable {
-		t.Fatalf("injected 502 gave %v", err)
+		t.Fatalf("injected 500 gave %v", err)
 	}
 	if _, err := c.FindCustomerByEmail(t.Context(), aliceEmail); kind(t, err) != polar.KindUnavailable {
-		t.Fatalf("injected 502 gave %v", err)
+		t.Fatalf("injected 500 gave %v", err)
 	}
 	if p, err := c.ListProducts(t.Context()); err != nil || len(p) == 0 {
 		t.Errorf("products after a failure: %d, %v", len(p), err)

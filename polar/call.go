@@ -2,9 +2,8 @@ package polar
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 )
@@ -18,11 +17,14 @@ type op struct {
 
 // do runs fn, exactly one polar-go call, with a fresh capture slot and
 // returns the slot of its 2xx response. Any other outcome is an *Error.
-// A 429 is retried once when its Retry-After allows (see shouldWait).
+// A 429 is retried once when its Retry-After allows (see shouldWait), and
+// a GET that failed at Polar's edge up to maxRetries times (retry.go).
 // Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
-	for attempt := 1; ; attempt++ {
-		if err := c.limiter.wait(ctx, o.id); err != nil {
+	retries, waited := 0, false
+	for {
+		probe, err := c.limiter.wait(ctx, o.id)
+		if err != nil {
 			return nil, err
 		}
 		slot := &capture{query: o.query}
@@ -32,29 +34,50 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		if slot.sent {
 			c.counters.requests.Add(1)
 		}
+		if slot.status == http.StatusTooManyRequests {
+			// Pause before settling a probe, so no request waiting for the
+			// probe's answer slips through.
+			c.counters.throttled.Add(1)
+			pause, _ := parseRetryAfter(slot.header.Get("Retry-After"), time.Now())
+			c.limiter.pause(pause)
+		}
+		c.limiter.settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
+		if retries < maxRetries && retryable(ctx, slot) {
+			if backoff := retryBackoff(retries); fitsDeadline(ctx, backoff) {
+				retries++
+				c.counters.retries.Add(1)
+				c.log.InfoContext(ctx, "polar call failed, retrying", "operation", o.id,
+					"status", slot.status, "retry", retries, "backoff", backoff)
+				if sleep(ctx, backoff) == nil {
+					continue
+				}
+			}
+		}
 
 		switch {
 		case !slot.sent:
 			// polar-go failed before sending: a request it could not build.
 			return nil, &Error{Kind: KindUnavailable, Operation: o.id, Err: c.sanitize(sdkErr)}
 		case slot.status == 0:
-			return nil, c.networkError(o, slot.err)
+			e := c.networkError(o, slot.err)
+			if e.Kind == KindRedirect {
+				e.Status = slot.redirect
+			}
+			return nil, e
 		case slot.status >= 200 && slot.status < 300:
 			// polar-go's verdict on the body is ignored on purpose: it was
 			// handed an empty object (see captureDoer), and the slot holds
 			// the real body.
 			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status)
+			slot.report = func(skipped int, err error) { c.reportDecode(ctx, o, skipped, err) }
 			return slot, nil
 		}
 
 		e := c.classify(o, slot)
-		if e.Kind == KindRateLimited {
-			c.counters.throttled.Add(1)
-			c.limiter.pause(e.RetryAfter)
-		}
 		c.log.DebugContext(ctx, "polar call failed", "operation", o.id, "status", slot.status,
 			"kind", e.Kind.String())
-		if e.Kind == KindRateLimited && attempt == 1 && c.shouldWait(ctx, slot) {
+		if e.Kind == KindRateLimited && !waited && c.shouldWait(ctx, slot) {
+			waited = true
 			c.log.InfoContext(ctx, "polar rate limited, retrying once", "operation", o.id,
 				"retry_after", e.RetryAfter)
 			if err := sleep(ctx, e.RetryAfter); err != nil {
@@ -98,6 +121,8 @@ func (c *SDKClient) networkError(o op, err error) *Error {
 	e := &Error{Kind: KindUnavailable, Operation: o.id}
 	var timeout interface{ Timeout() bool }
 	switch {
+	case errors.Is(err, ErrRedirected):
+		e.Kind, e.Err = KindRedirect, ErrRedirected
 	case errors.Is(err, context.Canceled):
 		e.Err = context.Canceled
 	case errors.Is(err, context.DeadlineExceeded),
@@ -121,16 +146,15 @@ func (c *SDKClient) sanitize(err error) error {
 	return errors.New(redact(err.Error(), c.token))
 }
 
-// decode decodes a captured 2xx body into T.
-func decode[T any](o op, slot *capture) (T, error) {
-	var v T
-	if err := json.Unmarshal(slot.body, &v); err != nil {
-		return v, &Error{
-			Kind:      KindDecode,
-			Status:    slot.status,
-			Operation: o.id,
-			Err:       fmt.Errorf("decoding response: %s", redact(err.Error(), "")),
-		}
+// reportDecode logs a 2xx body that could not be decoded, in whole or in
+// part. The error names types and shapes, never values.
+func (c *SDKClient) reportDecode(ctx context.Context, o op, skipped int, err error) {
+	switch {
+	case err != nil:
+		c.log.WarnContext(ctx, "polar answer could not be decoded", "operation", o.id,
+			"error", redact(err.Error(), c.token))
+	case skipped > 0:
+		c.log.WarnContext(ctx, "polar answer had items that could not be decoded; skipped them",
+			"operation", o.id, "skipped", skipped)
 	}
-	return v, nil
 }

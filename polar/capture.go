@@ -3,6 +3,7 @@ package polar
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,11 +22,17 @@ type captureKey struct{}
 type capture struct {
 	query url.Values // query parameters to set on the request
 
-	sent   bool        // the request reached captureDoer
-	err    error       // transport failure, when there is no response
-	status int         // HTTP status, 0 without a response
-	header http.Header // response headers
-	body   []byte      // the full response body
+	sent     bool        // the request reached captureDoer
+	method   string      // the request's method
+	err      error       // transport failure, when there is no response
+	redirect int         // status of a redirect refused with ErrRedirected
+	status   int         // HTTP status, 0 without a response
+	header   http.Header // response headers
+	body     []byte      // the full response body
+
+	// report, when set, is told how decoding the body went: the list
+	// items skipped, and the error that failed it.
+	report func(skipped int, err error)
 }
 
 func withCapture(ctx context.Context, c *capture) context.Context {
@@ -61,8 +68,16 @@ func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 	if slot == nil {
 		return res, err
 	}
-	slot.sent = true
+	slot.sent, slot.method = true, req.Method
+	if err == nil && res.Request != nil && res.Request.URL != nil && !sameServer(res.Request.URL, req.URL) {
+		// A doer that followed a redirect to another server itself.
+		res.Body.Close()
+		err = ErrRedirected
+	}
 	if err != nil {
+		if errors.Is(err, ErrRedirected) && res != nil {
+			slot.redirect = res.StatusCode
+		}
 		slot.err = err
 		return nil, err
 	}

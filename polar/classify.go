@@ -13,8 +13,9 @@ import (
 // maxDetailRunes bounds the Polar detail kept in an *Error.
 const maxDetailRunes = 300
 
-// maxRetryAfter bounds a parsed Retry-After.
-const maxRetryAfter = 24 * time.Hour
+// maxRetryAfter bounds a parsed Retry-After, so that the wait told to a
+// user is never longer than the Limiter's pause.
+const maxRetryAfter = MaxRateLimitPause
 
 // classify turns a non-2xx response into an *Error.
 func (c *SDKClient) classify(o op, s *capture) *Error {
@@ -87,12 +88,17 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // clean makes upstream text safe to show: secrets redacted, control
-// characters replaced, length bounded.
+// characters replaced, invisible format characters (bidi controls,
+// zero-width characters) dropped, length bounded. tools/sanitize.go has
+// its own, stricter cleaner for merchant text; both should become one.
 func clean(s, token string) string {
 	s = redact(s, token)
 	s = strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) {
+		switch {
+		case r == utf8.RuneError || unicode.IsControl(r):
 			return ' '
+		case unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs):
+			return -1 // invisible: zero-width, bidi controls, tag characters
 		}
 		return r
 	}, s)

@@ -21,7 +21,8 @@ const (
 	KindNotFound                           // 404
 	KindInvalid                            // 422 and other 4xx (400, 405, 409...)
 	KindRateLimited                        // 429
-	KindDecode                             // a 2xx body that is not JSON at all
+	KindDecode                             // a 2xx body without the promised shape
+	KindRedirect                           // a redirect to another server, not followed
 )
 
 // Error is an upstream failure. Its message never contains the token.
@@ -64,6 +65,8 @@ func (k ErrorKind) String() string {
 		return "rate limited"
 	case KindDecode:
 		return "undecodable response"
+	case KindRedirect:
+		return "redirect to another server"
 	default:
 		return "unavailable"
 	}

@@ -7,7 +7,9 @@ package polar
 // Limiter keeps one organization under that budget before Polar has to
 // refuse anything. SDKClient.do takes a slot from it before every HTTP
 // request (each page and each retry counts), and a 429 pauses it until
-// Retry-After, so no request of that organization is sent meanwhile.
+// Retry-After (at most MaxRateLimitPause), so no request of that
+// organization is sent meanwhile; then one probe request goes first
+// (limiter_pause.go).
 //
 // The Limiter is a token bucket written as GCRA: tat ("theoretical
 // arrival time") is when the bucket would be full again. A request may be
@@ -37,6 +39,9 @@ const (
 	DefaultHeadroom = 0.1
 	// DefaultRateLimitWait is the longest a request waits for a slot.
 	DefaultRateLimitWait = 2 * time.Second
+	// MaxRateLimitPause bounds the pause after a 429, whatever its
+	// Retry-After, and any wait an *Error reports.
+	MaxRateLimitPause = 2 * time.Minute
 	// minPause is how long a 429 without a usable Retry-After pauses.
 	minPause = time.Second
 )
@@ -73,6 +78,9 @@ type Limiter struct {
 	mu          sync.Mutex
 	tat         time.Time
 	pausedUntil time.Time
+	halfOpen    bool          // paused, and no answer but a 429 since
+	probing     bool          // the half-open probe is in flight
+	probeDone   chan struct{} // closed when the probe is settled
 
 	waits    atomic.Uint64
 	refusals atomic.Uint64
@@ -136,47 +144,73 @@ func RateBudget(cfg Config) int {
 
 // wait takes a slot for one request of operation opID, waiting for it if
 // it frees within MaxWait and ctx's deadline. A nil Limiter never waits.
-func (l *Limiter) wait(ctx context.Context, opID string) error {
+// probe reports that the request is the one probe let through after a
+// pause (limiter_pause.go); its caller must then settle it.
+func (l *Limiter) wait(ctx context.Context, opID string) (probe bool, err error) {
 	if l == nil {
-		return nil
+		return false, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+		return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
 	}
 	limit := l.maxWait
 	if deadline, ok := ctx.Deadline(); ok {
 		limit = min(limit, time.Until(deadline))
 	}
-	wait, ok := l.reserve(limit)
-	if !ok {
-		l.refusals.Add(1)
-		return &Error{Kind: KindRateLimited, Operation: opID, RetryAfter: wait, Err: ErrBudgetSpent}
+	giveUp := time.Now().Add(limit) // real time: waits below sleep for real
+	for {
+		r := l.reserve(limit)
+		switch {
+		case r.refused:
+			l.refusals.Add(1)
+			return false, &Error{Kind: KindRateLimited, Operation: opID,
+				RetryAfter: min(r.wait, MaxRateLimitPause), Err: ErrBudgetSpent}
+		case r.settled != nil:
+			// Another request is probing after a pause: wait for its
+			// answer, then try again.
+			if err := waitFor(ctx, r.settled, limit); err != nil {
+				return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+			}
+			limit = max(time.Until(giveUp), 0)
+			continue
+		}
+		if r.wait <= 0 {
+			return r.probe, nil
+		}
+		l.waits.Add(1)
+		if err := sleep(ctx, r.wait); err != nil {
+			l.release()
+			l.settle(r.probe, false)
+			return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+		}
+		return r.probe, nil
 	}
-	if wait <= 0 {
-		return nil
-	}
-	l.waits.Add(1)
-	if err := sleep(ctx, wait); err != nil {
-		l.release()
-		return &Error{Kind: KindUnavailable, Operation: opID, Err: err}
-	}
-	return nil
 }
 
-// reserve books the next slot if it is at most limit away, and returns
-// how long until it.
-func (l *Limiter) reserve(limit time.Duration) (time.Duration, bool) {
+// reservation is reserve's verdict.
+type reservation struct {
+	wait    time.Duration // until the slot, or until one may free
+	refused bool          // no slot within the limit
+	probe   bool          // the slot is the probe after a pause
+	settled chan struct{} // closed when the probe in flight is settled
+}
+
+// reserve books the next slot if it is at most limit away.
+func (l *Limiter) reserve(limit time.Duration) reservation {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.halfOpen {
+		return l.reserveProbe(now, limit)
+	}
 	base := later(l.tat, now)
 	sendAt := later(base.Add(-l.tolerance), l.pausedUntil)
 	wait := max(sendAt.Sub(now), 0)
 	if wait > limit {
-		return wait, false
+		return reservation{wait: wait, refused: true}
 	}
 	l.tat = later(base, sendAt.Add(l.tolerance)).Add(l.interval)
-	return wait, true
+	return reservation{wait: wait}
 }
 
 // release gives back a slot booked by a request that was never sent.
@@ -184,20 +218,6 @@ func (l *Limiter) release() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.tat = l.tat.Add(-l.interval)
-}
-
-// pause stops every request until d from now (at least minPause), after
-// a 429. Requests then resume one interval apart, without a burst.
-func (l *Limiter) pause(d time.Duration) {
-	if l == nil {
-		return
-	}
-	until := l.now().Add(max(d, minPause))
-	l.pauses.Add(1)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.pausedUntil = later(l.pausedUntil, until)
-	l.tat = later(l.tat, until.Add(l.tolerance))
 }
 
 // addStats adds the limiter's counters to s.

@@ -122,7 +122,7 @@ func listAll[T any](ctx context.Context, c *SDKClient, o op, fetch func(ctx cont
 			return nil, err
 		}
 		all = append(all, p.Items...)
-		if len(p.Items) == 0 || page >= int64(p.Pagination.MaxPage) {
+		if len(p.Items)+p.Skipped == 0 || page >= int64(p.Pagination.MaxPage) {
 			return all, nil
 		}
 		if page == maxPages {

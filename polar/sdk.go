@@ -73,7 +73,11 @@ type Config struct {
 	ServerURL string
 	// APIVersion is sent as the Polar-Version header on every request.
 	APIVersion string
-	// HTTPClient sends the requests; a plain *http.Client when nil.
+	// HTTPClient sends the requests; a plain *http.Client when nil. An
+	// *http.Client is copied with a CheckRedirect that refuses redirects
+	// to another scheme, host or port; any other HTTPDoer must not follow
+	// such redirects itself (an answer from another server is refused,
+	// but the request has left by then).
 	HTTPClient HTTPDoer
 	// Timeout bounds each upstream request.
 	Timeout time.Duration
@@ -147,6 +151,9 @@ func New(cfg Config) (*SDKClient, error) {
 	next := cfg.HTTPClient
 	if next == nil {
 		next = &http.Client{}
+	}
+	if hc, ok := next.(*http.Client); ok {
+		next = sameServerOnly(hc)
 	}
 	version := cfg.APIVersion
 	if version == "" {

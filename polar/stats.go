@@ -12,6 +12,9 @@ type Stats struct {
 	Requests uint64
 	// Throttled is the number of 429 answers received from Polar.
 	Throttled uint64
+	// Retries counts requests sent again after a 502, 503, 504 or a
+	// connection failure (GETs only).
+	Retries uint64
 	// RateWaits counts requests that waited for a Limiter slot.
 	RateWaits uint64
 	// RateRefusals counts calls the Limiter refused without sending.
@@ -35,6 +38,7 @@ type Stats struct {
 type sdkCounters struct {
 	requests  atomic.Uint64
 	throttled atomic.Uint64
+	retries   atomic.Uint64
 }
 
 // Stats returns the client's counters.
@@ -42,6 +46,7 @@ func (c *SDKClient) Stats() Stats {
 	s := Stats{
 		Requests:  c.counters.requests.Load(),
 		Throttled: c.counters.throttled.Load(),
+		Retries:   c.counters.retries.Load(),
 	}
 	c.limiter.addStats(&s)
 	return s

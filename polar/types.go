@@ -15,6 +15,9 @@ import (
 type Page[T any] struct {
 	Items      []T        `json:"items"`
 	Pagination Pagination `json:"pagination"`
+	// Skipped counts the items of the page that could not be decoded and
+	// were left out of Items.
+	Skipped int `json:"-"`
 }
 
 // Pagination is Polar's pagination block.
@@ -158,6 +161,9 @@ type CustomerState struct {
 	Customer
 	ActiveSubscriptions []Subscription `json:"active_subscriptions"`
 	GrantedBenefits     []BenefitGrant `json:"granted_benefits"`
+	// Skipped counts the subscriptions and grants that could not be
+	// decoded and were left out, so tools can say some are not shown.
+	Skipped int `json:"-"`
 }
 
 // BenefitGrant is a benefit granted to a customer. Properties hold the

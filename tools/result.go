@@ -70,6 +70,12 @@ func explain(err error) string {
 			return "Polar refused the request as invalid: " + pe.Detail
 		}
 		return "Polar refused the request as invalid (422)."
+	case polar.KindRedirect:
+		return "Polar answered with a redirect to another server; polar-mcp does not follow it, so the access token " +
+			"never leaves Polar. Check the configured Polar server URL and any proxy in between."
+	case polar.KindDecode:
+		return "Polar sent an answer polar-mcp could not read (its API may have changed). " +
+			"Please try again later; if it keeps happening, polar-mcp needs an update."
 	default:
 		return "Unable to retrieve data from Polar right now (network problem or Polar outage). " +
 			"Please try again in a moment; if it keeps failing, check connectivity, rate limits and the token's permissions."
