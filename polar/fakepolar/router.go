@@ -20,6 +20,8 @@ const (
 	scopeOrganizationsRead     = "organizations:read"
 	scopeOrganizationsWrite    = "organizations:write"
 	scopeCustomerSessionsWrite = "customer_sessions:write"
+	scopeLicenseKeysRead       = "license_keys:read"
+	scopeLicenseKeysWrite      = "license_keys:write"
 )
 
 // route is one Polar operation. pattern is a path whose "{id}" segment
@@ -43,6 +45,16 @@ func (s *Server) routeTable() []route {
 		{http.MethodGet, "/v1/organizations/", []string{scopeOrganizationsRead, scopeOrganizationsWrite}, s.listOrganizations},
 		{http.MethodGet, "/v1/organizations/{id}", []string{scopeOrganizationsRead, scopeOrganizationsWrite}, s.getOrganization},
 		{http.MethodPost, "/v1/customer-sessions/", []string{scopeCustomerSessionsWrite}, s.createCustomerSession},
+	}
+}
+
+// billingRoutes are the invoice, receipt and license-key operations.
+func (s *Server) billingRoutes() []route {
+	return []route{
+		{http.MethodGet, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.getOrderInvoice},
+		{http.MethodPost, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.generateOrderInvoice},
+		{http.MethodGet, "/v1/orders/{id}/receipt", []string{scopeOrdersRead}, s.getOrderReceipt},
+		{http.MethodGet, "/v1/license-keys/{id}", []string{scopeLicenseKeysRead, scopeLicenseKeysWrite}, s.getLicenseKey},
 	}
 }
 
