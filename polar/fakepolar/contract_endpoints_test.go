@@ -166,7 +166,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 				t.Errorf("%s: status %d is not documented for the operation", what, r.status)
 				continue
 			}
-			validate(t, schema, what, r.raw)
+			c.validate(t, schema, what, r.raw)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package fakepolar
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -24,6 +25,8 @@ type dataset struct {
 	products      []object
 	benefits      []object
 	grants        []object
+	licenseKeys   []object
+	meters        []object // customer meters
 }
 
 func loadDataset(fsys fs.FS) (*dataset, error) {
@@ -41,9 +44,15 @@ func loadDataset(fsys fs.FS) (*dataset, error) {
 		{"products.json", &d.products},
 		{"benefits.json", &d.benefits},
 		{"benefit_grants.json", &d.grants},
+		{"license_keys.json", &d.licenseKeys},
+		{"customer_meters.json", &d.meters},
 	}
 	for _, l := range lists {
-		if err := readJSON(fsys, l.name, l.dst); err != nil {
+		err := readJSON(fsys, l.name, l.dst)
+		if errors.Is(err, fs.ErrNotExist) && optionalFixture(l.name) {
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 		for i, o := range *l.dst {
@@ -113,4 +122,11 @@ func timestamp(o object, key string) (time.Time, bool) {
 func nested(o object, key string) object {
 	n, _ := o[key].(map[string]any)
 	return n
+}
+
+// optionalFixture reports whether a fixture file may be absent (its list is
+// then empty): fixture sets written before the fake served license keys and
+// customer meters stay loadable.
+func optionalFixture(name string) bool {
+	return name == "license_keys.json" || name == "customer_meters.json"
 }

@@ -27,6 +27,12 @@ const (
 	unknownUUID = "c1000000-0001-4000-8fff-000000000fff"
 )
 
+// Sizes of the demo fixture set (testdata/demo/README.md lists them).
+const (
+	demoCustomers = 19
+	demoOrders    = 44
+)
+
 // demoFS returns the embedded demo fixtures, as polar-mcp --demo uses them.
 func demoFS(t testing.TB) fs.FS {
 	t.Helper()

@@ -49,8 +49,8 @@ func TestCustomerFilters(t *testing.T) {
 			t.Fatalf("%s: status %d: %s", query, r.status, r.raw)
 		}
 		if want == nil {
-			if r.total() != 8 {
-				t.Errorf("%s: total %d, want all 8 customers", query, r.total())
+			if r.total() != demoCustomers {
+				t.Errorf("%s: total %d, want all %d customers", query, r.total(), demoCustomers)
 			}
 			continue
 		}
@@ -63,29 +63,34 @@ func TestCustomerFilters(t *testing.T) {
 func TestPagination(t *testing.T) {
 	_, hs := newTestServer(t, demoFS(t), Options{})
 	all := get(t, hs, "/v1/customers/?limit=100&sorting=email")
-	if all.total() != 8 || len(all.ids()) != 8 {
+	if all.total() != demoCustomers || len(all.ids()) != demoCustomers {
 		t.Fatalf("all customers: total %d, %d items", all.total(), len(all.ids()))
 	}
+	const limit = 3
+	pages := (demoCustomers + limit - 1) / limit
 	var paged []string
-	for page := 1; page <= 3; page++ {
-		r := get(t, hs, fmt.Sprintf("/v1/customers/?limit=3&page=%d&sorting=email", page))
+	for page := 1; page <= pages; page++ {
+		r := get(t, hs, fmt.Sprintf("/v1/customers/?limit=%d&page=%d&sorting=email", limit, page))
 		p := r.body["pagination"].(map[string]any)
-		if p["total_count"].(float64) != 8 || p["max_page"].(float64) != 3 {
-			t.Errorf("page %d: pagination %v, want total_count 8, max_page 3", page, p)
+		if p["total_count"].(float64) != demoCustomers || p["max_page"].(float64) != float64(pages) {
+			t.Errorf("page %d: pagination %v, want total_count %d, max_page %d", page, p, demoCustomers, pages)
+		}
+		if n := len(r.ids()); n != limit && page < pages {
+			t.Errorf("page %d: %d items, want %d", page, n, limit)
 		}
 		paged = append(paged, r.ids()...)
 	}
 	if !slices.Equal(paged, all.ids()) {
-		t.Errorf("pages 1-3 of 3 = %v, want %v", paged, all.ids())
+		t.Errorf("pages 1-%d = %v, want %v", pages, paged, all.ids())
 	}
-	if r := get(t, hs, "/v1/customers/?limit=3&page=4"); len(r.ids()) != 0 || r.total() != 8 {
-		t.Errorf("page past the end: %d items, total %d; want none and 8", len(r.ids()), r.total())
+	if r := get(t, hs, fmt.Sprintf("/v1/customers/?limit=%d&page=%d", limit, pages+1)); len(r.ids()) != 0 || r.total() != demoCustomers {
+		t.Errorf("page past the end: %d items, total %d; want none and %d", len(r.ids()), r.total(), demoCustomers)
 	}
-	if r := get(t, hs, "/v1/customers/"); len(r.ids()) != 8 {
-		t.Errorf("default page: %d items, want 8 (limit 10)", len(r.ids()))
+	if r := get(t, hs, "/v1/customers/"); len(r.ids()) != 10 {
+		t.Errorf("default page: %d items, want 10 (the default limit)", len(r.ids()))
 	}
-	if r := get(t, hs, "/v1/orders/"); len(r.ids()) != 10 || r.total() != 21 {
-		t.Errorf("default orders page: %d items of %d, want 10 of 21", len(r.ids()), r.total())
+	if r := get(t, hs, "/v1/orders/"); len(r.ids()) != 10 || r.total() != demoOrders {
+		t.Errorf("default orders page: %d items of %d, want 10 of %d", len(r.ids()), r.total(), demoOrders)
 	}
 	if r := get(t, hs, "/v1/customers/?email=nobody@example.com"); r.body["pagination"].(map[string]any)["max_page"].(float64) != 0 {
 		t.Errorf("empty result: pagination %v, want max_page 0", r.body["pagination"])

@@ -20,6 +20,8 @@ const (
 	scopeOrganizationsRead     = "organizations:read"
 	scopeOrganizationsWrite    = "organizations:write"
 	scopeCustomerSessionsWrite = "customer_sessions:write"
+	scopeLicenseKeysRead       = "license_keys:read"
+	scopeLicenseKeysWrite      = "license_keys:write"
 )
 
 // route is one Polar operation. pattern is a path whose "{id}" segment
@@ -51,6 +53,16 @@ func (s *Server) routeTable() []route {
 		{http.MethodGet, "/v1/benefit-grants/", []string{scopeBenefitsRead, scopeBenefitsWrite}, s.listBenefitGrants},
 	}...)
 	return routes
+}
+
+// billingRoutes are the invoice, receipt and license-key operations.
+func (s *Server) billingRoutes() []route {
+	return []route{
+		{http.MethodGet, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.getOrderInvoice},
+		{http.MethodPost, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.generateOrderInvoice},
+		{http.MethodGet, "/v1/orders/{id}/receipt", []string{scopeOrdersRead}, s.getOrderReceipt},
+		{http.MethodGet, "/v1/license-keys/{id}", []string{scopeLicenseKeysRead, scopeLicenseKeysWrite}, s.getLicenseKey},
+	}
 }
 
 // match finds the route for method and path. It returns the "{id}" segment

@@ -31,6 +31,7 @@ func AllScopes() []string {
 		scopeBenefitsRead, scopeBenefitsWrite,
 		scopeOrganizationsRead, scopeOrganizationsWrite,
 		scopeCustomerSessionsWrite,
+		scopeLicenseKeysRead, scopeLicenseKeysWrite,
 	}
 }
 
@@ -79,7 +80,8 @@ type Server struct {
 
 // New loads the fixture files at the root of fsys (organization.json,
 // customers.json, subscriptions.json, orders.json, products.json,
-// benefits.json, benefit_grants.json) and returns a server for them.
+// benefits.json, benefit_grants.json, and optionally license_keys.json and
+// customer_meters.json) and returns a server for them.
 func New(fsys fs.FS, opts Options) (*Server, error) {
 	data, err := loadDataset(fsys)
 	if err != nil {
@@ -100,7 +102,7 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 		tokens[tok] = set
 	}
 	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}, hooks: newWebhooks(opts.Webhook)}
-	s.routes = s.routeTable()
+	s.routes = append(s.routeTable(), s.billingRoutes()...)
 	return s, nil
 }
 

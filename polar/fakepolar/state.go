@@ -4,7 +4,8 @@ import "maps"
 
 // customerState computes GET /v1/customers/{id}/state as Polar does: the
 // customer, its active and trialing subscriptions (paused, past_due and
-// canceled ones are left out) and its granted, non-revoked benefits.
+// canceled ones are left out), its granted, non-revoked benefits and its
+// customer meters.
 func (s *Server) customerState(c object) object {
 	// The fields of a Subscription (and of its meters) that a
 	// CustomerStateSubscription (CustomerStateSubscriptionMeter) keeps.
@@ -63,7 +64,7 @@ func (s *Server) customerState(c object) object {
 
 	state["active_subscriptions"] = subs
 	state["granted_benefits"] = grants
-	state["active_meters"] = []object{}
+	state["active_meters"] = s.activeMeters(id)
 	return state
 }
 
