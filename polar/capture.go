@@ -47,16 +47,20 @@ func captureFrom(ctx context.Context) *capture {
 // captureDoer is the HTTP client given to polar-go. See the package notes
 // in sdk.go.
 type captureDoer struct {
-	next    HTTPDoer
-	version string
+	next      HTTPDoer
+	version   string
+	userAgent string // replaces polar-go's when set
 }
 
-// Do sends req with the Polar-Version header and records the response in
+// Do sends req with the Polar-Version (and User-Agent) header and records the response in
 // the request's capture slot, returning it with a fresh body reader.
 func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 	slot := captureFrom(req.Context())
 	req = req.Clone(req.Context())
 	req.Header.Set("Polar-Version", d.version)
+	if d.userAgent != "" {
+		req.Header.Set("User-Agent", d.userAgent)
+	}
 	if slot != nil && len(slot.query) > 0 {
 		q := req.URL.Query()
 		for k, vs := range slot.query {

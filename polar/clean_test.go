@@ -17,7 +17,7 @@ func TestUpstreamDetailIsCleaned(t *testing.T) {
 		`","type":"uuid_parsing"}]}`
 	body = strings.ReplaceAll(body, "\n", `\n`)
 	c, _ := newClient(t, always(reply{status: 422, body: body}))
-	_, err := c.ListOrders(context.Background(), customerID, 10)
+	_, err := c.ListOrders(context.Background(), polar.ByID(customerID), 10)
 	pe, ok := polar.AsError(err)
 	if !ok || pe.Kind != polar.KindInvalid {
 		t.Fatalf("err = %v, want KindInvalid", err)

@@ -51,14 +51,14 @@ func TestWrongShapeIsADecodeError(t *testing.T) {
 	calls := map[string]func(polar.Client) error{
 		"customers": func(c polar.Client) error { _, err := c.FindCustomerByEmail(ctx, "ada@example.com"); return err },
 		"subscriptions": func(c polar.Client) error {
-			_, err := c.ListSubscriptions(ctx, customerID)
+			_, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 			return err
 		},
-		"orders":   func(c polar.Client) error { _, err := c.ListOrders(ctx, customerID, 10); return err },
+		"orders":   func(c polar.Client) error { _, err := c.ListOrders(ctx, polar.ByID(customerID), 10); return err },
 		"products": func(c polar.Client) error { _, err := c.ListProducts(ctx); return err },
 		"benefits": func(c polar.Client) error { _, err := c.ListBenefits(ctx); return err },
-		"state":    func(c polar.Client) error { _, err := c.CustomerState(ctx, customerID); return err },
-		"session":  func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, customerID); return err },
+		"state":    func(c polar.Client) error { _, err := c.CustomerState(ctx, polar.ByID(customerID)); return err },
+		"session":  func(c polar.Client) error { _, err := c.CreateCustomerSession(ctx, polar.ByID(customerID)); return err },
 	}
 	for _, body := range []string{`{}`, `null`, `[]`, `[{"id":"x"}]`, `{"items":[]}`, `{"pagination":{"max_page":1}}`,
 		`{"items":{},"pagination":{"max_page":1}}`, `"ok"`} {
@@ -107,7 +107,7 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 			item(d, "items", 0)["amount"] = "19.00"
 		})
 		c, _ := newClient(t, always(ok(body)))
-		subs, err := c.ListSubscriptions(ctx, customerID)
+		subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
 		if err != nil || len(subs) != 2 || subs[0].Status != "paused" {
 			t.Fatalf("got %d subscriptions, err %v; want the paused and trialing ones", len(subs), err)
 		}
@@ -118,7 +118,7 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 			d["items"] = append(d["items"].([]any), nil, map[string]any{})
 		})
 		c, _ := newClient(t, always(ok(body)))
-		orders, err := c.ListOrders(ctx, customerID, 10)
+		orders, err := c.ListOrders(ctx, polar.ByID(customerID), 10)
 		if err != nil || len(orders) != 4 {
 			t.Fatalf("got %d orders, err %v; want the 4 real ones", len(orders), err)
 		}
@@ -147,7 +147,7 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 		})
 		var logs syncBuffer
 		c, _ := newClient(t, always(ok(body)), logTo(&logs))
-		state, err := c.CustomerState(ctx, customerID)
+		state, err := c.CustomerState(ctx, polar.ByID(customerID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 		body := mutated(t, "customer_state.json", func(d map[string]any) { d["email"] = 42 })
 		var logs syncBuffer
 		c, _ := newClient(t, always(ok(body)), logTo(&logs))
-		_, err := c.CustomerState(ctx, customerID)
+		_, err := c.CustomerState(ctx, polar.ByID(customerID))
 		wantDecodeError(t, err)
 		if !strings.Contains(logs.String(), "could not be decoded") {
 			t.Errorf("no log line: %s", logs.String())

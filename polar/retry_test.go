@@ -47,7 +47,7 @@ func TestEdgeFailuresAreRetried(t *testing.T) {
 	t.Run("never a POST", func(t *testing.T) {
 		c, fake := newDemo(t, fakepolar.Options{}, fakepolar.DemoToken)
 		fake.InjectFault(fakepolar.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable, Times: 1})
-		_, err := c.CreateCustomerSession(ctx, demoCarol)
+		_, err := c.CreateCustomerSession(ctx, polar.ByID(demoCarol))
 		if pe, ok := polar.AsError(err); !ok || pe.Status != http.StatusServiceUnavailable {
 			t.Fatalf("err = %v, want the 503", err)
 		}

@@ -73,6 +73,9 @@ type Config struct {
 	ServerURL string
 	// APIVersion is sent as the Polar-Version header on every request.
 	APIVersion string
+	// UserAgent, when set, is sent as the User-Agent header on every
+	// request (see buildinfo.UserAgent); polar-go's own otherwise.
+	UserAgent string
 	// HTTPClient sends the requests; a plain *http.Client when nil. An
 	// *http.Client is copied with a CheckRedirect that refuses redirects
 	// to another scheme, host or port; any other HTTPDoer must not follow
@@ -159,7 +162,7 @@ func New(cfg Config) (*SDKClient, error) {
 	if version == "" {
 		version = DefaultAPIVersion
 	}
-	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version}))
+	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version, userAgent: cfg.UserAgent}))
 
 	c := &SDKClient{
 		sdk:          polargo.New(opts...),

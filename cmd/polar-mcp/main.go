@@ -16,11 +16,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is the MCP serverInfo.version: the build's, from package
+// buildinfo (set it with -ldflags -X github.com/polar-mcp/polar-mcp/buildinfo.version=...).
+var version = buildinfo.Read().Version
 
 // exitUsage is the exit code for a configuration or usage error, returned
 // before anything is served.
@@ -60,10 +62,11 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "polar-mcp",
 		Short:         "MCP server for billing questions answered from a Polar.sh organization",
-		Version:       version,
+		Version:       buildinfo.Read().String(), // --version: version, commit, date
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
