@@ -1,0 +1,140 @@
+package webhooks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Endpoint is what a delivery's URL stands for.
+type Endpoint struct {
+	Org        string // Polar organization id
+	Connection string // the connection it feeds
+	Secret     string // its webhook secret
+}
+
+// HandlerConfig configures NewHandler.
+type HandlerConfig struct {
+	// Endpoint finds the endpoint of a request; false answers 404.
+	Endpoint func(r *http.Request) (Endpoint, bool)
+	// Process handles one event, off the request; it must not block long.
+	Process func(ctx context.Context, ev Event)
+	// Dedupe claims delivery ids; a MemoryDedupe when nil. Pass a
+	// RedisDedupe so that one instance of the fleet processes each.
+	Dedupe Deduper
+	// Queue bounds the events waiting for Process; zero means 256. When
+	// it is full the delivery is answered 503 and Polar retries it.
+	Queue int
+	// Logger never gets bodies nor secrets; slog.Default() when nil.
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Handler is the http.Handler of Polar's webhooks.
+type Handler struct {
+	cfg   HandlerConfig
+	queue chan Event
+
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+// NewHandler returns a Handler; call Run to process what it accepts.
+func NewHandler(cfg HandlerConfig) (*Handler, error) {
+	if cfg.Endpoint == nil || cfg.Process == nil {
+		return nil, errors.New("webhooks: HandlerConfig needs Endpoint and Process")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Dedupe == nil {
+		cfg.Dedupe = NewMemoryDedupe(0, cfg.Now)
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 256
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Handler{cfg: cfg, queue: make(chan Event, cfg.Queue), last: map[string]time.Time{}}, nil
+}
+
+// Run processes accepted events until ctx is done.
+func (h *Handler) Run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-h.queue:
+			h.cfg.Process(ctx, ev)
+		}
+	}
+}
+
+// LastReceived returns when a verified delivery last came for a
+// connection (its Endpoint.Connection, or its Org when that is empty).
+func (h *Handler) LastReceived(connection string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t, ok := h.last[connection]
+	return t, ok
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "webhooks are POSTed", http.StatusMethodNotAllowed)
+		return
+	}
+	ep, ok := h.cfg.Endpoint(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	v := Verifier{Secret: ep.Secret, Now: h.cfg.Now}
+	id, err := v.Verify(r.Header, body)
+	if err != nil {
+		h.cfg.Logger.Warn("webhooks: delivery refused", "connection", ep.Connection, "reason", err.Error())
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	ev := Event{ID: id, Org: ep.Org, Connection: ep.Connection}
+	if err := json.Unmarshal(body, &ev); err != nil || ev.Type == "" {
+		http.Error(w, "webhook: body is not a Polar event", http.StatusBadRequest)
+		return
+	}
+	key := ep.Connection
+	if key == "" {
+		key = ep.Org
+	}
+	h.mu.Lock()
+	h.last[key] = h.cfg.Now()
+	h.mu.Unlock()
+	first, err := h.cfg.Dedupe.Claim(r.Context(), id)
+	if err != nil {
+		http.Error(w, "webhook: cannot check for duplicates now", http.StatusServiceUnavailable)
+		return
+	}
+	if !first {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	select {
+	case h.queue <- ev:
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		h.cfg.Dedupe.Unclaim(context.WithoutCancel(r.Context()), id)
+		http.Error(w, "webhook: busy, retry later", http.StatusServiceUnavailable)
+	}
+}
