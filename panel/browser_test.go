@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -60,7 +61,9 @@ func within(t *testing.T, ctx context.Context) context.Context {
 }
 
 // requestLog intercepts every request of the tab: it lets through those
-// to origin and fails (and records) every other.
+// to origin and fails (and records) every other. It also records each
+// load the page's Content-Security-Policy refused, which never reaches
+// the network.
 type requestLog struct {
 	mu      sync.Mutex
 	seen    []string
@@ -71,6 +74,19 @@ func interceptRequests(t *testing.T, ctx context.Context, origin string) *reques
 	t.Helper()
 	l := &requestLog{}
 	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	logged := chromedp.Events(ctx, cdplog.EntryAdded)
+	go func() {
+		for ev, err := range logged {
+			if err != nil {
+				return
+			}
+			if strings.Contains(ev.Entry.Text, "Content Security Policy") {
+				l.mu.Lock()
+				l.blocked = append(l.blocked, "(refused by CSP) "+ev.Entry.Text)
+				l.mu.Unlock()
+			}
+		}
+	}()
 	target := chromedp.FromContext(ctx).Target
 	go func() {
 		for ev, err := range paused {

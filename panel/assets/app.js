@@ -55,9 +55,10 @@
     }
   }
 
-  var lastW = 0, lastH = 0, queued = false;
+  var ready = false, lastW = 0, lastH = 0, queued = false;
   function reportSize() {
     queued = false;
+    if (!ready) { return; }
     var w = Math.ceil(document.documentElement.scrollWidth);
     var h = Math.ceil(document.documentElement.scrollHeight);
     if (w === lastW && h === lastH) { return; }
@@ -121,6 +122,7 @@
   }).then(function (result) {
     applyContext(result.hostContext);
     notify('ui/notifications/initialized', {});
+    ready = true;
     queueSize();
   }, function (err) {
     show('error', 'The host did not start the app', err.message);
