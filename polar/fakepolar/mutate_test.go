@@ -31,7 +31,7 @@ func checkContract(t *testing.T, s *Server, hs *httptest.Server, customers []str
 			continue
 		}
 		if schema, ok := c.response(t, cl.template, cl.method, r.status); ok {
-			validate(t, schema, "mutated: "+cl.method+" "+cl.path, r.raw)
+			c.validate(t, schema, "mutated: "+cl.method+" "+cl.path, r.raw)
 		}
 	}
 	assertEmbeddedCustomersCurrent(t, "mutated", s)

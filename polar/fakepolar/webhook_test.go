@@ -96,7 +96,7 @@ func TestWebhooksAreSignedAndMatchTheirSchemas(t *testing.T) {
 			t.Errorf("%s %s: the receiver did not verify its signature", d.Type, d.ID)
 			continue
 		}
-		validate(t, webhookSchema(t, c, d.Type), d.Type, body)
+		c.validate(t, webhookSchema(t, c, d.Type), d.Type, body)
 		var payload struct{ Type string }
 		if json.Unmarshal(body, &payload); payload.Type != d.Type {
 			t.Errorf("payload type %q, want %q", payload.Type, d.Type)
