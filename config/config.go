@@ -6,7 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/mail"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"net/url"
 	"strings"
 	"time"
@@ -21,10 +21,10 @@ const (
 // DefaultAPIVersion is the Polar-Version sent when none is configured.
 const DefaultAPIVersion = "2026-04"
 
-// Roles a stdio caller can take.
+// Roles a stdio caller can take (package caller owns them).
 const (
-	RoleCustomer = "customer"
-	RoleAgent    = "agent"
+	RoleCustomer = string(caller.Customer)
+	RoleAgent    = string(caller.Agent)
 )
 
 // Config is everything polar-mcp needs to serve one Polar organization.
@@ -162,15 +162,11 @@ func (c *Config) validate(tokenRequired bool) error {
 			errs = append(errs, "POLAR_SERVER_URL must be an http(s) URL")
 		}
 	}
-	switch c.Role {
-	case "", RoleCustomer, RoleAgent:
-	default:
-		errs = append(errs, fmt.Sprintf("POLAR_MCP_ROLE must be %q or %q, not %q", RoleCustomer, RoleAgent, c.Role))
+	if _, err := caller.ParseRole(c.Role); c.Role != "" && err != nil {
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_ROLE must be %q or %q, not %q", caller.Customer, caller.Agent, c.Role))
 	}
-	if c.CustomerEmail != "" {
-		if _, err := mail.ParseAddress(c.CustomerEmail); err != nil {
-			errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a valid email address")
-		}
+	if c.CustomerEmail != "" && caller.CheckEmail(c.CustomerEmail) != nil {
+		errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a bare email address (no display name or angle brackets)")
 	}
 	if c.Role == RoleCustomer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID")

@@ -2,12 +2,12 @@ package config
 
 import (
 	"fmt"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/language"
 )
@@ -33,8 +33,8 @@ const DefaultOIDCRoleClaim = "role"
 // URL or the webhook secret.
 func (c *Config) serviceErrs() []string {
 	var errs []string
-	if strings.IndexFunc(c.CustomerExternalID, unicode.IsControl) >= 0 {
-		errs = append(errs, "POLAR_MCP_CUSTOMER_EXTERNAL_ID must not contain control characters")
+	if c.CustomerExternalID != "" && caller.CheckExternalID(c.CustomerExternalID) != nil {
+		errs = append(errs, "POLAR_MCP_CUSTOMER_EXTERNAL_ID: "+caller.ErrBadExternalID.Error())
 	}
 	c.Locale = strings.TrimSpace(c.Locale)
 	if c.Locale == "" {

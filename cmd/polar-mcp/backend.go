@@ -84,15 +84,18 @@ func (t inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // stdioIdentity is who a stdio (or call) session acts as: an agent when
-// POLAR_MCP_ROLE=agent, otherwise the configured verified customer. The
+// POLAR_MCP_ROLE=agent, otherwise the configured verified customer (by
+// email, by the merchant's external id, or both, which must then name one
+// Polar customer). The
 // demo acts as an agent when nothing is configured, so every tool can be
 // tried.
 func stdioIdentity(cfg config.Config) (caller.Identity, bool) {
 	switch {
 	case cfg.Role == config.RoleAgent:
 		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail}, true
-	case cfg.CustomerEmail != "":
-		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail}, true
+	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
+		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,
+			Locale: cfg.Locale}, true
 	case cfg.Demo:
 		return caller.Identity{Role: caller.Agent}, true
 	default:

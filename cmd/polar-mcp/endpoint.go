@@ -47,7 +47,7 @@ func newEndpoint(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 			return nil, fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 		}
 		e.root, err = hosted.New(hosted.Config{
-			BaseURL: cfg.BaseURL, Secret: secret, AllowedOrigins: cfg.AllowedOrigins, Logger: logger,
+			BaseURL: cfg.BaseURL, Secret: secret, AllowedOrigins: cfg.AllowedOrigins, Logger: logger, MaxTokenTTL: cfg.TokenMaxTTL,
 		}, newToolsServer(cfg, client, logger))
 		if err != nil {
 			return nil, err
@@ -113,6 +113,7 @@ func newConnectionsHandler(cfg config.Config, router *merchants.Router, mcp *mcp
 		BaseURL:        cfg.BaseURL,
 		Secret:         router.Secret,
 		PerConnection:  true,
+		MaxTokenTTL:    cfg.TokenMaxTTL,
 		AllowedOrigins: cfg.AllowedOrigins,
 		Logger:         logger,
 	}, mcp)

@@ -41,6 +41,8 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 		want      string
 	}{
 		{"customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=carol@example.com"}, 6, "get_subscription_status", nil, "paused"},
+		{"customer by external id", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003"}, 6, "get_subscription_status", nil, "paused"},
+		{"external id and email of two customers", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003", "POLAR_MCP_CUSTOMER_EMAIL=bob@example.com"}, 6, "get_subscription_status", nil, "two different customer accounts"},
 		{"agent", []string{"POLAR_MCP_ROLE=agent"}, 7, "get_visitor_insights", map[string]any{"email": "bob@example.com"}, "$490.00 / year"},
 		{"read-only customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com", "POLAR_MCP_READ_ONLY=true"}, 4, "get_benefits", nil, "PRO-****-****-7F3A"},
 	}
@@ -75,7 +77,8 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := res.Content[0].(mcp.TextContent).Text
-			if res.IsError || !strings.Contains(got, tc.want) {
+			refusal := strings.HasPrefix(tc.name, "external id and email") // must be refused, not answered
+			if res.IsError != refusal || !strings.Contains(got, tc.want) {
 				t.Errorf("%s = %q (isError %v), want %q", tc.tool, got, res.IsError, tc.want)
 			}
 		})

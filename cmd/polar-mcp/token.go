@@ -32,8 +32,16 @@ func newTokenCmd() *cobra.Command {
 			"  polar-mcp token --connection conn_... --role customer --email alice@example.com",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if ttl <= 0 || ttl > auth.DefaultMaxTTL {
-				return usageErr("--ttl must be between 1s and %s (the longest lifetime the server accepts)", auth.DefaultMaxTTL)
+			cfg, err := readConfig(cmd)
+			if err != nil {
+				return err
+			}
+			maxTTL := cfg.TokenMaxTTL
+			if maxTTL <= 0 {
+				maxTTL = auth.DefaultMaxTTL
+			}
+			if ttl <= 0 || ttl > maxTTL {
+				return usageErr("--ttl must be between 1s and %s (POLAR_MCP_TOKEN_MAX_TTL, the longest lifetime the server accepts)", maxTTL)
 			}
 			secret, aud, err := tokenSecret(cmd, connection, audience)
 			if err != nil {
