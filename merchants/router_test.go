@@ -19,17 +19,16 @@ import (
 
 // routed is a router over two connections, Northwind and Kestrel.
 type routed struct {
-	m        *merchantsPolar
-	store    *connections.Store
-	keys     string
-	url      string
-	router   *merchants.Router
-	svc      *merchants.Service
-	builds   atomic.Int64 // adapters built
-	a, b     string       // connection ids
-	secretA  []byte
-	secretB  []byte
-	tokenFor map[string]string
+	m       *merchantsPolar
+	store   *connections.Store
+	keys    string
+	url     string
+	router  *merchants.Router
+	svc     *merchants.Service
+	builds  atomic.Int64 // adapters built
+	a, b    string       // connection ids
+	secretA []byte
+	secretB []byte
 }
 
 func newRouted(t *testing.T, url string, recheck time.Duration) *routed {

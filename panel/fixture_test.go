@@ -73,12 +73,6 @@ func (c *customers) subscribe(_ context.Context, email string) (<-chan struct{},
 	}
 }
 
-func (c *customers) subscribers(email string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.subs[email])
-}
-
 // seenRequest is what the fixture server saw of one request.
 type seenRequest struct {
 	URL, Authorization, Cookie string

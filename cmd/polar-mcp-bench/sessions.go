@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // sessionsOptions are the sessions subcommand's flags.
@@ -102,7 +103,8 @@ func pingAll(ctx context.Context, clients []*client.Client) int {
 			defer func() { <-sem }()
 			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
-			if err := c.Ping(pctx); err != nil {
+			// tools/list rather than ping: ping is gone from protocol 2026-07-28.
+			if _, err := c.ListTools(pctx, mcp.ListToolsRequest{}); err != nil {
 				failed.Add(1)
 			}
 		})

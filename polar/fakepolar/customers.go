@@ -23,7 +23,7 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ string)
 			return false
 		}
 		// Polar compares emails case-insensitively: lower(email) = lower(:email).
-		if hasEmail && strings.ToLower(str(c, "email")) != strings.ToLower(email) {
+		if hasEmail && !strings.EqualFold(str(c, "email"), email) {
 			return false
 		}
 		if query != "" && !strings.Contains(strings.ToLower(str(c, "name")), query) &&
