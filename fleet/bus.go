@@ -4,8 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
 	"sync"
+
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // Kind says what an Invalidation makes stale.
@@ -38,7 +39,7 @@ type Invalidation struct {
 // HashEmail returns the hex SHA-256 of the normalized email, for
 // Invalidation.EmailHash (to drop a kept "no such customer").
 func HashEmail(email string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+	sum := sha256.Sum256([]byte(caller.NormalizeEmail(email)))
 	return hex.EncodeToString(sum[:])
 }
 

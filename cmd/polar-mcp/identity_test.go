@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
@@ -231,5 +234,50 @@ func TestExternalCustomerID(t *testing.T) {
 	text, _ = d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, map[string]any{"email": "bob@example.com"})
 	if strings.Contains(text, "$490") {
 		t.Errorf("an external-id caller named another email and got it: %q", text)
+	}
+}
+
+// TestAnAddressThatMovesOverStdio runs the built binary over stdio for the
+// verified customer alice@example.com, against a fake Polar the test
+// changes between two calls.
+func TestAnAddressThatMovesOverStdio(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and spawns the binary")
+	}
+	fake, err := fakepolar.Demo(fakepolar.Options{Tokens: map[string][]string{identityPolarToken: fakepolar.AllScopes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	env := append(cleanEnv(), "POLAR_ACCESS_TOKEN="+identityPolarToken, "POLAR_SERVER_URL="+ts.URL,
+		"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com")
+	c, err := client.NewStdioMCPClient(buildBinary(t), env, "stdio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "identity-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	if text, isErr, err := callTool(ctx, c, tools.NameSubscriptionStatus, nil); err != nil || isErr || !strings.Contains(text, "€24.00") {
+		t.Fatalf("before the move: %q, %v", text, err)
+	}
+	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"email": "alice.new@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.UpdateCustomer(bobID, map[string]any{"email": "alice@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for tool, want := range map[string]string{tools.NameSubscriptionStatus: "$490.00 / year", tools.NameBenefits: "B21C"} {
+		text, isErr, err := callTool(ctx, c, tool, nil)
+		if err != nil || isErr || !strings.Contains(text, want) || strings.Contains(text, "€") || strings.Contains(text, "7F3A") {
+			t.Errorf("after the move, %s = %q, want Bob's record (%s)", tool, text, want)
+		}
 	}
 }
