@@ -8,8 +8,8 @@ import (
 // Caps of POLAR_MCP_CACHE_BILLING_TTL. Without webhooks nothing tells the
 // server that a customer changed their plan in the portal, so cached
 // billing data must expire almost at once; with a webhook secret, Polar's
-// events invalidate it and it may live longer. (polar.MaxBillingTTL still
-// clamps the adapter at 5s; raise it there when webhooks are wired in.)
+// events invalidate it and it may live longer. (cache.MaxBillingTTL still
+// clamps the cache at 5s; raise it there when webhooks are wired in.)
 const (
 	MaxBillingTTL             = 5 * time.Second
 	MaxBillingTTLWithWebhooks = time.Hour

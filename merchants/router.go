@@ -15,6 +15,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // loadTimeout bounds reading one connection from the store.
@@ -29,8 +30,8 @@ type RouterConfig struct {
 	// NewLimiter builds a connection's rate limiter; DefaultLimiter when
 	// nil.
 	NewLimiter LimiterFunc
-	// Cache configures each connection's polar.CachedClient.
-	Cache polar.CacheConfig
+	// Cache configures each connection's cache.Client.
+	Cache cache.Config
 	// Recheck is how long a connection's row is trusted before it is read
 	// again. Zero reads it on every request (one primary-key lookup), so a
 	// connection disabled or removed by another process is refused at
@@ -61,7 +62,7 @@ type entry struct {
 	conn     connections.Connection // the row as last read
 	secret   []byte                 // the signing key for its caller tokens
 	tokenSum [sha256.Size]byte      // identifies the token the adapter holds
-	client   *polar.CachedClient
+	client   *cache.Client
 	limiter  *polar.Limiter
 	checked  time.Time // when the row was last read
 }
@@ -250,7 +251,7 @@ func (r *Router) load(ctx context.Context, id string, old *entry, gen uint64) (*
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: build Polar adapter: %w", id, err)
 	}
-	e.client = polar.NewCached(adapter, r.cfg.Cache)
+	e.client = cache.New(adapter, r.cfg.Cache)
 	r.log.Info("connection adapter built", slog.String("connection", id),
 		slog.String("environment", string(c.Environment)), slog.String("organization", c.Organization.ID))
 	return r.keep(id, e, gen), nil

@@ -53,26 +53,9 @@ func ByID(id string) CustomerRef { return CustomerRef{ID: id} }
 // ByExternalID names the customer with the merchant's user id ext.
 func ByExternalID(ext string) CustomerRef { return CustomerRef{ExternalID: ext} }
 
-// key is the ref's cache and coalescing key.
-func (r CustomerRef) key() string {
-	if r.ID != "" {
-		return "id\x00" + r.ID
-	}
-	return "ext\x00" + r.ExternalID
-}
-
-// owner is who cached answers about the ref belong to, for invalidation.
-func (r CustomerRef) owner() string {
-	if r.ID != "" {
-		return r.ID
-	}
-	return externalOwner(r.ExternalID)
-}
-
-func externalOwner(ext string) string { return "ext\x00" + ext }
-
 // Invalidator drops cached answers when Polar's data changes (a webhook,
-// or an answer showing a cached lookup went stale). *CachedClient is one.
+// or an answer showing a cached lookup went stale). *cache.Client (package
+// polar/cache) is one.
 type Invalidator interface {
 	// ForgetCustomer drops everything kept about the customer with Polar
 	// id customerID, including the email lookup that led to it.

@@ -78,3 +78,9 @@ func AsError(err error) (*Error, bool) {
 	ok := errors.As(err, &pe)
 	return pe, ok
 }
+
+// isNotFound reports whether err is a 404 from Polar.
+func isNotFound(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == KindNotFound
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
@@ -48,7 +49,7 @@ func refusals(t *testing.T, errs []error) int {
 }
 
 func TestLimiterCeiling(t *testing.T) {
-	api := startDemo(t, false)
+	api := startDemo(t)
 	clk := newClock()
 	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60, Burst: 5, MaxWait: -1, Now: clk.Now})
 	c := api.adapter(t, withLimiter(lim))
@@ -93,7 +94,7 @@ func TestLimiterCountsEveryPage(t *testing.T) {
 }
 
 func TestLimiterWaitsForASlot(t *testing.T) {
-	api := startDemo(t, false)
+	api := startDemo(t)
 	// One slot per millisecond on a frozen clock: the second request
 	// waits for its slot instead of being refused.
 	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60_000, Burst: 1, Now: newClock().Now})
@@ -109,7 +110,7 @@ func TestLimiterWaitsForASlot(t *testing.T) {
 }
 
 func TestLimiterRespectsDeadline(t *testing.T) {
-	api := startDemo(t, false)
+	api := startDemo(t)
 	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60, Burst: 1, MaxWait: time.Minute, Now: newClock().Now})
 	c := api.adapter(t, withLimiter(lim))
 	if _, err := c.ListBenefits(t.Context()); err != nil {
@@ -129,12 +130,12 @@ func TestLimiterRespectsDeadline(t *testing.T) {
 // TestLimiter429PausesOrganization: after Polar's 429, no client sharing
 // the organization's limiter sends anything until Retry-After has passed.
 func TestLimiter429PausesOrganization(t *testing.T) {
-	api := startDemo(t, false)
+	api := startDemo(t)
 	clk := newClock()
 	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 450, Now: clk.Now})
 	noRetry := func(c *polar.Config) { c.MaxRetryWait = -1 }
 	a := api.adapter(t, withLimiter(lim), noRetry)
-	b := polar.NewCached(api.adapter(t, withLimiter(lim)), polar.CacheConfig{})
+	b := cache.New(api.adapter(t, withLimiter(lim)), cache.Config{})
 
 	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/subscriptions/", Status: http.StatusTooManyRequests,
 		RetryAfter: 30 * time.Second, Times: 1})

@@ -81,7 +81,7 @@ func TestEdgeFailuresAreRetried(t *testing.T) {
 	})
 
 	t.Run("each attempt takes a limiter slot", func(t *testing.T) {
-		api := startDemo(t, false)
+		api := startDemo(t)
 		lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60, Burst: 2, MaxWait: -1, Now: newClock().Now})
 		c := api.adapter(t, withLimiter(lim))
 		api.fake.InjectFault(fakepolar.Fault{Status: http.StatusServiceUnavailable})

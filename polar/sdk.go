@@ -30,7 +30,8 @@ package polar
 //
 // Before each request, do takes a slot from the organization's Limiter
 // (limiter.go), and a 429 pauses that Limiter until its Retry-After.
-// CachedClient (cache.go) caches and coalesces reads in front of all this.
+// cache.Client (package polar/cache) caches and coalesces reads in front
+// of all this.
 
 import (
 	"errors"

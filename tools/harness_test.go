@@ -17,6 +17,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -70,7 +71,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	var pc polar.Client = sdk
 	if o.cached {
-		pc = polar.NewCached(sdk, polar.CacheConfig{})
+		pc = cache.New(sdk, cache.Config{})
 	}
 	deps := tools.Deps{
 		Client: func(context.Context) (polar.Client, error) { return pc, nil },

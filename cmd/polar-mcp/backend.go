@@ -11,6 +11,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -45,12 +46,12 @@ func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error
 	if err != nil {
 		return nil, err
 	}
-	return polar.NewCached(sdk, cacheConfig(cfg)), nil
+	return cache.New(sdk, cacheConfig(cfg)), nil
 }
 
 // cacheConfig maps the configured TTLs; zero keeps the adapter's defaults.
-func cacheConfig(cfg config.Config) polar.CacheConfig {
-	return polar.CacheConfig{
+func cacheConfig(cfg config.Config) cache.Config {
+	return cache.Config{
 		CustomerTTL: cfg.CustomerCacheTTL,
 		CatalogTTL:  cfg.CatalogCacheTTL,
 		BillingTTL:  cfg.BillingCacheTTL,

@@ -1,12 +1,14 @@
-package polar
+package cache
 
 import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/polar"
 )
 
-// read describes one cacheable read of CachedClient.
+// read describes one cacheable read of Client.
 type read[T any] struct {
 	key    string        // cache and coalescing key
 	op     string        // operation id, for errors
@@ -24,7 +26,7 @@ type read[T any] struct {
 // identical read in flight. It returns when the answer is there or when
 // ctx is done, whichever comes first; the shared call goes on for the
 // others (and for the cache) either way.
-func load[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
+func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	var zero T
 	if a, ok := c.get(r.key); ok {
 		c.hits.Add(1)
@@ -32,7 +34,7 @@ func load[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
 		return v, a.err
 	}
 	if err := ctx.Err(); err != nil {
-		return zero, &Error{Kind: KindUnavailable, Operation: r.op, Err: err}
+		return zero, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: err}
 	}
 	led := false // set by the shared call only if this caller started it
 	ch := c.group.DoChan(r.key, func() (any, error) {
@@ -49,13 +51,13 @@ func load[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
 		v, _ := res.Val.(T)
 		return v, res.Err
 	case <-ctx.Done():
-		return zero, &Error{Kind: KindUnavailable, Operation: r.op, Err: ctx.Err()}
+		return zero, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
 	}
 }
 
 // fetch makes r's upstream call, on a context that the caller who started
 // it cannot cancel, and keeps its answer as r allows.
-func fetch[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
+func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	if a, ok := c.get(r.key); ok {
 		// Kept by a call that ended since load looked.
 		v, _ := a.val.(T)
@@ -72,22 +74,22 @@ func fetch[T any](ctx context.Context, c *CachedClient, r read[T]) (T, error) {
 			owner = r.ownerOf(v)
 		}
 		c.put(r.key, owner, answer{val: v}, r.ttl)
-	case errors.Is(err, ErrCustomerNotFound) && r.negTTL > 0:
-		c.put(r.key, "", answer{err: ErrCustomerNotFound}, r.negTTL)
+	case errors.Is(err, polar.ErrCustomerNotFound) && r.negTTL > 0:
+		c.put(r.key, "", answer{err: polar.ErrCustomerNotFound}, r.negTTL)
 	case isNotFound(err) && r.owner != "":
 		c.forget(r.owner)
 	}
 	return v, err
 }
 
-func (c *CachedClient) get(key string) (answer, bool) {
+func (c *Client) get(key string) (answer, bool) {
 	if c.store == nil {
 		return answer{}, false
 	}
 	return c.store.get(key, c.now())
 }
 
-func (c *CachedClient) put(key, owner string, a answer, ttl time.Duration) {
+func (c *Client) put(key, owner string, a answer, ttl time.Duration) {
 	if c.store != nil {
 		c.store.add(key, owner, a, c.now().Add(ttl))
 	}
@@ -95,7 +97,7 @@ func (c *CachedClient) put(key, owner string, a answer, ttl time.Duration) {
 
 // forget drops everything kept about a customer Polar no longer knows,
 // and keeps calls in flight from storing what they read before.
-func (c *CachedClient) forget(customerID string) {
+func (c *Client) forget(customerID string) {
 	c.gen.Add(1)
 	if c.store != nil {
 		c.store.removeOwner(customerID)
@@ -104,6 +106,6 @@ func (c *CachedClient) forget(customerID string) {
 
 // isNotFound reports whether err is a 404 from Polar.
 func isNotFound(err error) bool {
-	e, ok := AsError(err)
-	return ok && e.Kind == KindNotFound
+	e, ok := polar.AsError(err)
+	return ok && e.Kind == polar.KindNotFound
 }

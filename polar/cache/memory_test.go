@@ -1,4 +1,4 @@
-package polar_test
+package cache_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // stubClient answers every email with a customer of its own, and every
@@ -35,7 +36,7 @@ func (s *stubClient) ListProducts(context.Context) ([]polar.Product, error) {
 func TestCacheMemoryStaysWithinBudget(t *testing.T) {
 	const budget = 256 << 10
 	stub := &stubClient{}
-	c := polar.NewCached(stub, polar.CacheConfig{MaxBytes: budget})
+	c := cache.New(stub, cache.Config{MaxBytes: budget})
 	const customers = 100_000
 	email := func(i int) string { return fmt.Sprintf("customer-%06d@example.com", i) }
 	for i := range customers {
@@ -65,7 +66,7 @@ func TestCacheMemoryStaysWithinBudget(t *testing.T) {
 
 func TestCacheSkipsAnswersLargerThanBudget(t *testing.T) {
 	stub := &stubClient{products: 1000}
-	c := polar.NewCached(stub, polar.CacheConfig{MaxBytes: 64 << 10})
+	c := cache.New(stub, cache.Config{MaxBytes: 64 << 10})
 	for range 2 {
 		p, err := c.ListProducts(t.Context())
 		if err != nil || len(p) != 1000 {
@@ -82,7 +83,7 @@ func TestCacheSkipsAnswersLargerThanBudget(t *testing.T) {
 
 func TestCacheDisabled(t *testing.T) {
 	stub := &stubClient{products: 1}
-	c := polar.NewCached(stub, polar.CacheConfig{MaxBytes: -1})
+	c := cache.New(stub, cache.Config{MaxBytes: -1})
 	for range 3 {
 		if _, err := c.ListProducts(t.Context()); err != nil {
 			t.Fatal(err)

@@ -1,15 +1,15 @@
-package polar_test
+package cache_test
 
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
@@ -26,8 +26,6 @@ type clock struct {
 	t  time.Time
 }
 
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)} }
-
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -40,8 +38,8 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// demoAPI is the fake Polar API serving testdata/demo over HTTP. When
-// gated, requests are held until release.
+// demoAPI is the fake Polar API serving the demo organization over HTTP.
+// When gated, requests are held until release.
 type demoAPI struct {
 	fake    *fakepolar.Server
 	url     string
@@ -52,7 +50,7 @@ type demoAPI struct {
 
 func startDemo(t *testing.T, gated bool) *demoAPI {
 	t.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	fake, err := fakepolar.Demo(fakepolar.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,24 +78,14 @@ func startDemo(t *testing.T, gated bool) *demoAPI {
 // release lets held requests through, and every later one.
 func (a *demoAPI) release() { a.once.Do(func() { close(a.gate) }) }
 
-// adapter returns the real adapter for the fake; mods adjust its Config.
-func (a *demoAPI) adapter(t *testing.T, mods ...func(*polar.Config)) *polar.SDKClient {
+// cached returns a cache.Client on the real adapter for the fake.
+func (a *demoAPI) cached(t *testing.T, cfg cache.Config) *cache.Client {
 	t.Helper()
-	cfg := polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: a.url}
-	for _, m := range mods {
-		m(&cfg)
-	}
-	c, err := polar.New(cfg)
+	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: a.url})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
-}
-
-// cached returns a CachedClient on the real adapter for the fake.
-func (a *demoAPI) cached(t *testing.T, cfg polar.CacheConfig, mods ...func(*polar.Config)) *polar.CachedClient {
-	t.Helper()
-	return polar.NewCached(a.adapter(t, mods...), cfg)
+	return cache.New(sdk, cfg)
 }
 
 // paths returns "METHOD path" of each request the fake received.

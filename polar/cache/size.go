@@ -1,4 +1,4 @@
-package polar
+package cache
 
 import (
 	"reflect"

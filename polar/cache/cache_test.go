@@ -1,4 +1,4 @@
-package polar_test
+package cache_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
@@ -58,7 +59,7 @@ func TestCachedQuestionRequests(t *testing.T) {
 	for _, q := range questions {
 		t.Run(q.name, func(t *testing.T) {
 			api := startDemo(t, false)
-			c := api.cached(t, polar.CacheConfig{})
+			c := api.cached(t, cache.Config{})
 			ask := func() int {
 				api.fake.ResetRequests()
 				cust, err := c.FindCustomerByEmail(t.Context(), aliceEmail)
@@ -85,7 +86,7 @@ func TestCachedQuestionRequests(t *testing.T) {
 
 func TestCachedProductsWarmSendNothing(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 	cold, err := c.ListProducts(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -111,36 +112,36 @@ func TestCachedProductsWarmSendNothing(t *testing.T) {
 func TestCachedTTLs(t *testing.T) {
 	tests := []struct {
 		name  string
-		cfg   polar.CacheConfig
-		call  func(ctx context.Context, c *polar.CachedClient) error
+		cfg   cache.Config
+		call  func(ctx context.Context, c *cache.Client) error
 		fresh time.Duration // still served from the cache after this
 		stale time.Duration // asked again after this
 	}{
-		{"customer", polar.CacheConfig{}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"customer", cache.Config{}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.FindCustomerByEmail(ctx, aliceEmail)
 			return err
 		}, 23 * time.Hour, 24 * time.Hour},
-		{"custom customer TTL", polar.CacheConfig{CustomerTTL: time.Hour}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"custom customer TTL", cache.Config{CustomerTTL: time.Hour}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.FindCustomerByEmail(ctx, aliceEmail)
 			return err
 		}, 59 * time.Minute, time.Hour},
-		{"products", polar.CacheConfig{}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"products", cache.Config{}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.ListProducts(ctx)
 			return err
 		}, 59 * time.Second, time.Minute},
-		{"benefits", polar.CacheConfig{}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"benefits", cache.Config{}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.ListBenefits(ctx)
 			return err
 		}, 59 * time.Second, time.Minute},
-		{"subscriptions when asked", polar.CacheConfig{BillingTTL: 3 * time.Second}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"subscriptions when asked", cache.Config{BillingTTL: 3 * time.Second}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice))
 			return err
 		}, 2 * time.Second, 3 * time.Second},
-		{"billing TTL is capped", polar.CacheConfig{BillingTTL: time.Hour}, func(ctx context.Context, c *polar.CachedClient) error {
+		{"billing TTL is capped", cache.Config{BillingTTL: time.Hour}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
-		}, 4 * time.Second, polar.MaxBillingTTL},
-		{"not found", polar.CacheConfig{}, func(ctx context.Context, c *polar.CachedClient) error {
+		}, 4 * time.Second, cache.MaxBillingTTL},
+		{"not found", cache.Config{}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.FindCustomerByEmail(ctx, "nobody@example.com")
 			if !errors.Is(err, polar.ErrCustomerNotFound) {
 				return errors.New("nobody@example.com was found")
@@ -151,7 +152,7 @@ func TestCachedTTLs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := startDemo(t, false)
-			clk := newClock()
+			clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			tt.cfg.Now = clk.Now
 			c := api.cached(t, tt.cfg)
 			expect := func(when string, want int) {
@@ -175,7 +176,7 @@ func TestCachedTTLs(t *testing.T) {
 
 func TestCachedBillingNotKeptByDefault(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 	for range 3 {
 		if _, err := c.ListSubscriptions(t.Context(), polar.ByID(demoAlice)); err != nil {
 			t.Fatal(err)
@@ -191,7 +192,7 @@ func TestCachedBillingNotKeptByDefault(t *testing.T) {
 
 func TestCachedEmailIsNormalized(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 	for _, e := range []string{" ALICE@Example.com ", aliceEmail, "Alice@example.com"} {
 		cust, err := c.FindCustomerByEmail(t.Context(), e)
 		if err != nil || cust.ID != demoAlice {
@@ -208,21 +209,21 @@ func TestCachedEmailIsNormalized(t *testing.T) {
 func TestCachedNotFoundDropsCustomer(t *testing.T) {
 	calls := map[string]struct {
 		path string
-		call func(ctx context.Context, c *polar.CachedClient) error
+		call func(ctx context.Context, c *cache.Client) error
 	}{
-		"customer state": {"/v1/customers/" + demoAlice + "/state", func(ctx context.Context, c *polar.CachedClient) error {
+		"customer state": {"/v1/customers/" + demoAlice + "/state", func(ctx context.Context, c *cache.Client) error {
 			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
 		}},
-		"subscriptions": {"/v1/subscriptions/", func(ctx context.Context, c *polar.CachedClient) error {
+		"subscriptions": {"/v1/subscriptions/", func(ctx context.Context, c *cache.Client) error {
 			_, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice))
 			return err
 		}},
-		"orders": {"/v1/orders/", func(ctx context.Context, c *polar.CachedClient) error {
+		"orders": {"/v1/orders/", func(ctx context.Context, c *cache.Client) error {
 			_, err := c.ListOrders(ctx, polar.ByID(demoAlice), 0)
 			return err
 		}},
-		"portal session": {"/v1/customer-sessions/", func(ctx context.Context, c *polar.CachedClient) error {
+		"portal session": {"/v1/customer-sessions/", func(ctx context.Context, c *cache.Client) error {
 			_, err := c.CreateCustomerSession(ctx, polar.ByID(demoAlice))
 			return err
 		}},
@@ -230,7 +231,7 @@ func TestCachedNotFoundDropsCustomer(t *testing.T) {
 	for name, tt := range calls {
 		t.Run(name, func(t *testing.T) {
 			api := startDemo(t, false)
-			c := api.cached(t, polar.CacheConfig{BillingTTL: polar.MaxBillingTTL})
+			c := api.cached(t, cache.Config{BillingTTL: cache.MaxBillingTTL})
 			for _, e := range []string{aliceEmail, bobEmail} {
 				if _, err := c.FindCustomerByEmail(t.Context(), e); err != nil {
 					t.Fatal(err)
@@ -260,7 +261,7 @@ func TestCachedNotFoundDropsCustomer(t *testing.T) {
 
 func TestCachedErrorsAreNotKept(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 	// 500, not 502: a 502 is retried (retry.go) and would succeed.
 	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/products/", Status: http.StatusInternalServerError, Times: 1})
 	api.fake.InjectFault(fakepolar.Fault{Path: "/v1/customers/", Status: http.StatusInternalServerError, Times: 1})

@@ -1,4 +1,4 @@
-package polar_test
+package cache_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // TestCoalescesIdenticalCalls holds Polar's answer until every caller has
@@ -35,7 +36,7 @@ func TestCoalescesIdenticalCalls(t *testing.T) {
 	for name, read := range reads {
 		t.Run(name, func(t *testing.T) {
 			api := startDemo(t, true)
-			c := api.cached(t, polar.CacheConfig{})
+			c := api.cached(t, cache.Config{})
 			const n = 20
 			got := make([]int, n)
 			var wg sync.WaitGroup
@@ -69,7 +70,7 @@ func TestCoalescesIdenticalCalls(t *testing.T) {
 // others joined: it returns at once, and the others still get the answer.
 func TestCanceledCallerDoesNotCancelOthers(t *testing.T) {
 	api := startDemo(t, true)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 
 	first, cancel := context.WithCancel(t.Context())
 	firstDone := make(chan error, 1)
@@ -114,7 +115,7 @@ func TestCanceledCallerDoesNotCancelOthers(t *testing.T) {
 // gets its error without a request.
 func TestCanceledContextSendsNothing(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, polar.CacheConfig{})
+	c := api.cached(t, cache.Config{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := c.ListSubscriptions(ctx, polar.ByID(demoAlice)); !errors.Is(err, context.Canceled) {
@@ -127,7 +128,7 @@ func TestCanceledContextSendsNothing(t *testing.T) {
 
 func TestCachedSessionsAreNeverShared(t *testing.T) {
 	api := startDemo(t, true)
-	c := api.cached(t, polar.CacheConfig{BillingTTL: polar.MaxBillingTTL})
+	c := api.cached(t, cache.Config{BillingTTL: cache.MaxBillingTTL})
 	const n = 5
 	urls := make([]string, n)
 	var wg sync.WaitGroup

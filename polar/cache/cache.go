@@ -1,0 +1,242 @@
+// Package cache is a polar.Client decorator that caches and coalesces the
+// reads of another polar.Client, for one Polar organization.
+//
+// A Client sits in front of one organization's polar.Client. What it keeps,
+// and for how long, follows how fast each answer can change:
+//
+//   - email -> customer: a day. Customer ids never change; a 404 for the
+//     id from any later call drops every entry about that customer. "No
+//     such customer" is kept briefly, so a new sign-up shows up soon.
+//   - products and benefits (their names): a minute.
+//   - subscriptions, orders and customer state: not kept by default, and
+//     never more than MaxBillingTTL, so a customer who just changed their
+//     plan in the portal never sees the old one.
+//   - customer portal sessions: never kept nor shared; each call is new.
+//
+// Errors are never kept. Identical reads in flight at the same time are
+// made once (singleflight), whether or not their answer is kept; each
+// caller still returns as soon as its own context is done.
+//
+// Answers are shared between callers: the returned slices are copies, but
+// what their elements point to must be treated as read-only.
+//
+// The cache knows nothing of Polar's paging: ListOrders is keyed by the
+// limit it is given, and the inner client normalizes it.
+package cache
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// Client is a polar.Client that caches and coalesces the reads of another
+// polar.Client, for one Polar organization. It is safe for concurrent use.
+type Client struct {
+	inner       polar.Client
+	customerTTL time.Duration
+	notFoundTTL time.Duration
+	catalogTTL  time.Duration
+	billingTTL  time.Duration
+	callTimeout time.Duration
+	now         func() time.Time
+	store       *lru // nil: nothing is kept
+
+	group singleflight.Group
+	gen   atomic.Uint64 // bumped by every forget
+
+	hits      atomic.Uint64
+	misses    atomic.Uint64
+	coalesced atomic.Uint64
+}
+
+var (
+	_ polar.Client      = (*Client)(nil)
+	_ polar.Invalidator = (*Client)(nil)
+)
+
+// New returns a Client in front of inner. Build one per organization, and
+// keep it as long as the organization is served.
+func New(inner polar.Client, cfg Config) *Client {
+	c := &Client{
+		inner:       inner,
+		customerTTL: ttlOr(cfg.CustomerTTL, DefaultCustomerTTL),
+		notFoundTTL: ttlOr(cfg.NotFoundTTL, DefaultNotFoundTTL),
+		catalogTTL:  ttlOr(cfg.CatalogTTL, DefaultCatalogTTL),
+		billingTTL:  min(max(cfg.BillingTTL, 0), MaxBillingTTL),
+		callTimeout: cfg.CallTimeout,
+		now:         cfg.Now,
+	}
+	if c.callTimeout <= 0 {
+		c.callTimeout = DefaultCallTimeout
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	switch {
+	case cfg.MaxBytes == 0:
+		c.store = newLRU(DefaultMaxBytes)
+	case cfg.MaxBytes > 0:
+		c.store = newLRU(cfg.MaxBytes)
+	}
+	return c
+}
+
+// FindCustomerByEmail implements polar.Client.
+func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (*polar.Customer, error) {
+	email = caller.NormalizeEmail(email)
+	return c.findCustomer(ctx, read[*polar.Customer]{
+		key:     "customer\x00" + email,
+		op:      "customers:list",
+		ttl:     c.customerTTL,
+		negTTL:  c.notFoundTTL,
+		ownerOf: func(v *polar.Customer) string { return v.ID },
+		call: func(ctx context.Context) (*polar.Customer, error) {
+			return c.inner.FindCustomerByEmail(ctx, email)
+		},
+	})
+}
+
+// FindCustomerByExternalID implements polar.Client.
+func (c *Client) FindCustomerByExternalID(ctx context.Context, ext string) (*polar.Customer, error) {
+	return c.findCustomer(ctx, read[*polar.Customer]{
+		key:    "customer-ext\x00" + ext,
+		op:     "customers:get_external",
+		ttl:    c.customerTTL,
+		negTTL: c.notFoundTTL,
+		owner:  externalOwner(ext),
+		call: func(ctx context.Context) (*polar.Customer, error) {
+			return c.inner.FindCustomerByExternalID(ctx, ext)
+		},
+	})
+}
+
+func (c *Client) findCustomer(ctx context.Context, r read[*polar.Customer]) (*polar.Customer, error) {
+	v, err := load(ctx, c, r)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	cp := *v
+	return &cp, nil
+}
+
+// ListSubscriptions implements polar.Client.
+func (c *Client) ListSubscriptions(ctx context.Context, ref polar.CustomerRef) ([]polar.Subscription, error) {
+	v, err := load(ctx, c, read[[]polar.Subscription]{
+		key:   "subscriptions\x00" + refKey(ref),
+		op:    "subscriptions:list",
+		ttl:   c.billingTTL,
+		owner: refOwner(ref),
+		call: func(ctx context.Context) ([]polar.Subscription, error) {
+			return c.inner.ListSubscriptions(ctx, ref)
+		},
+	})
+	return slices.Clone(v), err
+}
+
+// ListOrders implements polar.Client. Calls are cached and coalesced by
+// the limit given; normalizing it is the inner client's job.
+func (c *Client) ListOrders(ctx context.Context, ref polar.CustomerRef, limit int) ([]polar.Order, error) {
+	v, err := load(ctx, c, read[[]polar.Order]{
+		key:   "orders\x00" + refKey(ref) + "\x00" + strconv.Itoa(limit),
+		op:    "orders:list",
+		ttl:   c.billingTTL,
+		owner: refOwner(ref),
+		call: func(ctx context.Context) ([]polar.Order, error) {
+			return c.inner.ListOrders(ctx, ref, limit)
+		},
+	})
+	return slices.Clone(v), err
+}
+
+// CustomerState implements polar.Client.
+func (c *Client) CustomerState(ctx context.Context, ref polar.CustomerRef) (*polar.CustomerState, error) {
+	v, err := load(ctx, c, read[*polar.CustomerState]{
+		key:   "state\x00" + refKey(ref),
+		op:    "customers:get_state",
+		ttl:   c.billingTTL,
+		owner: refOwner(ref),
+		call: func(ctx context.Context) (*polar.CustomerState, error) {
+			return c.inner.CustomerState(ctx, ref)
+		},
+	})
+	if err != nil || v == nil {
+		return nil, err
+	}
+	cp := *v
+	cp.ActiveSubscriptions = slices.Clone(v.ActiveSubscriptions)
+	cp.GrantedBenefits = slices.Clone(v.GrantedBenefits)
+	return &cp, nil
+}
+
+// ListProducts implements polar.Client.
+func (c *Client) ListProducts(ctx context.Context) ([]polar.Product, error) {
+	v, err := load(ctx, c, read[[]polar.Product]{
+		key:  "products",
+		op:   "products:list",
+		ttl:  c.catalogTTL,
+		call: c.inner.ListProducts,
+	})
+	return slices.Clone(v), err
+}
+
+// ListBenefits implements polar.Client.
+func (c *Client) ListBenefits(ctx context.Context) ([]polar.Benefit, error) {
+	v, err := load(ctx, c, read[[]polar.Benefit]{
+		key:  "benefits",
+		op:   "benefits:list",
+		ttl:  c.catalogTTL,
+		call: c.inner.ListBenefits,
+	})
+	return slices.Clone(v), err
+}
+
+// CreateCustomerSession implements polar.Client. It is never cached nor
+// coalesced: every call creates a new session.
+func (c *Client) CreateCustomerSession(ctx context.Context, ref polar.CustomerRef) (*polar.CustomerSession, error) {
+	s, err := c.inner.CreateCustomerSession(ctx, ref)
+	if isNotFound(err) {
+		c.forget(refOwner(ref))
+	}
+	return s, err
+}
+
+// ForgetCustomer implements polar.Invalidator.
+func (c *Client) ForgetCustomer(customerID string) { c.forget(customerID) }
+
+// ForgetExternalID implements polar.Invalidator.
+func (c *Client) ForgetExternalID(ext string) { c.forget(externalOwner(ext)) }
+
+// ForgetCatalog implements polar.Invalidator.
+func (c *Client) ForgetCatalog() {
+	c.gen.Add(1)
+	if c.store != nil {
+		c.store.remove("products")
+		c.store.remove("benefits")
+	}
+}
+
+// Stats returns the cache's counters, added to the inner client's when it
+// has a Stats method (as polar.SDKClient does).
+func (c *Client) Stats() polar.Stats {
+	var s polar.Stats
+	if in, ok := c.inner.(interface{ Stats() polar.Stats }); ok {
+		s = in.Stats()
+	}
+	s.CacheHits += c.hits.Load()
+	s.CacheMisses += c.misses.Load()
+	s.Coalesced += c.coalesced.Load()
+	if c.store != nil {
+		n, b := c.store.usage()
+		s.CacheEntries += n
+		s.CacheBytes += b
+	}
+	return s
+}

@@ -1,0 +1,48 @@
+package cache
+
+import "time"
+
+// Config defaults and limits.
+const (
+	DefaultCustomerTTL = 24 * time.Hour
+	DefaultNotFoundTTL = 30 * time.Second
+	DefaultCatalogTTL  = time.Minute
+	// MaxBillingTTL caps Config.BillingTTL.
+	MaxBillingTTL      = 5 * time.Second
+	DefaultMaxBytes    = 8 << 20
+	DefaultCallTimeout = 30 * time.Second
+)
+
+// Config configures New. For each TTL, zero means its default
+// and a negative value disables that cache.
+type Config struct {
+	// CustomerTTL keeps email -> customer answers.
+	CustomerTTL time.Duration
+	// NotFoundTTL keeps "no customer has this email" answers.
+	NotFoundTTL time.Duration
+	// CatalogTTL keeps the product list and the benefit list.
+	CatalogTTL time.Duration
+	// BillingTTL keeps subscriptions, orders and customer state. Its
+	// default is 0 (identical calls in flight are still coalesced) and
+	// it is capped at MaxBillingTTL.
+	BillingTTL time.Duration
+	// MaxBytes bounds the cache's estimated memory. Zero means
+	// DefaultMaxBytes; negative disables caching (coalescing remains).
+	MaxBytes int64
+	// CallTimeout bounds a coalesced upstream call, which outlives the
+	// caller that started it. Zero means DefaultCallTimeout.
+	CallTimeout time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+func ttlOr(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	default:
+		return d
+	}
+}

@@ -1,0 +1,66 @@
+package polar_test
+
+import (
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+// demoAlice is a demo customer (testdata/demo/README.md).
+const demoAlice = "c1000000-0001-4000-8001-000000000001"
+
+// clock is a fake clock that only moves when told to.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// demoAPI is the fake Polar API serving testdata/demo over HTTP.
+type demoAPI struct {
+	fake *fakepolar.Server
+	url  string
+}
+
+func startDemo(t *testing.T) *demoAPI {
+	t.Helper()
+	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return &demoAPI{fake: fake, url: srv.URL}
+}
+
+// adapter returns the real adapter for the fake; mods adjust its Config.
+func (a *demoAPI) adapter(t *testing.T, mods ...func(*polar.Config)) *polar.SDKClient {
+	t.Helper()
+	cfg := polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: a.url}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := polar.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
