@@ -76,7 +76,24 @@ func badTokens(t *testing.T) map[string]string {
 		"unverified email":       sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "email": "a@b.c"})),
 		"unknown role":           sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "admin", "email": "a@b.c", "email_verified": true})),
 		"customer without email": sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "email_verified": true})),
+		"ROLE beside role":       sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "ROLE": "agent", "email": "a@b.c", "email_verified": true})),
+		"Email_Verified":         sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "email": "a@b.c", "email_verified": false, "Email_Verified": true})),
+		"EXP":                    sign(jwt.SigningMethodHS256, []byte(secretA), jwt.MapClaims{"role": "agent", "EXP": now.Add(time.Hour).Unix()}),
+		"a year long":            sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "agent", "exp": now.Add(365 * 24 * time.Hour).Unix()})),
+		"display-name email":     sign(jwt.SigningMethodHS256, []byte(secretA), claims(jwt.MapClaims{"role": "customer", "email": "Eve <a@b.c>", "email_verified": true})),
+		"crit header":            critToken(t, now),
 	}
+}
+
+// critToken is an otherwise valid agent token with a crit header.
+func critToken(t *testing.T, now time.Time) string {
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"role": "agent", "exp": now.Add(time.Hour).Unix()})
+	tok.Header["crit"] = []string{"exp"}
+	s, err := tok.SignedString([]byte(secretA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // checkUnauthorized asserts a 401 with a WWW-Authenticate challenge
