@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ import (
 // API on the demo fixtures.
 func realServer(t *testing.T) (*testServer, *fakepolar.Server) {
 	t.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	fake, err := fakepolar.Demo(fakepolar.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

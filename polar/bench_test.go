@@ -2,8 +2,8 @@ package polar_test
 
 import (
 	"encoding/json"
+	"io/fs"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -14,7 +14,7 @@ import (
 // fake Polar API, without rate limiting (a benchmark is a flood).
 func benchClient(b *testing.B, cfg polar.CacheConfig) *polar.CachedClient {
 	b.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	fake, err := fakepolar.New(fakepolar.DemoFS(), fakepolar.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func BenchmarkResolveCustomerWarm(b *testing.B) {
 // BenchmarkDecodeSubscriptionsPage decodes a full page (100) of the demo
 // organization's subscriptions, as the adapter decodes every list page.
 func BenchmarkDecodeSubscriptionsPage(b *testing.B) {
-	raw, err := os.ReadFile("../testdata/demo/subscriptions.json")
+	raw, err := fs.ReadFile(fakepolar.DemoFS(), "subscriptions.json")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,9 +3,9 @@ package tools_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +32,7 @@ type env struct {
 }
 
 type envOptions struct {
-	fixtures  string   // fixture directory, default ../testdata/demo
+	fixtures  fs.FS    // fixture directory, default fakepolar.DemoFS()
 	scopes    []string // token scopes, default all
 	readOnly  bool
 	token     string        // token the adapter sends, default testToken
@@ -42,8 +42,8 @@ type envOptions struct {
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	if o.fixtures == "" {
-		o.fixtures = "../testdata/demo"
+	if o.fixtures == nil {
+		o.fixtures = fakepolar.DemoFS()
 	}
 	if o.scopes == nil {
 		o.scopes = fakepolar.AllScopes()
@@ -51,7 +51,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.token == "" {
 		o.token = testToken
 	}
-	fake, err := fakepolar.New(os.DirFS(o.fixtures), fakepolar.Options{
+	fake, err := fakepolar.New(o.fixtures, fakepolar.Options{
 		Tokens: map[string][]string{testToken: o.scopes},
 	})
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -127,6 +125,7 @@ func (b backend) rows(t *testing.T, tables ...string) []byte {
 // fake, picked by the request's token. A token neither knows gets the
 // demo fake's 401.
 type twoOrgs struct {
+	pair        *fakepolar.Pair
 	demo, other *fakepolar.Server
 	url         string
 
@@ -137,35 +136,19 @@ func newTwoOrgs(t *testing.T) *twoOrgs {
 	t.Helper()
 	o := &twoOrgs{northwind: polarToken("northwind"), kestrel: polarToken("kestrel"),
 		noPortal: polarToken("noportal"), noOrders: polarToken("noorders")}
-	demo, err := demoFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.demo = fake(t, demo, map[string][]string{
+	pair, err := fakepolar.NewPair(fakepolar.Options{Tokens: map[string][]string{
 		o.northwind: fakepolar.AllScopes(),
 		o.noPortal:  allScopesBut("customer_sessions:write"),
 		o.noOrders:  allScopesBut("orders:read"),
-	})
-	o.other = fake(t, os.DirFS("../../testdata/other"), map[string][]string{o.kestrel: fakepolar.AllScopes()})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") == o.kestrel {
-			o.other.ServeHTTP(w, r)
-			return
-		}
-		o.demo.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	o.url = srv.URL
-	return o
-}
-
-func fake(t *testing.T, fsys fs.FS, tokens map[string][]string) *fakepolar.Server {
-	t.Helper()
-	f, err := fakepolar.New(fsys, fakepolar.Options{Tokens: tokens})
+	}}, fakepolar.Options{Tokens: map[string][]string{o.kestrel: fakepolar.AllScopes()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	o.pair, o.demo, o.other = pair, pair.Demo, pair.Other
+	srv := httptest.NewServer(pair)
+	t.Cleanup(srv.Close)
+	o.url = srv.URL
+	return o
 }
 
 func allScopesBut(drop string) []string {
@@ -176,7 +159,7 @@ func (o *twoOrgs) tokens() []string {
 	return []string{o.northwind, o.kestrel, o.noPortal, o.noOrders}
 }
 
-func (o *twoOrgs) requests() int { return o.demo.RequestCount() + o.other.RequestCount() }
+func (o *twoOrgs) requests() int { return o.pair.RequestCount() }
 
 // polarToken returns a fresh Polar-shaped token.
 func polarToken(what string) string {
