@@ -3,16 +3,10 @@ package merchants_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for fresh schemas
 
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/keyring"
@@ -20,49 +14,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
-
-// envPostgresURL names a PostgreSQL database the tests may create schemas
-// in; .ci/postgres.sh starts one and sets it.
-const envPostgresURL = "POLAR_MCP_TEST_POSTGRES_URL"
-
-// eachBackend runs test on a fresh SQLite file, and on a fresh PostgreSQL
-// schema when POLAR_MCP_TEST_POSTGRES_URL is set.
-func eachBackend(t *testing.T, test func(t *testing.T, dbURL string)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		test(t, filepath.Join(t.TempDir(), "connections.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(envPostgresURL)
-		if base == "" {
-			t.Skip(envPostgresURL + " is not set; `source .ci/postgres.sh` starts a PostgreSQL and sets it")
-		}
-		test(t, freshSchema(t, base))
-	})
-}
-
-// freshSchema creates a schema dropped when the test ends and returns a
-// URL whose search_path is that schema.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "merchants_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
 
 // openStore opens the store at url under a fresh master key.
 func openStore(t *testing.T, url string) (*connections.Store, string) {

@@ -9,19 +9,15 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
-
-// envTestPostgres names a PostgreSQL database the tests may create
-// schemas in; .ci/postgres.sh starts one and sets it.
-const envTestPostgres = "POLAR_MCP_TEST_POSTGRES_URL"
 
 // backend is a fresh database for one test.
 type backend struct {
@@ -32,32 +28,12 @@ type backend struct {
 // eachBackend runs test on a fresh SQLite file and, when
 // POLAR_MCP_TEST_POSTGRES_URL is set, on a fresh PostgreSQL schema.
 func eachBackend(t *testing.T, test func(t *testing.T, db backend)) {
-	t.Run("sqlite", func(t *testing.T) {
-		f := filepath.Join(t.TempDir(), "polar-mcp.db")
-		test(t, backend{url: f, sqlite: f})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(envTestPostgres)
-		if base == "" {
-			t.Skip(envTestPostgres + " is not set; `source .ci/postgres.sh` starts a PostgreSQL and sets it")
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		db := backend{url: b.NewDB(t)}
+		if b.SQLite() {
+			db.sqlite = db.url
 		}
-		pg, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pg.Close() })
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "cmd_" + hex.EncodeToString(b)
-		if _, err := pg.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() { pg.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		test(t, backend{url: base + sep + "search_path=" + schema})
+		test(t, db)
 	})
 }
 
@@ -185,7 +161,7 @@ func multiEnv(t *testing.T, db backend, polarURL, masterKey string) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "POLAR_") && k != envTestPostgres {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "POLAR_") && k != testkit.EnvPostgresURL {
 			t.Setenv(k, "")
 		}
 	}
