@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -169,16 +170,6 @@ func (e *env) list(t *testing.T, id *caller.Identity) []mcp.Tool {
 	return res.Tools
 }
 
-func text(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
-}
-
 // structured decodes a result's structured content into v.
 func structured(t *testing.T, res *mcp.CallToolResult, v any) {
 	t.Helper()
@@ -194,7 +185,7 @@ func structured(t *testing.T, res *mcp.CallToolResult, v any) {
 // mustAnswer fails unless res is a successful answer containing every want.
 func mustAnswer(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 	t.Helper()
-	got := text(res)
+	got := testkit.Text(res)
 	if res.IsError {
 		t.Fatalf("unexpected isError result: %s", got)
 	}
@@ -209,7 +200,7 @@ func mustAnswer(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 // mustFail fails unless res is an isError result containing every want.
 func mustFail(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 	t.Helper()
-	got := text(res)
+	got := testkit.Text(res)
 	if !res.IsError {
 		t.Fatalf("want isError result, got answer: %s", got)
 	}

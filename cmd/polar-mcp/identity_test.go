@@ -11,6 +11,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -81,7 +82,7 @@ func (d *liveDemo) call(t *testing.T, path, tok, tool string, args map[string]an
 	c := mcpClient(t, d.base+path, tok)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	text, isErr, err := callTool(ctx, c, tool, args)
+	text, isErr, err := testkit.CallTool(ctx, c, tool, args)
 	if err != nil {
 		t.Fatalf("%s: %v", tool, err)
 	}

@@ -41,21 +41,3 @@ func mcpClient(t *testing.T, url, token string) *client.Client {
 	}
 	return c
 }
-
-// callTool calls a tool and returns its text and whether it is an error.
-func callTool(ctx context.Context, c *client.Client, name string, args map[string]any) (string, bool, error) {
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		return "", false, err
-	}
-	var text strings.Builder
-	for _, content := range res.Content {
-		if tc, ok := content.(mcp.TextContent); ok {
-			text.WriteString(tc.Text)
-		}
-	}
-	return text.String(), res.IsError, nil
-}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 // buildBinary builds polar-mcp once per test binary run.
@@ -76,7 +78,7 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := res.Content[0].(mcp.TextContent).Text
+			got := testkit.Text(res)
 			refusal := strings.HasPrefix(tc.name, "external id and email") // must be refused, not answered
 			if res.IsError != refusal || !strings.Contains(got, tc.want) {
 				t.Errorf("%s = %q (isError %v), want %q", tc.tool, got, res.IsError, tc.want)
