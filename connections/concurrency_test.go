@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 func TestConcurrentWrites(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		url := b.newDB(t)
+		url := b.NewDB(t)
 		// Two stores on one database stand for two processes.
 		stores := []*Store{open(t, url, ring), open(t, url, ring)}
 		const writers, each = 8, 5

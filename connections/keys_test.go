@@ -10,14 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/keyring"
 )
 
 func TestOpenRefusesWrongOrMissingKeys(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, keys := newRing(t, "k1")
-		url := b.newDB(t)
+		url := b.NewDB(t)
 		s, err := Open(ctx, url, ring)
 		if err != nil {
 			t.Fatal(err)
@@ -79,10 +80,10 @@ func TestOpenForgetsUnusedKeys(t *testing.T) {
 }
 
 func TestKeyRotation(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		_, keys := newRing(t, "old", "new")
-		url := b.newDB(t)
+		url := b.NewDB(t)
 
 		s := open(t, url, ringOf(t, keys, "old"))
 		n1, n2 := newConn(t, "acme"), newConn(t, "beta")
@@ -168,10 +169,10 @@ func TestRotateKeyToNamedKey(t *testing.T) {
 
 func TestRotateKeyIsAllOrNothing(t *testing.T) {
 	// One corrupt ciphertext stops the rotation before anything changes.
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		_, keys := newRing(t, "old", "new")
-		url := b.newDB(t)
+		url := b.NewDB(t)
 		s := open(t, url, ringOf(t, keys, "old"))
 		good, _ := mustCreate(t, s, newConn(t, "acme"))
 		bad, _ := mustCreate(t, s, newConn(t, "beta"))
@@ -192,10 +193,10 @@ func TestRotateKeyIsAllOrNothing(t *testing.T) {
 }
 
 func TestCiphertextsAreBoundToRowAndField(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring)
+		s := open(t, b.NewDB(t), ring)
 		a, _ := mustCreate(t, s, newConn(t, "acme"))
 		c, _ := mustCreate(t, s, newConn(t, "beta"))
 

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 func TestCredentialsRoundTrip(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring)
+		s := open(t, b.NewDB(t), ring)
 		n := newConn(t, "acme")
 		c, secret := mustCreate(t, s, n)
 		other, otherSecret := mustCreate(t, s, newConn(t, "beta"))
@@ -46,11 +48,11 @@ func TestCredentialsRoundTrip(t *testing.T) {
 }
 
 func TestDisableEnable(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring, WithClock(func() time.Time { return now }))
+		s := open(t, b.NewDB(t), ring, WithClock(func() time.Time { return now }))
 		c, _ := mustCreate(t, s, newConn(t, "acme"))
 
 		now = now.Add(time.Hour)
@@ -83,10 +85,10 @@ func TestDisableEnable(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring)
+		s := open(t, b.NewDB(t), ring)
 		c, _ := mustCreate(t, s, newConn(t, "acme"))
 		keep, _ := mustCreate(t, s, newConn(t, "beta"))
 
@@ -109,10 +111,10 @@ func TestRemove(t *testing.T) {
 }
 
 func TestRotateSecret(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring)
+		s := open(t, b.NewDB(t), ring)
 		n := newConn(t, "acme")
 		c, old := mustCreate(t, s, n)
 
@@ -134,11 +136,11 @@ func TestRotateSecret(t *testing.T) {
 }
 
 func TestUpdateCheckAndReplaceToken(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 1, 12, 0, 0, 123456000, time.UTC)
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring, WithClock(func() time.Time { return now }))
+		s := open(t, b.NewDB(t), ring, WithClock(func() time.Time { return now }))
 		c, secret := mustCreate(t, s, newConn(t, "acme"))
 
 		now = now.Add(time.Minute)
@@ -174,10 +176,10 @@ func TestUpdateCheckAndReplaceToken(t *testing.T) {
 }
 
 func TestReopenKeepsData(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		url := b.newDB(t)
+		url := b.NewDB(t)
 		s, err := Open(ctx, url, ring)
 		if err != nil {
 			t.Fatal(err)

@@ -8,13 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 func TestCreateGetList(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
 		ctx := context.Background()
 		ring, _ := newRing(t, "k1")
-		s := open(t, b.newDB(t), ring)
+		s := open(t, b.NewDB(t), ring)
 
 		if list, err := s.List(ctx); err != nil || len(list) != 0 {
 			t.Fatalf("List of a new store = %v, %v", list, err)

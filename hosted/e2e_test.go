@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -23,7 +23,7 @@ import (
 // API on the demo fixtures.
 func realServer(t *testing.T) (*testServer, *fakepolar.Server) {
 	t.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	fake, err := fakepolar.Demo(fakepolar.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,24 +50,6 @@ func toolNames(t *testing.T, c *client.Client) []string {
 	return names
 }
 
-func call(t *testing.T, c *client.Client, name string, args map[string]any) (string, bool, error) {
-	t.Helper()
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	res, err := c.CallTool(context.Background(), req)
-	if err != nil {
-		return "", false, err
-	}
-	var b strings.Builder
-	for _, content := range res.Content {
-		if tc, ok := content.(mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String(), res.IsError, nil
-}
-
 // e2eTransports are the transports the end-to-end tests run over.
 func e2eTransports() []struct{ kind, version string } {
 	return []struct{ kind, version string }{
@@ -89,11 +71,11 @@ func TestEndToEndCustomer(t *testing.T) {
 			if !slices.Contains(names, tools.NameSubscriptionStatus) {
 				t.Errorf("a customer is not shown %s: %v", tools.NameSubscriptionStatus, names)
 			}
-			text, isErr, err := call(t, c, tools.NameSubscriptionStatus, nil)
+			text, isErr, err := testkit.CallTool(context.Background(), c, tools.NameSubscriptionStatus, nil)
 			if err != nil || isErr || !strings.Contains(text, "Pro") || !strings.Contains(text, "€24.00") {
 				t.Errorf("alice's subscription status: %q isError=%v err=%v", text, isErr, err)
 			}
-			text, isErr, err = call(t, c, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"})
+			text, isErr, err = testkit.CallTool(context.Background(), c, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"})
 			if err == nil && !isErr {
 				t.Errorf("a customer called %s: %q", tools.NameVisitorInsights, text)
 			}
@@ -112,7 +94,7 @@ func TestEndToEndAgent(t *testing.T) {
 			if names := toolNames(t, c); !slices.Contains(names, tools.NameVisitorInsights) {
 				t.Errorf("an agent is not shown %s: %v", tools.NameVisitorInsights, names)
 			}
-			text, isErr, err := call(t, c, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"})
+			text, isErr, err := testkit.CallTool(context.Background(), c, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"})
 			if err != nil || isErr || !strings.Contains(text, "$490.00") {
 				t.Errorf("agent insights on bob: %q isError=%v err=%v", text, isErr, err)
 			}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 const (
@@ -175,22 +176,14 @@ func dial(endpoint, kind, version, tok string) (*client.Client, error) {
 
 // callText calls a tool and returns its text.
 func callText(ctx context.Context, c *client.Client, name string) (string, error) {
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	res, err := c.CallTool(ctx, req)
+	text, isError, err := testkit.CallTool(ctx, c, name, nil)
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	for _, content := range res.Content {
-		if tc, ok := content.(mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
+	if isError {
+		return "", fmt.Errorf("tool error: %s", text)
 	}
-	if res.IsError {
-		return "", fmt.Errorf("tool error: %s", b.String())
-	}
-	return b.String(), nil
+	return text, nil
 }
 
 func callWhoami(t *testing.T, c *client.Client) whoami {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
 )
 
@@ -76,7 +77,8 @@ func TestAdminAPIRequiresTheKey(t *testing.T) {
 }
 
 func TestAdminAPILifecycle(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		a := newAdminAPI(t, url)
 		var seen strings.Builder // every response body, scanned for the token at the end
 

@@ -3,68 +3,17 @@ package merchants_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
-	"io/fs"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for fresh schemas
-
-	polarmcp "github.com/polar-mcp/polar-mcp"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
-
-// envPostgresURL names a PostgreSQL database the tests may create schemas
-// in; .ci/postgres.sh starts one and sets it.
-const envPostgresURL = "POLAR_MCP_TEST_POSTGRES_URL"
-
-// eachBackend runs test on a fresh SQLite file, and on a fresh PostgreSQL
-// schema when POLAR_MCP_TEST_POSTGRES_URL is set.
-func eachBackend(t *testing.T, test func(t *testing.T, dbURL string)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		test(t, filepath.Join(t.TempDir(), "connections.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(envPostgresURL)
-		if base == "" {
-			t.Skip(envPostgresURL + " is not set; `source .ci/postgres.sh` starts a PostgreSQL and sets it")
-		}
-		test(t, freshSchema(t, base))
-	})
-}
-
-// freshSchema creates a schema dropped when the test ends and returns a
-// URL whose search_path is that schema.
-func freshSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "merchants_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
 
 // openStore opens the store at url under a fresh master key.
 func openStore(t *testing.T, url string) (*connections.Store, string) {
@@ -99,12 +48,13 @@ func token(what string) string {
 	return "polar_oat_" + what + "_" + hex.EncodeToString(b)
 }
 
-// merchantsPolar is two Polar organizations, each on its own fake: the
-// demo (Northwind Cloud) and other (Kestrel Analytics Ltd). Tokens pick
-// the organization.
+// merchantsPolar is two Polar organizations behind one URL, each on its
+// own fake: the demo (Northwind Cloud) and other (Kestrel Analytics Ltd).
+// Tokens pick the organization.
 type merchantsPolar struct {
+	pair        *fakepolar.Pair
 	demo, other *fakepolar.Server
-	urls        map[*fakepolar.Server]string
+	url         string
 
 	northwind, kestrel, noPortal, noOrgRead, noOrders string
 }
@@ -112,36 +62,23 @@ type merchantsPolar struct {
 func newMerchantsPolar(t *testing.T) *merchantsPolar {
 	t.Helper()
 	m := &merchantsPolar{
-		urls:      map[*fakepolar.Server]string{},
 		northwind: token("northwind"), kestrel: token("kestrel"), noPortal: token("noportal"),
 		noOrgRead: token("noorgread"), noOrders: token("noorders"),
 	}
-	demoFS, err := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.demo = newFake(t, demoFS, map[string][]string{
+	pair, err := fakepolar.NewPair(fakepolar.Options{Tokens: map[string][]string{
 		m.northwind: fakepolar.AllScopes(),
 		m.noPortal:  without("customer_sessions:write"),
 		m.noOrgRead: without("organizations:read", "organizations:write"),
 		m.noOrders:  without("orders:read", "benefits:read", "benefits:write"),
-	})
-	m.other = newFake(t, os.DirFS("../testdata/other"), map[string][]string{m.kestrel: fakepolar.AllScopes()})
-	for _, f := range []*fakepolar.Server{m.demo, m.other} {
-		srv := httptest.NewServer(f)
-		t.Cleanup(srv.Close)
-		m.urls[f] = srv.URL
-	}
-	return m
-}
-
-func newFake(t *testing.T, fsys fs.FS, tokens map[string][]string) *fakepolar.Server {
-	t.Helper()
-	f, err := fakepolar.New(fsys, fakepolar.Options{Tokens: tokens})
+	}}, fakepolar.Options{Tokens: map[string][]string{m.kestrel: fakepolar.AllScopes()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	m.pair, m.demo, m.other = pair, pair.Demo, pair.Other
+	srv := httptest.NewServer(pair)
+	t.Cleanup(srv.Close)
+	m.url = srv.URL
+	return m
 }
 
 func without(drop ...string) []string {
@@ -151,15 +88,11 @@ func without(drop ...string) []string {
 // adapters is the injected AdapterFunc: Kestrel's token reaches the other
 // fake, every other token the demo fake (which answers 401 to strangers).
 func (m *merchantsPolar) adapters(env connections.Environment, tok string, limiter *polar.Limiter) (merchants.Adapter, error) {
-	f := m.demo
-	if tok == m.kestrel {
-		f = m.other
-	}
-	return polar.New(polar.Config{AccessToken: tok, Environment: string(env), ServerURL: m.urls[f], Limiter: limiter})
+	return polar.New(polar.Config{AccessToken: tok, Environment: string(env), ServerURL: m.url, Limiter: limiter})
 }
 
 // requests counts the requests both fakes received.
-func (m *merchantsPolar) requests() int { return m.demo.RequestCount() + m.other.RequestCount() }
+func (m *merchantsPolar) requests() int { return m.pair.RequestCount() }
 
 func newService(t *testing.T, store merchants.Store, m *merchantsPolar, live merchants.Live) *merchants.Service {
 	t.Helper()

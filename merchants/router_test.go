@@ -13,6 +13,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -82,7 +83,8 @@ func (r *routed) call(ctx context.Context, id string) ([]byte, []string, polar.C
 }
 
 func TestRouterRoutesEachConnectionToItsOrganization(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		ctx := context.Background()
 		r := newRouted(t, url, 0)
 		secretA, namesA, clientA, err := r.call(ctx, r.a)
@@ -129,7 +131,8 @@ func TestRouterRoutesEachConnectionToItsOrganization(t *testing.T) {
 // another handle on the database, as another process or instance would:
 // the very next request sees it.
 func TestRouterDropsConnectionsChangedElsewhere(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		ctx := context.Background()
 		r := newRouted(t, url, 0)
 		other := reopen(t, url, r.keys)
@@ -226,7 +229,8 @@ func TestRouterWithRecheckFollowsThisProcessAtOnce(t *testing.T) {
 }
 
 func TestRouterConcurrentConnectionsDoNotCross(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		r := newRouted(t, url, 0)
 		ctx := context.Background()
 		var wg sync.WaitGroup

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
@@ -40,7 +41,8 @@ func (l *logBuffer) logger() *slog.Logger {
 }
 
 func TestAddConnectsAfterProbingPolar(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		ctx := context.Background()
 		m := newMerchantsPolar(t)
 		store, _ := openStore(t, url)
@@ -162,7 +164,8 @@ func TestAddWithoutPortalScopeWarns(t *testing.T) {
 }
 
 func TestCheckRecordsWhatWorksNow(t *testing.T) {
-	eachBackend(t, func(t *testing.T, url string) {
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		url := b.NewDB(t)
 		ctx := context.Background()
 		m := newMerchantsPolar(t)
 		store, _ := openStore(t, url)

@@ -2,16 +2,17 @@ package polar_test
 
 import (
 	"encoding/json"
-	"os"
+	"io/fs"
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // BenchmarkDecodeSubscriptionsPage decodes a full page (100) of the demo
 // organization's subscriptions, as the adapter decodes every list page.
 func BenchmarkDecodeSubscriptionsPage(b *testing.B) {
-	raw, err := os.ReadFile("../testdata/demo/subscriptions.json")
+	raw, err := fs.ReadFile(fakepolar.DemoFS(), "subscriptions.json")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package polar_test
 
 import (
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,7 +10,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
-// demoAlice is a demo customer (testdata/demo/README.md).
+// demoAlice is a demo customer (polar/fakepolar/fixtures/demo/README.md).
 const demoAlice = "c1000000-0001-4000-8001-000000000001"
 
 // clock is a fake clock that only moves when told to.
@@ -34,7 +33,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// demoAPI is the fake Polar API serving testdata/demo over HTTP.
+// demoAPI is the fake Polar API serving the demo fixtures over HTTP.
 type demoAPI struct {
 	fake *fakepolar.Server
 	url  string
@@ -42,7 +41,7 @@ type demoAPI struct {
 
 func startDemo(t *testing.T) *demoAPI {
 	t.Helper()
-	fake, err := fakepolar.New(os.DirFS("../testdata/demo"), fakepolar.Options{})
+	fake, err := fakepolar.New(fakepolar.DemoFS(), fakepolar.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,19 +2,17 @@ package polar_test
 
 import (
 	"context"
-	"io/fs"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	polarmcp "github.com/polar-mcp/polar-mcp"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
-// Demo customer ids (testdata/demo/README.md).
+// Demo customer ids (polar/fakepolar/fixtures/demo/README.md).
 const (
 	demoCarol = "c1000000-0001-4000-8003-000000000003"
 	demoTeam  = "c1000000-0001-4000-8004-000000000004"
@@ -25,11 +23,7 @@ const (
 // client using token.
 func newDemo(t *testing.T, opts fakepolar.Options, token string) (*polar.SDKClient, *fakepolar.Server) {
 	t.Helper()
-	fsys, err := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake, err := fakepolar.New(fsys, opts)
+	fake, err := fakepolar.New(fakepolar.DemoFS(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -180,7 +181,7 @@ func TestProducts(t *testing.T) {
 }
 
 func TestOtherOrganization(t *testing.T) {
-	e := newEnv(t, envOptions{fixtures: "../testdata/other"})
+	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS()})
 	mustAnswer(t, e.call(t, customer("oliver@kestrel-client.example"), tools.NameSubscriptionStatus, nil), "£15.00 / month")
 	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "No subscription was found")
 }

@@ -3,9 +3,9 @@ package tools_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
@@ -33,7 +34,7 @@ type env struct {
 }
 
 type envOptions struct {
-	fixtures  string   // fixture directory, default ../testdata/demo
+	fixtures  fs.FS    // fixture directory, default fakepolar.DemoFS()
 	scopes    []string // token scopes, default all
 	readOnly  bool
 	token     string        // token the adapter sends, default testToken
@@ -43,8 +44,8 @@ type envOptions struct {
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	if o.fixtures == "" {
-		o.fixtures = "../testdata/demo"
+	if o.fixtures == nil {
+		o.fixtures = fakepolar.DemoFS()
 	}
 	if o.scopes == nil {
 		o.scopes = fakepolar.AllScopes()
@@ -52,7 +53,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.token == "" {
 		o.token = testToken
 	}
-	fake, err := fakepolar.New(os.DirFS(o.fixtures), fakepolar.Options{
+	fake, err := fakepolar.New(o.fixtures, fakepolar.Options{
 		Tokens: map[string][]string{testToken: o.scopes},
 	})
 	if err != nil {
@@ -170,16 +171,6 @@ func (e *env) list(t *testing.T, id *caller.Identity) []mcp.Tool {
 	return res.Tools
 }
 
-func text(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
-}
-
 // structured decodes a result's structured content into v.
 func structured(t *testing.T, res *mcp.CallToolResult, v any) {
 	t.Helper()
@@ -195,7 +186,7 @@ func structured(t *testing.T, res *mcp.CallToolResult, v any) {
 // mustAnswer fails unless res is a successful answer containing every want.
 func mustAnswer(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 	t.Helper()
-	got := text(res)
+	got := testkit.Text(res)
 	if res.IsError {
 		t.Fatalf("unexpected isError result: %s", got)
 	}
@@ -210,7 +201,7 @@ func mustAnswer(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 // mustFail fails unless res is an isError result containing every want.
 func mustFail(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 	t.Helper()
-	got := text(res)
+	got := testkit.Text(res)
 	if !res.IsError {
 		t.Fatalf("want isError result, got answer: %s", got)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -26,7 +27,7 @@ func TestCustomerCannotReadAnotherCustomer(t *testing.T) {
 			for _, other := range []string{"bob@example.com", " BOB@example.com", "erin@example.com"} {
 				res := e.call(t, customer("alice@example.com"), name, map[string]any{"email": other})
 				mustFail(t, res, "only see your own account")
-				if got := text(res); strings.Contains(got, "490") || strings.Contains(got, "Pro (yearly)") {
+				if got := testkit.Text(res); strings.Contains(got, "490") || strings.Contains(got, "Pro (yearly)") {
 					t.Fatalf("bob's data leaked: %s", got)
 				}
 			}
@@ -75,10 +76,10 @@ func TestInsightsAreForAgentsOnly(t *testing.T) {
 	}
 	// Hidden by the tool filter, the call is refused as an unknown tool.
 	if res, err := e.tryCall(t, customer("alice@example.com"), tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"}); err == nil && !res.IsError {
-		t.Fatalf("customer called insights: %s", text(res))
+		t.Fatalf("customer called insights: %s", testkit.Text(res))
 	}
 	if res, err := e.tryCall(t, nil, tools.NameVisitorInsights, map[string]any{"email": "bob@example.com"}); err == nil && !res.IsError {
-		t.Fatalf("anonymous caller got insights: %s", text(res))
+		t.Fatalf("anonymous caller got insights: %s", testkit.Text(res))
 	}
 	if n := e.fake.RequestCount(); n != 0 {
 		t.Errorf("refused insights sent %d requests", n)
@@ -131,14 +132,14 @@ func TestNoSensitiveDataInAnswers(t *testing.T) {
 	for _, email := range emails {
 		res := e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": email})
 		if res.IsError {
-			t.Errorf("insights for %s failed: %s", email, text(res))
+			t.Errorf("insights for %s failed: %s", email, testkit.Text(res))
 		}
 		for _, name := range customerTools {
 			res := e.call(t, customer(email), name, nil)
 			if res.IsError {
-				t.Errorf("%s for %s failed: %s", name, email, text(res))
+				t.Errorf("%s for %s failed: %s", name, email, testkit.Text(res))
 			}
-			blob := text(res) + jsonString(t, res.StructuredContent)
+			blob := testkit.Text(res) + jsonString(t, res.StructuredContent)
 			for _, f := range forbidden {
 				if strings.Contains(blob, f) {
 					t.Errorf("%s for %s shows %q", name, email, f)

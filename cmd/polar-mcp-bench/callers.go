@@ -12,7 +12,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
-// demoEmails are the demo organization's customers (testdata/demo/README.md).
+// demoEmails are the demo organization's customers (polar/fakepolar/fixtures/demo/README.md).
 func demoEmails() []string {
 	return []string{
 		"alice@example.com", "bob@example.com", "carol@example.com", "team@acme.example",

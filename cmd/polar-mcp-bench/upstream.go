@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	polarmcp "github.com/polar-mcp/polar-mcp"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
@@ -37,11 +35,7 @@ type upstream struct {
 // response and, when perMinute > 0, 429 beyond perMinute requests per
 // minute. recordTimes keeps each request's arrival time (rate analysis).
 func startUpstream(latency time.Duration, perMinute int, recordTimes bool) (*upstream, error) {
-	fixtures, err := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	if err != nil {
-		return nil, err
-	}
-	fake, err := fakepolar.New(fixtures, fakepolar.Options{Latency: latency, RateLimit: perMinute})
+	fake, err := fakepolar.Demo(fakepolar.Options{Latency: latency, RateLimit: perMinute})
 	if err != nil {
 		return nil, err
 	}

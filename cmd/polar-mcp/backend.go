@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	polarmcp "github.com/polar-mcp/polar-mcp"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -65,7 +64,7 @@ func newDemoPolar() (*fakepolar.Server, error) {
 
 // demoFS is the embedded demo organization's fixture directory.
 func demoFS() (fs.FS, error) {
-	return fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
+	return fakepolar.DemoFS(), nil
 }
 
 // inMemory is an http.RoundTripper that serves requests with a handler in

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"debug/elf"
 	"encoding/json"
 	"os"
@@ -11,9 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -130,20 +127,7 @@ func TestStaticBinaryFromDockerfile(t *testing.T) {
 		t.Errorf("--version printed %q, want %q", got, want)
 	}
 
-	c, err := client.NewStdioMCPClient(bin, append(cleanEnv(), "POLAR_MCP_ROLE=agent"), "stdio", "--demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "docker-test", Version: "1"}
-	res, err := c.Initialize(ctx, init)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, res, ctx := stdioClient(t, bin, append(cleanEnv(), "POLAR_MCP_ROLE=agent"), "stdio", "--demo")
 	if res.ServerInfo.Version != ver {
 		t.Errorf("serverInfo.version = %q, want the build arg %q", res.ServerInfo.Version, ver)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -75,12 +76,12 @@ func TestHTTPCommandServesDemoWithMintedTokens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "only see your own account") {
+			if !res.IsError || !strings.Contains(testkit.Text(res), "only see your own account") {
 				t.Fatalf("customer token reached another customer: %+v", res.Content)
 			}
 			req.Params.Arguments = nil
 			res, err = c.CallTool(cctx, req)
-			if err != nil || res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "$490.00 / year") {
+			if err != nil || res.IsError || !strings.Contains(testkit.Text(res), "$490.00 / year") {
 				t.Fatalf("own status = %+v, %v", res, err)
 			}
 		})

@@ -8,12 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -84,7 +82,7 @@ func (d *liveDemo) call(t *testing.T, path, tok, tool string, args map[string]an
 	c := mcpClient(t, d.base+path, tok)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	text, isErr, err := callTool(ctx, c, tool, args)
+	text, isErr, err := testkit.CallTool(ctx, c, tool, args)
 	if err != nil {
 		t.Fatalf("%s: %v", tool, err)
 	}
@@ -252,20 +250,8 @@ func TestAnAddressThatMovesOverStdio(t *testing.T) {
 	defer ts.Close()
 	env := append(cleanEnv(), "POLAR_ACCESS_TOKEN="+identityPolarToken, "POLAR_SERVER_URL="+ts.URL,
 		"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com")
-	c, err := client.NewStdioMCPClient(buildBinary(t), env, "stdio")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "identity-test", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	if text, isErr, err := callTool(ctx, c, tools.NameSubscriptionStatus, nil); err != nil || isErr || !strings.Contains(text, "€24.00") {
+	c, _, ctx := stdioClient(t, buildBinary(t), env, "stdio")
+	if text, isErr, err := testkit.CallTool(ctx, c, tools.NameSubscriptionStatus, nil); err != nil || isErr || !strings.Contains(text, "€24.00") {
 		t.Fatalf("before the move: %q, %v", text, err)
 	}
 	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"email": "alice.new@example.com"}); err != nil {
@@ -275,7 +261,7 @@ func TestAnAddressThatMovesOverStdio(t *testing.T) {
 		t.Fatal(err)
 	}
 	for tool, want := range map[string]string{tools.NameSubscriptionStatus: "$490.00 / year", tools.NameBenefits: "B21C"} {
-		text, isErr, err := callTool(ctx, c, tool, nil)
+		text, isErr, err := testkit.CallTool(ctx, c, tool, nil)
 		if err != nil || isErr || !strings.Contains(text, want) || strings.Contains(text, "€") || strings.Contains(text, "7F3A") {
 			t.Errorf("after the move, %s = %q, want Bob's record (%s)", tool, text, want)
 		}

@@ -42,20 +42,23 @@ func mcpClient(t *testing.T, url, token string) *client.Client {
 	return c
 }
 
-// callTool calls a tool and returns its text and whether it is an error.
-func callTool(ctx context.Context, c *client.Client, name string, args map[string]any) (string, bool, error) {
-	req := mcp.CallToolRequest{}
-	req.Params.Name = name
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
+// stdioClient spawns bin with env and args, as Claude Desktop would, and
+// initializes an MCP session over its stdio. The context bounds the test.
+func stdioClient(t *testing.T, bin string, env []string, args ...string) (*client.Client, *mcp.InitializeResult, context.Context) {
+	t.Helper()
+	c, err := client.NewStdioMCPClient(bin, env, args...)
 	if err != nil {
-		return "", false, err
+		t.Fatal(err)
 	}
-	var text strings.Builder
-	for _, content := range res.Content {
-		if tc, ok := content.(mcp.TextContent); ok {
-			text.WriteString(tc.Text)
-		}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "cmd-test", Version: "1"}
+	res, err := c.Initialize(ctx, init)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return text.String(), res.IsError, nil
+	return c, res, ctx
 }

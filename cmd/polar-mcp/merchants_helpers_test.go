@@ -7,23 +7,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
-
-// envTestPostgres names a PostgreSQL database the tests may create
-// schemas in; .ci/postgres.sh starts one and sets it.
-const envTestPostgres = "POLAR_MCP_TEST_POSTGRES_URL"
 
 // backend is a fresh database for one test.
 type backend struct {
@@ -34,32 +28,12 @@ type backend struct {
 // eachBackend runs test on a fresh SQLite file and, when
 // POLAR_MCP_TEST_POSTGRES_URL is set, on a fresh PostgreSQL schema.
 func eachBackend(t *testing.T, test func(t *testing.T, db backend)) {
-	t.Run("sqlite", func(t *testing.T) {
-		f := filepath.Join(t.TempDir(), "polar-mcp.db")
-		test(t, backend{url: f, sqlite: f})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(envTestPostgres)
-		if base == "" {
-			t.Skip(envTestPostgres + " is not set; `source .ci/postgres.sh` starts a PostgreSQL and sets it")
+	testkit.EachBackend(t, func(t *testing.T, b testkit.Backend) {
+		db := backend{url: b.NewDB(t)}
+		if b.SQLite() {
+			db.sqlite = db.url
 		}
-		pg, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pg.Close() })
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "cmd_" + hex.EncodeToString(b)
-		if _, err := pg.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() { pg.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		test(t, backend{url: base + sep + "search_path=" + schema})
+		test(t, db)
 	})
 }
 
@@ -127,6 +101,7 @@ func (b backend) rows(t *testing.T, tables ...string) []byte {
 // fake, picked by the request's token. A token neither knows gets the
 // demo fake's 401.
 type twoOrgs struct {
+	pair        *fakepolar.Pair
 	demo, other *fakepolar.Server
 	url         string
 
@@ -137,35 +112,19 @@ func newTwoOrgs(t *testing.T) *twoOrgs {
 	t.Helper()
 	o := &twoOrgs{northwind: polarToken("northwind"), kestrel: polarToken("kestrel"),
 		noPortal: polarToken("noportal"), noOrders: polarToken("noorders")}
-	demo, err := demoFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.demo = fake(t, demo, map[string][]string{
+	pair, err := fakepolar.NewPair(fakepolar.Options{Tokens: map[string][]string{
 		o.northwind: fakepolar.AllScopes(),
 		o.noPortal:  allScopesBut("customer_sessions:write"),
 		o.noOrders:  allScopesBut("orders:read"),
-	})
-	o.other = fake(t, os.DirFS("../../testdata/other"), map[string][]string{o.kestrel: fakepolar.AllScopes()})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") == o.kestrel {
-			o.other.ServeHTTP(w, r)
-			return
-		}
-		o.demo.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	o.url = srv.URL
-	return o
-}
-
-func fake(t *testing.T, fsys fs.FS, tokens map[string][]string) *fakepolar.Server {
-	t.Helper()
-	f, err := fakepolar.New(fsys, fakepolar.Options{Tokens: tokens})
+	}}, fakepolar.Options{Tokens: map[string][]string{o.kestrel: fakepolar.AllScopes()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	o.pair, o.demo, o.other = pair, pair.Demo, pair.Other
+	srv := httptest.NewServer(pair)
+	t.Cleanup(srv.Close)
+	o.url = srv.URL
+	return o
 }
 
 func allScopesBut(drop string) []string {
@@ -176,7 +135,7 @@ func (o *twoOrgs) tokens() []string {
 	return []string{o.northwind, o.kestrel, o.noPortal, o.noOrders}
 }
 
-func (o *twoOrgs) requests() int { return o.demo.RequestCount() + o.other.RequestCount() }
+func (o *twoOrgs) requests() int { return o.pair.RequestCount() }
 
 // polarToken returns a fresh Polar-shaped token.
 func polarToken(what string) string {
@@ -202,7 +161,7 @@ func multiEnv(t *testing.T, db backend, polarURL, masterKey string) {
 	t.Helper()
 	t.Chdir(t.TempDir())
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "POLAR_") && k != envTestPostgres {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "POLAR_") && k != testkit.EnvPostgresURL {
 			t.Setenv(k, "")
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -152,7 +153,7 @@ func TestServeTwoMerchantsSideBySide(t *testing.T) {
 			{"demo at the root", "/mcp", mint(t, srv.rootSecret, "", "alice@example.com"), tools.NameSubscriptionStatus, "Pro: active", "Insights"},
 		}
 		for _, ck := range checks {
-			text, isErr, err := callTool(ctx, mcpClient(t, srv.base+ck.url, ck.token), ck.tool, nil)
+			text, isErr, err := testkit.CallTool(ctx, mcpClient(t, srv.base+ck.url, ck.token), ck.tool, nil)
 			if err != nil || isErr || !strings.Contains(text, ck.want) || strings.Contains(text, ck.not) {
 				t.Errorf("%s: %q (isError %v, %v), want %q and not %q", ck.name, text, isErr, err, ck.want, ck.not)
 			}
@@ -178,15 +179,15 @@ func TestServeTwoMerchantsSideBySide(t *testing.T) {
 		// A token without customer_sessions:write: portal links explain
 		// the fix, the other tools work.
 		carolC := mcpClient(t, srv.base+"/c/"+C+"/mcp", mint(t, c.SigningSecret, C, "carol@example.com"))
-		text, isErr, err := callTool(ctx, carolC, tools.NamePortalLink, nil)
+		text, isErr, err := testkit.CallTool(ctx, carolC, tools.NamePortalLink, nil)
 		if err != nil || !isErr || !containsAll(text, "customer_sessions:write", "create a new token") {
 			t.Errorf("portal link without the scope: %q %v %v", text, isErr, err)
 		}
-		text, isErr, err = callTool(ctx, carolC, tools.NameSubscriptionStatus, nil)
+		text, isErr, err = testkit.CallTool(ctx, carolC, tools.NameSubscriptionStatus, nil)
 		if err != nil || isErr || !strings.Contains(text, "paused") {
 			t.Errorf("status without the portal scope: %q %v %v", text, isErr, err)
 		}
-		if text, _, _ := callTool(ctx, mcpClient(t, srv.base+"/c/"+A+"/mcp", alice), tools.NamePortalLink, nil); !strings.Contains(text, "https://polar.sh/northwind-cloud/portal") {
+		if text, _, _ := testkit.CallTool(ctx, mcpClient(t, srv.base+"/c/"+A+"/mcp", alice), tools.NamePortalLink, nil); !strings.Contains(text, "https://polar.sh/northwind-cloud/portal") {
 			t.Errorf("portal link with the scope: %q", text)
 		}
 
@@ -246,7 +247,7 @@ func concurrentCustomers(t *testing.T, ctx context.Context, srv *merchantServer,
 		client := mcpClient(t, srv.base+c.url, c.token)
 		wg.Go(func() {
 			for range 5 {
-				text, isErr, err := callTool(ctx, client, tools.NameSubscriptionStatus, nil)
+				text, isErr, err := testkit.CallTool(ctx, client, tools.NameSubscriptionStatus, nil)
 				if err != nil || isErr || !strings.Contains(text, c.want) || strings.Contains(text, c.not) {
 					errs <- fmt.Errorf("%s: %q (isError %v, %v)", c.url, text, isErr, err)
 				}

@@ -2,16 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 // buildBinary builds polar-mcp once per test binary run.
@@ -48,20 +47,7 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env := append(cleanEnv(), tc.env...)
-			c, err := client.NewStdioMCPClient(bin, env, "stdio", "--demo")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			init := mcp.InitializeRequest{}
-			init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-			init.Params.ClientInfo = mcp.Implementation{Name: "stdio-test", Version: "1"}
-			if _, err := c.Initialize(ctx, init); err != nil {
-				t.Fatal(err)
-			}
+			c, _, ctx := stdioClient(t, bin, append(cleanEnv(), tc.env...), "stdio", "--demo")
 			list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 			if err != nil {
 				t.Fatal(err)
@@ -76,7 +62,7 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := res.Content[0].(mcp.TextContent).Text
+			got := testkit.Text(res)
 			refusal := strings.HasPrefix(tc.name, "external id and email") // must be refused, not answered
 			if res.IsError != refusal || !strings.Contains(got, tc.want) {
 				t.Errorf("%s = %q (isError %v), want %q", tc.tool, got, res.IsError, tc.want)

@@ -13,7 +13,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
-// Demo customers (testdata/demo/README.md).
+// Demo customers (polar/fakepolar/fixtures/demo/README.md).
 const (
 	aliceEmail = "alice@example.com"
 	demoAlice  = "c1000000-0001-4000-8001-000000000001"

@@ -2,24 +2,17 @@ package fakepolar
 
 import (
 	"fmt"
-	"io/fs"
 	"net/http"
-
-	polarmcp "github.com/polar-mcp/polar-mcp"
 )
 
 // Demo returns a server for the embedded demo organization (Northwind
-// Cloud, testdata/demo).
+// Cloud, fixtures/demo).
 func Demo(opts Options) (*Server, error) {
-	sub, err := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	if err != nil {
-		return nil, fmt.Errorf("fakepolar: %w", err)
-	}
-	return New(sub, opts)
+	return New(DemoFS(), opts)
 }
 
 // Pair is Polar with two organizations behind one URL: Demo (Northwind
-// Cloud) and Other (Kestrel Analytics Ltd, testdata/other), each its own
+// Cloud) and Other (Kestrel Analytics Ltd, fixtures/other), each its own
 // fake. A request goes to Other when Other accepts its bearer token, and
 // to Demo otherwise (so unknown tokens get Demo's 401, and the control
 // surface, which takes no token, reaches Demo).
@@ -43,11 +36,7 @@ func NewPair(demo, other Options) (*Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	sub, err := fs.Sub(polarmcp.OtherFixtures, "testdata/other")
-	if err != nil {
-		return nil, fmt.Errorf("fakepolar: %w", err)
-	}
-	o, err := New(sub, other)
+	o, err := New(OtherFS(), other)
 	if err != nil {
 		return nil, err
 	}

@@ -3,20 +3,17 @@ package fakepolar_test
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 
-	polarmcp "github.com/polar-mcp/polar-mcp"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // The fake serves the embedded demo organization; point any Polar client
 // at it with fakepolar.DemoToken.
 func ExampleNew() {
-	fixtures, _ := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	fake, err := fakepolar.New(fixtures, fakepolar.Options{})
+	fake, err := fakepolar.New(fakepolar.DemoFS(), fakepolar.Options{})
 	if err != nil {
 		panic(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 func TestInjectedFaults(t *testing.T) {
@@ -134,26 +136,8 @@ func TestDelayFaultStillAnswers(t *testing.T) {
 	}
 }
 
-// fakeClock is a settable clock for rate-limit windows.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestRateLimit(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
 	_, hs := newTestServer(t, demoFS(t), Options{
 		RateLimit: 3,
 		Now:       clock.Now,
@@ -171,12 +155,12 @@ func TestRateLimit(t *testing.T) {
 	if r := do(t, "GET", hs.URL+"/v1/products/", "b", ""); r.status != 200 {
 		t.Errorf("another token: %d, want its own budget", r.status)
 	}
-	clock.advance(45 * time.Second)
+	clock.Advance(45 * time.Second)
 	r = do(t, "GET", hs.URL+"/v1/products/", "a", "")
 	if r.status != 429 || r.header.Get("Retry-After") != "15" {
 		t.Errorf("45s later: %d Retry-After %q, want 429, 15", r.status, r.header.Get("Retry-After"))
 	}
-	clock.advance(15 * time.Second)
+	clock.Advance(15 * time.Second)
 	if r := do(t, "GET", hs.URL+"/v1/products/", "a", ""); r.status != 200 {
 		t.Errorf("next minute: %d, want 200", r.status)
 	}

@@ -61,7 +61,7 @@ func TestLicenseKeyFixturesAreConsistent(t *testing.T) {
 }
 
 // TestDemoFixturesCoverTheBillingCases checks the hard billing cases listed
-// in testdata/demo/README.md, customer by customer.
+// in fixtures/demo/README.md, customer by customer.
 func TestDemoFixturesCoverTheBillingCases(t *testing.T) {
 	f := loadFixtures(t, demoFS(t))
 	of := func(file, email string) []map[string]any {

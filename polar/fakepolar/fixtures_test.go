@@ -171,7 +171,7 @@ func TestFixturesHoldNoSecrets(t *testing.T) {
 }
 
 // TestDemoFixturesCoverTheDocumentedCases checks the cases listed in
-// testdata/demo/README.md that other packages' tests rely on.
+// fixtures/demo/README.md that other packages' tests rely on.
 func TestDemoFixturesCoverTheDocumentedCases(t *testing.T) {
 	f := loadFixtures(t, demoFS(t))
 	byEmail := map[string]map[string]any{}

@@ -6,15 +6,11 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	polarmcp "github.com/polar-mcp/polar-mcp"
 )
 
-// Fixture IDs used across the tests (see testdata/demo/README.md).
+// Fixture IDs used across the tests (see fixtures/demo/README.md).
 const (
 	demoOrgID   = "a0000000-0001-4000-8001-000000000001"
 	aliceID     = "c1000000-0001-4000-8001-000000000001"
@@ -27,7 +23,7 @@ const (
 	unknownUUID = "c1000000-0001-4000-8fff-000000000fff"
 )
 
-// Sizes of the demo fixture set (testdata/demo/README.md lists them).
+// Sizes of the demo fixture set (fixtures/demo/README.md lists them).
 const (
 	demoCustomers = 19
 	demoOrders    = 44
@@ -36,17 +32,13 @@ const (
 // demoFS returns the embedded demo fixtures, as polar-mcp --demo uses them.
 func demoFS(t testing.TB) fs.FS {
 	t.Helper()
-	sub, err := fs.Sub(polarmcp.DemoFixtures, "testdata/demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sub
+	return DemoFS()
 }
 
-// otherFS returns the second organization's fixtures, read from disk.
+// otherFS returns the second organization's embedded fixtures.
 func otherFS(t testing.TB) fs.FS {
 	t.Helper()
-	return os.DirFS(filepath.Join("..", "..", "testdata", "other"))
+	return OtherFS()
 }
 
 // newTestServer starts the fake over fsys behind an httptest server.

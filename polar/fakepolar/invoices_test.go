@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Demo orders of the invoice cases (testdata/demo/README.md).
+// Demo orders of the invoice cases (fixtures/demo/README.md).
 var (
 	aliceFirstOrder   = demoID("0d000000", 1)  // paid, invoice NWC-0001 generated
 	daveVoidOrder     = demoID("0d000000", 11) // void, no receipt

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Demo license keys (testdata/demo/license_keys.json).
+// Demo license keys (fixtures/demo/license_keys.json).
 var (
 	aliceKey   = demoID("1c000000", 1) // 2 of 3 activations
 	carolKey   = demoID("1c000000", 3) // revoked

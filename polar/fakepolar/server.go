@@ -1,6 +1,6 @@
 // Package fakepolar is an in-process stand-in for Polar's HTTP API.
 //
-// It serves a fixture directory (see testdata/demo) with the paths, query
+// It serves a fixture directory (see fixtures/demo) with the paths, query
 // parameters, pagination, authentication, scopes and error bodies of Polar's
 // published API (version 2026-10), so that tests, benchmarks and
 // `polar-mcp --demo` can run without a network. Fault injection, added

@@ -1,0 +1,32 @@
+package fakepolar
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// fixtures holds the two organizations' Polar objects: fixtures/demo
+// (Northwind Cloud, served by --demo and most tests; its README lists the
+// cases) and fixtures/other (Kestrel Analytics Ltd, served next to it).
+//
+//go:embed fixtures
+var fixtures embed.FS
+
+// DemoFS returns the demo organization's fixture directory (Northwind
+// Cloud, fixtures/demo), rooted at its JSON files: what Demo serves.
+func DemoFS() fs.FS { return subFS("fixtures/demo") }
+
+// OtherFS returns the second organization's fixture directory (Kestrel
+// Analytics Ltd, fixtures/other), rooted at its JSON files: what a Pair
+// serves as Other.
+func OtherFS() fs.FS { return subFS("fixtures/other") }
+
+// subFS roots the embedded fixtures at dir. The directories are fixed at
+// compile time by the embed directive, so fs.Sub cannot fail here.
+func subFS(dir string) fs.FS {
+	sub, err := fs.Sub(fixtures, dir)
+	if err != nil {
+		panic("fakepolar: embedded fixtures: " + err.Error())
+	}
+	return sub
+}
