@@ -49,7 +49,7 @@ func explain(err error) string {
 	case polar.KindInsufficientScope:
 		if pe.Scope == "customer_sessions:write" || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
 			return "Portal links are not available: the Polar access token is missing the customer_sessions:write scope " +
-				"(called customer_portal:write in some accounts). In Polar, go to Settings → General → Developers, " +
+				"(only that scope creates customer sessions; customer_portal:write is a different scope). In Polar, go to Settings → General → Developers, " +
 				"create a new token (editing the existing one is not enough) with that scope, and update the integration."
 		}
 		scope := pe.Scope
