@@ -2,10 +2,10 @@ package polar_test
 
 import (
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
@@ -13,24 +13,9 @@ import (
 // demoAlice is a demo customer (polar/fakepolar/fixtures/demo/README.md).
 const demoAlice = "c1000000-0001-4000-8001-000000000001"
 
-// clock is a fake clock that only moves when told to.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newClock is a fake clock at the demo's "today", moving only when told.
+func newClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 }
 
 // demoAPI is the fake Polar API serving the demo fixtures over HTTP.

@@ -129,6 +129,10 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 		return out, noCustomer(ctx, t.email), nil
 	}
 	text, err := body(t, out)
+	if pe, ok := polar.AsError(err); ok && pe.Kind == polar.KindNotFound && t.external != "" {
+		// Polar's external-id endpoints answer 404 for an id no customer has.
+		err, t.missing = nil, true
+	}
 	if err == nil {
 		err = t.confirm(ctx)
 	}

@@ -226,8 +226,10 @@ func TestExternalCustomerID(t *testing.T) {
 		t.Errorf("external id and matching email: %q", text)
 	}
 	nobody := d.token(t, auth.Claims{Role: caller.Customer, ExternalCustomerID: "usr_nobody"})
-	if text, isErr := d.call(t, "/mcp", nobody, tools.NameSubscriptionStatus, nil); isErr || !strings.Contains(text, "No subscription was found") {
-		t.Errorf("unknown external id: %q", text)
+	for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameBenefits, tools.NamePortalLink} {
+		if text, isErr := d.call(t, "/mcp", nobody, tool, nil); isErr || !strings.Contains(text, "No subscription was found") {
+			t.Errorf("unknown external id, %s: %q (isError %v)", tool, text, isErr)
+		}
 	}
 	text, _ = d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, map[string]any{"email": "bob@example.com"})
 	if strings.Contains(text, "$490") {

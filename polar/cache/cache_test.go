@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
@@ -152,7 +153,7 @@ func TestCachedTTLs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := startDemo(t, false)
-			clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+			clk := testkit.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 			tt.cfg.Now = clk.Now
 			c := api.cached(t, tt.cfg)
 			expect := func(when string, want int) {

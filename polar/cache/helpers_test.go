@@ -20,24 +20,6 @@ const (
 	bobEmail   = "bob@example.com"
 )
 
-// clock is a fake clock that only moves when told to.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // demoAPI is the fake Polar API serving the demo organization over HTTP.
 // When gated, requests are held until release.
 type demoAPI struct {
