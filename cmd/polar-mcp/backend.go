@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -27,6 +28,7 @@ func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error
 		Environment:       cfg.Environment,
 		ServerURL:         cfg.ServerURL,
 		APIVersion:        cfg.APIVersion,
+		UserAgent:         buildinfo.UserAgent(),
 		Timeout:           cfg.Timeout,
 		RequestsPerMinute: cfg.RateLimit,
 		Headroom:          cfg.RateHeadroom,

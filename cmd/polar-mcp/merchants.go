@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/keyring"
@@ -46,6 +47,7 @@ func connectionAdapters(cfg config.Config, logger *slog.Logger) merchants.Adapte
 			Environment: string(env),
 			ServerURL:   cfg.ServerURL,
 			APIVersion:  cfg.APIVersion,
+			UserAgent:   buildinfo.UserAgent(),
 			Timeout:     cfg.Timeout,
 			Logger:      logger,
 			Limiter:     limiter,
