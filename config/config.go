@@ -6,26 +6,22 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
-	"net/url"
+	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/polar"
 	"strings"
 	"time"
 )
 
-// Environments Polar offers.
+// Environments Polar offers (package polar owns them).
 const (
-	Production = "production"
-	Sandbox    = "sandbox"
+	Production = polar.EnvironmentProduction
+	Sandbox    = polar.EnvironmentSandbox
 )
 
 // DefaultAPIVersion is the Polar-Version sent when none is configured.
-const DefaultAPIVersion = "2026-04"
-
-// Roles a stdio caller can take (package caller owns them).
-const (
-	RoleCustomer = string(caller.Customer)
-	RoleAgent    = string(caller.Agent)
-)
+const DefaultAPIVersion = polar.DefaultAPIVersion
 
 // Config is everything polar-mcp needs to serve one Polar organization.
 type Config struct {
@@ -41,7 +37,6 @@ type Config struct {
 	Role               string // POLAR_MCP_ROLE: customer | agent
 	ReadOnly           bool   // POLAR_MCP_READ_ONLY: drop the tools that create portal sessions
 	Demo               bool   // serve the embedded demo organization; no token, no network
-	Timeout            time.Duration
 
 	// Upstream frugality.
 	RateLimit        int           // POLAR_MCP_RATE_LIMIT: Polar requests/minute for the organization; 0 = Polar's (500 production, 100 sandbox)
@@ -85,9 +80,6 @@ type Config struct {
 	OIDCRoleClaim string // POLAR_MCP_OIDC_ROLE_CLAIM: claim holding the caller's role; default "role"
 }
 
-// MinTokenSecret is the shortest accepted caller-token secret, in bytes.
-const MinTokenSecret = 32
-
 // ValidateHosted checks the settings the hosted endpoint and the token
 // command need, on top of Validate. Messages never include the secret.
 func (c *Config) ValidateHosted() error {
@@ -95,8 +87,8 @@ func (c *Config) ValidateHosted() error {
 	switch n := len(c.TokenSecret); {
 	case n == 0:
 		errs = append(errs, "POLAR_MCP_TOKEN_SECRET is required: a random secret of at least 32 bytes that signs caller tokens (e.g. openssl rand -base64 48)")
-	case n < MinTokenSecret:
-		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, MinTokenSecret))
+	case n < auth.MinSecretLen:
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, auth.MinSecretLen))
 	}
 	errs = append(errs, c.limitErrs()...)
 	return c.validateListener(errs)
@@ -111,7 +103,7 @@ func (c *Config) validateListener(errs []string) error {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+	if _, err := hosted.ParseBaseURL(c.BaseURL); err != nil {
 		errs = append(errs, "POLAR_MCP_BASE_URL must be scheme://host[:port], e.g. https://mcp.example.com")
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
@@ -145,7 +137,7 @@ func (c *Config) validate(tokenRequired bool) error {
 	c.CustomerEmail = strings.TrimSpace(c.CustomerEmail)
 	c.CustomerExternalID = strings.TrimSpace(c.CustomerExternalID)
 	var errs []string
-	if c.Environment != Production && c.Environment != Sandbox {
+	if _, err := polar.ParseEnvironment(c.Environment); err != nil {
 		errs = append(errs, fmt.Sprintf("POLAR_ENVIRONMENT must be %q or %q, not %q", Production, Sandbox, c.Environment))
 	}
 	if !c.Demo {
@@ -153,12 +145,12 @@ func (c *Config) validate(tokenRequired bool) error {
 		case tok == "" && !tokenRequired:
 		case tok == "":
 			errs = append(errs, "POLAR_ACCESS_TOKEN is required (an organization access token from Polar → Settings → General → Developers), or run with --demo")
-		case !strings.HasPrefix(tok, "polar_"):
-			errs = append(errs, "POLAR_ACCESS_TOKEN does not look like a Polar token: it must start with polar_")
+		case polar.CheckAccessToken(tok) != nil:
+			errs = append(errs, "POLAR_ACCESS_TOKEN does not look like a Polar token: "+polar.CheckAccessToken(tok).Error())
 		}
 	}
 	if c.ServerURL != "" {
-		if u, err := url.Parse(c.ServerURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if polar.CheckServerURL(c.ServerURL) != nil {
 			errs = append(errs, "POLAR_SERVER_URL must be an http(s) URL")
 		}
 	}
@@ -168,7 +160,7 @@ func (c *Config) validate(tokenRequired bool) error {
 	if c.CustomerEmail != "" && caller.CheckEmail(c.CustomerEmail) != nil {
 		errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a bare email address (no display name or angle brackets)")
 	}
-	if c.Role == RoleCustomer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
+	if caller.Role(c.Role) == caller.Customer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID")
 	}
 	if c.RateLimit < 0 {
@@ -184,16 +176,4 @@ func (c *Config) validate(tokenRequired bool) error {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(errs, "; "))
 	}
 	return nil
-}
-
-// PolarURL is the Polar API the configuration points at.
-func (c Config) PolarURL() string {
-	switch {
-	case c.ServerURL != "":
-		return strings.TrimRight(c.ServerURL, "/")
-	case c.Environment == Sandbox:
-		return "https://sandbox-api.polar.sh"
-	default:
-		return "https://api.polar.sh"
-	}
 }

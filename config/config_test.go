@@ -51,17 +51,6 @@ func TestDefaultsAndBaseURL(t *testing.T) {
 	if c.Environment != Production || c.APIVersion != DefaultAPIVersion {
 		t.Fatalf("defaults = %q %q", c.Environment, c.APIVersion)
 	}
-	if got := c.PolarURL(); got != "https://api.polar.sh" {
-		t.Fatalf("production PolarURL = %q", got)
-	}
-	c.Environment = Sandbox
-	if got := c.PolarURL(); got != "https://sandbox-api.polar.sh" {
-		t.Fatalf("sandbox PolarURL = %q", got)
-	}
-	c.ServerURL = "http://127.0.0.1:9999/"
-	if got := c.PolarURL(); got != "http://127.0.0.1:9999" {
-		t.Fatalf("override PolarURL = %q", got)
-	}
 }
 
 func TestValidateHosted(t *testing.T) {

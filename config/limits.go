@@ -3,22 +3,24 @@ package config
 import (
 	"fmt"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
-// Caps of POLAR_MCP_CACHE_BILLING_TTL. Without webhooks nothing tells the
-// server that a customer changed their plan in the portal, so cached
-// billing data must expire almost at once; with a webhook secret, Polar's
-// events invalidate it and it may live longer. (cache.MaxBillingTTL still
-// clamps the cache at 5s; raise it there when webhooks are wired in.)
+// Caps of POLAR_MCP_CACHE_BILLING_TTL (package cache owns them). Without
+// webhooks nothing tells the server that a customer changed their plan in
+// the portal, so cached billing data must expire almost at once; with a
+// webhook secret, Polar's events invalidate it and it may live longer.
 const (
-	MaxBillingTTL             = 5 * time.Second
-	MaxBillingTTLWithWebhooks = time.Hour
+	MaxBillingTTL             = cache.MaxBillingTTL
+	MaxBillingTTLWithWebhooks = cache.MaxBillingTTLWithWebhooks
 )
 
 // Defaults of the per-caller limits and the caller-token lifetime, used
 // when a field is zero.
 const (
-	DefaultTokenMaxTTL          = 24 * time.Hour
+	DefaultTokenMaxTTL          = auth.DefaultMaxTTL
 	DefaultMaxStreamsPerCaller  = 10
 	DefaultMaxSessionsPerCaller = 100
 	DefaultSessionIdleTTL       = 10 * time.Minute

@@ -2,6 +2,7 @@ package connections
 
 import (
 	"fmt"
+	"github.com/polar-mcp/polar-mcp/polar"
 	"slices"
 	"strings"
 	"time"
@@ -12,20 +13,20 @@ import (
 // names an environment, never a server URL.
 type Environment string
 
-// The Polar environments.
+// The Polar environments (package polar owns them).
 const (
-	Production Environment = "production"
-	Sandbox    Environment = "sandbox"
+	Production Environment = polar.EnvironmentProduction
+	Sandbox    Environment = polar.EnvironmentSandbox
 )
 
 // ParseEnvironment returns the environment named s ("production" or
 // "sandbox", any case).
 func ParseEnvironment(s string) (Environment, error) {
-	switch e := Environment(strings.ToLower(strings.TrimSpace(s))); e {
-	case Production, Sandbox:
-		return e, nil
+	e, err := polar.ParseEnvironment(s)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	return "", fmt.Errorf("%w: environment must be %q or %q", ErrInvalid, Production, Sandbox)
+	return Environment(e), nil
 }
 
 // Organization is the Polar organization a token belongs to.

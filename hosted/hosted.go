@@ -98,7 +98,7 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	if cfg.Secret == nil {
 		return nil, errors.New("hosted: Config.Secret is required")
 	}
-	base, err := parseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,9 @@ func ssePrefix(r *http.Request, _ string) string {
 	return "/"
 }
 
-func parseBaseURL(raw string) (*url.URL, error) {
+// ParseBaseURL checks a public base URL: an absolute http(s) URL with
+// scheme and host only (an optional trailing slash is dropped).
+func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("hosted: BaseURL %q must be an absolute http(s) URL", raw)

@@ -41,9 +41,9 @@ func checkTokenShape(token string) (string, error) {
 	switch {
 	case token == "":
 		return "", invalid("a Polar access token is required (Polar → Settings → General → Developers → New Token)")
-	case !strings.HasPrefix(token, "polar_"):
-		return "", invalid("this does not look like a Polar access token: it must start with polar_ " +
-			"(create one in Polar → Settings → General → Developers)")
+	case polar.CheckAccessToken(token) != nil:
+		return "", invalid("this does not look like a Polar access token: %v "+
+			"(create one in Polar → Settings → General → Developers)", polar.CheckAccessToken(token))
 	}
 	return token, nil
 }

@@ -21,7 +21,7 @@ func (c *SDKClient) FindCustomerByEmail(ctx context.Context, email string) (*Cus
 		// An empty filter would list every customer.
 		return nil, ErrCustomerNotFound
 	}
-	o := op{id: "customers:list", scope: "customers:read"}
+	o := op{id: "customers:list", scope: ScopeCustomersRead}
 	slot, err := c.do(ctx, o, func(ctx context.Context) error {
 		_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{
 			Email: &email,
@@ -46,7 +46,7 @@ func (c *SDKClient) FindCustomerByEmail(ctx context.Context, email string) (*Cus
 
 // FindCustomerByExternalID implements Client.
 func (c *SDKClient) FindCustomerByExternalID(ctx context.Context, ext string) (*Customer, error) {
-	o := op{id: "customers:get_external", scope: "customers:read"}
+	o := op{id: "customers:get_external", scope: ScopeCustomersRead}
 	if err := checkExternalID(o, ext); err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (c *SDKClient) FindCustomerByExternalID(ctx context.Context, ext string) (*
 
 // CustomerState implements Client.
 func (c *SDKClient) CustomerState(ctx context.Context, ref CustomerRef) (*CustomerState, error) {
-	o := op{id: "customers:get_state", scope: "customers:read"}
+	o := op{id: "customers:get_state", scope: ScopeCustomersRead}
 	fn := func(ctx context.Context) error { _, err := c.sdk.Customers.GetState(ctx, ref.ID); return err }
 	if ref.ID == "" {
 		o.id = "customers:get_state_external"

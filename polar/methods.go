@@ -73,7 +73,7 @@ func (c *SDKClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) 
 func (c *SDKClient) ListProducts(ctx context.Context) ([]Product, error) {
 	o := op{
 		id:    "products:list",
-		scope: "products:read",
+		scope: ScopeProductsRead,
 		// polar-go v0.5.0 has no visibility filter.
 		query: url.Values{"visibility": {"public"}},
 	}
@@ -99,7 +99,7 @@ func (c *SDKClient) ListProducts(ctx context.Context) ([]Product, error) {
 
 // ListBenefits implements Client.
 func (c *SDKClient) ListBenefits(ctx context.Context) ([]Benefit, error) {
-	o := op{id: "benefits:list", scope: "benefits:read"}
+	o := op{id: "benefits:list", scope: ScopeBenefitsRead}
 	return listAll[Benefit](ctx, c, o, func(ctx context.Context, page int64) error {
 		_, err := c.sdk.Benefits.List(ctx, operations.BenefitsListRequest{
 			Page:  &page,

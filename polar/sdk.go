@@ -38,7 +38,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -135,21 +134,23 @@ func New(cfg Config) (*SDKClient, error) {
 		polargo.WithSecurity(cfg.AccessToken),
 		polargo.WithRetryConfig(retry.Config{Strategy: "none"}),
 	}
-	env := strings.ToLower(strings.TrimSpace(cfg.Environment))
+	env := EnvironmentProduction
+	if strings.TrimSpace(cfg.Environment) != "" {
+		var err error
+		if env, err = ParseEnvironment(cfg.Environment); err != nil {
+			return nil, fmt.Errorf("polar: %w", err)
+		}
+	}
 	switch {
 	case cfg.ServerURL != "":
-		u, err := url.Parse(cfg.ServerURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("polar: server URL %q is not an http(s) URL", cfg.ServerURL)
+		if err := CheckServerURL(cfg.ServerURL); err != nil {
+			return nil, fmt.Errorf("polar: server URL %w", err)
 		}
 		opts = append(opts, polargo.WithServerURL(cfg.ServerURL))
-	case env == "" || env == EnvironmentProduction:
+	case env == EnvironmentProduction:
 		opts = append(opts, polargo.WithServer(polargo.ServerProduction))
-	case env == EnvironmentSandbox:
-		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
 	default:
-		return nil, fmt.Errorf("polar: unknown environment %q (want %q or %q)",
-			cfg.Environment, EnvironmentProduction, EnvironmentSandbox)
+		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
 	}
 
 	next := cfg.HTTPClient

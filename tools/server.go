@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -20,8 +19,7 @@ type ClientFunc func(ctx context.Context) (polar.Client, error)
 // Deps are the collaborators every tool needs.
 type Deps struct {
 	Client ClientFunc
-	Now    func() time.Time // the clock; time.Now when nil
-	Logger *slog.Logger     // slog.Default() when nil
+	Logger *slog.Logger // slog.Default() when nil
 }
 
 // Options shape the server.
@@ -34,9 +32,6 @@ type Options struct {
 // agent-only tool is hidden from, and refused to, every caller whose
 // identity is not an agent.
 func NewServer(deps Deps, opts Options) *server.MCPServer {
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}

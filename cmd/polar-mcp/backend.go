@@ -29,7 +29,6 @@ func newPolarClient(cfg config.Config, logger *slog.Logger) (polar.Client, error
 		ServerURL:         cfg.ServerURL,
 		APIVersion:        cfg.APIVersion,
 		UserAgent:         buildinfo.UserAgent(),
-		Timeout:           cfg.Timeout,
 		RequestsPerMinute: cfg.RateLimit,
 		Headroom:          cfg.RateHeadroom,
 		Logger:            logger,
@@ -93,7 +92,7 @@ func (t inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
 // tried.
 func stdioIdentity(cfg config.Config) (caller.Identity, bool) {
 	switch {
-	case cfg.Role == config.RoleAgent:
+	case caller.Role(cfg.Role) == caller.Agent:
 		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail}, true
 	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
 		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,

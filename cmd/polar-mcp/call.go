@@ -12,7 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -43,10 +43,10 @@ func newCallCmd() *cobra.Command {
 				return err
 			}
 			if name == tools.NameVisitorInsights {
-				cfg.Role = config.RoleAgent
+				cfg.Role = string(caller.Agent)
 			}
 			if email != "" {
-				if cfg.Role == config.RoleAgent {
+				if caller.Role(cfg.Role) == caller.Agent {
 					arguments["email"] = email
 				} else {
 					cfg.CustomerEmail = email

@@ -48,7 +48,6 @@ func connectionAdapters(cfg config.Config, logger *slog.Logger) merchants.Adapte
 			ServerURL:   cfg.ServerURL,
 			APIVersion:  cfg.APIVersion,
 			UserAgent:   buildinfo.UserAgent(),
-			Timeout:     cfg.Timeout,
 			Logger:      logger,
 			Limiter:     limiter,
 		})

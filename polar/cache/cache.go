@@ -70,7 +70,7 @@ func New(inner polar.Client, cfg Config) *Client {
 		customerTTL: ttlOr(cfg.CustomerTTL, DefaultCustomerTTL),
 		notFoundTTL: ttlOr(cfg.NotFoundTTL, DefaultNotFoundTTL),
 		catalogTTL:  ttlOr(cfg.CatalogTTL, DefaultCatalogTTL),
-		billingTTL:  min(max(cfg.BillingTTL, 0), MaxBillingTTL),
+		billingTTL:  min(max(cfg.BillingTTL, 0), billingCap(cfg)),
 		callTimeout: cfg.CallTimeout,
 		now:         cfg.Now,
 	}
@@ -239,4 +239,12 @@ func (c *Client) Stats() polar.Stats {
 		s.CacheBytes += b
 	}
 	return s
+}
+
+// billingCap is the longest cfg may keep billing data.
+func billingCap(cfg Config) time.Duration {
+	if cfg.Invalidated {
+		return MaxBillingTTLWithWebhooks
+	}
+	return MaxBillingTTL
 }

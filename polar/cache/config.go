@@ -8,9 +8,12 @@ const (
 	DefaultNotFoundTTL = 30 * time.Second
 	DefaultCatalogTTL  = time.Minute
 	// MaxBillingTTL caps Config.BillingTTL.
-	MaxBillingTTL      = 5 * time.Second
-	DefaultMaxBytes    = 8 << 20
-	DefaultCallTimeout = 30 * time.Second
+	MaxBillingTTL = 5 * time.Second
+	// MaxBillingTTLWithWebhooks caps it instead where Polar's webhooks
+	// invalidate billing data (Config.Invalidated).
+	MaxBillingTTLWithWebhooks = time.Hour
+	DefaultMaxBytes           = 8 << 20
+	DefaultCallTimeout        = 30 * time.Second
 )
 
 // Config configures New. For each TTL, zero means its default
@@ -24,8 +27,12 @@ type Config struct {
 	CatalogTTL time.Duration
 	// BillingTTL keeps subscriptions, orders and customer state. Its
 	// default is 0 (identical calls in flight are still coalesced) and
-	// it is capped at MaxBillingTTL.
+	// it is capped at MaxBillingTTL, or at MaxBillingTTLWithWebhooks when
+	// Invalidated.
 	BillingTTL time.Duration
+	// Invalidated says Polar's webhooks reach this cache's Invalidator,
+	// so billing data may be kept longer.
+	Invalidated bool
 	// MaxBytes bounds the cache's estimated memory. Zero means
 	// DefaultMaxBytes; negative disables caching (coalescing remains).
 	MaxBytes int64
