@@ -1,4 +1,4 @@
-package merchants_test
+package admin_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/admin"
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
@@ -24,8 +25,8 @@ type adminAPI struct {
 
 func newAdminAPI(t *testing.T, url string) *adminAPI {
 	t.Helper()
-	r := newRouted(t, url, 0)
-	h, err := merchants.NewAdmin(r.svc, adminKey, discard())
+	r := newRouted(t, url)
+	h, err := admin.New(r.svc, adminKey, discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +58,8 @@ func (a *adminAPI) do(t *testing.T, method, path, key, body string) (int, string
 	return resp.StatusCode, string(b)
 }
 
-func TestNewAdminRefusesShortKeys(t *testing.T) {
-	if _, err := merchants.NewAdmin(&merchants.Service{}, "short-key", nil); err == nil || strings.Contains(err.Error(), "short-key") {
+func TestNewRefusesShortKeys(t *testing.T) {
+	if _, err := admin.New(&merchants.Service{}, "short-key", nil); err == nil || strings.Contains(err.Error(), "short-key") {
 		t.Errorf("short key: %v", err)
 	}
 }
