@@ -217,3 +217,34 @@ func TestAdminAPIRefusals(t *testing.T) {
 		t.Errorf("refused creates saved something: %d connections", len(list))
 	}
 }
+
+// The key is read as any bearer token is: the scheme in any case, the
+// key trimmed. A refusal is JSON {error, message} with a Bearer challenge.
+func TestAdminAPIKeyHeaderForms(t *testing.T) {
+	a := newAdminAPI(t, t.TempDir()+"/c.db")
+	for header, want := range map[string]int{
+		"bearer " + adminKey:        http.StatusOK,
+		"BEARER  " + adminKey + " ": http.StatusOK,
+		"Basic " + adminKey:         http.StatusUnauthorized,
+		adminKey:                    http.StatusUnauthorized,
+		"Bearer ":                   http.StatusUnauthorized,
+	} {
+		req, _ := http.NewRequest("GET", a.srv.URL+"/admin/connections", nil)
+		req.Header.Set("Authorization", header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Error, Message string }
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != want || err != nil {
+			t.Errorf("%q: %d (%v), want %d", header, resp.StatusCode, err, want)
+		}
+		if want == http.StatusUnauthorized && (e.Error != "unauthorized" || e.Message == "" ||
+			!strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer ") ||
+			resp.Header.Get("Content-Type") != "application/json") {
+			t.Errorf("%q: refusal %+v, headers %v", header, e, resp.Header)
+		}
+	}
+}
