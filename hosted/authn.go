@@ -18,7 +18,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		writeError(w, http.StatusNotFound, "not_found", "unknown connection")
 		return r, false
 	}
-	token, ok := bearer(r)
+	token, ok := Bearer(r)
 	if !ok {
 		h.unauthorized(w, r, connection, &auth.Error{Kind: auth.KindMissingToken})
 		return r, false
@@ -65,8 +65,11 @@ func (h *Handler) unauthorized(w http.ResponseWriter, r *http.Request, connectio
 	writeError(w, http.StatusUnauthorized, code, description)
 }
 
-// bearer returns the token of an "Authorization: Bearer <token>" header.
-func bearer(r *http.Request) (string, bool) {
+// Bearer returns the token of an "Authorization: Bearer <token>" header
+// (scheme case-insensitive, token trimmed), and false when there is none.
+// It is the server's one bearer parser: caller tokens here, the admin key
+// in package admin.
+func Bearer(r *http.Request) (string, bool) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {

@@ -158,17 +158,27 @@ func (o origins) cors() []server.CORSOption {
 	}
 }
 
-// errorBody is the JSON body of every refusal.
+// errorBody is the JSON body of every MCP endpoint refusal: OAuth's
+// {error, error_description} (RFC 6749 section 5.2, RFC 6750).
 type errorBody struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
 }
 
+// writeError writes an MCP endpoint refusal in OAuth's shape.
 func writeError(w http.ResponseWriter, status int, code, description string) {
+	WriteJSON(w, status, errorBody{Error: code, Description: description})
+}
+
+// WriteJSON writes v as a JSON response with status, never cached. It is
+// the server's one JSON writer: the MCP endpoints' OAuth-shaped refusals
+// and the admin API (package admin), whose errors are {error, message},
+// both go through it.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(errorBody{Error: code, Description: description})
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 func writeShuttingDown(w http.ResponseWriter) {

@@ -8,14 +8,12 @@
 //     (polar.SDKClient.Probe), and saves the connection only when the token
 //     works and has the scopes the tools read with. It also checks, rotates,
 //     disables, enables and removes connections. The CLI and the admin API
-//     both use it.
+//     (package admin) both use it.
 //   - Router routes each hosted request to its connection: it is the
 //     auth.SecretFunc of the per-connection endpoint and the tools'
 //     ClientFunc. It keeps one cached, rate-limited adapter per connection
 //     for as long as the connection lives, and drops it as soon as the
 //     connection is disabled or removed, by this process or another.
-//   - NewAdmin is the admin HTTP API under /admin/connections, behind a
-//     bearer key.
 //
 // A connection names an environment, never a server URL: the Polar API a
 // connection reaches is decided by the AdapterFunc, which the operator

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/admin"
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
@@ -97,12 +98,12 @@ func (e *endpoint) serveConnections(ctx context.Context, cfg config.Config, logg
 		if err != nil {
 			return errors.Join(err, store.Close())
 		}
-		admin, err := merchants.NewAdmin(svc, cfg.AdminKey, logger)
+		api, err := admin.New(svc, cfg.AdminKey, logger)
 		if err != nil {
 			return errors.Join(fmt.Errorf("%w: POLAR_MCP_ADMIN_KEY: %v", config.ErrInvalid, err), store.Close())
 		}
-		e.mux.Handle(merchants.AdminPath, admin)
-		e.mux.Handle(merchants.AdminPath+"/", admin)
+		e.mux.Handle(admin.Path, api)
+		e.mux.Handle(admin.Path+"/", api)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package merchants_test
+package admin_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/admin"
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
@@ -24,8 +25,8 @@ type adminAPI struct {
 
 func newAdminAPI(t *testing.T, url string) *adminAPI {
 	t.Helper()
-	r := newRouted(t, url, 0)
-	h, err := merchants.NewAdmin(r.svc, adminKey, discard())
+	r := newRouted(t, url)
+	h, err := admin.New(r.svc, adminKey, discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +58,8 @@ func (a *adminAPI) do(t *testing.T, method, path, key, body string) (int, string
 	return resp.StatusCode, string(b)
 }
 
-func TestNewAdminRefusesShortKeys(t *testing.T) {
-	if _, err := merchants.NewAdmin(&merchants.Service{}, "short-key", nil); err == nil || strings.Contains(err.Error(), "short-key") {
+func TestNewRefusesShortKeys(t *testing.T) {
+	if _, err := admin.New(&merchants.Service{}, "short-key", nil); err == nil || strings.Contains(err.Error(), "short-key") {
 		t.Errorf("short key: %v", err)
 	}
 }
@@ -214,5 +215,36 @@ func TestAdminAPIRefusals(t *testing.T) {
 	list, _ := a.store.List(context.Background())
 	if len(list) != 2 {
 		t.Errorf("refused creates saved something: %d connections", len(list))
+	}
+}
+
+// The key is read as any bearer token is: the scheme in any case, the
+// key trimmed. A refusal is JSON {error, message} with a Bearer challenge.
+func TestAdminAPIKeyHeaderForms(t *testing.T) {
+	a := newAdminAPI(t, t.TempDir()+"/c.db")
+	for header, want := range map[string]int{
+		"bearer " + adminKey:        http.StatusOK,
+		"BEARER  " + adminKey + " ": http.StatusOK,
+		"Basic " + adminKey:         http.StatusUnauthorized,
+		adminKey:                    http.StatusUnauthorized,
+		"Bearer ":                   http.StatusUnauthorized,
+	} {
+		req, _ := http.NewRequest("GET", a.srv.URL+"/admin/connections", nil)
+		req.Header.Set("Authorization", header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Error, Message string }
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != want || err != nil {
+			t.Errorf("%q: %d (%v), want %d", header, resp.StatusCode, err, want)
+		}
+		if want == http.StatusUnauthorized && (e.Error != "unauthorized" || e.Message == "" ||
+			!strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer ") ||
+			resp.Header.Get("Content-Type") != "application/json") {
+			t.Errorf("%q: refusal %+v, headers %v", header, e, resp.Header)
+		}
 	}
 }

@@ -1,6 +1,12 @@
-package merchants
+// Package admin is polar-mcp's admin HTTP API: the merchants.Service's
+// connection lifecycle under /admin/connections, behind
+// "Authorization: Bearer <admin key>". It writes JSON and parses the
+// bearer key with package hosted's WriteJSON and Bearer, the server's
+// only ones.
+package admin
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -11,18 +17,33 @@ import (
 	"strings"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/merchants"
 )
 
-// MinAdminKey is the shortest admin key accepted, in bytes.
-const MinAdminKey = 32
+// MinKey is the shortest admin key accepted, in bytes.
+const MinKey = 32
 
-// maxAdminBody bounds an admin request body.
-const maxAdminBody = 64 << 10
+// maxBody bounds an admin request body.
+const maxBody = 64 << 10
 
-// AdminPath is where the admin API is served.
-const AdminPath = "/admin/connections"
+// Path is where the admin API is served.
+const Path = "/admin/connections"
 
-// Admin is the admin HTTP API: the Service's operations under
+// Service is the connection lifecycle the API serves; *merchants.Service
+// is one.
+type Service interface {
+	Add(ctx context.Context, req merchants.AddRequest) (merchants.Added, error)
+	List(ctx context.Context) ([]connections.Connection, error)
+	Get(ctx context.Context, id string) (connections.Connection, error)
+	Check(ctx context.Context, id string) (merchants.Checked, error)
+	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
+	Disable(ctx context.Context, id string) (connections.Connection, error)
+	Enable(ctx context.Context, id string) (connections.Connection, error)
+	Remove(ctx context.Context, id string) error
+}
+
+// API is the admin HTTP API: the Service's operations under
 // /admin/connections, behind "Authorization: Bearer <admin key>".
 //
 //	POST   /admin/connections                     {name, environment, token} → 201 {connection, signing_secret, warnings}
@@ -36,45 +57,45 @@ const AdminPath = "/admin/connections"
 //
 // The Polar token is never returned; a signing secret only by create and
 // rotate-secret. Errors are {error, message[, missing_scopes]}.
-type Admin struct {
-	svc    *Service
+type API struct {
+	svc    Service
 	keySum [sha256.Size]byte
 	log    *slog.Logger
 	mux    *http.ServeMux
 }
 
-// NewAdmin returns the admin API for svc, guarded by key (at least
-// MinAdminKey bytes). A nil logger means slog.Default().
-func NewAdmin(svc *Service, key string, logger *slog.Logger) (*Admin, error) {
+// New returns the admin API for svc, guarded by key (at least MinKey
+// bytes). A nil logger means slog.Default().
+func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 	if svc == nil {
-		return nil, errors.New("merchants: NewAdmin needs a Service")
+		return nil, errors.New("admin: New needs a Service")
 	}
-	if len(key) < MinAdminKey {
-		return nil, fmt.Errorf("merchants: the admin key must be at least %d bytes, got %d", MinAdminKey, len(key))
+	if len(key) < MinKey {
+		return nil, fmt.Errorf("admin: the admin key must be at least %d bytes, got %d", MinKey, len(key))
 	}
-	a := &Admin{svc: svc, keySum: sha256.Sum256([]byte(key)), log: logger, mux: http.NewServeMux()}
+	a := &API{svc: svc, keySum: sha256.Sum256([]byte(key)), log: logger, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
-	a.mux.HandleFunc("POST "+AdminPath, a.create)
-	a.mux.HandleFunc("GET "+AdminPath, a.list)
-	a.mux.HandleFunc("GET "+AdminPath+"/{id}", a.get)
-	a.mux.HandleFunc("POST "+AdminPath+"/{id}/check", a.check)
-	a.mux.HandleFunc("POST "+AdminPath+"/{id}/rotate-secret", a.rotateSecret)
-	a.mux.HandleFunc("POST "+AdminPath+"/{id}/disable", a.disable)
-	a.mux.HandleFunc("POST "+AdminPath+"/{id}/enable", a.enable)
-	a.mux.HandleFunc("DELETE "+AdminPath+"/{id}", a.remove)
+	a.mux.HandleFunc("POST "+Path, a.create)
+	a.mux.HandleFunc("GET "+Path, a.list)
+	a.mux.HandleFunc("GET "+Path+"/{id}", a.get)
+	a.mux.HandleFunc("POST "+Path+"/{id}/check", a.check)
+	a.mux.HandleFunc("POST "+Path+"/{id}/rotate-secret", a.rotateSecret)
+	a.mux.HandleFunc("POST "+Path+"/{id}/disable", a.disable)
+	a.mux.HandleFunc("POST "+Path+"/{id}/enable", a.enable)
+	a.mux.HandleFunc("DELETE "+Path+"/{id}", a.remove)
 	return a, nil
 }
 
 // ServeHTTP checks the admin key, then serves the request. Responses are
 // never cached: some carry a signing secret.
-func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if !a.authorized(r) {
 		a.log.InfoContext(r.Context(), "refused admin request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="polar-mcp admin"`)
-		writeJSON(w, http.StatusUnauthorized, errorBody{Error: "unauthorized", Message: "send Authorization: Bearer <admin key>"})
+		hosted.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: "unauthorized", Message: "send Authorization: Bearer <admin key>"})
 		return
 	}
 	a.mux.ServeHTTP(w, r)
@@ -82,12 +103,12 @@ func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authorized compares the bearer key in constant time (of equal-length
 // digests, so the key's length does not leak either).
-func (a *Admin) authorized(r *http.Request) bool {
-	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
+func (a *API) authorized(r *http.Request) bool {
+	key, ok := hosted.Bearer(r)
+	if !ok {
 		return false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(key)))
+	sum := sha256.Sum256([]byte(key))
 	return subtle.ConstantTimeCompare(sum[:], a.keySum[:]) == 1
 }
 
@@ -123,83 +144,83 @@ type one struct {
 	Connection connections.Connection `json:"connection"`
 }
 
-func (a *Admin) create(w http.ResponseWriter, r *http.Request) {
+func (a *API) create(w http.ResponseWriter, r *http.Request) {
 	var req createRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAdminBody))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		a.fail(w, r, invalid("the body must be a JSON object {name, environment, token}%s", unknownField(err)), "")
 		return
 	}
-	added, err := a.svc.Add(r.Context(), AddRequest(req))
+	added, err := a.svc.Add(r.Context(), merchants.AddRequest(req))
 	if err != nil {
 		a.fail(w, r, err, req.Token)
 		return
 	}
-	w.Header().Set("Location", AdminPath+"/"+added.Connection.ID)
-	writeJSON(w, http.StatusCreated, created{
+	w.Header().Set("Location", Path+"/"+added.Connection.ID)
+	hosted.WriteJSON(w, http.StatusCreated, created{
 		Connection:    added.Connection,
 		SigningSecret: added.SigningSecret.Reveal(),
 		Warnings:      nonNil(added.Warnings),
 	})
 }
 
-func (a *Admin) list(w http.ResponseWriter, r *http.Request) {
+func (a *API) list(w http.ResponseWriter, r *http.Request) {
 	list, err := a.svc.List(r.Context())
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"connections": list})
+	hosted.WriteJSON(w, http.StatusOK, map[string]any{"connections": list})
 }
 
-func (a *Admin) get(w http.ResponseWriter, r *http.Request) {
+func (a *API) get(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, one{c})
+	hosted.WriteJSON(w, http.StatusOK, one{c})
 }
 
-func (a *Admin) check(w http.ResponseWriter, r *http.Request) {
+func (a *API) check(w http.ResponseWriter, r *http.Request) {
 	res, err := a.svc.Check(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, checked{Connection: res.Connection, Warnings: nonNil(res.Warnings)})
+	hosted.WriteJSON(w, http.StatusOK, checked{Connection: res.Connection, Warnings: nonNil(res.Warnings)})
 }
 
-func (a *Admin) rotateSecret(w http.ResponseWriter, r *http.Request) {
+func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	secret, err := a.svc.RotateSecret(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, rotated{ConnectionID: id, SigningSecret: secret.Reveal()})
+	hosted.WriteJSON(w, http.StatusOK, rotated{ConnectionID: id, SigningSecret: secret.Reveal()})
 }
 
-func (a *Admin) disable(w http.ResponseWriter, r *http.Request) {
+func (a *API) disable(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.Disable(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, one{c})
+	hosted.WriteJSON(w, http.StatusOK, one{c})
 }
 
-func (a *Admin) enable(w http.ResponseWriter, r *http.Request) {
+func (a *API) enable(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.Enable(r.Context(), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, one{c})
+	hosted.WriteJSON(w, http.StatusOK, one{c})
 }
 
-func (a *Admin) remove(w http.ResponseWriter, r *http.Request) {
+func (a *API) remove(w http.ResponseWriter, r *http.Request) {
 	if err := a.svc.Remove(r.Context(), r.PathValue("id")); err != nil {
 		a.fail(w, r, err, "")
 		return

@@ -1,16 +1,20 @@
-package merchants
+package admin
 
 import (
-	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/merchants"
 )
 
-// errorBody is every admin API error.
+// errorBody is every admin API error. It is not the MCP endpoints' OAuth
+// shape {error, error_description}: admin clients (operators' scripts)
+// read message and missing_scopes, so the shape stays as it was.
 type errorBody struct {
 	Error         string   `json:"error"`
 	Message       string   `json:"message"`
@@ -20,7 +24,7 @@ type errorBody struct {
 // fail writes the error for err. token, when not empty, is the plaintext
 // token of the request, removed from the message should anything ever
 // quote it.
-func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error, token string) {
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error, token string) {
 	status, body := classify(err)
 	if token = strings.TrimSpace(token); token != "" {
 		body.Message = strings.ReplaceAll(body.Message, token, "[redacted]")
@@ -29,19 +33,19 @@ func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error, token st
 		a.log.ErrorContext(r.Context(), "admin request failed", slog.String("path", r.URL.Path), slog.String("error", body.Message))
 		body.Message = "internal error; see the server log"
 	}
-	writeJSON(w, status, body)
+	hosted.WriteJSON(w, status, body)
 }
 
 // classify maps an error to its status and body.
 func classify(err error) (int, errorBody) {
-	var missing *MissingScopesError
+	var missing *merchants.MissingScopesError
 	msg := err.Error()
 	switch {
 	case errors.As(err, &missing):
 		return http.StatusUnprocessableEntity, errorBody{Error: "missing_scopes", Message: msg, MissingScopes: missing.Scopes}
-	case errors.Is(err, ErrUnauthorized):
+	case errors.Is(err, merchants.ErrUnauthorized):
 		return http.StatusUnprocessableEntity, errorBody{Error: "invalid_token", Message: msg}
-	case errors.Is(err, ErrUpstream):
+	case errors.Is(err, merchants.ErrUpstream):
 		return http.StatusBadGateway, errorBody{Error: "polar_unavailable", Message: msg}
 	case errors.Is(err, connections.ErrInvalid):
 		return http.StatusBadRequest, errorBody{Error: "invalid_request", Message: msg}
@@ -54,8 +58,7 @@ func classify(err error) (int, errorBody) {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// invalid wraps connections.ErrInvalid with a message.
+func invalid(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", connections.ErrInvalid, fmt.Sprintf(format, a...))
 }
