@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/polar-mcp/polar-mcp/admin"
 	"strings"
 )
 
@@ -9,8 +10,9 @@ import (
 // not set: a SQLite file in the working directory.
 const DefaultDatabaseURL = "polar-mcp.db"
 
-// MinAdminKey is the shortest accepted admin API key, in bytes.
-const MinAdminKey = 32
+// MinAdminKey is the shortest accepted admin API key, in bytes (package
+// admin owns it).
+const MinAdminKey = admin.MinKey
 
 // SingleMerchant reports whether one organization is served at the root
 // of the hosted endpoint: POLAR_ACCESS_TOKEN is set, or --demo.
