@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -73,10 +74,11 @@ func newRouted(t *testing.T, url string) *routed {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { r.store.Close() })
-	if r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: adapters, Logger: discard()}); err != nil {
+	if r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: adapters,
+		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache, Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
-	if r.svc, err = merchants.NewService(merchants.ServiceConfig{Store: r.store, NewAdapter: adapters, Live: r.router, Logger: discard()}); err != nil {
+	if r.svc, err = merchants.NewService(merchants.ServiceConfig{Store: r.store, NewAdapter: adapters, NewLimiter: testkit.Limiter[connections.Environment], Live: r.router, Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -23,7 +23,8 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		h.unauthorized(w, r, connection, &auth.Error{Kind: auth.KindMissingToken})
 		return r, false
 	}
-	secret, err := h.cfg.Secret(r.Context(), connection)
+	conn, err := h.cfg.Resolve(r.Context(), connection)
+	secret := conn.Secret
 	if err != nil {
 		if auth.KindOf(err) == auth.KindUnknownAudience {
 			writeError(w, http.StatusNotFound, "not_found", "unknown connection")
@@ -46,6 +47,9 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 	id.Connection = connection
 	ctx := caller.With(r.Context(), id)
 	ctx = withSessionKey(ctx, newSessionKey(secret, id))
+	if conn.Bind != nil {
+		ctx = conn.Bind(ctx)
+	}
 	return r.WithContext(ctx), true
 }
 

@@ -17,12 +17,12 @@ func perConnection(t *testing.T, e *echo) *testServer {
 	secrets := map[string]string{"shop-a": secretA, "shop-b": secretB, "shop-c": secretA}
 	return serve(t, e.srv, func(c *Config) {
 		c.PerConnection = true
-		c.Secret = func(_ context.Context, connection string) ([]byte, error) {
+		c.Resolve = func(_ context.Context, connection string) (Connection, error) {
 			s, ok := secrets[connection]
 			if !ok {
-				return nil, &auth.Error{Kind: auth.KindUnknownAudience}
+				return Connection{}, &auth.Error{Kind: auth.KindUnknownAudience}
 			}
-			return []byte(s), nil
+			return Connection{Secret: []byte(s)}, nil
 		}
 	})
 }

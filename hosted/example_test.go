@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -18,7 +17,7 @@ import (
 // Serving polar-mcp over HTTP in single-merchant mode, with graceful
 // shutdown on SIGTERM.
 func ExampleNew() {
-	secrets, err := auth.StaticSecret([]byte(os.Getenv("POLAR_MCP_TOKEN_SECRET")))
+	secrets, err := hosted.Static([]byte(os.Getenv("POLAR_MCP_TOKEN_SECRET")), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -32,7 +31,7 @@ func ExampleNew() {
 
 	h, err := hosted.New(hosted.Config{
 		BaseURL: "https://mcp.example.com",
-		Secret:  secrets,
+		Resolve: secrets,
 	}, mcp)
 	if err != nil {
 		log.Fatal(err)

@@ -83,11 +83,11 @@ func serve(t *testing.T, srv *server.MCPServer, edit func(*Config)) *testServer 
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	secrets, err := auth.StaticSecret([]byte(secretA))
+	secrets, err := Static([]byte(secretA), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{BaseURL: base, Secret: secrets, KeepAlive: time.Hour, Logger: slog.New(slog.DiscardHandler)}
+	cfg := Config{BaseURL: base, Resolve: secrets, KeepAlive: time.Hour, Logger: slog.New(slog.DiscardHandler)}
 	if edit != nil {
 		edit(&cfg)
 	}

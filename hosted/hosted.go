@@ -24,8 +24,6 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
-
-	"github.com/polar-mcp/polar-mcp/auth"
 )
 
 // DefaultKeepAlive is the SSE ping interval when Config.KeepAlive is zero:
@@ -47,10 +45,10 @@ type Config struct {
 	// host only, e.g. "https://mcp.example.com". It names the protected
 	// resource in 401 responses and metadata. Required.
 	BaseURL string
-	// Secret returns the token signing secret for a connection: "" in
-	// single-merchant mode, the connection id in per-connection mode.
-	// auth.StaticSecret builds one from POLAR_MCP_TOKEN_SECRET. Required.
-	Secret auth.SecretFunc
+	// Resolve resolves each request's connection once: its token secret
+	// and the collaborators bound to its context. Static builds one from
+	// POLAR_MCP_TOKEN_SECRET for single-merchant mode. Required.
+	Resolve ResolveFunc
 	// PerConnection serves the MCP endpoints at /c/{connection}/sse,
 	// /c/{connection}/message and /c/{connection}/mcp instead of at the
 	// root, and requires every token's aud to be that connection id.
@@ -95,8 +93,8 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	if mcp == nil {
 		return nil, errors.New("hosted: nil MCP server")
 	}
-	if cfg.Secret == nil {
-		return nil, errors.New("hosted: Config.Secret is required")
+	if cfg.Resolve == nil {
+		return nil, errors.New("hosted: Config.Resolve is required")
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {

@@ -189,14 +189,14 @@ func TestProtectedResourceMetadata(t *testing.T) {
 
 func TestNewRejectsBadConfig(t *testing.T) {
 	srv := newEcho().srv
-	secret := func(context.Context, string) ([]byte, error) { return []byte(secretA), nil }
+	secret := func(context.Context, string) (Connection, error) { return Connection{Secret: []byte(secretA)}, nil }
 	for name, cfg := range map[string]Config{
 		"no secret":      {BaseURL: "https://mcp.example.com"},
-		"no base URL":    {Secret: secret},
-		"relative URL":   {BaseURL: "/mcp", Secret: secret},
-		"URL with path":  {BaseURL: "https://mcp.example.com/polar", Secret: secret},
-		"bad origin":     {BaseURL: "https://mcp.example.com", Secret: secret, AllowedOrigins: []string{"app.example.com"}},
-		"origin w/ path": {BaseURL: "https://mcp.example.com", Secret: secret, AllowedOrigins: []string{"https://app.example.com/x"}},
+		"no base URL":    {Resolve: secret},
+		"relative URL":   {BaseURL: "/mcp", Resolve: secret},
+		"URL with path":  {BaseURL: "https://mcp.example.com/polar", Resolve: secret},
+		"bad origin":     {BaseURL: "https://mcp.example.com", Resolve: secret, AllowedOrigins: []string{"app.example.com"}},
+		"origin w/ path": {BaseURL: "https://mcp.example.com", Resolve: secret, AllowedOrigins: []string{"https://app.example.com/x"}},
 	} {
 		if _, err := New(cfg, srv); err == nil {
 			t.Errorf("%s: New accepted %+v", name, cfg)

@@ -23,14 +23,6 @@ type AdapterFunc func(env connections.Environment, token string, limiter *polar.
 // LimiterFunc returns a new rate limiter for a connection in env.
 type LimiterFunc func(env connections.Environment) *polar.Limiter
 
-// DefaultLimiter paces a connection at Polar's published limit for its
-// environment, less the default headroom.
-func DefaultLimiter(env connections.Environment) *polar.Limiter {
-	return polar.NewLimiter(polar.LimiterConfig{
-		RequestsPerMinute: polar.RateBudget(polar.Config{Environment: string(env)}),
-	})
-}
-
 // Store is what the service and the router need of the connection store.
 // *connections.Store is one.
 type Store interface {

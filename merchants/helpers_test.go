@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/keyring"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -96,7 +97,7 @@ func (m *merchantsPolar) requests() int { return m.pair.RequestCount() }
 
 func newService(t *testing.T, store merchants.Store, m *merchantsPolar, live merchants.Live) *merchants.Service {
 	t.Helper()
-	svc, err := merchants.NewService(merchants.ServiceConfig{Store: store, NewAdapter: m.adapters, Live: live, Logger: discard()})
+	svc, err := merchants.NewService(merchants.ServiceConfig{Store: store, NewAdapter: m.adapters, NewLimiter: testkit.Limiter[connections.Environment], Live: live, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}

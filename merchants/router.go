@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
@@ -27,11 +26,10 @@ type RouterConfig struct {
 	Store Store
 	// NewAdapter builds a connection's adapter. Required.
 	NewAdapter AdapterFunc
-	// NewLimiter builds a connection's rate limiter; DefaultLimiter when
-	// nil.
+	// NewLimiter builds a connection's rate limiter. Required.
 	NewLimiter LimiterFunc
-	// Cache configures each connection's cache.Client.
-	Cache cache.Config
+	// NewCache wraps a connection's adapter in its cache. Required.
+	NewCache func(polar.Client) *cache.Client
 	// Recheck is how long a connection's row is trusted before it is read
 	// again. Zero reads it on every request (one primary-key lookup), so a
 	// connection disabled or removed by another process is refused at
@@ -44,9 +42,9 @@ type RouterConfig struct {
 	Now func() time.Time
 }
 
-// Router routes hosted requests to their connection's Polar adapter. Its
-// Secret method is the per-connection endpoint's auth.SecretFunc and its
-// Client method the tools' ClientFunc. It is safe for concurrent use.
+// Router routes hosted requests to their connection's Polar adapter: the
+// per-connection endpoint calls Resolve once per request. It is safe for
+// concurrent use.
 type Router struct {
 	cfg    RouterConfig
 	log    *slog.Logger
@@ -69,11 +67,8 @@ type entry struct {
 
 // NewRouter returns a Router for cfg.
 func NewRouter(cfg RouterConfig) (*Router, error) {
-	if cfg.Store == nil || cfg.NewAdapter == nil {
-		return nil, errors.New("merchants: RouterConfig needs a Store and a NewAdapter")
-	}
-	if cfg.NewLimiter == nil {
-		cfg.NewLimiter = DefaultLimiter
+	if cfg.Store == nil || cfg.NewAdapter == nil || cfg.NewLimiter == nil || cfg.NewCache == nil {
+		return nil, errors.New("merchants: RouterConfig needs a Store, a NewAdapter, a NewLimiter and a NewCache")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -87,40 +82,28 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 
 var _ auth.SecretFunc = (*Router)(nil).Secret
 
-// Secret returns the key that signs caller tokens for connection, after
-// making sure the connection still exists and is enabled. An unknown,
-// removed or disabled connection is an *auth.Error of KindUnknownAudience
-// (the hosted endpoint answers 404), and its adapter is dropped.
+// Secret returns the key that signs caller tokens for connection, as
+// Resolve does.
 func (r *Router) Secret(ctx context.Context, connection string) ([]byte, error) {
-	e, err := r.current(ctx, connection)
-	if errors.Is(err, connections.ErrNotFound) || errors.Is(err, connections.ErrDisabled) {
-		return nil, &auth.Error{Kind: auth.KindUnknownAudience}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return e.secret, nil
+	secret, _, err := r.Resolve(ctx, connection)
+	return secret, err
 }
 
-// Client returns the cached adapter of the connection the request was
-// routed to (caller.ConnectionFrom). The request's token was verified
-// through Secret, which read the connection, so the live entry is used as
-// it is.
-func (r *Router) Client(ctx context.Context) (polar.Client, error) {
-	id, ok := caller.ConnectionFrom(ctx)
-	if !ok {
-		return nil, errors.New("this request was not routed to a merchant connection")
+// Resolve returns, once per request, what serving connection needs: the
+// key that signs its caller tokens and its cached adapter, after making
+// sure the connection still exists and is enabled (one primary-key read,
+// unless Recheck allows a recent one). An unknown, removed or disabled
+// connection is an *auth.Error of KindUnknownAudience, and its adapter is
+// dropped.
+func (r *Router) Resolve(ctx context.Context, connection string) ([]byte, polar.Client, error) {
+	e, err := r.current(ctx, connection)
+	if errors.Is(err, connections.ErrNotFound) || errors.Is(err, connections.ErrDisabled) {
+		return nil, nil, &auth.Error{Kind: auth.KindUnknownAudience}
 	}
-	r.mu.RLock()
-	e := r.entries[id]
-	r.mu.RUnlock()
-	if e == nil {
-		var err error
-		if e, err = r.current(ctx, id); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, nil, err
 	}
-	return e.client, nil
+	return e.secret, e.client, nil
 }
 
 // Forget drops a connection's adapter at once; the next request reads the
@@ -251,7 +234,7 @@ func (r *Router) load(ctx context.Context, id string, old *entry, gen uint64) (*
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: build Polar adapter: %w", id, err)
 	}
-	e.client = cache.New(adapter, r.cfg.Cache)
+	e.client = r.cfg.NewCache(adapter)
 	r.log.Info("connection adapter built", slog.String("connection", id),
 		slog.String("environment", string(c.Environment)), slog.String("organization", c.Organization.ID))
 	return r.keep(id, e, gen), nil

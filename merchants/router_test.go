@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/merchants"
@@ -41,7 +40,8 @@ func newRouted(t *testing.T, url string, recheck time.Duration) *routed {
 		return r.m.adapters(env, tok, l)
 	}
 	var err error
-	r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: counting, Recheck: recheck, Logger: discard()})
+	r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: counting,
+		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache, Recheck: recheck, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,13 +61,10 @@ func newRouted(t *testing.T, url string, recheck time.Duration) *routed {
 }
 
 // call does what the hosted endpoint and a tool do for one request to
-// connection id: verify (Secret), then list the products (Client).
+// connection id: resolve it once (secret and adapter), then list the
+// products.
 func (r *routed) call(ctx context.Context, id string) ([]byte, []string, polar.Client, error) {
-	secret, err := r.router.Secret(ctx, id)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	c, err := r.router.Client(caller.With(ctx, caller.Identity{Role: caller.Agent, Connection: id}))
+	secret, c, err := r.router.Resolve(ctx, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -152,8 +149,8 @@ func TestRouterDropsConnectionsChangedElsewhere(t *testing.T) {
 		if slices.Contains(r.router.Live(), r.a) {
 			t.Error("the disabled connection's adapter is still held")
 		}
-		if _, err := r.router.Client(caller.With(ctx, caller.Identity{Role: caller.Agent, Connection: r.a})); !errors.Is(err, connections.ErrDisabled) {
-			t.Errorf("Client of a disabled connection: %v", err)
+		if _, c, err := r.router.Resolve(ctx, r.a); auth.KindOf(err) != auth.KindUnknownAudience || c != nil {
+			t.Errorf("Resolve of a disabled connection: %v, %v", c, err)
 		}
 		if _, _, _, err := r.call(ctx, r.b); err != nil {
 			t.Errorf("B stopped working: %v", err)

@@ -38,8 +38,7 @@ type ServiceConfig struct {
 	Store Store
 	// NewAdapter builds the adapter that probes a token. Required.
 	NewAdapter AdapterFunc
-	// NewLimiter paces probes of connections Live does not hold;
-	// DefaultLimiter when nil.
+	// NewLimiter paces probes of connections Live does not hold. Required.
 	NewLimiter LimiterFunc
 	// Live is the router of a running server, or nil (the CLI).
 	Live Live
@@ -49,13 +48,10 @@ type ServiceConfig struct {
 
 // NewService returns a Service for cfg.
 func NewService(cfg ServiceConfig) (*Service, error) {
-	if cfg.Store == nil || cfg.NewAdapter == nil {
-		return nil, errors.New("merchants: ServiceConfig needs a Store and a NewAdapter")
+	if cfg.Store == nil || cfg.NewAdapter == nil || cfg.NewLimiter == nil {
+		return nil, errors.New("merchants: ServiceConfig needs a Store, a NewAdapter and a NewLimiter")
 	}
 	s := &Service{store: cfg.Store, newAdapter: cfg.NewAdapter, newLimiter: cfg.NewLimiter, live: cfg.Live, log: cfg.Logger}
-	if s.newLimiter == nil {
-		s.newLimiter = DefaultLimiter
-	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -57,13 +58,16 @@ func newCallCmd() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
-			pc, err := newPolarClient(cfg, logger)
+			adapters := polarmcp.NewAdapters(cfg, logger)
+			pc, err := adapters.Merchant()
 			if err != nil {
 				return err
 			}
-			id, ok := stdioIdentity(cfg)
-			ctx := withIdentity(id, ok)(cmd.Context())
-			c, err := client.NewInProcessClient(newToolsServer(cfg, pc, logger))
+			ctx := cmd.Context()
+			if id, ok := polarmcp.StdioIdentity(cfg); ok {
+				ctx = caller.With(ctx, id)
+			}
+			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, polarmcp.Always(pc), logger))
 			if err != nil {
 				return err
 			}

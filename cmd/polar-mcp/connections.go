@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/merchants"
 )
 
@@ -49,12 +50,13 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *merchants.S
 	}
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := cmd.Context()
-	store, err := openStore(ctx, cfg)
+	store, err := polarmcp.OpenStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	svc, err := newMerchantService(cfg, store, nil, logger)
+	adapters := polarmcp.NewAdapters(cfg, logger)
+	svc, err := polarmcp.NewService(adapters, store, nil, logger)
 	if err != nil {
 		return err
 	}

@@ -64,10 +64,7 @@ func newFakePolarCmd() *cobra.Command {
 // organization when nil) whose demo token carries scopes (all when empty).
 func newFake(fsys fs.FS, opts fakepolar.Options, scopes []string) (*fakepolar.Server, error) {
 	if fsys == nil {
-		var err error
-		if fsys, err = demoFS(); err != nil {
-			return nil, err
-		}
+		fsys = fakepolar.DemoFS()
 	}
 	if len(scopes) == 0 {
 		scopes = fakepolar.AllScopes()

@@ -1,20 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 )
-
-// shutdownGrace bounds how long SIGTERM waits for calls in flight.
-const shutdownGrace = 30 * time.Second
 
 func newHTTPCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -37,54 +29,11 @@ func newHTTPCmd() *cobra.Command {
 				return err
 			}
 			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-			return serveHTTP(cmd.Context(), cfg, logger, nil)
+			return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
 		},
 	}
 	addHostedFlags(cmd)
 	return cmd
-}
-
-// serveHTTP serves the hosted endpoint until ctx ends, then drains calls in
-// flight and closes streams. ready, when not nil, receives the bound
-// address once the listener is up (tests listen on port 0).
-func serveHTTP(ctx context.Context, cfg config.Config, logger *slog.Logger, ready chan<- string) error {
-	h, err := newEndpoint(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
-	}
-	bg, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	go h.run(bg)
-	// No WriteTimeout: SSE streams are long-lived.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	logger.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL),
-		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly),
-		slog.Bool("single_merchant", h.root != nil), slog.Bool("connections", h.conns != nil), slog.Bool("admin_api", cfg.AdminKey != "" && h.conns != nil))
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: draining calls in flight")
-	drain, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := h.Shutdown(drain); err != nil {
-		logger.Warn("drain incomplete", slog.String("error", err.Error()))
-	}
-	if err := srv.Shutdown(drain); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // addHostedFlags declares the hosted-mode flags.

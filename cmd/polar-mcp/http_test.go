@@ -14,6 +14,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -32,7 +33,7 @@ func TestHTTPCommandServesDemoWithMintedTokens(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serveHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
+	go func() { done <- polarmcp.ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
 	addr := <-ready
 	base := "http://" + addr
 	defer func() {

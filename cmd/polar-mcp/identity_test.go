@@ -11,6 +11,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -48,7 +49,7 @@ func startLiveDemo(t *testing.T) *liveDemo {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serveHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
+	go func() { done <- polarmcp.ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {

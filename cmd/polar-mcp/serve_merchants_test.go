@@ -17,6 +17,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -39,7 +40,7 @@ func startMerchantServer(t *testing.T, db backend, polarURL, masterKey string) *
 	ctx, stop := context.WithCancel(context.Background())
 	ready, done := make(chan string, 1), make(chan error, 1)
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	go func() { done <- serveHTTP(ctx, cfg, logger, ready) }()
+	go func() { done <- polarmcp.ServeHTTP(ctx, cfg, logger, ready) }()
 	select {
 	case addr := <-ready:
 		s.base = "http://" + addr

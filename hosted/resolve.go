@@ -1,0 +1,38 @@
+package hosted
+
+import (
+	"context"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+)
+
+// Connection is what the edge resolves once per request for the connection
+// it was routed to: the key that verifies its caller tokens, and Bind,
+// which puts the connection's collaborators (its Polar adapter) in the
+// context of a request whose token has been verified. Nothing below the
+// edge looks the connection up again.
+type Connection struct {
+	Secret []byte
+	// Bind, when not nil, returns ctx carrying the connection's
+	// request-scoped values.
+	Bind func(ctx context.Context) context.Context
+}
+
+// ResolveFunc resolves connection: "" in single-merchant mode, the
+// connection id in per-connection mode. It returns an *auth.Error of
+// KindUnknownAudience when there is no such connection (answered 404).
+type ResolveFunc func(ctx context.Context, connection string) (Connection, error)
+
+// Static is the ResolveFunc of single-merchant mode: every token is signed
+// with secret (POLAR_MCP_TOKEN_SECRET), and bind, when not nil, binds the
+// one organization's collaborators. The secret is copied.
+func Static(secret []byte, bind func(context.Context) context.Context) (ResolveFunc, error) {
+	secrets, err := auth.StaticSecret(secret)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, connection string) (Connection, error) {
+		s, err := secrets(ctx, connection)
+		return Connection{Secret: s, Bind: bind}, err
+	}, nil
+}

@@ -1,0 +1,160 @@
+package polarmcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/admin"
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// sweepInterval is how often the server drops the adapters of connections
+// removed or disabled elsewhere that nobody has called since.
+const sweepInterval = time.Minute
+
+// Endpoint is everything polar-mcp http serves on one port: the single
+// merchant at the root, the merchants' connections under /c/, and the
+// admin API under /admin/connections, each when configured.
+type Endpoint struct {
+	mux    *http.ServeMux
+	root   *hosted.Handler // nil without a single merchant
+	conns  *hosted.Handler // nil without a store
+	store  *connections.Store
+	router *merchants.Router
+}
+
+// NewEndpoint builds the endpoint cfg (validated with ValidateServer)
+// describes.
+func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*Endpoint, error) {
+	adapters := NewAdapters(cfg, log)
+	e := &Endpoint{mux: http.NewServeMux()}
+	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
+		if err := e.serveMerchant(cfg, adapters, log); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.MultiMerchant() {
+		if err := e.serveConnections(ctx, cfg, adapters, log); err != nil {
+			return nil, err
+		}
+	}
+	if e.root != nil {
+		e.mux.Handle("/", e.root)
+	} else {
+		e.mux.Handle("/", e.conns) // health, readiness; /mcp and /sse are 404
+	}
+	return e, nil
+}
+
+// serveMerchant serves the single merchant at the root.
+func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+	client, err := adapters.Merchant()
+	if err != nil {
+		return err
+	}
+	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
+	if err != nil {
+		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
+	}
+	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log))
+	return err
+}
+
+// serveConnections opens the store and serves its connections under /c/,
+// and the admin API when an admin key is set. Each request's connection
+// is resolved once, at the edge: its secret verifies the token, and its
+// adapter is bound to the request for the tools.
+func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+	store, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	e.store = store
+	e.router, err = merchants.NewRouter(merchants.RouterConfig{
+		Store:      store,
+		NewAdapter: adapters.SDK,
+		NewLimiter: adapters.Limiter,
+		NewCache:   adapters.Cache,
+		Logger:     log,
+	})
+	if err != nil {
+		return errors.Join(err, store.Close())
+	}
+	resolve := func(ctx context.Context, id string) (hosted.Connection, error) {
+		secret, client, err := e.router.Resolve(ctx, id)
+		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
+		return hosted.Connection{Secret: secret, Bind: bind}, err
+	}
+	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log))
+	if err != nil {
+		return errors.Join(err, store.Close())
+	}
+	e.mux.Handle("/c/", e.conns)
+	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
+	if cfg.AdminKey == "" {
+		return nil
+	}
+	svc, err := NewService(adapters, store, e.router, log)
+	if err != nil {
+		return errors.Join(err, store.Close())
+	}
+	api, err := admin.New(svc, cfg.AdminKey, log)
+	if err != nil {
+		return errors.Join(fmt.Errorf("%w: POLAR_MCP_ADMIN_KEY: %v", config.ErrInvalid, err), store.Close())
+	}
+	e.mux.Handle(admin.Path, api)
+	e.mux.Handle(admin.Path+"/", api)
+	return nil
+}
+
+// hostedConfig maps cfg to a hosted endpoint's settings.
+func hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
+	return hosted.Config{
+		BaseURL:        cfg.BaseURL,
+		Resolve:        resolve,
+		PerConnection:  perConnection,
+		AllowedOrigins: cfg.AllowedOrigins,
+		MaxTokenTTL:    cfg.TokenMaxTTL,
+		Logger:         log,
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+
+// Run does the endpoint's background work (sweeping dropped connections)
+// until ctx ends.
+func (e *Endpoint) Run(ctx context.Context) {
+	if e.router != nil {
+		e.router.Run(ctx, sweepInterval)
+	}
+}
+
+// Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
+func (e *Endpoint) Shutdown(ctx context.Context) error {
+	var errs []error
+	for _, h := range []*hosted.Handler{e.root, e.conns} {
+		if h != nil {
+			errs = append(errs, h.Shutdown(ctx))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes the store, after Shutdown.
+func (e *Endpoint) Close() error {
+	if e.store == nil {
+		return nil
+	}
+	return e.store.Close()
+}

@@ -1,0 +1,60 @@
+package polarmcp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/config"
+)
+
+// ShutdownGrace bounds how long a SIGTERM waits for calls in flight.
+const ShutdownGrace = 30 * time.Second
+
+// ServeHTTP serves the hosted endpoint cfg (validated with ValidateServer)
+// describes until ctx ends, then drains calls in flight and closes
+// streams. ready, when not nil, receives the bound address once the
+// listener is up (tests listen on port 0).
+func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
+	e, err := NewEndpoint(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	go e.Run(bg)
+	// No WriteTimeout: SSE streams are long-lived.
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL),
+		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly),
+		slog.Bool("single_merchant", e.root != nil), slog.Bool("connections", e.conns != nil),
+		slog.Bool("admin_api", cfg.AdminKey != "" && e.conns != nil))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining calls in flight")
+	drain, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if err := e.Shutdown(drain); err != nil {
+		log.Warn("drain incomplete", slog.String("error", err.Error()))
+	}
+	if err := srv.Shutdown(drain); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

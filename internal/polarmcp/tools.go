@@ -1,0 +1,45 @@
+package polarmcp
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/buildinfo"
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// NewToolsServer is the MCP server with polar-mcp's tools, each call
+// served by the Polar adapter client returns for it.
+func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger) *server.MCPServer {
+	return tools.NewServer(tools.Deps{Client: client, Logger: log},
+		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version})
+}
+
+// Always is a tools.ClientFunc answering with one organization's adapter.
+func Always(c polar.Client) tools.ClientFunc {
+	return func(context.Context) (polar.Client, error) { return c, nil }
+}
+
+// StdioIdentity is who a stdio (or call) session acts as: an agent when
+// POLAR_MCP_ROLE=agent, otherwise the configured verified customer (by
+// email, by the merchant's external id, or both, which must then name one
+// Polar customer). The demo acts as an agent when nothing is configured,
+// so every tool can be tried. ok is false when no identity is configured.
+func StdioIdentity(cfg config.Config) (id caller.Identity, ok bool) {
+	switch {
+	case caller.Role(cfg.Role) == caller.Agent:
+		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail, Locale: cfg.Locale}, true
+	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
+		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,
+			Locale: cfg.Locale}, true
+	case cfg.Demo:
+		return caller.Identity{Role: caller.Agent, Locale: cfg.Locale}, true
+	default:
+		return caller.Identity{}, false
+	}
+}
