@@ -81,28 +81,28 @@ type Subscription struct {
 
 // Order is one order (a purchase, a renewal, a metered cycle...).
 type Order struct {
-	ID             string       `json:"id"`
-	CreatedAt      time.Time    `json:"created_at"`
-	Status         string       `json:"status"`
-	Paid           bool         `json:"paid"`
-	TotalAmount    int64        `json:"total_amount"`
-	RefundedAmount int64        `json:"refunded_amount"` // net of tax
+	ID             string    `json:"id"`
+	CreatedAt      time.Time `json:"created_at"`
+	Status         string    `json:"status"`
+	Paid           bool      `json:"paid"`
+	TotalAmount    int64     `json:"total_amount"`
+	RefundedAmount int64     `json:"refunded_amount"` // net of tax
 	// RefundedTaxAmount is the tax refunded on top of RefundedAmount.
-	RefundedTaxAmount  int64 `json:"refunded_tax_amount"`
-	SubtotalAmount     int64 `json:"subtotal_amount"`
-	DiscountAmount     int64 `json:"discount_amount"`
-	TaxAmount          int64 `json:"tax_amount"`
-	IsInvoiceGenerated bool  `json:"is_invoice_generated"`
-	Currency       string       `json:"currency"`
-	BillingReason  string       `json:"billing_reason"`
-	InvoiceNumber  *string      `json:"invoice_number"`
-	Description    string       `json:"description"`
-	CustomerID     string       `json:"customer_id"`
-	Customer       *Customer    `json:"customer"` // as Polar holds it now
-	ProductID      *string      `json:"product_id"`
-	Product        *Product     `json:"product"`
-	Items          []OrderItem  `json:"items"`
-	Subscription   *OrderSubRef `json:"subscription"`
+	RefundedTaxAmount  int64        `json:"refunded_tax_amount"`
+	SubtotalAmount     int64        `json:"subtotal_amount"`
+	DiscountAmount     int64        `json:"discount_amount"`
+	TaxAmount          int64        `json:"tax_amount"`
+	IsInvoiceGenerated bool         `json:"is_invoice_generated"`
+	Currency           string       `json:"currency"`
+	BillingReason      string       `json:"billing_reason"`
+	InvoiceNumber      *string      `json:"invoice_number"`
+	Description        string       `json:"description"`
+	CustomerID         string       `json:"customer_id"`
+	Customer           *Customer    `json:"customer"` // as Polar holds it now
+	ProductID          *string      `json:"product_id"`
+	Product            *Product     `json:"product"`
+	Items              []OrderItem  `json:"items"`
+	Subscription       *OrderSubRef `json:"subscription"`
 }
 
 // OrderItem is an order line.
