@@ -200,6 +200,8 @@ type GrantProperties struct {
 	GuildID         string   `json:"guild_id"`         // discord
 	Files           []string `json:"files"`            // downloadables
 	ChannelName     string   `json:"channel_name"`     // slack_shared_channel
+	// LastCreditedMeterID is the meter a meter_credit grant credits.
+	LastCreditedMeterID string `json:"last_credited_meter_id"`
 }
 
 // Benefit is an organization benefit; only what names it is kept.
