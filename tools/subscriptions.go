@@ -191,7 +191,7 @@ func subscriptionLine(f format, v SubscriptionView) string {
 	case v.Canceling && v.CancelsAt != nil:
 		line += ", access until " + f.day(v.CancelsAt) + " (no further charges)"
 	case needsPayment(v.Status):
-		line += ", no next billing date until the payment is completed in the customer portal"
+		line += ", nothing further is billed until the payment is completed in the customer portal"
 	case v.Status == "paused":
 		if v.PausedAt != nil {
 			line += ", paused since " + f.day(v.PausedAt)
