@@ -34,6 +34,12 @@ type Client interface {
 	ListProducts(ctx context.Context) ([]Product, error)
 	// ListBenefits returns the organization's benefits (for their names).
 	ListBenefits(ctx context.Context) ([]Benefit, error)
+	// OrderInvoice returns an order's invoice link, or ErrNoInvoice when
+	// Polar has not generated one. It never generates one.
+	OrderInvoice(ctx context.Context, orderID string) (*Invoice, error)
+	// LicenseKey returns a license key's status, activations, usage and
+	// expiry (never the key itself). It needs license_keys:read.
+	LicenseKey(ctx context.Context, id string) (*LicenseKey, error)
 	// CreateCustomerSession creates a customer portal session. It is the
 	// only write polar-mcp ever makes.
 	CreateCustomerSession(ctx context.Context, customer CustomerRef) (*CustomerSession, error)

@@ -102,6 +102,7 @@ func (s *CustomerState) decodeBody(body []byte) (int, error) {
 			Customer
 			ActiveSubscriptions []json.RawMessage `json:"active_subscriptions"`
 			GrantedBenefits     []json.RawMessage `json:"granted_benefits"`
+			ActiveMeters        []json.RawMessage `json:"active_meters"`
 		}
 		if err := json.Unmarshal(body, &raw); err != nil {
 			return 0, err
@@ -110,6 +111,7 @@ func (s *CustomerState) decodeBody(body []byte) (int, error) {
 		s.Customer = raw.Customer
 		s.ActiveSubscriptions, n = decodeItems[Subscription](raw.ActiveSubscriptions)
 		s.GrantedBenefits, m = decodeItems[BenefitGrant](raw.GrantedBenefits)
+		s.ActiveMeters = decodeMeters(raw.ActiveMeters)
 		s.Skipped = n + m
 	} else if err == nil {
 		var n, m int
@@ -190,3 +192,16 @@ func (o *Order) identified() bool        { return o.ID != "" }
 func (p *Product) identified() bool      { return p.ID != "" }
 func (b *Benefit) identified() bool      { return b.ID != "" }
 func (g *BenefitGrant) identified() bool { return g.ID != "" }
+
+// decodeMeters decodes the meters that decode; a meter is no answer's
+// subject, so one that does not decode is simply left out.
+func decodeMeters(raw []json.RawMessage) []StateMeter {
+	out := make([]StateMeter, 0, len(raw))
+	for _, r := range raw {
+		var m StateMeter
+		if json.Unmarshal(r, &m) == nil && m.MeterID != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}

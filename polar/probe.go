@@ -34,6 +34,9 @@ const (
 	ScopeProductsRead          = "products:read"
 	ScopeBenefitsRead          = "benefits:read"
 	ScopeCustomerSessionsWrite = "customer_sessions:write"
+	// ScopeLicenseKeysRead is optional: it adds activations, usage and
+	// expiry to license-key benefits.
+	ScopeLicenseKeysRead = "license_keys:read"
 	// ScopeOrganizationsRead is optional: it only names the organization.
 	ScopeOrganizationsRead = "organizations:read"
 )

@@ -71,26 +71,38 @@ type Subscription struct {
 	Customer           *Customer  `json:"customer"` // as Polar holds it now
 	ProductID          string     `json:"product_id"`
 	Product            *Product   `json:"product"`
+	// Prices are the subscription's prices (a fixed fee and a metered
+	// price may both be charged).
+	Prices        []Price             `json:"prices"`
+	Meters        []SubscriptionMeter `json:"meters"`
+	Discount      *Discount           `json:"discount"`
+	PendingUpdate *PendingUpdate      `json:"pending_update"`
 }
 
 // Order is one order (a purchase, a renewal, a metered cycle...).
 type Order struct {
-	ID             string       `json:"id"`
-	CreatedAt      time.Time    `json:"created_at"`
-	Status         string       `json:"status"`
-	Paid           bool         `json:"paid"`
-	TotalAmount    int64        `json:"total_amount"`
-	RefundedAmount int64        `json:"refunded_amount"`
-	Currency       string       `json:"currency"`
-	BillingReason  string       `json:"billing_reason"`
-	InvoiceNumber  *string      `json:"invoice_number"`
-	Description    string       `json:"description"`
-	CustomerID     string       `json:"customer_id"`
-	Customer       *Customer    `json:"customer"` // as Polar holds it now
-	ProductID      *string      `json:"product_id"`
-	Product        *Product     `json:"product"`
-	Items          []OrderItem  `json:"items"`
-	Subscription   *OrderSubRef `json:"subscription"`
+	ID             string    `json:"id"`
+	CreatedAt      time.Time `json:"created_at"`
+	Status         string    `json:"status"`
+	Paid           bool      `json:"paid"`
+	TotalAmount    int64     `json:"total_amount"`
+	RefundedAmount int64     `json:"refunded_amount"` // net of tax
+	// RefundedTaxAmount is the tax refunded on top of RefundedAmount.
+	RefundedTaxAmount  int64        `json:"refunded_tax_amount"`
+	SubtotalAmount     int64        `json:"subtotal_amount"`
+	DiscountAmount     int64        `json:"discount_amount"`
+	TaxAmount          int64        `json:"tax_amount"`
+	IsInvoiceGenerated bool         `json:"is_invoice_generated"`
+	Currency           string       `json:"currency"`
+	BillingReason      string       `json:"billing_reason"`
+	InvoiceNumber      *string      `json:"invoice_number"`
+	Description        string       `json:"description"`
+	CustomerID         string       `json:"customer_id"`
+	Customer           *Customer    `json:"customer"` // as Polar holds it now
+	ProductID          *string      `json:"product_id"`
+	Product            *Product     `json:"product"`
+	Items              []OrderItem  `json:"items"`
+	Subscription       *OrderSubRef `json:"subscription"`
 }
 
 // OrderItem is an order line.
@@ -161,6 +173,7 @@ type CustomerState struct {
 	Customer
 	ActiveSubscriptions []Subscription `json:"active_subscriptions"`
 	GrantedBenefits     []BenefitGrant `json:"granted_benefits"`
+	ActiveMeters        []StateMeter   `json:"active_meters"`
 	// Skipped counts the subscriptions and grants that could not be
 	// decoded and were left out, so tools can say some are not shown.
 	Skipped int `json:"-"`
@@ -180,12 +193,15 @@ type BenefitGrant struct {
 // A full license key is deliberately not a field.
 type GrantProperties struct {
 	DisplayKey      string   `json:"display_key"`      // license_keys (masked)
+	LicenseKeyID    string   `json:"license_key_id"`   // license_keys
 	RepositoryOwner string   `json:"repository_owner"` // github_repository
 	RepositoryName  string   `json:"repository_name"`  // github_repository
 	Permission      string   `json:"permission"`       // github_repository
 	GuildID         string   `json:"guild_id"`         // discord
 	Files           []string `json:"files"`            // downloadables
 	ChannelName     string   `json:"channel_name"`     // slack_shared_channel
+	// LastCreditedMeterID is the meter a meter_credit grant credits.
+	LastCreditedMeterID string `json:"last_credited_meter_id"`
 }
 
 // Benefit is an organization benefit; only what names it is kept.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -21,34 +22,43 @@ type BenefitsOutput struct {
 // BenefitView is one granted benefit. License keys show only Polar's
 // masked display key.
 type BenefitView struct {
-	Name      string `json:"name"`
-	Type      string `json:"type"`
-	Detail    string `json:"detail"`
-	GrantedAt string `json:"granted_at,omitempty"`
+	Name       string       `json:"name"`
+	Type       string       `json:"type"`
+	Detail     string       `json:"detail"`
+	GrantedAt  *time.Time   `json:"granted_at,omitempty"`
+	LicenseKey string       `json:"license_key,omitempty"`
+	License    *LicenseView `json:"license,omitempty"`
+	Meter      *MeterView   `json:"meter,omitempty"`
 }
 
 // Benefits is the get_benefits tool.
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
-		mcp.WithDescription("The caller's granted benefits: license keys (masked), Discord, Slack, GitHub repos, downloads, feature flags, credits, perks."),
+		mcp.WithDescription("The caller's granted benefits: license keys (masked; activations, usage, expiry), usage credits and balance, Discord, Slack, GitHub repos, downloads, feature flags, perks."),
 		input[EmailArg](),
 		output[BenefitsOutput](),
 		readOnly("Benefits"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NameBenefits,
+		func(ctx context.Context, in EmailArg) *mcp.CallToolResult {
+			f := formatOf(ctx)
 			newOut := func() *BenefitsOutput { return &BenefitsOutput{Benefits: []BenefitView{}} }
 			return forCustomer(ctx, deps, NameBenefits, in.Email, newOut, func(t *target, out *BenefitsOutput) (string, error) {
 				state, names, err := grantsWithNames(ctx, t)
 				if err == nil {
 					err = t.check(&state.Customer)
 				}
+				var keys map[string]*polar.LicenseKey
+				var note string
+				if err == nil {
+					keys, note, err = licenseDetails(ctx, t, state.GrantedBenefits)
+				}
 				if err != nil {
 					return "", err
 				}
-				out.Benefits = benefitViews(state.GrantedBenefits, names)
-				return benefitText(*out), nil
-			}), nil
+				out.Benefits = benefitViews(f, state, names, keys)
+				return benefitText(*out, note), nil
+			})
 		})}
 }
 
@@ -81,15 +91,33 @@ func grantsWithNames(ctx context.Context, t *target) (*polar.CustomerState, map[
 	return state, names, nil
 }
 
-func benefitViews(grants []polar.BenefitGrant, names map[string]string) []BenefitView {
-	views := make([]BenefitView, 0, len(grants))
-	for _, g := range grants {
+// benefitViews describes the state's grants; keys are the license keys'
+// details when they could be read.
+func benefitViews(f format, state *polar.CustomerState, names map[string]string, keys map[string]*polar.LicenseKey) []BenefitView {
+	views := make([]BenefitView, 0, len(state.GrantedBenefits))
+	for _, g := range state.GrantedBenefits {
 		label, detail := describeGrant(g)
 		name := names[g.BenefitID]
 		if name == "" {
 			name = label
 		}
-		views = append(views, BenefitView{Name: name, Type: clean(g.BenefitType), Detail: detail, GrantedAt: day(g.GrantedAt)})
+		v := BenefitView{Name: name, Type: clean(g.BenefitType), Detail: detail, GrantedAt: instant(g.GrantedAt)}
+		switch g.BenefitType {
+		case "license_keys":
+			v.LicenseKey = clean(g.Properties.DisplayKey)
+			if k := keys[g.Properties.LicenseKeyID]; k != nil {
+				v.License = licenseView(k)
+				v.Detail += "; " + licenseLine(f, v.License)
+			}
+		case "meter_credit":
+			for _, m := range state.ActiveMeters {
+				if m.MeterID == g.Properties.LastCreditedMeterID {
+					v.Meter = &MeterView{Name: name, Consumed: m.ConsumedUnits, Credited: m.CreditedUnits, Balance: m.Balance}
+					v.Detail += "; " + creditLine(f, m)
+				}
+			}
+		}
+		views = append(views, v)
 	}
 	return views
 }
@@ -140,7 +168,7 @@ func permission(p string) string {
 	return " (" + clean(p) + " access)"
 }
 
-func benefitText(out BenefitsOutput) string {
+func benefitText(out BenefitsOutput, note string) string {
 	if len(out.Benefits) == 0 {
 		return fmt.Sprintf("%s has no active benefits.", out.Email)
 	}
@@ -148,6 +176,9 @@ func benefitText(out BenefitsOutput) string {
 	fmt.Fprintf(&b, "%d active benefit(s):", len(out.Benefits))
 	for _, v := range out.Benefits {
 		fmt.Fprintf(&b, "\n- %s: %s", v.Name, v.Detail)
+	}
+	if note != "" {
+		b.WriteString("\n(License key " + note + ".)")
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package tools_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -17,22 +18,22 @@ func TestSubscriptionStatusFixtureCases(t *testing.T) {
 		check  func(t *testing.T, v tools.SubscriptionView)
 	}{
 		{"alice@example.com", "active", []string{"Pro", "€24.00 / month", "next billing 14 Dec 2026"}, func(t *testing.T, v tools.SubscriptionView) {
-			if v.Currency != "EUR" || v.Amount != 2400 || v.Interval != "month" || v.NextBilling == "" {
+			if v.Currency != "EUR" || v.Amount != 2400 || v.Interval != "month" || v.NextBilling == nil || v.NextBilling.Format(time.RFC3339) != "2026-12-14T09:00:00Z" {
 				t.Errorf("alice view = %+v", v)
 			}
 		}},
 		{"bob@example.com", "active", []string{"$490.00 / year", "set to cancel", "3 Dec 2026"}, func(t *testing.T, v tools.SubscriptionView) {
-			if !v.Canceling || v.EndsAt != "3 Dec 2026" || v.NextBilling != "" {
+			if !v.Canceling || v.CancelsAt == nil || v.CancelsAt.Format("2006-01-02") != "2026-12-03" || v.NextBilling != nil {
 				t.Errorf("scheduled cancellation view = %+v", v)
 			}
 		}},
 		{"carol@example.com", "paused", []string{"paused", "resumes 10 Jan 2027"}, func(t *testing.T, v tools.SubscriptionView) {
-			if v.PausedAt == "" || v.ResumesAt != "10 Jan 2027" {
+			if v.PausedAt == nil || v.ResumesAt == nil || v.ResumesAt.Format("2006-01-02") != "2027-01-10" {
 				t.Errorf("paused view = %+v", v)
 			}
 		}},
 		{"team@acme.example", "trialing", []string{"Team", "trialing", "trial ends 2 Dec 2026", "12 seats"}, func(t *testing.T, v tools.SubscriptionView) {
-			if v.TrialEnds != "2 Dec 2026" || v.Seats != 12 {
+			if v.TrialEnds == nil || v.TrialEnds.Format("2006-01-02") != "2026-12-02" || v.Seats != 12 {
 				t.Errorf("trial view = %+v", v)
 			}
 		}},
@@ -98,7 +99,7 @@ func TestOrderHistory(t *testing.T) {
 		t.Errorf("drift cases missing: reasons %v statuses %v", reasons, statuses)
 	}
 	for i := 1; i < len(out.Orders); i++ {
-		if out.Orders[i].Date == "" || out.Orders[i].Total == "" {
+		if out.Orders[i].Date.IsZero() || out.Orders[i].Total == "" {
 			t.Errorf("order %d incomplete: %+v", i, out.Orders[i])
 		}
 	}
@@ -111,13 +112,17 @@ func TestOrderHistory(t *testing.T) {
 	res = e.call(t, customer("alice@example.com"), tools.NameOrderHistory, nil)
 	mustAnswer(t, res, "€28.80", "refunded", "partially refunded")
 
+	// Bounds are enforced, not just declared; nothing is asked of Polar.
 	e.fake.ResetRequests()
-	res = e.call(t, customer("alice@example.com"), tools.NameOrderHistory, map[string]any{"limit": 500})
-	mustAnswer(t, res)
-	for _, r := range e.fake.Requests() {
-		if strings.HasPrefix(r.Path, "/v1/orders") && r.Query.Get("limit") != "20" {
-			t.Errorf("limit 500 asked Polar for limit=%s, want clamped to 20", r.Query.Get("limit"))
+	for _, limit := range []any{500, 0, -3, 2.5, "ten"} {
+		res = e.call(t, customer("alice@example.com"), tools.NameOrderHistory, map[string]any{"limit": limit})
+		got := mustFail(t, res, "limit must be a whole number")
+		if strings.Contains(got, "Go") || strings.Contains(got, "unmarshal") || strings.Contains(got, "struct") {
+			t.Errorf("limit %v: Go internals in the answer: %s", limit, got)
 		}
+	}
+	if n := len(e.fake.Requests()); n != 0 {
+		t.Errorf("out-of-range limits made %d requests to Polar", n)
 	}
 }
 

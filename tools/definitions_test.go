@@ -33,8 +33,11 @@ func TestAnnotations(t *testing.T) {
 	}
 	for _, st := range list {
 		a := st.Tool.Annotations
-		if a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.Title == "" {
-			t.Fatalf("%s: annotations incomplete: %+v", st.Tool.Name, a)
+		if a.ReadOnlyHint == nil || a.DestructiveHint == nil || st.Tool.Title == "" {
+			t.Fatalf("%s: title or annotations incomplete: %q %+v", st.Tool.Name, st.Tool.Title, a)
+		}
+		if a.OpenWorldHint == nil || *a.OpenWorldHint {
+			t.Errorf("%s: openWorldHint must be false: every tool reads only the merchant's organization", st.Tool.Name)
 		}
 		if *a.ReadOnlyHint == writes[st.Tool.Name] {
 			t.Errorf("%s: readOnlyHint = %v", st.Tool.Name, *a.ReadOnlyHint)

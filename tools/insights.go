@@ -22,51 +22,71 @@ type InsightsInput struct {
 	Email string `json:"email" jsonschema:"The customer's email address."`
 }
 
-// InsightsOutput is get_visitor_insights's structured answer: the main
-// plan's facts as fields, the rest as one line each.
+// InsightsOutput is get_visitor_insights's structured answer, in the
+// field names of the panel's card (panel.Insights): the live plan's facts
+// at the top level, every subscription as one line.
 type InsightsOutput struct {
 	Subject
-	Name           string   `json:"name,omitempty"`
-	CustomerType   string   `json:"customer_type,omitempty"`
-	Plan           string   `json:"plan,omitempty"`
-	Status         string   `json:"status,omitempty"`
-	NextBilling    string   `json:"next_billing_date,omitempty"`
-	Subscriptions  []string `json:"subscriptions"`
-	RecentOrders   []string `json:"recent_orders"`
-	ActiveBenefits []string `json:"active_benefits"`
+	Name         string `json:"name,omitempty"`
+	CustomerType string `json:"customer_type,omitempty"`
+	*SubscriptionView
+	Subscriptions  []string      `json:"subscriptions"`
+	RecentOrders   []OrderView   `json:"recent_orders"`
+	ActiveBenefits []BenefitView `json:"active_benefits"`
 }
 
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Agents only: a customer at a glance by email (plan, status, next billing, last orders, benefits)."),
+		mcp.WithDescription("Agents only: a customer at a glance by email (live plan, status, billing dates, scheduled changes, usage, last orders, benefits)."),
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in InsightsInput) (*mcp.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NameVisitorInsights,
+		func(ctx context.Context, in InsightsInput) *mcp.CallToolResult {
 			if id, _ := caller.From(ctx); id.Role != caller.Agent {
-				return failure(ctx, deps, NameVisitorInsights, errors.New("get_visitor_insights is for support agents only")), nil
+				return failure(ctx, deps, NameVisitorInsights, errors.New("get_visitor_insights is for support agents only"))
 			}
 			if strings.TrimSpace(in.Email) == "" {
-				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address")), nil
+				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address"))
 			}
+			f := formatOf(ctx)
 			newOut := func() *InsightsOutput {
-				return &InsightsOutput{Subscriptions: []string{}, RecentOrders: []string{}, ActiveBenefits: []string{}}
+				return &InsightsOutput{Subscriptions: []string{}, RecentOrders: []OrderView{}, ActiveBenefits: []BenefitView{}}
 			}
 			return forCustomer(ctx, deps, NameVisitorInsights, in.Email, newOut, func(t *target, out *InsightsOutput) (string, error) {
-				if err := insights(ctx, t, out); err != nil {
+				if err := insights(ctx, f, t, out); err != nil {
 					return "", err
 				}
-				return insightText(*out), nil
-			}), nil
+				return insightText(f, *out), nil
+			})
 		})}
+}
+
+// livePlan picks the subscription an agent asks about: the first that
+// still bills or can (active, trialing, past due, paused, unpaid,
+// incomplete) before any ended one, whatever their start dates.
+func livePlan(views []SubscriptionView) *SubscriptionView {
+	for _, live := range []func(string) bool{
+		func(s string) bool { return s == "active" || s == "trialing" || s == "past_due" || s == "paused" },
+		func(s string) bool { return s != "canceled" },
+	} {
+		for i := range views {
+			if live(views[i].Status) {
+				return &views[i]
+			}
+		}
+	}
+	if len(views) > 0 {
+		return &views[0]
+	}
+	return nil
 }
 
 // insights gathers the customer's subscriptions, orders and benefits with
 // independent requests in parallel.
-func insights(ctx context.Context, t *target, out *InsightsOutput) error {
+func insights(ctx context.Context, f format, t *target, out *InsightsOutput) error {
 	var (
 		subs   []polar.Subscription
 		orders []polar.Order
@@ -89,47 +109,57 @@ func insights(ctx context.Context, t *target, out *InsightsOutput) error {
 	if err := checkAll(t, orders, orderCustomer); err != nil {
 		return err
 	}
+	keys, _, err := licenseDetails(ctx, t, state.GrantedBenefits)
+	if err != nil {
+		return err
+	}
 	// The customer state checked above is the current record: name and
 	// type come from it, not from the lookup.
 	out.Name = clean(state.Name)
 	out.CustomerType = clean(state.Type)
-	for i, v := range subscriptionViews(subs) {
-		if i == 0 {
-			out.Plan, out.Status, out.NextBilling = v.Plan, v.Status, v.NextBilling
-		}
-		out.Subscriptions = append(out.Subscriptions, subscriptionLine(v))
+	views := subscriptionViews(f, subs, planNames(ctx, t.client, subs))
+	out.SubscriptionView = livePlan(views)
+	for _, v := range views {
+		out.Subscriptions = append(out.Subscriptions, subscriptionLine(f, v))
 	}
 	for i, o := range orders {
 		if i == insightOrders {
 			break
 		}
-		v := orderView(o)
-		out.RecentOrders = append(out.RecentOrders, fmt.Sprintf("%s %s %s (%s)", v.Date, v.Item, v.Total, strings.ReplaceAll(v.Status, "_", " ")))
+		out.RecentOrders = append(out.RecentOrders, orderView(f, o))
 	}
-	for _, b := range benefitViews(state.GrantedBenefits, names) {
-		out.ActiveBenefits = append(out.ActiveBenefits, b.Name)
-	}
+	out.ActiveBenefits = benefitViews(f, state, names, keys)
 	return nil
 }
 
-func insightText(out InsightsOutput) string {
+func insightText(f format, out InsightsOutput) string {
 	var b strings.Builder
 	who := out.Email
 	if out.Name != "" {
 		who = out.Name + " <" + out.Email + ">"
 	}
 	fmt.Fprintf(&b, "%s (%s customer)", who, out.CustomerType)
+	if out.SubscriptionView != nil {
+		b.WriteString("\nLive plan: " + subscriptionLine(f, *out.SubscriptionView))
+	}
 	if len(out.Subscriptions) == 0 {
 		b.WriteString("\nPlan: none")
-	}
-	for _, s := range out.Subscriptions {
-		b.WriteString("\nPlan: " + s)
+	} else {
+		b.WriteString("\nAll subscriptions (prices exclude tax, after discounts): " + strings.Join(out.Subscriptions, " | "))
 	}
 	if len(out.RecentOrders) > 0 {
-		b.WriteString("\nRecent orders: " + strings.Join(out.RecentOrders, "; "))
+		parts := make([]string, 0, len(out.RecentOrders))
+		for _, v := range out.RecentOrders {
+			parts = append(parts, fmt.Sprintf("%s %s %s (%s)", f.day(&v.Date), v.Item, v.Total, strings.ReplaceAll(v.Status, "_", " ")))
+		}
+		b.WriteString("\nRecent orders (incl. tax): " + strings.Join(parts, "; "))
 	}
 	if len(out.ActiveBenefits) > 0 {
-		b.WriteString("\nActive benefits: " + strings.Join(out.ActiveBenefits, ", "))
+		parts := make([]string, 0, len(out.ActiveBenefits))
+		for _, v := range out.ActiveBenefits {
+			parts = append(parts, v.Name+" ("+v.Detail+")")
+		}
+		b.WriteString("\nActive benefits: " + strings.Join(parts, "; "))
 	} else {
 		b.WriteString("\nActive benefits: none")
 	}

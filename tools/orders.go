@@ -2,8 +2,10 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -17,10 +19,14 @@ const (
 	maxOrders     = 20
 )
 
+// errLimit is the answer to a limit outside its bounds.
+var errLimit = fmt.Errorf("the limit must be a whole number from 1 to %d", maxOrders)
+
 // OrderHistoryInput is get_order_history's input.
 type OrderHistoryInput struct {
 	EmailArg
-	Limit int `json:"limit,omitempty" jsonschema:"How many recent orders, 1 to 20 (default 5)."`
+	Limit        *int `json:"limit,omitempty" jsonschema:"How many recent orders (default 5)."`
+	InvoiceLinks bool `json:"invoice_links,omitempty" jsonschema:"Also fetch each paid order's invoice link."`
 }
 
 // OrderHistoryOutput is get_order_history's structured answer.
@@ -29,36 +35,44 @@ type OrderHistoryOutput struct {
 	Orders []OrderView `json:"orders"`
 }
 
-// OrderView is one order as a customer sees it.
+// OrderView is one order as a customer sees it. Totals include tax; a
+// refund is what went back, tax included.
 type OrderView struct {
-	Date          string `json:"date"`
-	Item          string `json:"item"`
-	Total         string `json:"total"`
-	Amount        int64  `json:"amount" jsonschema:"in minor units"`
-	Currency      string `json:"currency"`
-	Status        string `json:"status" jsonschema:"paid, pending, refunded, partially_refunded, draft or void"`
-	BillingReason string `json:"billing_reason"`
-	Invoice       string `json:"invoice_number,omitempty"`
-	Refunded      string `json:"refunded,omitempty"`
+	Date          time.Time `json:"date"`
+	Item          string    `json:"item"`
+	Total         string    `json:"total"`
+	Amount        int64     `json:"amount"`
+	Tax           int64     `json:"tax"`
+	Currency      string    `json:"currency"`
+	Status        string    `json:"status"`
+	BillingReason string    `json:"billing_reason"`
+	Invoice       string    `json:"invoice_number,omitempty"`
+	Refunded      int64     `json:"refunded,omitempty"`
+	InvoiceURL    string    `json:"invoice_url,omitempty"`
+	NoInvoice     bool      `json:"invoice_missing,omitempty"`
+
+	id, invoiceErr string
+	paid           bool
 }
 
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The caller's recent orders and invoices: date, item, total, status (paid, pending, refunded, draft, void...), billing reason, invoice number. For \"show my invoices\"."),
+		mcp.WithDescription("The caller's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		output[OrderHistoryOutput](),
 		readOnly("Order history"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in OrderHistoryInput) (*mcp.CallToolResult, error) {
-			limit := in.Limit
-			switch {
-			case limit <= 0:
-				limit = defaultOrders
-			case limit > maxOrders:
-				limit = maxOrders
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NameOrderHistory,
+		func(ctx context.Context, in OrderHistoryInput) *mcp.CallToolResult {
+			limit := defaultOrders
+			if in.Limit != nil {
+				if *in.Limit < 1 || *in.Limit > maxOrders {
+					return failure(ctx, deps, NameOrderHistory, errLimit)
+				}
+				limit = *in.Limit
 			}
+			f := formatOf(ctx)
 			newOut := func() *OrderHistoryOutput { return &OrderHistoryOutput{Orders: []OrderView{}} }
 			return forCustomer(ctx, deps, NameOrderHistory, in.Email, newOut, func(t *target, out *OrderHistoryOutput) (string, error) {
 				orders, err := t.client.ListOrders(ctx, t.ref(), limit)
@@ -72,30 +86,62 @@ func OrderHistory(deps Deps) server.ServerTool {
 					if i == limit {
 						break
 					}
-					out.Orders = append(out.Orders, orderView(o))
+					out.Orders = append(out.Orders, orderView(f, o))
 				}
-				return orderText(*out), nil
-			}), nil
+				if in.InvoiceLinks {
+					invoiceLinks(ctx, t.client, out.Orders)
+				}
+				return orderText(f, *out), nil
+			})
 		})}
 }
 
-func orderView(o polar.Order) OrderView {
+func orderView(f format, o polar.Order) OrderView {
 	v := OrderView{
-		Date:          day(&o.CreatedAt),
+		Date:          o.CreatedAt.UTC(),
 		Item:          orderItem(o),
-		Total:         money(o.TotalAmount, o.Currency),
+		Total:         f.money(o.TotalAmount, o.Currency),
 		Amount:        o.TotalAmount,
+		Tax:           o.TaxAmount,
 		Currency:      strings.ToUpper(o.Currency),
 		Status:        clean(o.Status),
 		BillingReason: clean(o.BillingReason),
+		Refunded:      o.RefundedAmount + o.RefundedTaxAmount,
+		id:            o.ID,
+		paid:          o.Paid,
 	}
 	if o.InvoiceNumber != nil {
 		v.Invoice = clean(*o.InvoiceNumber)
 	}
-	if o.RefundedAmount > 0 {
-		v.Refunded = money(o.RefundedAmount, o.Currency)
-	}
 	return v
+}
+
+// invoiceLinks fetches the invoice link of each paid order, one request
+// each, in parallel. A missing invoice is said, never generated.
+func invoiceLinks(ctx context.Context, c polar.Client, orders []OrderView) {
+	done := make(chan struct{})
+	n := 0
+	for i := range orders {
+		if !orders[i].paid {
+			continue
+		}
+		n++
+		go func(v *OrderView) {
+			defer func() { done <- struct{}{} }()
+			inv, err := c.OrderInvoice(ctx, v.id)
+			switch {
+			case errors.Is(err, polar.ErrNoInvoice):
+				v.NoInvoice = true
+			case err != nil:
+				v.invoiceErr = "invoice link unavailable right now"
+			default:
+				v.InvoiceURL = inv.URL
+			}
+		}(&orders[i])
+	}
+	for ; n > 0; n-- {
+		<-done
+	}
 }
 
 func orderItem(o polar.Order) string {
@@ -129,19 +175,27 @@ func reason(r string) string {
 	return strings.ReplaceAll(r, "_", " ")
 }
 
-func orderText(out OrderHistoryOutput) string {
+func orderText(f format, out OrderHistoryOutput) string {
 	if len(out.Orders) == 0 {
 		return fmt.Sprintf("%s has no orders yet.", out.Email)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Last %d order(s):", len(out.Orders))
+	fmt.Fprintf(&b, "Last %d order(s), totals including tax:", len(out.Orders))
 	for _, o := range out.Orders {
-		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", o.Date, o.Item, reason(o.BillingReason), o.Total, strings.ReplaceAll(o.Status, "_", " "))
-		if o.Refunded != "" {
-			fmt.Fprintf(&b, " (%s refunded)", o.Refunded)
+		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", f.day(&o.Date), o.Item, reason(o.BillingReason), o.Total, strings.ReplaceAll(o.Status, "_", " "))
+		if o.Refunded > 0 && o.Status != "refunded" {
+			fmt.Fprintf(&b, " (%s refunded)", f.money(o.Refunded, o.Currency))
 		}
 		if o.Invoice != "" {
 			fmt.Fprintf(&b, ", invoice %s", o.Invoice)
+		}
+		switch {
+		case o.InvoiceURL != "":
+			fmt.Fprintf(&b, ", invoice link (valid for a short time): %s", o.InvoiceURL)
+		case o.NoInvoice:
+			b.WriteString(", no invoice has been generated for this order yet")
+		case o.invoiceErr != "":
+			b.WriteString(", " + o.invoiceErr)
 		}
 	}
 	return b.String()

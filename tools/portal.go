@@ -25,9 +25,10 @@ func PortalLink(deps Deps) server.ServerTool {
 		output[PortalOutput](),
 		createsSession("Customer portal link"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
-			return portal(ctx, deps, NamePortalLink, in.Email, "")
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NamePortalLink,
+		func(ctx context.Context, in EmailArg) *mcp.CallToolResult {
+			res, _ := portal(ctx, deps, NamePortalLink, in.Email, "")
+			return res
 		})}
 }
 
@@ -61,16 +62,17 @@ func ManageSubscription(deps Deps) server.ServerTool {
 		output[PortalOutput](),
 		createsSession("Manage subscription"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in ManageInput) (*mcp.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NameManageSubscription,
+		func(ctx context.Context, in ManageInput) *mcp.CallToolResult {
 			action := in.Action
 			if action == "" {
 				action = "other"
 			}
 			if _, ok := steps(action); !ok {
-				return mcp.NewToolResultError(fmt.Sprintf("unknown action %q: use cancel, change_plan, update_payment_method or other", clean(action))), nil
+				return mcp.NewToolResultError(fmt.Sprintf("unknown action %q: use cancel, change_plan, update_payment_method or other", clean(action)))
 			}
-			return portal(ctx, deps, NameManageSubscription, in.Email, action)
+			res, _ := portal(ctx, deps, NameManageSubscription, in.Email, action)
+			return res
 		})}
 }
 

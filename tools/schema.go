@@ -63,9 +63,11 @@ func inputProperties(t mcp.Tool) (props map[string]any, required []string) {
 }
 
 // output sets a tool's output schema from T, kept lean for the model's
-// context: field types and names only, without the descriptions and
-// additionalProperties the generator adds at every level. Descriptions of
-// what the fields mean live in the tool description and the text answer.
+// context (tools/list stays within 6,000 bytes per role): the top-level
+// fields with their types, nested objects as just "object", and no
+// descriptions, additionalProperties or required lists. What the fields
+// mean lives in the tool description and the text answer; structured
+// content always validates against it (the tests check every answer).
 func output[T any]() mcp.ToolOption {
 	return func(t *mcp.Tool) {
 		mcp.WithOutputSchema[T]()(t)
@@ -74,31 +76,29 @@ func output[T any]() mcp.ToolOption {
 				strip(m)
 			}
 		}
-		// Only the top level keeps its required list: nested objects are
-		// always complete, and the list costs context on every tools/list.
+		t.OutputSchema.Required = nil
 		t.OutputSchema.AdditionalProperties = nil
 	}
 }
 
-// strip removes descriptions, additionalProperties and required lists
-// from a nested schema tree, and the null the generator allows for slices:
-// answers always carry their lists, empty or not.
+// strip reduces a property's schema to its type: an object loses its
+// properties, an array's items become their bare type, and the null the
+// generator allows for slices and pointers goes (answers always carry
+// their lists; an absent pointer is omitted).
 func strip(schema map[string]any) {
-	delete(schema, "description")
-	delete(schema, "additionalProperties")
-	delete(schema, "required")
+	for k := range schema {
+		if k != "type" && k != "items" && k != "format" {
+			delete(schema, k)
+		}
+	}
 	if t, ok := schema["type"].([]any); ok && len(t) == 2 && t[0] == "null" {
 		schema["type"] = t[1]
 	}
-	if props, ok := schema["properties"].(map[string]any); ok {
-		for _, p := range props {
-			if m, ok := p.(map[string]any); ok {
-				strip(m)
-			}
-		}
-	}
 	if items, ok := schema["items"].(map[string]any); ok {
 		strip(items)
+		if items["type"] == "object" {
+			schema["items"] = map[string]any{"type": "object"}
+		}
 	}
 }
 
@@ -115,6 +115,17 @@ func withoutProperty(raw json.RawMessage, name string) (json.RawMessage, bool) {
 	delete(props, name)
 	if len(props) == 0 {
 		delete(schema, "properties")
+	}
+	if req, ok := schema["required"].([]any); ok {
+		kept := req[:0]
+		for _, r := range req {
+			if r != name {
+				kept = append(kept, r)
+			}
+		}
+		if schema["required"] = kept; len(kept) == 0 {
+			delete(schema, "required")
+		}
 	}
 	out, err := json.Marshal(schema)
 	return out, err == nil

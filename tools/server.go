@@ -43,9 +43,12 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithToolCapabilities(false),
 		server.WithToolHandlerMiddleware(recoverAsResult(deps.Logger)),
 		server.WithToolFilter(roleFilter(customerViews(tools))),
+		server.WithPromptCapabilities(false),
+		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
 	)
 	s.AddTools(tools...)
+	s.AddPrompts(Prompts()...)
 	return s
 }
 

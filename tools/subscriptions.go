@@ -12,10 +12,11 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
-// EmailArg is the optional email every customer tool accepts. Customers
-// always get their own account; only agents name someone.
+// EmailArg is the email every customer tool accepts. Customers always get
+// their own account (they are not offered the argument); agents name the
+// customer with it.
 type EmailArg struct {
-	Email string `json:"email,omitempty" jsonschema:"The customer's email (agents)."`
+	Email string `json:"email" jsonschema:"The customer's email."`
 }
 
 // SubscriptionStatusOutput is get_subscription_status's structured answer.
@@ -24,21 +25,28 @@ type SubscriptionStatusOutput struct {
 	Subscriptions []SubscriptionView `json:"subscriptions"`
 }
 
-// SubscriptionView is one subscription as a customer sees it.
+// SubscriptionView is one subscription as a customer sees it. Prices
+// exclude tax and are after any discount; instants are RFC 3339.
 type SubscriptionView struct {
-	Plan        string `json:"plan"`
-	Status      string `json:"status" jsonschema:"active, trialing, past_due, paused, canceled, unpaid or incomplete"`
-	Canceling   bool   `json:"cancel_at_period_end"`
-	Price       string `json:"price" jsonschema:"e.g. €24.00 / month"`
-	Amount      int64  `json:"amount" jsonschema:"in the currency's minor units"`
-	Currency    string `json:"currency"`
-	Interval    string `json:"interval,omitempty"`
-	Seats       int    `json:"seats,omitempty"`
-	NextBilling string `json:"next_billing_date,omitempty"`
-	TrialEnds   string `json:"trial_end,omitempty"`
-	EndsAt      string `json:"ends_at,omitempty" jsonschema:"scheduled cancellation or end date"`
-	PausedAt    string `json:"paused_at,omitempty"`
-	ResumesAt   string `json:"resumes_at,omitempty"`
+	Plan        string       `json:"plan"`
+	Status      string       `json:"status"`
+	Canceling   bool         `json:"cancel_at_period_end"`
+	Price       string       `json:"price"`
+	Amount      int64        `json:"amount"`
+	Currency    string       `json:"currency"`
+	Interval    string       `json:"interval,omitempty"`
+	Discount    string       `json:"discount,omitempty"`
+	Seats       int          `json:"seats,omitempty"`
+	NextBilling *time.Time   `json:"next_billing_at,omitempty"`
+	TrialEnds   *time.Time   `json:"trial_ends_at,omitempty"`
+	CancelsAt   *time.Time   `json:"cancels_at,omitempty"`
+	EndedAt     *time.Time   `json:"ended_at,omitempty"`
+	PausedAt    *time.Time   `json:"paused_at,omitempty"`
+	ResumesAt   *time.Time   `json:"resumes_at,omitempty"`
+	Changes     []ChangeView `json:"scheduled_changes,omitempty"`
+	Meters      []MeterView  `json:"meters,omitempty"`
+
+	discountEnds *time.Time
 }
 
 // maxEnded bounds how many ended subscriptions an answer recalls.
@@ -47,13 +55,14 @@ const maxEnded = 3
 // SubscriptionStatus is the get_subscription_status tool.
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
-		mcp.WithDescription("The caller's subscriptions: plan, status (active, trialing, past due, paused, canceled, canceling), price, next billing, trial, cancellation and pause dates. For \"what's my plan?\"."),
+		mcp.WithDescription("The caller's subscriptions: plan, status, price, discount, next billing, trial, cancellation, pause and plan-change dates, metered usage so far. For \"what's my plan?\" and \"how much have I used?\"."),
 		input[EmailArg](),
 		output[SubscriptionStatusOutput](),
 		readOnly("Subscription status"),
 	)
-	return server.ServerTool{Tool: tool, Handler: mcp.NewTypedToolHandler(
-		func(ctx context.Context, _ mcp.CallToolRequest, in EmailArg) (*mcp.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typed(deps, NameSubscriptionStatus,
+		func(ctx context.Context, in EmailArg) *mcp.CallToolResult {
+			f := formatOf(ctx)
 			newOut := func() *SubscriptionStatusOutput {
 				return &SubscriptionStatusOutput{Subscriptions: []SubscriptionView{}}
 			}
@@ -65,15 +74,16 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 				if err != nil {
 					return "", err
 				}
-				out.Subscriptions = subscriptionViews(subs)
-				return subscriptionText(*out), nil
-			}), nil
+				plans := planNames(ctx, t.client, subs)
+				out.Subscriptions = subscriptionViews(f, subs, plans)
+				return subscriptionText(f, *out), nil
+			})
 		})}
 }
 
 // subscriptionViews keeps every current subscription and the few most
 // recently ended ones, in Polar's order (newest first).
-func subscriptionViews(subs []polar.Subscription) []SubscriptionView {
+func subscriptionViews(f format, subs []polar.Subscription, plans map[string]string) []SubscriptionView {
 	views := []SubscriptionView{}
 	ended := 0
 	for _, s := range subs {
@@ -86,12 +96,16 @@ func subscriptionViews(subs []polar.Subscription) []SubscriptionView {
 			}
 			ended++
 		}
-		views = append(views, subscriptionView(s))
+		views = append(views, subscriptionView(f, s, plans))
 	}
 	return views
 }
 
-func subscriptionView(s polar.Subscription) SubscriptionView {
+// needsPayment reports a status whose next charge is waiting on the
+// customer, so no billing date can be promised.
+func needsPayment(status string) bool { return status == "incomplete" || status == "unpaid" }
+
+func subscriptionView(f format, s polar.Subscription, plans map[string]string) SubscriptionView {
 	v := SubscriptionView{
 		Plan:      planName(s),
 		Status:    clean(s.Status),
@@ -99,26 +113,31 @@ func subscriptionView(s polar.Subscription) SubscriptionView {
 		Amount:    s.Amount,
 		Currency:  strings.ToUpper(s.Currency),
 		Interval:  clean(s.RecurringInterval),
-		Price:     money(s.Amount, s.Currency) + per(clean(s.RecurringInterval), s.IntervalCount),
-		TrialEnds: day(s.TrialEnd),
-		PausedAt:  day(s.PausedAt),
-		ResumesAt: day(s.ResumesAt),
+		Price:     subscriptionPrice(f, s),
+		TrialEnds: instant(s.TrialEnd),
+		PausedAt:  instant(s.PausedAt),
+		ResumesAt: instant(s.ResumesAt),
+		Meters:    meterViews(s.Meters),
 	}
 	if s.Seats != nil {
 		v.Seats = *s.Seats
 	}
+	v.Discount, v.discountEnds = discountText(s)
 	switch {
 	case s.Status == "canceled":
-		v.EndsAt = firstDay(s.EndedAt, s.EndsAt, s.CanceledAt)
+		v.EndedAt = firstInstant(s.EndedAt, s.EndsAt, s.CanceledAt)
 	case v.Canceling:
-		v.EndsAt = firstDay(s.EndsAt, s.CurrentPeriodEnd)
+		v.CancelsAt = firstInstant(s.EndsAt, s.CurrentPeriodEnd)
+	case needsPayment(s.Status):
 	case s.Status == "paused":
-		v.NextBilling = day(s.ResumesAt)
+		v.NextBilling = instant(s.ResumesAt)
 	case s.Status == "trialing":
-		v.NextBilling = firstDay(s.TrialEnd, s.CurrentPeriodEnd)
+		v.NextBilling = firstInstant(s.TrialEnd, s.CurrentPeriodEnd)
 	default:
-		v.NextBilling = day(s.CurrentPeriodEnd)
-		v.EndsAt = day(s.EndsAt)
+		v.NextBilling = instant(s.CurrentPeriodEnd)
+	}
+	if s.Status != "canceled" {
+		v.Changes = scheduledChanges(f, s, plans)
 	}
 	return v
 }
@@ -130,17 +149,17 @@ func planName(s polar.Subscription) string {
 	return "Subscription"
 }
 
-func firstDay(ts ...*time.Time) string {
+func firstInstant(ts ...*time.Time) *time.Time {
 	for _, t := range ts {
-		if d := day(t); d != "" {
-			return d
+		if i := instant(t); i != nil {
+			return i
 		}
 	}
-	return ""
+	return nil
 }
 
-// subscriptionText is the sentence the model relays.
-func subscriptionText(out SubscriptionStatusOutput) string {
+// subscriptionText is the answer the model relays.
+func subscriptionText(f format, out SubscriptionStatusOutput) string {
 	if len(out.Subscriptions) == 0 {
 		return fmt.Sprintf("%s has no subscriptions.", out.Email)
 	}
@@ -149,32 +168,50 @@ func subscriptionText(out SubscriptionStatusOutput) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(subscriptionLine(v))
+		b.WriteString(subscriptionLine(f, v))
 	}
+	b.WriteString("\nPrices exclude tax; discounts are already applied.")
 	return b.String()
 }
 
-func subscriptionLine(v SubscriptionView) string {
+func subscriptionLine(f format, v SubscriptionView) string {
 	line := fmt.Sprintf("%s: %s, %s", v.Plan, statusPhrase(v), v.Price)
 	if v.Seats > 0 {
 		line += fmt.Sprintf(", %d seats", v.Seats)
 	}
+	if v.Discount != "" {
+		line += ", discount " + v.Discount
+		if v.discountEnds != nil {
+			line += " until " + f.day(v.discountEnds)
+		}
+	}
 	switch {
-	case v.Status == "canceled" && v.EndsAt != "":
-		line += ", ended " + v.EndsAt
-	case v.Canceling && v.EndsAt != "":
-		line += ", access until " + v.EndsAt + " (no further charges)"
+	case v.Status == "canceled" && v.EndedAt != nil:
+		line += ", ended " + f.day(v.EndedAt)
+	case v.Canceling && v.CancelsAt != nil:
+		line += ", access until " + f.day(v.CancelsAt) + " (no further charges)"
+	case needsPayment(v.Status):
+		line += ", nothing further is billed until the payment is completed in the customer portal"
 	case v.Status == "paused":
-		if v.PausedAt != "" {
-			line += ", paused since " + v.PausedAt
+		if v.PausedAt != nil {
+			line += ", paused since " + f.day(v.PausedAt)
 		}
-		if v.ResumesAt != "" {
-			line += ", resumes " + v.ResumesAt
+		if v.ResumesAt != nil {
+			line += ", resumes " + f.day(v.ResumesAt)
 		}
-	case v.Status == "trialing" && v.TrialEnds != "":
-		line += ", trial ends " + v.TrialEnds + " (first charge then)"
-	case v.NextBilling != "":
-		line += ", next billing " + v.NextBilling
+	case v.Status == "trialing" && v.TrialEnds != nil:
+		line += ", trial ends " + f.day(v.TrialEnds) + " (first charge then)"
+	case v.NextBilling != nil:
+		line += ", next billing " + f.day(v.NextBilling)
+	}
+	for _, c := range v.Changes {
+		line += "; " + c.Description
+		if c.At != nil {
+			line += " on " + f.day(c.At)
+		}
+	}
+	for _, m := range v.Meters {
+		line += "; " + meterLine(f, m, v.Currency)
 	}
 	return line + "."
 }
@@ -185,6 +222,10 @@ func statusPhrase(v SubscriptionView) string {
 		return v.Status + ", set to cancel at the end of the period"
 	case v.Status == "past_due":
 		return "past due (the last payment failed; update the payment method in the customer portal)"
+	case v.Status == "incomplete":
+		return "incomplete, payment needed (the first payment was not completed)"
+	case v.Status == "unpaid":
+		return "unpaid, payment needed (renewal payments failed; pay in the customer portal to restore it)"
 	default:
 		return strings.ReplaceAll(v.Status, "_", " ")
 	}

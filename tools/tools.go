@@ -42,20 +42,23 @@ func agentOnly(name string) bool { return name == NameVisitorInsights }
 
 // readOnly marks a tool that only reads from Polar. (idempotentHint is
 // left out: the spec gives it meaning only for tools that write.)
+// The title is the tool's top-level title (which the spec prefers over
+// annotations.title, so it is not sent twice). Every tool reads or writes
+// only the merchant's Polar organization: openWorldHint is false.
 func readOnly(title string) mcp.ToolOption {
-	return mcp.WithToolAnnotation(mcp.ToolAnnotation{
-		Title:           title,
-		ReadOnlyHint:    ptr(true),
-		DestructiveHint: ptr(false),
-	})
+	return annotated(title, mcp.ToolAnnotation{ReadOnlyHint: ptr(true), DestructiveHint: ptr(false)})
+}
+
+func annotated(title string, a mcp.ToolAnnotation) mcp.ToolOption {
+	return func(t *mcp.Tool) {
+		t.Title = title
+		a.OpenWorldHint = ptr(false)
+		mcp.WithToolAnnotation(a)(t)
+	}
 }
 
 // createsSession marks a tool that creates a customer portal session: not
 // read-only, not destructive, and each call makes a new session.
 func createsSession(title string) mcp.ToolOption {
-	return mcp.WithToolAnnotation(mcp.ToolAnnotation{
-		Title:           title,
-		ReadOnlyHint:    ptr(false),
-		DestructiveHint: ptr(false),
-	})
+	return annotated(title, mcp.ToolAnnotation{ReadOnlyHint: ptr(false), DestructiveHint: ptr(false)})
 }

@@ -173,6 +173,7 @@ func (c *Client) CustomerState(ctx context.Context, ref polar.CustomerRef) (*pol
 	cp := *v
 	cp.ActiveSubscriptions = slices.Clone(v.ActiveSubscriptions)
 	cp.GrantedBenefits = slices.Clone(v.GrantedBenefits)
+	cp.ActiveMeters = slices.Clone(v.ActiveMeters)
 	return &cp, nil
 }
 
@@ -196,6 +197,19 @@ func (c *Client) ListBenefits(ctx context.Context) ([]polar.Benefit, error) {
 		call: c.inner.ListBenefits,
 	})
 	return slices.Clone(v), err
+}
+
+// OrderInvoice implements polar.Client. It is passed through, never
+// cached: the link is a presigned URL that expires, and an invoice Polar
+// generates later must show at once.
+func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoice, error) {
+	return c.inner.OrderInvoice(ctx, orderID)
+}
+
+// LicenseKey implements polar.Client. It is passed through, never cached:
+// activations change as the customer uses the key.
+func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
+	return c.inner.LicenseKey(ctx, id)
 }
 
 // CreateCustomerSession implements polar.Client. It is never cached nor

@@ -146,10 +146,11 @@ func (d *dataset) checkCustomerUnique(c object, self int) error {
 	return nil
 }
 
-// refreshCustomer replaces the embedded copies of customer c.
+// refreshCustomer replaces the embedded copies of customer c, license
+// keys' included (Polar embeds the customer as it is now).
 func (d *dataset) refreshCustomer(c object) {
 	id := str(c, "id")
-	for _, list := range [][]object{d.subscriptions, d.orders, d.grants} {
+	for _, list := range [][]object{d.subscriptions, d.orders, d.grants, d.licenseKeys} {
 		for i, o := range list {
 			if str(o, "customer_id") == id {
 				list[i] = withField(o, "customer", refreshed(nested(o, "customer"), c))

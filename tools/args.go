@@ -1,0 +1,45 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// typed binds a call's arguments into In and runs fn. Arguments that do
+// not fit In are answered in plain words, never with Go's decoding error.
+func typed[In any](deps Deps, tool string, fn func(ctx context.Context, in In) *mcp.CallToolResult) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var in In
+		raw, err := json.Marshal(req.GetRawArguments())
+		if err == nil && string(raw) != "null" {
+			err = json.Unmarshal(raw, &in)
+		}
+		if err != nil {
+			return failure(ctx, deps, tool, errors.New(bindProblem(err))), nil
+		}
+		return fn(ctx, in), nil
+	}
+}
+
+// bindProblem words an argument decoding error for the model.
+func bindProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		want := "a " + te.Type.String()
+		switch te.Type.String() {
+		case "int", "*int":
+			want = "a whole number"
+		case "bool":
+			want = "true or false"
+		case "string":
+			want = "text"
+		}
+		return fmt.Sprintf("the %s must be %s", te.Field, want)
+	}
+	return "the arguments must be a JSON object of the tool's named arguments"
+}

@@ -1,0 +1,83 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+)
+
+// The prompt names; both are for support agents only.
+const (
+	PromptSupportReply     = "support_reply"
+	PromptCancellationHelp = "cancellation_help"
+)
+
+// Prompts returns the MCP prompts for human support agents.
+func Prompts() []server.ServerPrompt {
+	email := mcp.WithArgument("email", mcp.ArgumentDescription("The customer's email address."), mcp.RequiredArgument())
+	return []server.ServerPrompt{
+		{Prompt: mcp.NewPrompt(PromptSupportReply,
+			mcp.WithPromptDescription("Draft a reply to a customer's billing question from their Polar data."),
+			email,
+			mcp.WithArgument("question", mcp.ArgumentDescription("The customer's question, as they wrote it."), mcp.RequiredArgument()),
+		), Handler: agentPrompt(supportReply)},
+		{Prompt: mcp.NewPrompt(PromptCancellationHelp,
+			mcp.WithPromptDescription("Help a customer who wants to cancel: their plan, what they keep, and how to cancel in the portal."),
+			email,
+		), Handler: agentPrompt(cancellationHelp)},
+	}
+}
+
+// rules are the merchant's rules every drafted reply follows.
+const rules = "Rules: answer only from the tool results; never invent prices, dates or policies. " +
+	"Changes (cancel, change plan, update the card) are made by the customer in the customer portal: offer the link " +
+	"(manage_subscription or get_customer_portal_link), never promise to make the change yourself. " +
+	"Never ask for or repeat card numbers or other payment details, addresses, tax ids or full license keys. " +
+	"Say that subscription prices exclude tax and order totals include it when amounts come up. " +
+	"Keep it short and friendly, in the customer's language."
+
+func supportReply(args map[string]string) string {
+	return fmt.Sprintf("A customer, %s, asked:\n\n%s\n\n"+
+		"Call get_visitor_insights with email %q (and get_order_history, get_benefits or get_subscription_status with the same email for details), "+
+		"then draft a reply to the customer.\n%s", args["email"], args["question"], args["email"], rules)
+}
+
+func cancellationHelp(args map[string]string) string {
+	return fmt.Sprintf("The customer %s wants to cancel. Call get_visitor_insights with email %q. "+
+		"Draft a reply that says which plan they are on, until when they keep access if they cancel (the end of the paid period), "+
+		"any scheduled change already set, and that they cancel themselves in the customer portal (manage_subscription with action cancel gives the link and steps). "+
+		"Do not argue or add offers the merchant has not made.\n%s", args["email"], args["email"], rules)
+}
+
+// agentPrompt refuses anyone but an agent and checks the email.
+func agentPrompt(text func(map[string]string) string) server.PromptHandlerFunc {
+	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		if id, _ := caller.From(ctx); id.Role != caller.Agent {
+			return nil, errors.New("this prompt is for support agents only")
+		}
+		args := req.Params.Arguments
+		if caller.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
+			return nil, errors.New("email must be the customer's bare email address, such as jane@example.com")
+		}
+		if q, ok := args["question"]; ok && strings.TrimSpace(q) == "" {
+			return nil, errors.New("question is required: paste the customer's question")
+		}
+		args["email"] = caller.NormalizeEmail(args["email"])
+		return mcp.NewGetPromptResult(req.Params.Name,
+			[]mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(text(args)))}), nil
+	}
+}
+
+// agentPrompts hides the prompts from every caller who is not an agent.
+func agentPrompts(ctx context.Context, in []mcp.Prompt) []mcp.Prompt {
+	if id, _ := caller.From(ctx); id.Role == caller.Agent {
+		return in
+	}
+	return nil
+}
