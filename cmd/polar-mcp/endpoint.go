@@ -46,9 +46,9 @@ func newEndpoint(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		if err != nil {
 			return nil, fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 		}
-		e.root, err = hosted.New(hosted.Config{
+		e.root, err = hosted.New(withLimits(hosted.Config{
 			BaseURL: cfg.BaseURL, Secret: secret, AllowedOrigins: cfg.AllowedOrigins, Logger: logger, MaxTokenTTL: cfg.TokenMaxTTL,
-		}, newToolsServer(cfg, client, logger))
+		}, cfg), newToolsServer(cfg, client, logger))
 		if err != nil {
 			return nil, err
 		}
@@ -109,14 +109,23 @@ func (e *endpoint) serveConnections(ctx context.Context, cfg config.Config, logg
 
 // newConnectionsHandler is the per-connection hosted endpoint.
 func newConnectionsHandler(cfg config.Config, router *merchants.Router, mcp *mcpServer, logger *slog.Logger) (*hosted.Handler, error) {
-	return hosted.New(hosted.Config{
+	return hosted.New(withLimits(hosted.Config{
 		BaseURL:        cfg.BaseURL,
 		Secret:         router.Secret,
 		PerConnection:  true,
 		MaxTokenTTL:    cfg.TokenMaxTTL,
 		AllowedOrigins: cfg.AllowedOrigins,
 		Logger:         logger,
-	}, mcp)
+	}, cfg), mcp)
+}
+
+// withLimits copies the per-caller limits of cfg into hc.
+func withLimits(hc hosted.Config, cfg config.Config) hosted.Config {
+	hc.MaxStreamsPerCaller = cfg.MaxStreamsPerCaller
+	hc.MaxSessionsPerCaller = cfg.MaxSessionsPerCaller
+	hc.SessionIdleTTL = cfg.SessionIdleTTL
+	hc.BodyReadTimeout = cfg.BodyReadTimeout
+	return hc
 }
 
 // ServeHTTP implements http.Handler.

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/hosted"
 )
 
 // shutdownGrace bounds how long SIGTERM waits for calls in flight.
@@ -57,6 +58,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, logger *slog.Logger, read
 	if err != nil {
 		return err
 	}
+	ln = hosted.LimitListener(ln, cfg.MaxConnections)
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go h.run(bg)
