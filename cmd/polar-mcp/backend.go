@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/mark3labs/mcp-go/server"
+
 	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
@@ -115,11 +117,12 @@ func withIdentity(id caller.Identity, ok bool) func(context.Context) context.Con
 	}
 }
 
-// newToolsServer assembles the MCP server for one organization.
-func newToolsServer(cfg config.Config, client polar.Client, logger *slog.Logger) *mcpServer {
+// newToolsServer assembles the MCP server for one organization; mw wraps
+// every tool call (the hosted call limit).
+func newToolsServer(cfg config.Config, client polar.Client, logger *slog.Logger, mw ...server.ToolHandlerMiddleware) *mcpServer {
 	deps := tools.Deps{
 		Client: func(context.Context) (polar.Client, error) { return client, nil },
 		Logger: logger,
 	}
-	return tools.NewServer(deps, tools.Options{ReadOnly: cfg.ReadOnly, Version: version})
+	return tools.NewServer(deps, tools.Options{ReadOnly: cfg.ReadOnly, Version: version, Middleware: mw})
 }

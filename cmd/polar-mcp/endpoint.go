@@ -48,7 +48,7 @@ func newEndpoint(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		}
 		e.root, err = hosted.New(withLimits(hosted.Config{
 			BaseURL: cfg.BaseURL, Secret: secret, AllowedOrigins: cfg.AllowedOrigins, Logger: logger, MaxTokenTTL: cfg.TokenMaxTTL,
-		}, cfg), newToolsServer(cfg, client, logger))
+		}, cfg), newToolsServer(cfg, client, logger, hosted.LimitCalls(cfg.CallsPerMinute, cfg.CallBurst)))
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +85,8 @@ func (e *endpoint) serveConnections(ctx context.Context, cfg config.Config, logg
 		return errors.Join(err, store.Close())
 	}
 	deps := tools.Deps{Client: e.router.Client, Logger: logger}
-	mcp := tools.NewServer(deps, tools.Options{ReadOnly: cfg.ReadOnly, Version: version})
+	mcp := tools.NewServer(deps, tools.Options{ReadOnly: cfg.ReadOnly, Version: version,
+		Middleware: []server.ToolHandlerMiddleware{hosted.LimitCalls(cfg.CallsPerMinute, cfg.CallBurst)}})
 	e.conns, err = newConnectionsHandler(cfg, e.router, mcp, logger)
 	if err != nil {
 		return errors.Join(err, store.Close())
