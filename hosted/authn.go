@@ -47,6 +47,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 	id.Connection = connection
 	ctx := caller.With(r.Context(), id)
 	ctx = withSessionKey(ctx, newSessionKey(secret, id))
+	ctx = withExpiry(ctx, token)
 	if conn.Bind != nil {
 		ctx = conn.Bind(ctx)
 	}

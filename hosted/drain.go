@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sync"
 )
@@ -139,26 +138,15 @@ func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request, next http.
 	next.ServeHTTP(&streamWriter{ResponseWriter: w, drain: h.drain, stream: st}, r.WithContext(ctx))
 }
 
-// expectResponse reads the body of an SSE POST and, when it is a request
-// (it has a method and an id), records that its answer is due. The body is
-// restored for mcp-go. On a body that cannot be read it answers 413/400.
-func (h *Handler) expectResponse(w http.ResponseWriter, r *http.Request) bool {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "request body too large or unreadable")
-		return false
+// expectResponse records, when msg (the body of an SSE POST) is a request
+// (it has a method and an id), that its answer is due on the stream.
+func (h *Handler) expectResponse(r *http.Request, msg message) {
+	if msg.Method == "" {
+		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	var msg struct {
-		ID     json.RawMessage `json:"id"`
-		Method string          `json:"method"`
+	if id, ok := canonicalID(msg.ID); ok {
+		h.drain.expect(r.URL.Query().Get("sessionId"), id)
 	}
-	if json.Unmarshal(body, &msg) == nil && msg.Method != "" {
-		if id, ok := canonicalID(msg.ID); ok {
-			h.drain.expect(r.URL.Query().Get("sessionId"), id)
-		}
-	}
-	return true
 }
 
 // canonicalID renders a JSON-RPC id the same way whether it was read from

@@ -25,7 +25,8 @@ const (
 
 // guard runs the checks every MCP request goes through before mcp-go sees
 // it: Host (DNS rebinding), Origin, CORS preflight, the bearer token, the
-// session's owner, and admission while shutting down.
+// session's owner, admission while shutting down, the per-caller stream
+// and session limits, and the POST body (see readBody).
 func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !h.hostAllowed(r) {
@@ -53,20 +54,23 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 				writeShuttingDown(w)
 				return
 			}
-			if rt == routeStream {
-				h.serveStream(w, r, next)
-				return
-			}
-			next.ServeHTTP(w, r)
+			h.openStream(w, r, rt, next)
 		case r.Method == http.MethodPost:
 			if !h.drain.begin() {
 				writeShuttingDown(w)
 				return
 			}
 			defer h.drain.end()
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-			if rt == routeMessage && !h.expectResponse(w, r) {
+			msg, ok := h.readBody(w, r)
+			if !ok {
 				return
+			}
+			if rt == routeMessage {
+				h.expectResponse(r, msg)
+			} else if msg.Method == string(mcp.MethodInitialize) {
+				if r, ok = h.reserveSession(w, r); !ok {
+					return
+				}
 			}
 			next.ServeHTTP(w, r)
 		default:

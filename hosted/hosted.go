@@ -33,11 +33,6 @@ const DefaultKeepAlive = 25 * time.Second
 // maxBodyBytes bounds an MCP request body.
 const maxBodyBytes = 1 << 20
 
-// sessionIdleTTL is how long the Streamable HTTP transport keeps the state
-// of a session nobody uses (clients rarely end sessions with DELETE). A
-// session id stays valid after that, as it is checked without state.
-const sessionIdleTTL = 30 * time.Minute
-
 // Config is what the hosted endpoint needs. It is plain data: the caller
 // reads configuration and passes it in.
 type Config struct {
@@ -69,6 +64,23 @@ type Config struct {
 	// Polar adapter built). /readyz answers 503 with its error, which is
 	// shown to whoever asks and so must hold no secret. Nil means ready.
 	Ready func(ctx context.Context) error
+	// MaxStreamsPerCaller caps the SSE streams (GET /sse and GET /mcp) one
+	// caller holds open at once; beyond it, 429 with Retry-After.
+	// DefaultMaxStreamsPerCaller when zero.
+	MaxStreamsPerCaller int
+	// MaxSessionsPerCaller caps one caller's live Streamable HTTP
+	// sessions; an initialize beyond it gets 429 with Retry-After.
+	// DefaultMaxSessionsPerCaller when zero.
+	MaxSessionsPerCaller int
+	// SessionIdleTTL is how long the Streamable HTTP transport keeps the
+	// state of a session nobody uses (clients rarely end sessions with
+	// DELETE); it then stops counting against MaxSessionsPerCaller. Its
+	// id stays valid, as it is checked without state.
+	// DefaultSessionIdleTTL when zero.
+	SessionIdleTTL time.Duration
+	// BodyReadTimeout bounds the reading of a POST body; SSE streams have
+	// no read deadline. DefaultBodyReadTimeout when zero.
+	BodyReadTimeout time.Duration
 	// Logger receives refusals and transport errors; slog.Default() when
 	// nil. Tokens and secrets are never logged.
 	Logger *slog.Logger
@@ -86,6 +98,8 @@ type Handler struct {
 	sse        *server.SSEServer
 	streamable *server.StreamableHTTPServer
 	drain      *drain
+	streams    *counter      // open SSE streams per caller
+	sessions   *sessionTable // live Streamable HTTP sessions per caller
 }
 
 // New builds the handler around mcp, the server built by tools.NewServer.
@@ -104,16 +118,16 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.KeepAlive <= 0 {
-		cfg.KeepAlive = DefaultKeepAlive
-	}
+	cfg = withDefaults(cfg)
 	h := &Handler{
-		cfg:     cfg,
-		base:    base,
-		origins: allowed,
-		log:     cfg.Logger,
-		mux:     http.NewServeMux(),
-		drain:   newDrain(),
+		cfg:      cfg,
+		base:     base,
+		origins:  allowed,
+		log:      cfg.Logger,
+		mux:      http.NewServeMux(),
+		drain:    newDrain(),
+		streams:  newCounter(),
+		sessions: newSessionTable(cfg.MaxSessionsPerCaller),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -130,8 +144,8 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	}
 	httpOpts := []server.StreamableHTTPOption{
 		server.WithHeartbeatInterval(cfg.KeepAlive),
-		server.WithSessionIdManagerResolver(sessionResolver{}),
-		server.WithSessionIdleTTL(sessionIdleTTL),
+		server.WithSessionIdManagerResolver(sessionResolver{table: h.sessions}),
+		server.WithSessionIdleTTL(cfg.SessionIdleTTL),
 		server.WithStreamableHTTPLogger(h.log),
 		server.WithDisableLocalhostProtection(true),
 	}
@@ -158,9 +172,30 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET "+server.WellKnownProtectedResourcePath+prefix, h.resourceMetadata)
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Every refusal closes the connection
+// (see refusing).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(&refusing{ResponseWriter: w}, r)
+}
+
+// withDefaults fills in the zero fields of cfg.
+func withDefaults(cfg Config) Config {
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, DefaultSessionIdleTTL},
+		{&cfg.BodyReadTimeout, DefaultBodyReadTimeout}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.MaxStreamsPerCaller <= 0 {
+		cfg.MaxStreamsPerCaller = DefaultMaxStreamsPerCaller
+	}
+	if cfg.MaxSessionsPerCaller <= 0 {
+		cfg.MaxSessionsPerCaller = DefaultMaxSessionsPerCaller
+	}
+	return cfg
 }
 
 // Shutdown stops taking new MCP requests (they get 503, and /readyz turns

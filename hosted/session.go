@@ -111,24 +111,28 @@ func (h *Handler) newSSESessionID(ctx context.Context, _ *http.Request) (string,
 }
 
 // sessionResolver gives each Streamable HTTP request a session id manager
-// bound to its caller.
-type sessionResolver struct{}
+// bound to its caller, counting sessions in table.
+type sessionResolver struct{ table *sessionTable }
 
 // ResolveSessionIdManager implements server.SessionIdManagerResolver. r is
-// nil outside a request (closing sessions), where ids are not checked.
-func (sessionResolver) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+// nil outside a request (the idle sweep, closing sessions), where ids are
+// only terminated.
+func (s sessionResolver) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
 	if r == nil {
-		return sessionIDs{}
+		return sessionIDs{table: s.table}
 	}
 	c, ok := sessionKeyFrom(r.Context())
-	return sessionIDs{key: c, bound: ok}
+	return sessionIDs{key: c, bound: ok, table: s.table, caller: requestCaller(r), reserved: reservationFrom(r.Context())}
 }
 
-// sessionIDs issues and checks the session ids of one caller. Sessions are
-// not stored, so terminating one is a no-op.
+// sessionIDs issues and checks the session ids of one caller. Ids are
+// checked without state; table counts the live ones.
 type sessionIDs struct {
-	key   sessionKey
-	bound bool
+	key      sessionKey
+	bound    bool
+	table    *sessionTable
+	caller   string       // callerKey of the request's caller
+	reserved *reservation // the slot guard took for a session this request opens
 }
 
 // Generate implements server.SessionIdManager.
@@ -136,16 +140,31 @@ func (m sessionIDs) Generate() string {
 	if !m.bound {
 		return ""
 	}
-	return m.key.newSessionID()
+	sid := m.key.newSessionID()
+	if m.reserved != nil {
+		m.reserved.commit(sid)
+	} else {
+		m.table.track(m.caller, sid)
+	}
+	return sid
 }
 
-// Validate implements server.SessionIdManager.
+// Validate implements server.SessionIdManager. A session of this caller
+// the table does not know (swept idle, or opened on another replica) is
+// counted again, and refused when the caller is at the limit.
 func (m sessionIDs) Validate(sessionID string) (bool, error) {
 	if !m.bound || !m.key.owns(sessionID) {
 		return false, errors.New("unknown session")
 	}
+	if !m.table.track(m.caller, sessionID) {
+		return false, errors.New("too many sessions")
+	}
 	return false, nil
 }
 
-// Terminate implements server.SessionIdManager.
-func (sessionIDs) Terminate(string) (bool, error) { return false, nil }
+// Terminate implements server.SessionIdManager: DELETE, the idle sweep
+// and shutdown end the session's count.
+func (m sessionIDs) Terminate(sessionID string) (bool, error) {
+	m.table.end(sessionID)
+	return false, nil
+}

@@ -26,6 +26,10 @@ type Deps struct {
 type Options struct {
 	ReadOnly bool   // drop the two tools that create a portal session
 	Version  string // reported in serverInfo
+	// Middleware wraps every tool call, first outermost, inside the
+	// recovery that turns panics into results (the hosted server passes
+	// its per-caller call limit, hosted.LimitCalls).
+	Middleware []server.ToolHandlerMiddleware
 }
 
 // NewServer returns the MCP server with polar-mcp's tools registered. The
@@ -39,14 +43,18 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		opts.Version = "dev"
 	}
 	tools := All(deps, opts.ReadOnly)
-	s := server.NewMCPServer("polar-mcp", opts.Version,
+	serverOpts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithToolHandlerMiddleware(recoverAsResult(deps.Logger)),
 		server.WithToolFilter(roleFilter(customerViews(tools))),
 		server.WithPromptCapabilities(false),
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
-	)
+	}
+	for _, mw := range opts.Middleware {
+		serverOpts = append(serverOpts, server.WithToolHandlerMiddleware(mw))
+	}
+	s := server.NewMCPServer("polar-mcp", opts.Version, serverOpts...)
 	s.AddTools(tools...)
 	s.AddPrompts(Prompts()...)
 	return s

@@ -32,8 +32,10 @@ type merchantServer struct {
 func startMerchantServer(t *testing.T, db backend, polarURL, masterKey string) *merchantServer {
 	t.Helper()
 	s := &merchantServer{adminKey: randomKey(), rootSecret: randomKey(), logs: &syncBuffer{}}
+	// concurrentCustomers makes over 40 calls as one customer at once:
+	// a burst above the default call limit, which hosted tests cover.
 	cfg := config.Config{Demo: true, TokenSecret: s.rootSecret, Listen: "127.0.0.1:0", ServerURL: polarURL,
-		DatabaseURL: db.url, MasterKey: masterKey, AdminKey: s.adminKey}
+		DatabaseURL: db.url, MasterKey: masterKey, AdminKey: s.adminKey, CallBurst: 200}
 	if err := cfg.ValidateServer(); err != nil {
 		t.Fatal(err)
 	}

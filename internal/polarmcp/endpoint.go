@@ -66,7 +66,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
-	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log))
+	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
 	return err
 }
 
@@ -95,7 +95,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log))
+	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
@@ -126,7 +126,17 @@ func hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection b
 		AllowedOrigins: cfg.AllowedOrigins,
 		MaxTokenTTL:    cfg.TokenMaxTTL,
 		Logger:         log,
+
+		MaxStreamsPerCaller:  cfg.MaxStreamsPerCaller,
+		MaxSessionsPerCaller: cfg.MaxSessionsPerCaller,
+		SessionIdleTTL:       cfg.SessionIdleTTL,
+		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
+}
+
+// callLimit is the per-caller tool-call budget of the hosted endpoint.
+func callLimit(cfg config.Config) server.ToolHandlerMiddleware {
+	return hosted.LimitCalls(cfg.CallsPerMinute, cfg.CallBurst)
 }
 
 // ServeHTTP implements http.Handler.

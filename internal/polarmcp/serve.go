@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/hosted"
 )
 
 // ShutdownGrace bounds how long a SIGTERM waits for calls in flight.
@@ -28,6 +29,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	if err != nil {
 		return err
 	}
+	ln = hosted.LimitListener(ln, cfg.MaxConnections)
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go e.Run(bg)

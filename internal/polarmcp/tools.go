@@ -14,10 +14,10 @@ import (
 )
 
 // NewToolsServer is the MCP server with polar-mcp's tools, each call
-// served by the Polar adapter client returns for it.
-func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger) *server.MCPServer {
+// served by the Polar adapter client returns for it, through mw.
+func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
 	return tools.NewServer(tools.Deps{Client: client, Logger: log},
-		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version})
+		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw})
 }
 
 // Always is a tools.ClientFunc answering with one organization's adapter.

@@ -1,0 +1,74 @@
+package hosted
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// maxInitializeParams bounds the params of an initialize request: client
+// info and capabilities are small, and the session keeps them.
+const maxInitializeParams = 16 << 10
+
+// message is what guard reads of a POSTed JSON-RPC message.
+type message struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+}
+
+// readBody reads a POST body whole, within Config.BodyReadTimeout and
+// maxBodyBytes, then clears the read deadline (a POST answered as a stream
+// may outlive it) and restores the body for mcp-go. It refuses, and
+// returns false, a body too slow (408), too large (413), a JSON-RPC batch
+// (-32600: MCP has no batches since 2025-06-18) or an initialize request
+// whose params exceed maxInitializeParams (413).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, bool) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.BodyReadTimeout))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &tooLarge):
+			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "request body over 1 MiB")
+		case errors.As(err, &ne) && ne.Timeout():
+			writeError(w, http.StatusRequestTimeout, "request_timeout",
+				"the request body did not arrive within "+h.cfg.BodyReadTimeout.String())
+		default:
+			writeError(w, http.StatusBadRequest, "invalid_request", "request body unreadable")
+		}
+		return message{}, false
+	}
+	_ = rc.SetReadDeadline(time.Time{})
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
+		writeRPCError(w, mcp.INVALID_REQUEST, "JSON-RPC batches are not supported: send one message per request")
+		return message{}, false
+	}
+	var msg message
+	_ = json.Unmarshal(body, &msg) // mcp-go answers a body that is not JSON
+	if msg.Method == string(mcp.MethodInitialize) && len(msg.Params) > maxInitializeParams {
+		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "initialize params over 16 KiB")
+		return message{}, false
+	}
+	return msg, true
+}
+
+// writeRPCError answers with a JSON-RPC error without an id, with 400 as
+// mcp-go does for messages it cannot handle.
+func writeRPCError(w http.ResponseWriter, code int, text string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_ = json.NewEncoder(w).Encode(mcp.JSONRPCError{
+		JSONRPC: mcp.JSONRPC_VERSION,
+		Error:   mcp.NewJSONRPCErrorDetails(code, text, nil),
+	})
+}

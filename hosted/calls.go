@@ -1,0 +1,97 @@
+package hosted
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/time/rate"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+)
+
+// callSweepInterval is how often idle callers' buckets are dropped.
+const callSweepInterval = time.Minute
+
+// LimitCalls returns tool middleware (for tools.Options) that lets each
+// caller make perMinute tool calls a minute, in bursts of up to burst: a
+// token bucket per caller (connection, role, identity and token subject,
+// as the stream and session limits count them). A call beyond it is
+// answered with an isError result saying when to try again, before the
+// tool runs, so it costs no Polar request; other callers are unaffected.
+// Calls without a caller in their context (stdio) are not limited, nor is
+// anything when perMinute <= 0.
+func LimitCalls(perMinute, burst int) server.ToolHandlerMiddleware {
+	if perMinute <= 0 {
+		return func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return next }
+	}
+	l := &callLimiter{
+		every:   rate.Every(time.Minute / time.Duration(perMinute)),
+		burst:   max(burst, 1),
+		buckets: map[string]*rate.Limiter{},
+	}
+	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			id, ok := caller.From(ctx)
+			if !ok {
+				return next(ctx, req)
+			}
+			if wait := l.take(callerKey(id), time.Now()); wait > 0 {
+				seconds := int(math.Ceil(wait.Seconds()))
+				unit := "seconds"
+				if seconds == 1 {
+					unit = "second"
+				}
+				return mcp.NewToolResultError(fmt.Sprintf("You're sending requests too quickly; try again in %d %s.", seconds, unit)), nil
+			}
+			return next(ctx, req)
+		}
+	}
+}
+
+// callLimiter holds the callers' token buckets.
+type callLimiter struct {
+	every     rate.Limit
+	burst     int
+	mu        sync.Mutex
+	buckets   map[string]*rate.Limiter
+	lastSweep time.Time
+}
+
+// take spends one of key's tokens, or returns how long until one is
+// available (and spends nothing).
+func (l *callLimiter) take(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = rate.NewLimiter(l.every, l.burst)
+		l.buckets[key] = b
+	}
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now)
+		return wait
+	}
+	return 0
+}
+
+// sweep drops the buckets that have refilled: a full bucket is the same as
+// none, so memory stays bounded by the callers active in the last refill
+// period.
+func (l *callLimiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < callSweepInterval {
+		return
+	}
+	l.lastSweep = now
+	for key, b := range l.buckets {
+		if b.TokensAt(now) >= float64(l.burst) {
+			delete(l.buckets, key)
+		}
+	}
+}
