@@ -23,7 +23,7 @@ type LicenseView struct {
 }
 
 // noLicenseScope is the note on license keys shown without their details.
-const noLicenseScope = "activations are not shown: the Polar token lacks the optional license_keys:read scope"
+const noLicenseScope = "activations are not shown: the Polar token lacks the optional " + polar.ScopeLicenseKeysRead + " scope"
 
 // licenseDetails fetches, in parallel, the state of every license key the
 // grants name. Each key embeds its customer, checked like every record.

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/currency"
+	cldr "github.com/bojanz/currency"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
@@ -16,13 +17,16 @@ import (
 
 // format writes money, numbers and dates for one reader's locale. The
 // zero format is English as polar-mcp has always written it ("€24.00",
-// "15 Dec 2026"); another locale takes its digits, separators and currency
-// symbols from CLDR through golang.org/x/text. Structured content never
-// goes through a format: it keeps minor units and RFC 3339 instants.
+// "15 Dec 2026"); another locale takes its currency patterns (symbol,
+// placement, spacing, digits and separators) from CLDR through
+// github.com/bojanz/currency, its number digits and separators from CLDR
+// through golang.org/x/text, and its numeric short date from CLDR's
+// pattern for the language. Structured content never goes through a
+// format: it keeps minor units and RFC 3339 instants.
 type format struct {
-	p      *message.Printer // nil: English
-	suffix bool             // the currency symbol follows the amount
-	date   string           // time layout of a day
+	p    *message.Printer // nil: English
+	tag  string           // BCP 47 tag, for currency patterns
+	date string           // time layout of a day
 }
 
 // formatOf is the format of the caller in ctx.
@@ -42,14 +46,9 @@ func formatFor(locale string) format {
 	if base.String() == "en" {
 		return format{}
 	}
-	f := format{p: message.NewPrinter(tag), date: "2006-01-02"}
-	// CLDR's currency patterns, which x/text does not expose: these
-	// languages write the symbol after the amount ("24,00 €").
-	switch base.String() {
-	case "de", "fr", "es", "it", "pt", "sv", "da", "nb", "no", "fi", "pl", "cs", "sk", "ru", "uk", "hu", "ro", "bg", "hr", "sl", "lt", "lv", "et", "el", "ca":
-		f.suffix = true
-	}
-	// CLDR's short date patterns for the languages merchants sell in most.
+	f := format{p: message.NewPrinter(tag), tag: tag.String(), date: "2006-01-02"}
+	// CLDR's short date patterns (yMd, numeric) for the languages
+	// merchants sell in most; others get ISO 8601.
 	switch base.String() {
 	case "de", "ru", "pl", "cs", "sk", "fi", "nb", "no", "da", "uk", "ro", "tr":
 		f.date = "02.01.2006"
@@ -63,11 +62,11 @@ func formatFor(locale string) format {
 	return f
 }
 
-// scale is a currency's number of minor-unit digits (0 for JPY).
+// scale is a currency's number of minor-unit digits (0 for JPY), from
+// ISO 4217 via CLDR; 2 for a code it does not know.
 func scale(code string) int {
-	if u, err := currency.ParseISO(code); err == nil {
-		s, _ := currency.Standard.Rounding(u)
-		return s
+	if d, ok := cldr.GetDigits(strings.ToUpper(strings.TrimSpace(code))); ok {
+		return int(d)
 	}
 	return 2
 }
@@ -77,14 +76,15 @@ func (f format) money(minor int64, cur string) string {
 	if f.p == nil {
 		return money(minor, cur)
 	}
-	code := strings.ToUpper(strings.TrimSpace(cur))
-	r := new(big.Rat).SetFrac(big.NewInt(minor), pow10(scale(code)))
-	v, _ := r.Float64()
-	return f.amount(number.Decimal(v, number.Scale(scale(code))), code)
+	a, err := cldr.NewAmountFromInt64(minor, strings.ToUpper(strings.TrimSpace(cur)))
+	if err != nil {
+		return money(minor, cur)
+	}
+	return plainSpaces(f.currency(0).Format(a))
 }
 
 // decimalMoney writes a decimal string of minor units (a metered unit
-// price) with the digits it needs.
+// price) with the digits it needs, up to six.
 func (f format) decimalMoney(minor, cur string) string {
 	if f.p == nil {
 		return decimalMoney(minor, cur)
@@ -95,24 +95,28 @@ func (f format) decimalMoney(minor, cur string) string {
 		return decimalMoney(minor, cur)
 	}
 	r.Quo(r, new(big.Rat).SetInt(pow10(scale(code))))
-	digits := len(strings.TrimRight(strings.TrimRight(r.FloatString(12), "0"), "."))
-	if i := strings.IndexByte(r.FloatString(12), '.'); i >= 0 {
-		digits = max(scale(code), digits-i-1)
+	a, err := cldr.NewAmount(r.FloatString(6), code)
+	if err != nil {
+		return decimalMoney(minor, cur)
 	}
-	v, _ := r.Float64()
-	return f.amount(number.Decimal(v, number.Scale(digits)), code)
+	return plainSpaces(f.currency(6).Format(a))
 }
 
-func (f format) amount(n any, code string) string {
-	num := f.p.Sprint(n)
-	sym := code
-	if u, err := currency.ParseISO(code); err == nil {
-		sym = f.p.Sprint(currency.Symbol(u))
+// plainSpaces turns CLDR's no-break spaces (U+00A0, U+202F) into plain
+// ones: a chat answer is wrapped by its reader, and "24,00 €" must read,
+// copy and search as written.
+func plainSpaces(s string) string {
+	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
+}
+
+// currency is the CLDR currency formatter of f's locale, showing at least
+// the currency's own digits and at most maxDigits (0: the currency's).
+func (f format) currency(maxDigits uint8) *cldr.Formatter {
+	cf := cldr.NewFormatter(cldr.NewLocale(f.tag))
+	if maxDigits > 0 {
+		cf.MaxDigits = maxDigits
 	}
-	if f.suffix {
-		return num + " " + sym
-	}
-	return sym + num
+	return cf
 }
 
 // count writes a number of units ("63,200" in English, "63.200" in German).

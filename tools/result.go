@@ -47,7 +47,7 @@ func explain(err error) string {
 			"Check that the token starts with polar_, that it was created in the environment this server uses " +
 			"(production vs sandbox), and that it has the required scopes."
 	case polar.KindInsufficientScope:
-		if pe.Scope == "customer_sessions:write" || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
+		if pe.Scope == polar.ScopeCustomerSessionsWrite || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
 			return "Portal links are not available: the Polar access token is missing the customer_sessions:write scope " +
 				"(only that scope creates customer sessions; customer_portal:write is a different scope). In Polar, go to Settings → General → Developers, " +
 				"create a new token (editing the existing one is not enough) with that scope, and update the integration."
