@@ -75,12 +75,24 @@ func newSigningSecret() (Secret, error) {
 	return Secret(base64.RawURLEncoding.EncodeToString(b)), nil
 }
 
-// tokenHint shows a token's type prefix and last four characters, e.g.
-// "polar_oat_…3f9c", and less of a token too short to spare them.
+// tokenHint shows a token's known Polar type prefix and its last four
+// characters, e.g. "polar_oat_…3f9c", and nothing else of it: a token
+// with an unknown prefix shows only "…" and its last four, one too
+// short to spare them shows only its prefix.
 func tokenHint(token string) string {
+	// Polar's token type prefixes (organization and personal access
+	// tokens, OAuth2 access and refresh tokens for users and
+	// organizations), longest first.
+	prefixes := [...]string{
+		"polar_at_u_", "polar_at_o_", "polar_rt_u_", "polar_rt_o_",
+		"polar_oat_", "polar_pat_", "polar_at_", "polar_rt_",
+	}
 	prefix := ""
-	if i := strings.LastIndexByte(token, '_'); i >= 0 && i < 20 {
-		prefix = token[:i+1]
+	for _, p := range prefixes {
+		if strings.HasPrefix(token, p) {
+			prefix = p
+			break
+		}
 	}
 	rest := token[len(prefix):]
 	if len(rest) < 16 {

@@ -59,6 +59,10 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, boo
 		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "initialize params over 16 KiB")
 		return message{}, false
 	}
+	if BadCursor(msg.Method, msg.Params) {
+		writeCursorError(w, msg.ID)
+		return message{}, false
+	}
 	return msg, true
 }
 
@@ -71,4 +75,15 @@ func writeRPCError(w http.ResponseWriter, code int, text string) {
 		JSONRPC: mcp.JSONRPC_VERSION,
 		Error:   mcp.NewJSONRPCErrorDetails(code, text, nil),
 	})
+}
+
+// writeCursorError answers a list request with a bad cursor: -32602 with
+// its id, and 200 as mcp-go answers its own request errors.
+func writeCursorError(w http.ResponseWriter, id json.RawMessage) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(struct {
+		JSONRPC string                  `json:"jsonrpc"`
+		ID      json.RawMessage         `json:"id"`
+		Error   mcp.JSONRPCErrorDetails `json:"error"`
+	}{mcp.JSONRPC_VERSION, id, mcp.NewJSONRPCErrorDetails(mcp.INVALID_PARAMS, CursorMessage, nil)})
 }

@@ -154,7 +154,7 @@ func (c *SDKClient) reportDecode(ctx context.Context, o op, skipped int, err err
 		c.log.WarnContext(ctx, "polar answer could not be decoded", "operation", o.id,
 			"error", redact(err.Error(), c.token))
 	case skipped > 0:
-		c.log.WarnContext(ctx, "polar answer had items that could not be decoded; skipped them",
+		c.log.WarnContext(ctx, "polar answer had items that could not be decoded; kept their ids only or skipped them",
 			"operation", o.id, "skipped", skipped)
 	}
 }

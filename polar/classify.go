@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/polar-mcp/polar-mcp/textsafe"
 )
 
 // maxDetailRunes bounds the Polar detail kept in an *Error.
@@ -87,26 +87,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return min(max(t.Sub(now), 0), maxRetryAfter), true
 }
 
-// clean makes upstream text safe to show: secrets redacted, control
-// characters replaced, invisible format characters (bidi controls,
-// zero-width characters) dropped, length bounded. tools/sanitize.go has
-// its own, stricter cleaner for merchant text; both should become one.
+// clean makes upstream text safe to show: secrets redacted, then the
+// character rules every answer shares (textsafe.Inline: hidden
+// characters dropped, whitespace collapsed, markdown and HTML
+// neutralized, length bounded).
 func clean(s, token string) string {
-	s = redact(s, token)
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == utf8.RuneError || unicode.IsControl(r):
-			return ' '
-		case unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs):
-			return -1 // invisible: zero-width, bidi controls, tag characters
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > maxDetailRunes {
-		s = string([]rune(s)[:maxDetailRunes-1]) + "…"
-	}
-	return s
+	return textsafe.Inline(redact(s, token), maxDetailRunes)
 }
 
 // redact replaces token, and anything shaped like a Polar token

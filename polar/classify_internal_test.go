@@ -47,7 +47,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
-	if got := clean("line one\nline\ttwo\x1b[31m red\x00", ""); got != "line one line two [31m red" {
+	if got := clean("line one\nline\ttwo\x1b[31m red\x00", ""); got != "line one line two ［31m red" {
 		t.Errorf("control characters kept: %q", got)
 	}
 	long := clean(strings.Repeat("é", 1000), "")

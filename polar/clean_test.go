@@ -29,7 +29,7 @@ func TestUpstreamDetailIsCleaned(t *testing.T) {
 			}
 		}
 	}
-	if pe.Detail != "Input should be [31m a valid UUID now" {
+	if pe.Detail != "Input should be ［31m a valid UUID now" {
 		t.Errorf("Detail = %q", pe.Detail)
 	}
 }

@@ -138,18 +138,28 @@ func (s *CustomerSession) decodeBody(body []byte) (int, error) {
 	return 0, nil
 }
 
-// decodeItems decodes each raw item on its own, skipping those that do
-// not decode or have no id.
+// decodeItems decodes each raw item on its own. One that does not decode
+// is kept minimally and marked Unreadable (unreadable.go) when its type
+// allows and it has an id; it is skipped otherwise, as one without an id
+// is. It returns the items and how many did not decode (kept minimally
+// or skipped).
 func decodeItems[T any](raw []json.RawMessage) ([]T, int) {
+	undecoded := 0
 	items := make([]T, 0, len(raw))
 	for _, r := range raw {
 		var v T
-		if json.Unmarshal(r, &v) != nil || !hasID(&v) {
+		if json.Unmarshal(r, &v) != nil {
+			undecoded++
+			if m, ok := any(&v).(minimal); !ok || !m.keepMinimal(r) {
+				continue
+			}
+		} else if !hasID(&v) {
+			undecoded++
 			continue
 		}
 		items = append(items, v)
 	}
-	return items, len(raw) - len(items)
+	return items, undecoded
 }
 
 // keepIdentified drops the items without an id (null or {} items).

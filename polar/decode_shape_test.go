@@ -80,7 +80,8 @@ func TestWrongShapeIsADecodeError(t *testing.T) {
 }
 
 // TestUndecodableItemsAreSkipped: an item reusing a known field name with
-// another JSON type is left out and logged; the rest of the list stands.
+// another JSON type is kept by id only, marked Unreadable, and logged; the
+// rest of the list stands.
 func TestUndecodableItemsAreSkipped(t *testing.T) {
 	ctx := context.Background()
 
@@ -94,8 +95,11 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := pluck(products, func(p polar.Product) string { return p.Name }); strings.Join(got, ",") != "Pro,Team,Tip jar" {
-			t.Errorf("products = %v, want all but the undecodable one", got)
+		if got := pluck(products, func(p polar.Product) string { return p.Name }); strings.Join(got, ",") != "Pro,Team,,Tip jar" {
+			t.Errorf("products = %v, want all, the undecodable one without its name", got)
+		}
+		if !products[2].Unreadable || products[2].ID == "" || products[0].Unreadable {
+			t.Errorf("undecodable product not marked by id: %+v", products[2])
 		}
 		if l := logs.String(); !strings.Contains(l, "operation=products:list") || !strings.Contains(l, "skipped=1") {
 			t.Errorf("log does not name the operation and the count: %s", l)
@@ -108,8 +112,8 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 		})
 		c, _ := newClient(t, always(ok(body)))
 		subs, err := c.ListSubscriptions(ctx, polar.ByID(customerID))
-		if err != nil || len(subs) != 2 || subs[0].Status != "paused" {
-			t.Fatalf("got %d subscriptions, err %v; want the paused and trialing ones", len(subs), err)
+		if err != nil || len(subs) != 3 || !subs[0].Unreadable || subs[0].Customer == nil || subs[0].CustomerID != customerID || subs[1].Status != "paused" {
+			t.Fatalf("got %+v, err %v; want the undecodable one by id and customer, then the paused and trialing ones", subs, err)
 		}
 	})
 
@@ -134,7 +138,7 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 			return ok(page(2, good))
 		})
 		products, err := c.ListProducts(ctx)
-		if err != nil || len(products) != 1 || products[0].Name != "Fine" || len(up.requests()) != 2 {
+		if err != nil || len(products) != 2 || !products[0].Unreadable || products[1].Name != "Fine" || len(up.requests()) != 2 {
 			t.Fatalf("products %+v, err %v, %d requests", products, err, len(up.requests()))
 		}
 	})
@@ -151,8 +155,8 @@ func TestUndecodableItemsAreSkipped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(state.GrantedBenefits) != 2 || state.Skipped != 1 || len(state.ActiveSubscriptions) == 0 || state.ID == "" {
-			t.Errorf("state kept %d grants, skipped %d; want 2 and 1, with the rest intact", len(state.GrantedBenefits), state.Skipped)
+		if len(state.GrantedBenefits) != 3 || !state.GrantedBenefits[1].Unreadable || state.Skipped != 1 || len(state.ActiveSubscriptions) == 0 || state.ID == "" {
+			t.Errorf("state kept %d grants, skipped %d; want 3 (one unreadable) and 1, with the rest intact", len(state.GrantedBenefits), state.Skipped)
 		}
 		if !strings.Contains(logs.String(), "operation=customers:get_state") {
 			t.Errorf("no log line for the skipped grant: %s", logs.String())

@@ -15,8 +15,8 @@ import (
 type Page[T any] struct {
 	Items      []T        `json:"items"`
 	Pagination Pagination `json:"pagination"`
-	// Skipped counts the items of the page that could not be decoded and
-	// were left out of Items.
+	// Skipped counts the items of the page that could not be decoded:
+	// left out of Items, or kept in it minimally as Unreadable.
 	Skipped int `json:"-"`
 }
 
@@ -77,6 +77,9 @@ type Subscription struct {
 	Meters        []SubscriptionMeter `json:"meters"`
 	Discount      *Discount           `json:"discount"`
 	PendingUpdate *PendingUpdate      `json:"pending_update"`
+	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
+	// decode: only its id (and its customer, when that decodes) is set.
+	Unreadable bool `json:"-"`
 }
 
 // Order is one order (a purchase, a renewal, a metered cycle...).
@@ -103,6 +106,9 @@ type Order struct {
 	Product            *Product     `json:"product"`
 	Items              []OrderItem  `json:"items"`
 	Subscription       *OrderSubRef `json:"subscription"`
+	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
+	// decode: only its id (and its customer, when that decodes) is set.
+	Unreadable bool `json:"-"`
 }
 
 // OrderItem is an order line.
@@ -128,6 +134,9 @@ type Product struct {
 	IsArchived        bool    `json:"is_archived"`
 	OrganizationID    string  `json:"organization_id"`
 	Prices            []Price `json:"prices"`
+	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
+	// decode: only its id (and its customer, when that decodes) is set.
+	Unreadable bool `json:"-"`
 }
 
 // Price is any product price: fixed, custom, seat_based, metered_unit or
@@ -187,6 +196,9 @@ type BenefitGrant struct {
 	BenefitID   string          `json:"benefit_id"`
 	BenefitType string          `json:"benefit_type"`
 	Properties  GrantProperties `json:"properties"`
+	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
+	// decode: only its id (and its customer, when that decodes) is set.
+	Unreadable bool `json:"-"`
 }
 
 // GrantProperties is the union of every grant property polar-mcp may show.
@@ -210,6 +222,9 @@ type Benefit struct {
 	Type        string          `json:"type"`
 	Description string          `json:"description"`
 	Properties  json.RawMessage `json:"properties"`
+	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
+	// decode: only its id (and its customer, when that decodes) is set.
+	Unreadable bool `json:"-"`
 }
 
 // CustomerSession is a customer portal session.

@@ -44,7 +44,7 @@ func Benefits(deps Deps) server.ServerTool {
 			f := formatOf(ctx)
 			newOut := func() *BenefitsOutput { return &BenefitsOutput{Benefits: []BenefitView{}} }
 			return forCustomer(ctx, deps, NameBenefits, in.Email, newOut, func(t *target, out *BenefitsOutput) (string, error) {
-				state, names, err := grantsWithNames(ctx, t)
+				state, names, unread, err := grantsWithNames(ctx, t)
 				if err == nil {
 					err = t.check(&state.Customer)
 				}
@@ -57,14 +57,16 @@ func Benefits(deps Deps) server.ServerTool {
 					return "", err
 				}
 				out.Benefits = benefitViews(f, state, names, keys)
-				return benefitText(*out, note), nil
+				return benefitText(*out, note) + unreadableNote(unread, "benefit", "benefits"), nil
 			})
 		})}
 }
 
 // grantsWithNames fetches the customer's granted benefits and the
-// organization's benefit names in parallel.
-func grantsWithNames(ctx context.Context, t *target) (*polar.CustomerState, map[string]string, error) {
+// organization's benefit names in parallel. The state returned is a copy
+// without the grants Polar sent in a shape polar-mcp cannot decode; unread
+// counts them.
+func grantsWithNames(ctx context.Context, t *target) (_ *polar.CustomerState, _ map[string]string, unread int, _ error) {
 	var (
 		state *polar.CustomerState
 		names map[string]string
@@ -80,15 +82,18 @@ func grantsWithNames(ctx context.Context, t *target) (*polar.CustomerState, map[
 			return err
 		}
 		names = make(map[string]string, len(bs))
+		bs, _ = readable(bs, benefitUnreadable)
 		for _, b := range bs {
 			names[b.ID] = clean(b.Description)
 		}
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	return state, names, nil
+	cp := *state
+	cp.GrantedBenefits, unread = readable(cp.GrantedBenefits, grantUnreadable)
+	return &cp, names, unread, nil
 }
 
 // benefitViews describes the state's grants; keys are the license keys'

@@ -109,6 +109,9 @@ func planNames(ctx context.Context, c polar.Client, subs []polar.Subscription) m
 	}
 	names := make(map[string]string, len(products))
 	for _, p := range products {
+		if p.Unreadable {
+			continue
+		}
 		names[p.ID] = clean(p.Name)
 	}
 	return names

@@ -68,7 +68,7 @@ func TestClean(t *testing.T) {
 	for i := range long {
 		long[i] = 'a'
 	}
-	if got := []rune(clean(string(long))); len(got) != maxTextRunes+1 || got[maxTextRunes] != '…' {
+	if got := []rune(clean(string(long))); len(got) != maxTextRunes || got[maxTextRunes-1] != '…' {
 		t.Errorf("long string not bounded: %d runes", len(got))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -40,6 +41,11 @@ type envOptions struct {
 	token     string        // token the adapter sends, default testToken
 	retryWait time.Duration // longest wait on a 429; default: never wait
 	cached    bool          // wrap the adapter in its cache, as the commands do
+	// wrap, when set, stands between the adapter and the fake (an
+	// upstream that rewrites answers).
+	wrap       func(http.Handler) http.Handler
+	logger     *slog.Logger // default: discard
+	portalHost string       // tools.Deps.PortalHost
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -59,7 +65,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(fake)
+	var h http.Handler = fake
+	if o.wrap != nil {
+		h = o.wrap(fake)
+	}
+	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	if o.retryWait == 0 {
 		o.retryWait = -1
@@ -74,9 +84,13 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.cached {
 		pc = cache.New(sdk, cache.Config{})
 	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
 	deps := tools.Deps{
-		Client: func(context.Context) (polar.Client, error) { return pc, nil },
-		Logger: slog.New(slog.DiscardHandler),
+		Client:     func(context.Context) (polar.Client, error) { return pc, nil },
+		Logger:     o.logger,
+		PortalHost: o.portalHost,
 	}
 	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
 }

@@ -96,7 +96,7 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
 	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
-	g.Go(func() (err error) { state, names, err = grantsWithNames(gctx, t); return err })
+	g.Go(func() (err error) { state, names, _, err = grantsWithNames(gctx, t); return err })
 	if err := g.Wait(); err != nil {
 		return err
 	}
@@ -117,6 +117,8 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	// type come from it, not from the lookup.
 	out.Name = clean(state.Name)
 	out.CustomerType = clean(state.Type)
+	subs, _ = readable(subs, subUnreadable)
+	orders, _ = readable(orders, orderUnreadable)
 	views := subscriptionViews(f, subs, planNames(ctx, t.client, subs))
 	out.SubscriptionView = livePlan(views)
 	for _, v := range views {

@@ -82,6 +82,7 @@ func OrderHistory(deps Deps) server.ServerTool {
 				if err != nil {
 					return "", err
 				}
+				orders, unread := readable(orders, orderUnreadable)
 				for i, o := range orders {
 					if i == limit {
 						break
@@ -91,7 +92,7 @@ func OrderHistory(deps Deps) server.ServerTool {
 				if in.InvoiceLinks {
 					invoiceLinks(ctx, t.client, out.Orders)
 				}
-				return orderText(f, *out), nil
+				return orderText(f, *out) + unreadableNote(unread, "order", "orders"), nil
 			})
 		})}
 }

@@ -91,6 +91,9 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 		if err == nil {
 			err = t.check(sess.Customer)
 		}
+		if err == nil {
+			err = checkPortalLink(ctx, deps.Logger, sess.CustomerPortalURL, deps.PortalHost)
+		}
 		if err != nil {
 			return "", err
 		}

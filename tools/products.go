@@ -46,6 +46,7 @@ func Products(deps Deps) server.ServerTool {
 		if err != nil {
 			return failure(ctx, deps, NameProducts, err), nil
 		}
+		products, unread := readable(products, productUnreadable)
 		out := ProductsOutput{Products: []ProductView{}}
 		for _, p := range products {
 			if p.IsArchived || (p.Visibility != "" && p.Visibility != "public") {
@@ -53,7 +54,7 @@ func Products(deps Deps) server.ServerTool {
 			}
 			out.Products = append(out.Products, productView(p))
 		}
-		return answer(productText(out), out), nil
+		return answer(productText(out)+unreadableNote(unread, "product", "products"), out), nil
 	}}
 }
 

@@ -20,6 +20,9 @@ type ClientFunc func(ctx context.Context) (polar.Client, error)
 type Deps struct {
 	Client ClientFunc
 	Logger *slog.Logger // slog.Default() when nil
+	// PortalHost is a host portal links may be on besides polar.sh and
+	// its subdomains: the configured Polar server's (tests, proxies).
+	PortalHost string
 }
 
 // Options shape the server.

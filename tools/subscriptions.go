@@ -74,9 +74,10 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 				if err != nil {
 					return "", err
 				}
+				subs, unread := readable(subs, subUnreadable)
 				plans := planNames(ctx, t.client, subs)
 				out.Subscriptions = subscriptionViews(f, subs, plans)
-				return subscriptionText(f, *out), nil
+				return subscriptionText(f, *out) + unreadableNote(unread, "subscription", "subscriptions"), nil
 			})
 		})}
 }

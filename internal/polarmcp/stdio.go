@@ -32,5 +32,6 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		}
 		return caller.With(ctx, id)
 	})
-	return stdio.Listen(ctx, in, out)
+	guarded := &lockedWriter{w: out}
+	return stdio.Listen(ctx, newLineGuard(in, guarded, maxStdioLine, log), guarded)
 }

@@ -3,6 +3,7 @@ package polarmcp
 import (
 	"context"
 	"log/slog"
+	"net/url"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -16,8 +17,21 @@ import (
 // NewToolsServer is the MCP server with polar-mcp's tools, each call
 // served by the Polar adapter client returns for it, through mw.
 func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
-	return tools.NewServer(tools.Deps{Client: client, Logger: log},
+	return tools.NewServer(tools.Deps{Client: client, Logger: log, PortalHost: serverHost(cfg)},
 		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw})
+}
+
+// serverHost is the configured Polar server URL's host ("" when none is
+// configured or in demo mode): portal links may be on it too.
+func serverHost(cfg config.Config) string {
+	if cfg.Demo || cfg.ServerURL == "" {
+		return ""
+	}
+	u, err := url.Parse(cfg.ServerURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // Always is a tools.ClientFunc answering with one organization's adapter.

@@ -1,0 +1,30 @@
+package hosted
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+)
+
+// CursorMessage is the JSON-RPC error message for a list request whose
+// cursor is not one polar-mcp handed out.
+const CursorMessage = "Invalid params: the cursor is not one this server returned; " +
+	"send the nextCursor of the previous page, or no cursor for the first page"
+
+// BadCursor reports whether a list request (tools/list, prompts/list, …)
+// carries a cursor mcp-go could not decode. mcp-go answers such a cursor
+// with -32602 and a Go decoding error as its message; the transports
+// answer it first, with CursorMessage.
+func BadCursor(method string, params json.RawMessage) bool {
+	if !strings.HasSuffix(method, "/list") || len(params) == 0 {
+		return false
+	}
+	var p struct {
+		Cursor *string `json:"cursor"`
+	}
+	if json.Unmarshal(params, &p) != nil || p.Cursor == nil || *p.Cursor == "" {
+		return false // mcp-go answers params it cannot read
+	}
+	_, err := base64.StdEncoding.DecodeString(*p.Cursor)
+	return err != nil
+}
