@@ -9,11 +9,11 @@ import (
 func TestBadListCursorIsInvalidParamsWithoutGoInternals(t *testing.T) {
 	ts := serve(t, newEcho().srv, nil)
 	tok := customerToken(t, "alice@example.com")
-	resp, body := post(t, ts.url+"/mcp", tok, initializeBody, nil)
+	resp, _ := post(t, ts.url+"/mcp", tok, initializeBody, nil)
 	session := map[string]string{"Mcp-Session-Id": resp.Header.Get("Mcp-Session-Id")}
 	for _, cursor := range []string{"!!!not-base64", "%%%", "a"} {
 		list := `{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{"cursor":"` + cursor + `"}}`
-		resp, body = post(t, ts.url+"/mcp", tok, list, session)
+		resp, body := post(t, ts.url+"/mcp", tok, list, session)
 		var msg struct {
 			ID    any `json:"id"`
 			Error struct {
@@ -32,7 +32,7 @@ func TestBadListCursorIsInvalidParamsWithoutGoInternals(t *testing.T) {
 		}
 	}
 	// A cursor the server could have handed out still lists.
-	resp, body = post(t, ts.url+"/mcp", tok, `{"jsonrpc":"2.0","id":10,"method":"tools/list","params":{"cursor":"YQ=="}}`, session)
+	resp, body := post(t, ts.url+"/mcp", tok, `{"jsonrpc":"2.0","id":10,"method":"tools/list","params":{"cursor":"YQ=="}}`, session)
 	if !strings.Contains(body, `"tools"`) {
 		t.Errorf("valid cursor: %d %s", resp.StatusCode, body)
 	}

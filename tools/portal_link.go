@@ -15,7 +15,7 @@ import (
 const polarHost = "polar.sh"
 
 // errPortalLink is the answer when Polar's portal link fails the checks.
-var errPortalLink = errors.New("Polar returned a portal link polar-mcp will not pass on (it is not an https link on a Polar host). " +
+var errPortalLink = errors.New("the portal link Polar returned is one polar-mcp will not pass on (it is not an https link on a Polar host). " +
 	"Please try again; if it keeps happening, open the customer portal from the merchant's website or Polar's own emails")
 
 // checkPortalLink accepts raw only when it is an https URL, without

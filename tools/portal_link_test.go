@@ -58,7 +58,7 @@ func TestPortalLinkOnlyHTTPSOnPolarHost(t *testing.T) {
 	for _, name := range []string{tools.NamePortalLink, tools.NameManageSubscription} {
 		for _, link = range refused {
 			res := e.call(t, customer("alice@example.com"), name, nil)
-			got := mustFail(t, res, "portal link polar-mcp will not pass on")
+			got := mustFail(t, res, "polar-mcp will not pass on")
 			if strings.Contains(got, secret) || strings.Contains(got, "evil") {
 				t.Errorf("%s refused %q but the answer carries it: %s", name, link, got)
 			}
