@@ -137,6 +137,9 @@ func (i *Issuer) Verify(ctx context.Context, token string, p Policy) (caller.Ide
 	if err := json.Unmarshal(payload, &mc); err != nil {
 		return caller.Identity{}, refuse(KindMalformed, "")
 	}
+	if iss, _ := mc.GetIssuer(); iss == "" {
+		return caller.Identity{}, refuse(KindIssuer, "the token has no iss claim")
+	}
 	now := p.Now
 	if now.IsZero() {
 		now = time.Now()
