@@ -123,7 +123,7 @@ func checkUnauthorized(t *testing.T, resp *http.Response, body, metadataURL stri
 func TestEveryRequestWithABadTokenIsRefused(t *testing.T) {
 	e := newEcho()
 	s := serve(t, e.srv, nil)
-	metadata := "" // no issuer: the challenge names no metadata
+	metadata := ""                                      // no issuer: the challenge names no metadata
 	good := openStream(t, s.url, "/sse", agentToken(t)) // a real session to POST to
 	for name, tok := range badTokens(t) {
 		t.Run(name, func(t *testing.T) {
