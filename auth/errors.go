@@ -9,7 +9,7 @@ type Kind int
 const (
 	KindMissingToken    Kind = iota + 1 // no token at all
 	KindMalformed                       // not a JWT, or claims of the wrong type
-	KindAlgorithm                       // alg is not HS256 (alg "none" included)
+	KindAlgorithm                       // alg is not HS256, nor an issuer's RS256, ES256 or EdDSA (alg "none" included)
 	KindSignature                       // signed with another secret, or tampered with
 	KindExpired                         // exp is in the past, or missing
 	KindNotYetValid                     // iat or nbf is in the future
@@ -23,6 +23,7 @@ const (
 	KindLifetime                        // exp lies further ahead than the maximum token lifetime
 	KindInvalidEmail                    // the email claim is not a bare address
 	KindInvalidClaim                    // a claim has the wrong type or an unusable value
+	KindIssuer                          // iss is missing or not the configured OpenID Connect issuer
 )
 
 // Error is a refused token. Its message never contains the token or the
@@ -62,7 +63,7 @@ func (k Kind) String() string {
 	case KindMalformed:
 		return "malformed token"
 	case KindAlgorithm:
-		return "token algorithm is not HS256"
+		return "token algorithm is not accepted"
 	case KindSignature:
 		return "token signature is invalid"
 	case KindExpired:
@@ -89,6 +90,8 @@ func (k Kind) String() string {
 		return "email claim is not an email address"
 	case KindInvalidClaim:
 		return "token claim is invalid"
+	case KindIssuer:
+		return "token was not issued by the configured issuer"
 	default:
 		return "invalid token"
 	}

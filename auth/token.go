@@ -166,6 +166,15 @@ func classify(tok *jwt.Token, mc jwt.MapClaims, err error) error {
 		return refuse(KindAlgorithm, fmt.Sprintf("got %q", fmt.Sprint(tok.Header["alg"])))
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		return refuse(KindSignature, "")
+	default:
+		return claimsErr(mc, err)
+	}
+}
+
+// claimsErr turns a failed claims validation into a refusal of the
+// matching kind; both verifiers use it.
+func claimsErr(mc jwt.MapClaims, err error) error {
+	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return refuse(KindExpired, "")
 	case mc["exp"] == nil:
@@ -174,6 +183,8 @@ func classify(tok *jwt.Token, mc jwt.MapClaims, err error) error {
 		return refuse(KindNotYetValid, "")
 	case errors.Is(err, jwt.ErrTokenInvalidAudience), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return refuse(KindAudience, "")
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return refuse(KindIssuer, "")
 	case errors.Is(err, jwt.ErrTokenInvalidClaims):
 		return refuse(KindInvalidClaim, "")
 	default:

@@ -1,6 +1,7 @@
 package hosted
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -34,8 +35,13 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot verify tokens right now")
 		return r, false
 	}
-	id, err := auth.Verify(secret, token, auth.Policy{Audience: connection, MaxTTL: h.cfg.MaxTokenTTL})
+	id, err := h.verify(r.Context(), secret, token, connection)
 	if err != nil {
+		if auth.KindOf(err) == 0 && h.cfg.Issuer != nil && auth.IssuerSigned(token) {
+			h.log.WarnContext(r.Context(), "token issuer unavailable", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot verify tokens right now")
+			return r, false
+		}
 		if auth.KindOf(err) == 0 {
 			h.log.ErrorContext(r.Context(), "token verification misconfigured", "connection", connection, "err", err)
 			writeError(w, http.StatusInternalServerError, "server_error", "token verification is misconfigured")
@@ -54,12 +60,26 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 	return r.WithContext(ctx), true
 }
 
-// unauthorized writes a 401 whose WWW-Authenticate points at the protected
-// resource metadata (RFC 9728) and, for a bad token, says invalid_token
-// (RFC 6750). The token is never echoed.
+// verify sends an issuer-signed token to the issuer, and any other to the
+// connection's secret.
+func (h *Handler) verify(ctx context.Context, secret []byte, token, connection string) (caller.Identity, error) {
+	p := auth.Policy{Audience: connection, MaxTTL: h.cfg.MaxTokenTTL}
+	if h.cfg.Issuer != nil && auth.IssuerSigned(token) {
+		return h.cfg.Issuer.Verify(ctx, token, p)
+	}
+	return auth.Verify(secret, token, p)
+}
+
+// unauthorized writes a 401 that, for a bad token, says invalid_token
+// (RFC 6750). With an issuer, its WWW-Authenticate points at the protected
+// resource metadata (RFC 9728), which names it; without one there is no
+// authorization server to send a client to. The token is never echoed.
 func (h *Handler) unauthorized(w http.ResponseWriter, r *http.Request, connection string, err error) {
 	kind := auth.KindOf(err)
-	challenge := fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
+	challenge := `Bearer realm="polar-mcp"`
+	if h.cfg.Issuer != nil {
+		challenge = fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
+	}
 	code, description := "unauthorized", "missing bearer token: send Authorization: Bearer <token>"
 	if kind != auth.KindMissingToken {
 		code, description = "invalid_token", err.Error()

@@ -41,16 +41,22 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // resourceMetadata serves RFC 9728 protected resource metadata: the
-// resource, and that tokens go in the Authorization header.
+// resource, that tokens go in the Authorization header, and, with an
+// issuer, the issuer and the scopes to ask it for.
 func (h *Handler) resourceMetadata(w http.ResponseWriter, r *http.Request) {
 	connection := r.PathValue("connection")
 	if h.cfg.PerConnection && !validConnection(connection) {
 		writeError(w, http.StatusNotFound, "not_found", "unknown connection")
 		return
 	}
-	server.NewProtectedResourceMetadataHandler(server.ProtectedResourceMetadataConfig{
+	md := server.ProtectedResourceMetadataConfig{
 		Resource:               h.resource(connection),
 		BearerMethodsSupported: []string{"header"},
 		ResourceName:           "polar-mcp",
-	}).ServeHTTP(w, r)
+	}
+	if h.cfg.Issuer != nil {
+		md.AuthorizationServers = []string{h.cfg.Issuer.URL()}
+		md.ScopesSupported = h.cfg.Issuer.Scopes()
+	}
+	server.NewProtectedResourceMetadataHandler(md).ServeHTTP(w, r)
 }

@@ -44,6 +44,13 @@ type Config struct {
 	// and the collaborators bound to its context. Static builds one from
 	// POLAR_MCP_TOKEN_SECRET for single-merchant mode. Required.
 	Resolve ResolveFunc
+	// Issuer, when not nil, also accepts tokens signed with RS256, ES256
+	// or EdDSA by this OpenID Connect issuer (HS256 tokens still go to
+	// the connection's secret), and is listed in the protected resource
+	// metadata. Without it, 401 challenges do not point at the metadata,
+	// which then names no authorization server. Not with PerConnection:
+	// a connection's callers are the ones its own secret signs for.
+	Issuer Issuer
 	// PerConnection serves the MCP endpoints at /c/{connection}/sse,
 	// /c/{connection}/message and /c/{connection}/mcp instead of at the
 	// root, and requires every token's aud to be that connection id.
@@ -109,6 +116,9 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	}
 	if cfg.Resolve == nil {
 		return nil, errors.New("hosted: Config.Resolve is required")
+	}
+	if cfg.Issuer != nil && cfg.PerConnection {
+		return nil, errors.New("hosted: an OpenID Connect issuer is not supported with per-connection endpoints")
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {

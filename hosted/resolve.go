@@ -4,7 +4,21 @@ import (
 	"context"
 
 	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
+
+// Issuer verifies the tokens of an external OpenID Connect issuer.
+// *auth.Issuer is one.
+type Issuer interface {
+	// URL is the issuer identifier, listed in the protected resource
+	// metadata's authorization_servers.
+	URL() string
+	// Scopes are the metadata's scopes_supported.
+	Scopes() []string
+	// Verify returns the caller token names, an *auth.Error when it is
+	// refused, or another error when the issuer cannot be reached.
+	Verify(ctx context.Context, token string, p auth.Policy) (caller.Identity, error)
+}
 
 // Connection is what the edge resolves once per request for the connection
 // it was routed to: the key that verifies its caller tokens, and Bind,

@@ -30,6 +30,9 @@ type Verdict struct {
 	Scopes []string
 	// Missing are the required scopes Polar refused.
 	Missing []string
+	// MissingOptional are the optional scopes Polar refused
+	// (license_keys:read): nothing stops, some answers say less.
+	MissingOptional []string
 	// Warnings explain missing scopes that do not stop the connection.
 	Warnings []string
 }
@@ -48,6 +51,24 @@ func checkTokenShape(token string) (string, error) {
 	return token, nil
 }
 
+// licenseWarning is the warning for a token without license_keys:read.
+const licenseWarning = "the token lacks the optional license_keys:read: license-key benefits are listed " +
+	"without activations, usage or expiry; create a new token with that scope to add them"
+
+// OptionalScopes are the scopes a token may lack with a warning: the
+// tools that need them say they are unavailable, the others work.
+func OptionalScopes() []string {
+	return append(optionalScopes(), polar.ScopeLicenseKeysRead)
+}
+
+// VerifyToken probes a token's adapter as connections add and check do,
+// without a store: polar-mcp check uses it for the single merchant. It
+// returns the verdict, and ErrUnauthorized, ErrUpstream or a
+// *MissingScopesError (with the verdict) as verify does.
+func VerifyToken(ctx context.Context, adapter Adapter, env connections.Environment) (Verdict, error) {
+	return verify(ctx, adapter, env)
+}
+
 // verify probes token with adapter and sorts the result: a 401 is
 // ErrUnauthorized, an inconclusive answer ErrUpstream, and missing
 // required scopes a *MissingScopesError, returned with the verdict so
@@ -64,6 +85,10 @@ func verify(ctx context.Context, adapter Adapter, env connections.Environment) (
 		Organization: connections.Organization{ID: p.OrganizationID, Name: p.OrganizationName},
 		Scopes:       slices.Clone(p.Granted),
 		Missing:      slices.Clone(p.Missing),
+	}
+	if len(p.MissingOptional) > 0 {
+		v.MissingOptional = slices.Clone(p.MissingOptional)
+		v.Warnings = append(v.Warnings, licenseWarning)
 	}
 	var blocking []string
 	for _, s := range p.Missing {

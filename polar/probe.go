@@ -10,6 +10,9 @@ package polar
 // 422 when the scope is granted and with 403 when it is not, and creates
 // nothing either way.
 //
+// license_keys:read, which is optional, is probed the same way: a license
+// key that cannot exist is 404 with the scope and 403 without it.
+//
 // The organization comes from GET /v1/organizations/ when the token may
 // read it (organizations:read, which merchants need not grant), and
 // otherwise from the organization_id of a listed customer, product or
@@ -56,10 +59,14 @@ type Probe struct {
 	// OrganizationName is "" without organizations:read.
 	OrganizationName string
 	// Granted are the scopes found to work, in RequiredScopes order,
-	// followed by organizations:read when it works.
+	// followed by license_keys:read and organizations:read when they
+	// work.
 	Granted []string
 	// Missing are the required scopes Polar refused with 403.
 	Missing []string
+	// MissingOptional are the optional scopes Polar refused
+	// (license_keys:read); organizations:read is never listed.
+	MissingOptional []string
 }
 
 // orgRef is the organization_id of any listed object.
@@ -70,7 +77,7 @@ type orgRef struct {
 // Probe checks the token against Polar, scope by scope. It fails with a
 // KindUnauthorized *Error as soon as Polar answers 401, and with the
 // *Error of any answer that proves nothing (network error, 429, 5xx).
-// It sends at most seven requests and writes nothing.
+// It sends at most eight requests and writes nothing.
 func (c *SDKClient) Probe(ctx context.Context) (*Probe, error) {
 	p := &Probe{}
 	lists := []struct {
@@ -119,6 +126,9 @@ func (c *SDKClient) Probe(ctx context.Context) (*Probe, error) {
 	if err := c.probeSessions(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := c.probeLicenseKeys(ctx, p); err != nil {
+		return nil, err
+	}
 	if err := c.probeOrganization(ctx, p); err != nil {
 		return nil, err
 	}
@@ -162,6 +172,33 @@ func (c *SDKClient) probeSessions(ctx context.Context, p *Probe) error {
 		p.Granted = append(p.Granted, o.scope)
 	default:
 		p.Missing = append(p.Missing, o.scope)
+	}
+	return nil
+}
+
+// probeLicenseKeys checks the optional license_keys:read with a license
+// key that does not exist: 404 means the scope passed.
+func (c *SDKClient) probeLicenseKeys(ctx context.Context, p *Probe) error {
+	o := op{id: "license_keys:get", scope: ScopeLicenseKeysRead}
+	id, err := randomUUID4()
+	if err != nil {
+		return &Error{Kind: KindUnavailable, Operation: o.id, Err: err}
+	}
+	_, err = c.do(ctx, o, func(ctx context.Context) error {
+		_, err := c.sdk.LicenseKeys.Get(ctx, id)
+		return err
+	})
+	if pe, ok := AsError(err); ok && pe.Kind == KindNotFound {
+		err = nil
+	}
+	ok, err := probed(err)
+	switch {
+	case err != nil:
+		return err
+	case ok:
+		p.Granted = append(p.Granted, o.scope)
+	default:
+		p.MissingOptional = append(p.MissingOptional, o.scope)
 	}
 	return nil
 }

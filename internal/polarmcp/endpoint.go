@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/admin"
+	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/hosted"
@@ -43,6 +44,10 @@ func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*End
 			return nil, err
 		}
 	}
+	if cfg.OIDCIssuer != "" && e.root == nil {
+		return nil, fmt.Errorf("%w: POLAR_MCP_OIDC_ISSUER applies to the single merchant's endpoint (POLAR_ACCESS_TOKEN): "+
+			"connections under /c/ accept only tokens signed with their own secret", config.ErrInvalid)
+	}
 	if cfg.MultiMerchant() {
 		if err := e.serveConnections(ctx, cfg, adapters, log); err != nil {
 			return nil, err
@@ -66,7 +71,15 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
-	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
+	hc := hostedConfig(cfg, resolve, false, log)
+	if cfg.OIDCIssuer != "" {
+		issuer, err := auth.NewIssuer(auth.IssuerConfig{URL: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, RoleClaim: cfg.OIDCRoleClaim})
+		if err != nil {
+			return fmt.Errorf("%w: POLAR_MCP_OIDC_ISSUER: %v", config.ErrInvalid, err)
+		}
+		hc.Issuer = issuer
+	}
+	e.root, err = hosted.New(hc, NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
 	return err
 }
 

@@ -1,0 +1,153 @@
+package auth_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
+)
+
+const clientID = "polar-mcp-test"
+
+func newIssuer(t *testing.T, ti *testkit.Issuer, roleClaim string) *auth.Issuer {
+	t.Helper()
+	iss, err := auth.NewIssuer(auth.IssuerConfig{URL: ti.URL, Audience: clientID, RoleClaim: roleClaim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iss
+}
+
+func TestIssuerAcceptsEachAlgorithm(t *testing.T) {
+	ti := testkit.NewIssuer(t)
+	iss := newIssuer(t, ti, "")
+	for _, alg := range auth.IssuerAlgorithms() {
+		tok := ti.Sign(t, alg, ti.Claims(clientID, "Ada@Example.com"))
+		if !auth.IssuerSigned(tok) {
+			t.Errorf("%s: IssuerSigned = false", alg)
+		}
+		id, err := iss.Verify(context.Background(), tok, auth.Policy{})
+		if err != nil {
+			t.Fatalf("%s: %v", alg, err)
+		}
+		if id.Role != caller.Customer || id.Email != "ada@example.com" || id.Subject != "user-Ada@Example.com" {
+			t.Errorf("%s: identity %+v", alg, id)
+		}
+	}
+}
+
+func TestIssuerRoleClaim(t *testing.T) {
+	ti := testkit.NewIssuer(t)
+	iss := newIssuer(t, ti, "polar_role")
+	agent := ti.Claims(clientID, "support@shop.test")
+	agent["polar_role"] = "agent"
+	agent["role"] = "customer" // not the configured claim: ignored
+	if id, err := iss.Verify(context.Background(), ti.Sign(t, "ES256", agent), auth.Policy{}); err != nil || id.Role != caller.Agent {
+		t.Errorf("agent by polar_role: %+v %v", id, err)
+	}
+	odd := ti.Claims(clientID, "ada@example.com")
+	odd["polar_role"] = "admin"
+	if _, err := iss.Verify(context.Background(), ti.Sign(t, "ES256", odd), auth.Policy{}); auth.KindOf(err) != auth.KindUnknownRole {
+		t.Errorf("polar_role admin: %v, want unknown role", err)
+	}
+}
+
+func TestIssuerFollowsKeyRotation(t *testing.T) {
+	ti := testkit.NewIssuer(t)
+	iss := newIssuer(t, ti, "")
+	ctx := context.Background()
+	before := ti.Sign(t, "RS256", ti.Claims(clientID, "ada@example.com"))
+	if _, err := iss.Verify(ctx, before, auth.Policy{}); err != nil {
+		t.Fatalf("before rotation: %v", err)
+	}
+	ti.Rotate(t, "RS256")
+	after := ti.Sign(t, "RS256", ti.Claims(clientID, "ada@example.com"))
+	if _, err := iss.Verify(ctx, after, auth.Policy{}); err != nil {
+		t.Errorf("new kid after rotation: %v", err)
+	}
+	if _, err := iss.Verify(ctx, before, auth.Policy{}); auth.KindOf(err) != auth.KindSignature {
+		t.Errorf("old kid after rotation: %v, want a signature refusal", err)
+	}
+}
+
+func TestIssuerRefusals(t *testing.T) {
+	ti := testkit.NewIssuer(t)
+	iss := newIssuer(t, ti, "")
+	claims := func(edit func(map[string]any)) map[string]any {
+		c := ti.Claims(clientID, "ada@example.com")
+		edit(c)
+		return c
+	}
+	key := ti.Key("ES256")
+	header := fmt.Sprintf(`{"alg":"ES256","kid":%q}`, key.Kid)
+	exp := time.Now().Add(time.Hour).Unix()
+	payload := func(extra string) string {
+		return fmt.Sprintf(`{"iss":%q,"aud":%q,"exp":%d,"email":"ada@example.com","email_verified":true%s}`, ti.URL, clientID, exp, extra)
+	}
+	foreign := ti.NewKey(t, "ES256")
+	foreign.Kid = key.Kid // the kid of a published key, signed with another
+	tests := []struct {
+		name  string
+		token string
+		want  auth.Kind
+	}{
+		{"wrong key", testkit.SignJWT(t, "ES256", foreign, header, payload("")), auth.KindSignature},
+		{"unknown kid", testkit.SignJWT(t, "ES256", ti.NewKey(t, "ES256"), `{"alg":"ES256","kid":"nope"}`, payload("")), auth.KindSignature},
+		{"wrong audience", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["aud"] = "someone-else" })), auth.KindAudience},
+		{"no audience", ti.Sign(t, "ES256", claims(func(c map[string]any) { delete(c, "aud") })), auth.KindAudience},
+		{"wrong issuer", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["iss"] = "https://evil.example" })), auth.KindIssuer},
+		{"no issuer", ti.Sign(t, "ES256", claims(func(c map[string]any) { delete(c, "iss") })), auth.KindIssuer},
+		{"no exp", ti.Sign(t, "ES256", claims(func(c map[string]any) { delete(c, "exp") })), auth.KindExpired},
+		{"expired", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() })), auth.KindExpired},
+		{"lifetime over the maximum", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["exp"] = time.Now().Add(48 * time.Hour).Unix() })), auth.KindLifetime},
+		{"unverified email", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["email_verified"] = false })), auth.KindUnverifiedEmail},
+		{"display-name email", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["email"] = "Ada <ada@example.com>" })), auth.KindInvalidEmail},
+		{"no email nor external id", ti.Sign(t, "ES256", claims(func(c map[string]any) { delete(c, "email") })), auth.KindMissingEmail},
+		{"duplicate email", testkit.SignJWT(t, "ES256", key, header, payload(`,"email":"eve@example.com"`)), auth.KindAmbiguousClaims},
+		{"case-variant role", testkit.SignJWT(t, "ES256", key, header, payload(`,"Role":"agent"`)), auth.KindAmbiguousClaims},
+		{"crit header", testkit.SignJWT(t, "ES256", key, fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":["x"],"x":1}`, key.Kid), payload("")), auth.KindCritical},
+		{"HS256 token", mustMint(t), auth.KindAlgorithm},
+	}
+	for _, tt := range tests {
+		_, err := iss.Verify(context.Background(), tt.token, auth.Policy{})
+		if auth.KindOf(err) != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+func mustMint(t *testing.T) string {
+	t.Helper()
+	tok, err := auth.Mint([]byte("0123456789abcdef0123456789abcdef"), auth.Claims{Role: caller.Agent}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestIssuerUnreachableIsNotARefusal(t *testing.T) {
+	down := httptest.NewServer(nil)
+	down.Close()
+	iss, err := auth.NewIssuer(auth.IssuerConfig{URL: down.URL, Audience: clientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti := testkit.NewIssuer(t)
+	_, err = iss.Verify(context.Background(), ti.Sign(t, "EdDSA", ti.Claims(clientID, "ada@example.com")), auth.Policy{})
+	if err == nil || auth.KindOf(err) != 0 {
+		t.Errorf("unreachable issuer: %v, want an error that is not a refusal", err)
+	}
+}
+
+func TestNewIssuerNeedsURLAndAudience(t *testing.T) {
+	for _, cfg := range []auth.IssuerConfig{{URL: "https://id.example.com"}, {Audience: clientID}} {
+		if _, err := auth.NewIssuer(cfg); err == nil {
+			t.Errorf("NewIssuer(%+v) accepted", cfg)
+		}
+	}
+}
