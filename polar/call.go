@@ -21,18 +21,25 @@ type op struct {
 // a GET that failed at Polar's edge up to maxRetries times (retry.go).
 // Each attempt first takes a slot from c.limiter.
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
-	retries, waited := 0, false
+	retries, waited, attempt := 0, false, 0
 	for {
-		probe, err := c.limiter.wait(ctx, o.id)
+		asked := time.Now()
+		probe, slept, err := c.limiter.wait(ctx, o.id)
+		c.obs.OnLimit(ctx, LimitEvent{Operation: o.id, Start: asked, Duration: time.Since(asked),
+			Waited: slept, Refused: errors.Is(err, ErrBudgetSpent)})
 		if err != nil {
 			return nil, err
 		}
 		slot := &capture{query: o.query}
 		actx, cancel := context.WithTimeout(withCapture(ctx, slot), c.timeout)
+		sent := time.Now()
 		sdkErr := fn(actx)
 		cancel()
 		if slot.sent {
+			attempt++
 			c.counters.requests.Add(1)
+			c.obs.OnRequest(ctx, RequestEvent{Operation: o.id, Status: slot.status, Attempt: attempt,
+				Start: sent, Duration: time.Since(sent)})
 		}
 		if slot.status == http.StatusTooManyRequests {
 			// Pause before settling a probe, so no request waiting for the

@@ -144,14 +144,15 @@ func RateBudget(cfg Config) int {
 
 // wait takes a slot for one request of operation opID, waiting for it if
 // it frees within MaxWait and ctx's deadline. A nil Limiter never waits.
-// probe reports that the request is the one probe let through after a
-// pause (limiter_pause.go); its caller must then settle it.
-func (l *Limiter) wait(ctx context.Context, opID string) (probe bool, err error) {
+// waited reports that it slept for a slot. probe reports that the
+// request is the one probe let through after a pause (limiter_pause.go);
+// its caller must then settle it.
+func (l *Limiter) wait(ctx context.Context, opID string) (probe, waited bool, err error) {
 	if l == nil {
-		return false, nil
+		return false, false, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+		return false, false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
 	}
 	limit := l.maxWait
 	if deadline, ok := ctx.Deadline(); ok {
@@ -163,27 +164,27 @@ func (l *Limiter) wait(ctx context.Context, opID string) (probe bool, err error)
 		switch {
 		case r.refused:
 			l.refusals.Add(1)
-			return false, &Error{Kind: KindRateLimited, Operation: opID,
+			return false, false, &Error{Kind: KindRateLimited, Operation: opID,
 				RetryAfter: min(r.wait, MaxRateLimitPause), Err: ErrBudgetSpent}
 		case r.settled != nil:
 			// Another request is probing after a pause: wait for its
 			// answer, then try again.
 			if err := waitFor(ctx, r.settled, limit); err != nil {
-				return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+				return false, false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
 			}
 			limit = max(time.Until(giveUp), 0)
 			continue
 		}
 		if r.wait <= 0 {
-			return r.probe, nil
+			return r.probe, false, nil
 		}
 		l.waits.Add(1)
 		if err := sleep(ctx, r.wait); err != nil {
 			l.release()
 			l.settle(r.probe, false)
-			return false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
+			return false, true, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
 		}
-		return r.probe, nil
+		return r.probe, true, nil
 	}
 }
 

@@ -106,6 +106,8 @@ type Config struct {
 	// Limiter built from the three fields above. Share one Limiter among
 	// all clients of an organization.
 	Limiter *Limiter
+	// Observer, when set, is told of every request and limiter decision.
+	Observer Observer
 }
 
 // SDKClient is the Client backed by polar-go. It is safe for concurrent
@@ -118,6 +120,7 @@ type SDKClient struct {
 	log          *slog.Logger
 	limiter      *Limiter // nil: no client-side limiting
 	counters     sdkCounters
+	obs          Observer
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -172,6 +175,10 @@ func New(cfg Config) (*SDKClient, error) {
 		timeout:      cfg.Timeout,
 		maxRetryWait: cfg.MaxRetryWait,
 		log:          cfg.Logger,
+		obs:          cfg.Observer,
+	}
+	if c.obs == nil {
+		c.obs = nopObserver{}
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout

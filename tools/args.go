@@ -20,7 +20,9 @@ func typed[In any](deps Deps, tool string, fn func(ctx context.Context, in In) *
 			err = json.Unmarshal(raw, &in)
 		}
 		if err != nil {
-			return failure(ctx, deps, tool, errors.New(bindProblem(err))), nil
+			res := failure(ctx, deps, tool, errors.New(bindProblem(err)))
+			recordFrom(ctx).fail(err, true)
+			return res, nil
 		}
 		return fn(ctx, in), nil
 	}

@@ -72,12 +72,14 @@ func resolve(ctx context.Context, deps Deps, argEmail string) (*target, error) {
 	c, err := client.FindCustomerByEmail(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
 		t.missing = true
+		recordFrom(ctx).looked(ctx, nil)
 		return t, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	t.customer = c
+	recordFrom(ctx).looked(ctx, c)
 	return t, nil
 }
 
@@ -120,6 +122,7 @@ func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail
 // noCustomer is the answer for a caller no customer is: an answer, not an
 // error, worded for whoever asked.
 func noCustomer(ctx context.Context, email string) string {
+	recordFrom(ctx).missing()
 	if id, _ := caller.From(ctx); id.Role == caller.Agent {
 		return fmt.Sprintf("No Polar customer has the email %s.", email)
 	}

@@ -26,6 +26,7 @@ func answer(text string, structured any) *mcp.CallToolResult {
 // token: polar.Error messages are built without it.
 func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallToolResult {
 	msg := explain(err)
+	recordFrom(ctx).fail(err, false)
 	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed",
 		slog.String("tool", tool), slog.String("error", err.Error()))
 	return mcp.NewToolResultError(msg)

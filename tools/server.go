@@ -33,6 +33,9 @@ type Options struct {
 	// recovery that turns panics into results (the hosted server passes
 	// its per-caller call limit, hosted.LimitCalls).
 	Middleware []server.ToolHandlerMiddleware
+	// Hooks, when set, are the server's hooks (package observe counts
+	// sessions with them).
+	Hooks *server.Hooks
 }
 
 // NewServer returns the MCP server with polar-mcp's tools registered. The
@@ -53,6 +56,9 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithPromptCapabilities(false),
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
+	}
+	if opts.Hooks != nil {
+		serverOpts = append(serverOpts, server.WithHooks(opts.Hooks))
 	}
 	for _, mw := range opts.Middleware {
 		serverOpts = append(serverOpts, server.WithToolHandlerMiddleware(mw))

@@ -55,9 +55,9 @@ func newCallCmd() *cobra.Command {
 			}
 			level := slog.LevelError
 			if verbose {
-				level = slog.LevelDebug
+				level, cfg.LogLevel = slog.LevelDebug, ""
 			}
-			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			logger := cliLogger(cfg, cmd.ErrOrStderr(), level)
 			adapters := polarmcp.NewAdapters(cfg, logger)
 			pc, err := adapters.Merchant()
 			if err != nil {

@@ -48,7 +48,7 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *merchants.S
 	if err := cfg.ValidateConnections(); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := cliLogger(cfg, cmd.ErrOrStderr(), slog.LevelWarn)
 	ctx := cmd.Context()
 	store, err := polarmcp.OpenStore(ctx, cfg)
 	if err != nil {

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"log/slog"
-
 	"github.com/spf13/cobra"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 )
 
@@ -28,7 +27,7 @@ func newHTTPCmd() *cobra.Command {
 			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
-			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogJSON)
 			return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
 		},
 	}

@@ -26,3 +26,13 @@ func newLogger(cfg config.Config, w io.Writer, defaultFormat string) *slog.Logge
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// cliLogger is newLogger for a one-shot CLI command (text unless
+// POLAR_MCP_LOG_FORMAT says otherwise), at quiet when POLAR_MCP_LOG_LEVEL
+// is unset: such commands print their answer, not the server's logs.
+func cliLogger(cfg config.Config, w io.Writer, quiet slog.Level) *slog.Logger {
+	if cfg.LogLevel == "" {
+		cfg.LogLevel = quiet.String()
+	}
+	return newLogger(cfg, w, config.LogText)
+}

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"log/slog"
-
 	"github.com/spf13/cobra"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 )
 
@@ -19,7 +18,7 @@ func newStdioCmd() *cobra.Command {
 				return err
 			}
 			// stdout carries the protocol: logs go to stderr only.
-			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogText)
 			return polarmcp.RunStdio(cmd.Context(), cfg, cmd.InOrStdin(), cmd.OutOrStdout(), logger)
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/observe"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
@@ -24,11 +25,20 @@ const demoServerURL = "http://demo.polar.invalid"
 type Adapters struct {
 	cfg config.Config
 	log *slog.Logger
+	obs *observe.Observer // nil: not observed
 }
 
 // NewAdapters returns the builder for cfg (validated).
 func NewAdapters(cfg config.Config, log *slog.Logger) *Adapters {
 	return &Adapters{cfg: cfg, log: log}
+}
+
+// Observed returns a builder like a whose adapters and caches report to
+// obs (metrics and traces).
+func (a *Adapters) Observed(obs *observe.Observer) *Adapters {
+	b := *a
+	b.obs = obs
+	return &b
 }
 
 // Limiter returns a new rate limiter for an organization in env: the
@@ -54,7 +64,12 @@ func (a *Adapters) SDK(env connections.Environment, token string, limiter *polar
 }
 
 func (a *Adapters) sdk(env connections.Environment, token string, limiter *polar.Limiter, serverURL string, client polar.HTTPDoer) (*polar.SDKClient, error) {
+	var obs polar.Observer
+	if a.obs != nil {
+		obs = a.obs
+	}
 	return polar.New(polar.Config{
+		Observer:          obs,
 		AccessToken:       token,
 		Environment:       string(env),
 		ServerURL:         serverURL,
@@ -70,7 +85,12 @@ func (a *Adapters) sdk(env connections.Environment, token string, limiter *polar
 // Cache wraps an organization's adapter in its cache, with the configured
 // lifetimes.
 func (a *Adapters) Cache(c polar.Client) *cache.Client {
+	var obs cache.Observer
+	if a.obs != nil {
+		obs = a.obs
+	}
 	return cache.New(c, cache.Config{
+		Observer:    obs,
 		CustomerTTL: a.cfg.CustomerCacheTTL,
 		CatalogTTL:  a.cfg.CatalogCacheTTL,
 		BillingTTL:  a.cfg.BillingCacheTTL,

@@ -32,13 +32,24 @@ type Endpoint struct {
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
 	router *merchants.Router
+	tel    *Telemetry   // nil: not observed
+	serve  http.Handler // mux, observed by tel
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
 // describes.
 func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*Endpoint, error) {
+	return NewObservedEndpoint(ctx, cfg, log, nil)
+}
+
+// NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
+// tool call and audit log lines); nil tel observes nothing.
+func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry) (*Endpoint, error) {
 	adapters := NewAdapters(cfg, log)
-	e := &Endpoint{mux: http.NewServeMux()}
+	if tel != nil {
+		adapters = adapters.Observed(tel.Observer)
+	}
+	e := &Endpoint{mux: http.NewServeMux(), tel: tel}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -57,6 +68,11 @@ func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*End
 		e.mux.Handle("/", e.root)
 	} else {
 		e.mux.Handle("/", e.conns) // health, readiness; /mcp and /sse are 404
+	}
+	e.serve = e.mux
+	if tel != nil {
+		tel.Observer.Metrics().WatchDraining(e.Draining)
+		e.serve = tel.Observer.HTTP(e.mux)
 	}
 	return e, nil
 }
@@ -79,7 +95,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	e.root, err = hosted.New(hc, NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
+	e.root, err = hosted.New(hc, e.tel.toolsServer(cfg, Always(client), log, callLimit(cfg)))
 	return err
 }
 
@@ -105,10 +121,11 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	}
 	resolve := func(ctx context.Context, id string) (hosted.Connection, error) {
 		secret, client, err := e.router.Resolve(ctx, id)
+		e.tel.storeError("resolve", err)
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
+	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
@@ -153,7 +170,17 @@ func callLimit(cfg config.Config) server.ToolHandlerMiddleware {
 }
 
 // ServeHTTP implements http.Handler.
-func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.serve.ServeHTTP(w, r) }
+
+// Draining reports whether Shutdown has begun: new requests are refused.
+func (e *Endpoint) Draining() bool {
+	for _, h := range []*hosted.Handler{e.root, e.conns} {
+		if h != nil && h.Draining() {
+			return true
+		}
+	}
+	return false
+}
 
 // Run does the endpoint's background work (sweeping dropped connections)
 // until ctx ends.

@@ -20,11 +20,32 @@ const ShutdownGrace = 30 * time.Second
 // streams. ready, when not nil, receives the bound address once the
 // listener is up (tests listen on port 0).
 func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
-	e, err := NewEndpoint(ctx, cfg, log)
+	return ServeHTTPMetrics(ctx, cfg, log, ready, nil)
+}
+
+// ServeHTTPMetrics is ServeHTTP that also serves the metrics on their own
+// listener when cfg.MetricsListen is set; metricsReady, when not nil,
+// receives its address first. Traces are exported when the OTEL_*
+// variables ask for it (see NewTelemetry).
+func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready, metricsReady chan<- string) error {
+	tel, err := NewTelemetry(ctx, log, nil)
+	if err != nil {
+		return err
+	}
+	defer flushTraces(tel, log)
+	e, err := NewObservedEndpoint(ctx, cfg, log, tel)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	mctx, stopMetrics := context.WithCancel(ctx)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady)
+	if err != nil {
+		stopMetrics()
+		return err
+	}
+	defer metricsDone()
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -59,4 +80,13 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 		return err
 	}
 	return nil
+}
+
+// flushTraces sends the spans still buffered, within a bound.
+func flushTraces(tel *Telemetry, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tel.Shutdown(ctx); err != nil {
+		log.Warn("traces not flushed", slog.String("error", err.Error()))
+	}
 }

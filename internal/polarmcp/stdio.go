@@ -9,13 +9,29 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/observe"
 )
 
 // RunStdio serves MCP over in and out until ctx ends or in closes, for the
 // one organization and the one caller cfg (validated) names. Logs go to
 // log only: out carries the protocol.
+// Metrics are served on their own listener when cfg.MetricsListen is
+// set, and traces exported when the OTEL_* variables ask for it.
 func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Writer, log *slog.Logger) error {
-	adapters := NewAdapters(cfg, log)
+	tel, err := NewTelemetry(ctx, log, nil)
+	if err != nil {
+		return err
+	}
+	defer flushTraces(tel, log)
+	mctx, stopMetrics := context.WithCancel(ctx)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil)
+	if err != nil {
+		stopMetrics()
+		return err
+	}
+	defer metricsDone()
+	defer stopMetrics()
+	adapters := NewAdapters(cfg, log).Observed(tel.Observer)
 	client, err := adapters.Merchant()
 	if err != nil {
 		return err
@@ -25,8 +41,9 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
-	stdio := server.NewStdioServer(NewToolsServer(cfg, Always(client), log))
+	stdio := server.NewStdioServer(tel.toolsServer(cfg, Always(client), log))
 	stdio.SetContextFunc(func(ctx context.Context) context.Context {
+		ctx = observe.WithTransport(ctx, observe.TransportStdio)
 		if !ok {
 			return ctx
 		}

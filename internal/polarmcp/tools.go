@@ -17,8 +17,12 @@ import (
 // NewToolsServer is the MCP server with polar-mcp's tools, each call
 // served by the Polar adapter client returns for it, through mw.
 func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
+	return newToolsServer(cfg, client, log, nil, mw)
+}
+
+func newToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, hooks *server.Hooks, mw []server.ToolHandlerMiddleware) *server.MCPServer {
 	return tools.NewServer(tools.Deps{Client: client, Logger: log, PortalHost: serverHost(cfg)},
-		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw})
+		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, Hooks: hooks})
 }
 
 // serverHost is the configured Polar server URL's host ("" when none is

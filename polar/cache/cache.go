@@ -55,6 +55,7 @@ type Client struct {
 	hits      atomic.Uint64
 	misses    atomic.Uint64
 	coalesced atomic.Uint64
+	obs       Observer
 }
 
 var (
@@ -73,6 +74,10 @@ func New(inner polar.Client, cfg Config) *Client {
 		billingTTL:  min(max(cfg.BillingTTL, 0), billingCap(cfg)),
 		callTimeout: cfg.CallTimeout,
 		now:         cfg.Now,
+		obs:         cfg.Observer,
+	}
+	if c.obs == nil {
+		c.obs = nopObserver{}
 	}
 	if c.callTimeout <= 0 {
 		c.callTimeout = DefaultCallTimeout

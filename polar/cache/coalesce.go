@@ -30,6 +30,7 @@ func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	var zero T
 	if a, ok := c.get(r.key); ok {
 		c.hits.Add(1)
+		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: OutcomeHit})
 		v, _ := a.val.(T)
 		return v, a.err
 	}
@@ -45,9 +46,12 @@ func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	c.misses.Add(1)
 	select {
 	case res := <-ch:
+		outcome := OutcomeMiss
 		if !led {
 			c.coalesced.Add(1)
+			outcome = OutcomeCoalesced
 		}
+		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: outcome})
 		v, _ := res.Val.(T)
 		return v, res.Err
 	case <-ctx.Done():

@@ -41,6 +41,8 @@ type Config struct {
 	CallTimeout time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Observer, when set, is told of every cacheable read's outcome.
+	Observer Observer
 }
 
 func ttlOr(d, def time.Duration) time.Duration {

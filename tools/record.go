@@ -1,0 +1,121 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// The outcomes of a tool call, as Record.Outcome names them.
+const (
+	OutcomeOK            = "ok"             // answered
+	OutcomeNotFound      = "not_found"      // no Polar customer is the subject, or a record is gone
+	OutcomeRefused       = "refused"        // polar-mcp refused the call (identity, role, per-caller limit)
+	OutcomeInvalid       = "invalid"        // bad arguments, or Polar refused the request as invalid
+	OutcomeRateLimited   = "rate_limited"   // Polar's rate limit, or the client-side budget
+	OutcomeUnauthorized  = "unauthorized"   // Polar refused the token (401, 403, missing scope)
+	OutcomeUpstreamError = "upstream_error" // Polar failed, timed out or answered unreadably
+	OutcomeCanceled      = "canceled"       // the client went away
+)
+
+// Record is what one tool call leaves for observers (package observe):
+// how it failed, and whom an agent looked up. Put one in the call's
+// context with WithRecord before the tool runs; read it after.
+type Record struct {
+	mu       sync.Mutex
+	err      error
+	invalid  bool
+	notFound bool
+	lookup   bool
+	customer string
+}
+
+type recordKey struct{}
+
+// WithRecord returns ctx carrying r, which the tool fills.
+func WithRecord(ctx context.Context, r *Record) context.Context {
+	return context.WithValue(ctx, recordKey{}, r)
+}
+
+// recordFrom returns the call's record; a throwaway one when none is set.
+func recordFrom(ctx context.Context) *Record {
+	if r, ok := ctx.Value(recordKey{}).(*Record); ok {
+		return r
+	}
+	return &Record{}
+}
+
+// AgentLookup reports whether an agent named a customer in the call, and
+// that customer's Polar id (empty when no customer has the email).
+func (r *Record) AgentLookup() (customerID string, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.customer, r.lookup
+}
+
+// Outcome names how the call ended; isError is the result's flag (a
+// result with isError set but no failure recorded was refused before the
+// tool ran, e.g. by the per-caller call limit).
+func (r *Record) Outcome(isError bool) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case !isError && r.notFound:
+		return OutcomeNotFound
+	case !isError:
+		return OutcomeOK
+	case r.invalid:
+		return OutcomeInvalid
+	case r.err == nil:
+		return OutcomeRefused
+	}
+	pe, ok := polar.AsError(r.err)
+	switch {
+	case errors.Is(r.err, context.Canceled):
+		return OutcomeCanceled
+	case !ok && errors.Is(r.err, context.DeadlineExceeded):
+		return OutcomeUpstreamError
+	case !ok:
+		return OutcomeRefused
+	}
+	switch pe.Kind {
+	case polar.KindNotFound:
+		return OutcomeNotFound
+	case polar.KindRateLimited:
+		return OutcomeRateLimited
+	case polar.KindInvalid:
+		return OutcomeInvalid
+	case polar.KindUnauthorized, polar.KindForbidden, polar.KindInsufficientScope:
+		return OutcomeUnauthorized
+	default:
+		return OutcomeUpstreamError
+	}
+}
+
+func (r *Record) fail(err error, invalid bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.err, r.invalid = err, invalid
+}
+
+func (r *Record) missing() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notFound = true
+}
+
+// looked records the customer an agent's lookup found (nil: none).
+func (r *Record) looked(ctx context.Context, c *polar.Customer) {
+	if id, _ := caller.From(ctx); id.Role != caller.Agent {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lookup, r.customer = true, ""
+	if c != nil {
+		r.customer = c.ID
+	}
+}
