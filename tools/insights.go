@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/panel"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -42,6 +43,7 @@ func VisitorInsights(deps Deps) server.ServerTool {
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),
+		withApp(panel.AppURI),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameVisitorInsights,
 		func(ctx context.Context, in InsightsInput) *mcp.CallToolResult {

@@ -50,6 +50,10 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithPromptCapabilities(false),
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
+		// The MCP App resource, for agents only (tools/app.go).
+		server.WithResourceCapabilities(false, false),
+		server.WithResourceHandlerMiddleware(agentResources),
+		server.WithHooks(appHooks()),
 	}
 	for _, mw := range opts.Middleware {
 		serverOpts = append(serverOpts, server.WithToolHandlerMiddleware(mw))
@@ -57,6 +61,7 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 	s := server.NewMCPServer("polar-mcp", opts.Version, serverOpts...)
 	s.AddTools(tools...)
 	s.AddPrompts(Prompts()...)
+	s.AddResources(AppResource())
 	return s
 }
 
