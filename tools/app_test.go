@@ -11,6 +11,11 @@ import (
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
+// insightsApp is the app the composition root passes: panel's card.
+func insightsApp() *tools.App {
+	return &tools.App{URI: panel.AppURI, Name: panel.AppName, MIMEType: panel.AppMIMEType, HTML: panel.AppHTML}
+}
+
 // An agent's MCP client sees the insights card as an MCP App: the
 // resources capability, the ui:// resource in resources/list, its HTML in
 // resources/read, and get_visitor_insights's _meta.ui.resourceUri.

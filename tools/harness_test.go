@@ -78,7 +78,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Client: func(context.Context) (polar.Client, error) { return pc, nil },
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
 }
 
 func customer(email string) *caller.Identity {

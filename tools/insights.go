@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polar-mcp/polar-mcp/caller"
-	"github.com/polar-mcp/polar-mcp/panel"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -43,7 +42,6 @@ func VisitorInsights(deps Deps) server.ServerTool {
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),
-		withApp(panel.AppURI),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameVisitorInsights,
 		func(ctx context.Context, in InsightsInput) *mcp.CallToolResult {

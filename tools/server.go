@@ -30,6 +30,10 @@ type Options struct {
 	// recovery that turns panics into results (the hosted server passes
 	// its per-caller call limit, hosted.LimitCalls).
 	Middleware []server.ToolHandlerMiddleware
+	// App, when set, is served as a resource for agents only (customers
+	// neither list nor read it) and linked from get_visitor_insights's
+	// _meta.ui.resourceUri: the insights card (see tools/app.go).
+	App *App
 }
 
 // NewServer returns the MCP server with polar-mcp's tools registered. The
@@ -50,10 +54,12 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithPromptCapabilities(false),
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
+	}
+	if opts.App != nil {
 		// The MCP App resource, for agents only (tools/app.go).
-		server.WithResourceCapabilities(false, false),
-		server.WithResourceHandlerMiddleware(agentResources),
-		server.WithHooks(appHooks()),
+		linkApp(tools, *opts.App)
+		serverOpts = append(serverOpts, server.WithResourceCapabilities(false, false),
+			server.WithResourceHandlerMiddleware(agentResources), server.WithHooks(appHooks()))
 	}
 	for _, mw := range opts.Middleware {
 		serverOpts = append(serverOpts, server.WithToolHandlerMiddleware(mw))
@@ -61,7 +67,9 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 	s := server.NewMCPServer("polar-mcp", opts.Version, serverOpts...)
 	s.AddTools(tools...)
 	s.AddPrompts(Prompts()...)
-	s.AddResources(AppResource())
+	if opts.App != nil {
+		s.AddResources(opts.App.resource())
+	}
 	return s
 }
 

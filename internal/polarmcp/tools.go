@@ -9,6 +9,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/panel"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -17,7 +18,13 @@ import (
 // served by the Polar adapter client returns for it, through mw.
 func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
 	return tools.NewServer(tools.Deps{Client: client, Logger: log},
-		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw})
+		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, App: insightsApp()})
+}
+
+// insightsApp is the MCP App get_visitor_insights links to: the panel's
+// insights card.
+func insightsApp() *tools.App {
+	return &tools.App{URI: panel.AppURI, Name: panel.AppName, MIMEType: panel.AppMIMEType, HTML: panel.AppHTML}
 }
 
 // Always is a tools.ClientFunc answering with one organization's adapter.
