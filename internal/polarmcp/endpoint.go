@@ -31,13 +31,17 @@ type Endpoint struct {
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
 	router *merchants.Router
+	opts   options
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
-// describes.
-func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*Endpoint, error) {
+// describes, with the agent panel at /agent/ and /c/{id}/agent/.
+func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*Endpoint, error) {
 	adapters := NewAdapters(cfg, log)
 	e := &Endpoint{mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(&e.opts)
+	}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -66,8 +70,12 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
-	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
-	return err
+	srv := NewToolsServer(cfg, Always(client), log, callLimit(cfg))
+	if e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), srv); err != nil {
+		return err
+	}
+	agentPanel(e.mux, "", e.root, srv, Always(client), e.opts.changes, cfg.AllowedOrigins)
+	return nil
 }
 
 // serveConnections opens the store and serves its connections under /c/,
@@ -95,10 +103,12 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
+	srv := NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg))
+	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
+	agentPanel(e.mux, "/c/{connection}", e.conns, srv, tools.FromContext, e.opts.changes, cfg.AllowedOrigins)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {

@@ -19,8 +19,8 @@ const ShutdownGrace = 30 * time.Second
 // describes until ctx ends, then drains calls in flight and closes
 // streams. ready, when not nil, receives the bound address once the
 // listener is up (tests listen on port 0).
-func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
-	e, err := NewEndpoint(ctx, cfg, log)
+func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
+	e, err := NewEndpoint(ctx, cfg, log, opts...)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,10 @@
   }
 
   function describe(status, body) {
-    var msg = body && typeof body.message === 'string' ? body.message : '';
+    /* The API's own errors carry message; the token checks' (shared with
+       the MCP endpoints) carry OAuth's error_description. */
+    var msg = !body ? '' : typeof body.message === 'string' ? body.message :
+      typeof body.error_description === 'string' ? body.error_description : '';
     switch (status) {
       case 401: return ['refused', 'Token refused', msg || 'The agent token is missing, invalid or expired. Paste a fresh one and look up again.'];
       case 403: return ['refused', 'Not allowed', msg || 'This token cannot see customer insights: it is not a support agent\'s token.'];
