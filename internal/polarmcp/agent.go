@@ -40,16 +40,28 @@ func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
 // agentPanel mounts the agent panel under prefix ("" or
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
 // token checks: api/insights (get_visitor_insights called through srv)
-// and api/events (changes, when set).
-func agentPanel(mux *http.ServeMux, prefix string, h *hosted.Handler, srv *server.MCPServer,
-	client tools.ClientFunc, changes Changes, frameAncestors []string) {
+// and api/events (WithChanges's source, when set; streams end at
+// Shutdown).
+func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
+	client tools.ClientFunc, frameAncestors []string) {
+	mux, changes := e.mux, e.opts.changes
 	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
 	events := panel.EventsConfig{}
 	if changes != nil {
 		events.Subscribe = subscribeVia(client, changes)
 	}
-	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(panel.NewEvents(events))))
+	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
+}
+
+// untilDone ends next's request when quit ends.
+func untilDone(quit context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(quit, cancel)()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // agentsOnly refuses every verified caller who is not a support agent.

@@ -32,6 +32,9 @@ type Endpoint struct {
 	store  *connections.Store
 	router *merchants.Router
 	opts   options
+	// quit ends the agent panel's event streams at Shutdown.
+	quit    context.Context
+	quitNow context.CancelFunc
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
@@ -39,6 +42,7 @@ type Endpoint struct {
 func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*Endpoint, error) {
 	adapters := NewAdapters(cfg, log)
 	e := &Endpoint{mux: http.NewServeMux()}
+	e.quit, e.quitNow = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(&e.opts)
 	}
@@ -74,7 +78,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), srv); err != nil {
 		return err
 	}
-	agentPanel(e.mux, "", e.root, srv, Always(client), e.opts.changes, cfg.AllowedOrigins)
+	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins)
 	return nil
 }
 
@@ -108,7 +112,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
-	agentPanel(e.mux, "/c/{connection}", e.conns, srv, tools.FromContext, e.opts.changes, cfg.AllowedOrigins)
+	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -162,6 +166,7 @@ func (e *Endpoint) Run(ctx context.Context) {
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {
+	e.quitNow()
 	var errs []error
 	for _, h := range []*hosted.Handler{e.root, e.conns} {
 		if h != nil {

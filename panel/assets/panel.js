@@ -142,7 +142,7 @@
     if (ctl !== streamCtl) { return; }
     streamCtl = null;
     if (status === 401 || status === 403) { setLive('off', 'Live updates stopped.'); lookup(true); return; }
-    if ((status >= 400 && status < 500) || retries >= 5) { setLive('off', 'Live updates unavailable: use Refresh.'); return; }
+    if (status === 501 || (status >= 400 && status < 500) || retries >= 5) { setLive('off', 'Live updates unavailable: use Refresh.'); return; }
     retries++;
     setLive('off', 'Live updates interrupted: reconnecting…');
     retryTimer = setTimeout(function () { retryTimer = null; if (current) { startEvents(); } }, Math.min(30000, 1000 * Math.pow(2, retries)));
