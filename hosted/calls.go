@@ -46,7 +46,9 @@ func LimitCalls(perMinute, burst int) server.ToolHandlerMiddleware {
 				if seconds == 1 {
 					unit = "second"
 				}
-				return mcp.NewToolResultError(fmt.Sprintf("You're sending requests too quickly; try again in %d %s.", seconds, unit)), nil
+				res := mcp.NewToolResultError(fmt.Sprintf("You're sending requests too quickly; try again in %d %s.", seconds, unit))
+				res.Meta = mcp.NewMetaFromMap(map[string]any{retryAfterKey: seconds})
+				return res, nil
 			}
 			return next(ctx, req)
 		}

@@ -21,6 +21,7 @@ const (
 	routeStream     route = iota // GET /sse: the legacy SSE stream
 	routeMessage                 // POST /message: a legacy SSE call
 	routeStreamable              // /mcp: Streamable HTTP
+	routeWebStream               // an HTTP API's event stream (AuthenticateStream)
 )
 
 // guard runs the checks every MCP request goes through before mcp-go sees
@@ -181,6 +182,7 @@ func writeError(w http.ResponseWriter, status int, code, description string) {
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }

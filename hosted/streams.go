@@ -53,7 +53,7 @@ func (h *Handler) openStream(w http.ResponseWriter, r *http.Request, rt route, n
 		h.serveStream(w, r, next)
 		return
 	}
-	if r.Header.Get(server.HeaderKeySessionID) == "" {
+	if rt == routeStreamable && r.Header.Get(server.HeaderKeySessionID) == "" {
 		var ok bool
 		if r, ok = h.reserveSession(w, r); !ok {
 			return

@@ -2,10 +2,11 @@ package panel
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/polar-mcp/polar-mcp/hosted"
 )
 
 // maxEmail is the longest email address the API accepts (RFC 5321).
@@ -39,22 +40,7 @@ type ErrorBody struct {
 // WriteError answers with status and an ErrorBody, so that the lead's
 // auth middleware refuses in the shape the page reads.
 func WriteError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, ErrorBody{Error: code, Message: message})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// bearer reports whether r carries a non-empty Bearer token.
-func bearer(r *http.Request) bool {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	return ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
+	hosted.WriteJSON(w, status, ErrorBody{Error: code, Message: message})
 }
 
 // queryEmail is the email query parameter, or an APIError.
@@ -78,7 +64,7 @@ func preflight(w http.ResponseWriter, r *http.Request) string {
 		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use GET")
 		return ""
 	}
-	if !bearer(r) {
+	if _, ok := hosted.Bearer(r); !ok {
 		WriteError(w, http.StatusUnauthorized, "unauthorized", "send the agent token as Authorization: Bearer <token>")
 		return ""
 	}
@@ -105,7 +91,7 @@ func NewInsightsAPI(insights InsightsFunc) http.Handler {
 		case err == nil && v == nil:
 			WriteError(w, http.StatusNotFound, "not_found", "Polar has no customer with that email.")
 		case err == nil:
-			writeJSON(w, http.StatusOK, v)
+			hosted.WriteJSON(w, http.StatusOK, v)
 		case errors.As(err, &aerr):
 			WriteError(w, aerr.Status, aerr.Code, aerr.Message)
 		case r.Context().Err() != nil:

@@ -92,7 +92,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Logger:     o.logger,
 		PortalHost: o.portalHost,
 	}
-	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly})}
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
 }
 
 func customer(email string) *caller.Identity {

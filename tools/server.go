@@ -34,8 +34,12 @@ type Options struct {
 	// its per-caller call limit, hosted.LimitCalls).
 	Middleware []server.ToolHandlerMiddleware
 	// Hooks, when set, are the server's hooks (package observe counts
-	// sessions with them).
+	// sessions with them); the server adds its own to them.
 	Hooks *server.Hooks
+	// App, when set, is served as a resource for agents only (customers
+	// neither list nor read it) and linked from get_visitor_insights's
+	// _meta.ui.resourceUri: the insights card (see tools/app.go).
+	App *App
 }
 
 // NewServer returns the MCP server with polar-mcp's tools registered. The
@@ -57,15 +61,27 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
 	}
-	if opts.Hooks != nil {
-		serverOpts = append(serverOpts, server.WithHooks(opts.Hooks))
+	hooks := opts.Hooks
+	if hooks == nil {
+		hooks = &server.Hooks{}
 	}
+	if opts.App != nil {
+		// The MCP App resource, for agents only (tools/app.go).
+		linkApp(tools, *opts.App)
+		serverOpts = append(serverOpts, server.WithResourceCapabilities(false, false),
+			server.WithResourceHandlerMiddleware(agentResources))
+		hooks.AddAfterListResources(hideAgentResources)
+	}
+	serverOpts = append(serverOpts, server.WithHooks(hooks))
 	for _, mw := range opts.Middleware {
 		serverOpts = append(serverOpts, server.WithToolHandlerMiddleware(mw))
 	}
 	s := server.NewMCPServer("polar-mcp", opts.Version, serverOpts...)
 	s.AddTools(tools...)
 	s.AddPrompts(Prompts()...)
+	if opts.App != nil {
+		s.AddResources(opts.App.resource())
+	}
 	return s
 }
 

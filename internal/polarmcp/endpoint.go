@@ -34,22 +34,30 @@ type Endpoint struct {
 	router *merchants.Router
 	tel    *Telemetry   // nil: not observed
 	serve  http.Handler // mux, observed by tel
+	opts   options
+	// quit ends the agent panel's event streams at Shutdown.
+	quit    context.Context
+	quitNow context.CancelFunc
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
-// describes.
-func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*Endpoint, error) {
-	return NewObservedEndpoint(ctx, cfg, log, nil)
+// describes, with the agent panel at /agent/ and /c/{id}/agent/.
+func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*Endpoint, error) {
+	return NewObservedEndpoint(ctx, cfg, log, nil, opts...)
 }
 
 // NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
 // tool call and audit log lines); nil tel observes nothing.
-func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry) (*Endpoint, error) {
+func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry, opts ...Option) (*Endpoint, error) {
 	adapters := NewAdapters(cfg, log)
 	if tel != nil {
 		adapters = adapters.Observed(tel.Observer)
 	}
 	e := &Endpoint{mux: http.NewServeMux(), tel: tel}
+	e.quit, e.quitNow = context.WithCancel(context.Background())
+	for _, o := range opts {
+		o(&e.opts)
+	}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -95,8 +103,12 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	e.root, err = hosted.New(hc, e.tel.toolsServer(cfg, Always(client), log, callLimit(cfg)))
-	return err
+	srv := e.tel.toolsServer(cfg, Always(client), log, callLimit(cfg))
+	if e.root, err = hosted.New(hc, srv); err != nil {
+		return err
+	}
+	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins)
+	return nil
 }
 
 // serveConnections opens the store and serves its connections under /c/,
@@ -125,10 +137,12 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
+	srv := e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(cfg))
+	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
+	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -192,6 +206,7 @@ func (e *Endpoint) Run(ctx context.Context) {
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {
+	e.quitNow()
 	var errs []error
 	for _, h := range []*hosted.Handler{e.root, e.conns} {
 		if h != nil {

@@ -19,21 +19,21 @@ const ShutdownGrace = 30 * time.Second
 // describes until ctx ends, then drains calls in flight and closes
 // streams. ready, when not nil, receives the bound address once the
 // listener is up (tests listen on port 0).
-func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
-	return ServeHTTPMetrics(ctx, cfg, log, ready, nil)
+func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
+	return ServeHTTPMetrics(ctx, cfg, log, ready, nil, opts...)
 }
 
 // ServeHTTPMetrics is ServeHTTP that also serves the metrics on their own
 // listener when cfg.MetricsListen is set; metricsReady, when not nil,
 // receives its address first. Traces are exported when the OTEL_*
 // variables ask for it (see NewTelemetry).
-func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready, metricsReady chan<- string) error {
+func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready, metricsReady chan<- string, opts ...Option) error {
 	tel, err := NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
 	defer flushTraces(tel, log)
-	e, err := NewObservedEndpoint(ctx, cfg, log, tel)
+	e, err := NewObservedEndpoint(ctx, cfg, log, tel, opts...)
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func callAs(t *testing.T, base string, claims auth.Claims, tool string, args map
 	return res
 }
 
-func get(t *testing.T, url string) (int, string) {
+func fetchText(t *testing.T, url string) (int, string) {
 	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
@@ -146,7 +146,7 @@ func TestMetricsAfterRealCalls(t *testing.T) {
 	callAs(t, base, alice, tools.NameSubscriptionStatus, map[string]any{"email": "bob@example.com"})           // refused
 	callAs(t, base, agent, tools.NameOrderHistory, map[string]any{"email": "alice@example.com", "limit": "x"}) // invalid
 
-	code, scrape := get(t, metrics+"/metrics")
+	code, scrape := fetchText(t, metrics+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics = %d", code)
 	}
@@ -176,7 +176,7 @@ func TestMetricsAfterRealCalls(t *testing.T) {
 	if strings.Contains(scrape, "@") || strings.Contains(scrape, "alice") {
 		t.Errorf("an email reached the scrape:\n%s", scrape)
 	}
-	if code, _ := get(t, base+"/metrics"); code == http.StatusOK {
+	if code, _ := fetchText(t, base+"/metrics"); code == http.StatusOK {
 		t.Error("the public listener serves /metrics")
 	}
 	checkLogs(t, logs.String())

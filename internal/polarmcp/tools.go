@@ -10,6 +10,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/panel"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -22,7 +23,7 @@ func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger
 
 func newToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, hooks *server.Hooks, mw []server.ToolHandlerMiddleware) *server.MCPServer {
 	return tools.NewServer(tools.Deps{Client: client, Logger: log, PortalHost: serverHost(cfg)},
-		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, Hooks: hooks})
+		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, Hooks: hooks, App: insightsApp()})
 }
 
 // serverHost is the configured Polar server URL's host ("" when none is
@@ -36,6 +37,12 @@ func serverHost(cfg config.Config) string {
 		return ""
 	}
 	return u.Hostname()
+}
+
+// insightsApp is the MCP App get_visitor_insights links to: the panel's
+// insights card.
+func insightsApp() *tools.App {
+	return &tools.App{URI: panel.AppURI, Name: panel.AppName, MIMEType: panel.AppMIMEType, HTML: panel.AppHTML}
 }
 
 // Always is a tools.ClientFunc answering with one organization's adapter.

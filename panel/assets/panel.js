@@ -27,7 +27,10 @@
   }
 
   function describe(status, body) {
-    var msg = body && typeof body.message === 'string' ? body.message : '';
+    /* The API's own errors carry message; the token checks' (shared with
+       the MCP endpoints) carry OAuth's error_description. */
+    var msg = !body ? '' : typeof body.message === 'string' ? body.message :
+      typeof body.error_description === 'string' ? body.error_description : '';
     switch (status) {
       case 401: return ['refused', 'Token refused', msg || 'The agent token is missing, invalid or expired. Paste a fresh one and look up again.'];
       case 403: return ['refused', 'Not allowed', msg || 'This token cannot see customer insights: it is not a support agent\'s token.'];
@@ -139,7 +142,7 @@
     if (ctl !== streamCtl) { return; }
     streamCtl = null;
     if (status === 401 || status === 403) { setLive('off', 'Live updates stopped.'); lookup(true); return; }
-    if ((status >= 400 && status < 500) || retries >= 5) { setLive('off', 'Live updates unavailable: use Refresh.'); return; }
+    if (status === 501 || (status >= 400 && status < 500) || retries >= 5) { setLive('off', 'Live updates unavailable: use Refresh.'); return; }
     retries++;
     setLive('off', 'Live updates interrupted: reconnecting…');
     retryTimer = setTimeout(function () { retryTimer = null; if (current) { startEvents(); } }, Math.min(30000, 1000 * Math.pow(2, retries)));

@@ -1,0 +1,158 @@
+package polarmcp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/panel"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// Changes reports changes of one Polar customer of one connection (""
+// for the single merchant): a value on the channel means "changed, look
+// again"; a closed channel ends the subscription, and the func ends it
+// early. Whoever publishes must have invalidated the cached billing data
+// first, so that the look-up a change triggers sees it. The webhook
+// receiver provides it; without one the panel has no live updates.
+type Changes interface {
+	Subscribe(ctx context.Context, connection, customerID string) (<-chan struct{}, func())
+}
+
+// Option adjusts NewEndpoint and ServeHTTP.
+type Option func(*options)
+
+type options struct {
+	changes Changes
+}
+
+// WithChanges gives the agent panel its live updates (GET
+// .../agent/api/events); without it that route answers 501 and the page
+// refreshes on demand.
+func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
+
+// agentPanel mounts the agent panel under prefix ("" or
+// "/c/{connection}"): the page at prefix/agent/, and its API behind h's
+// token checks: api/insights (get_visitor_insights called through srv)
+// and api/events (WithChanges's source, when set; streams end at
+// Shutdown).
+func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
+	client tools.ClientFunc, frameAncestors []string) {
+	mux, changes := e.mux, e.opts.changes
+	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
+	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
+	events := panel.EventsConfig{}
+	if changes != nil {
+		events.Subscribe = subscribeVia(client, changes)
+	}
+	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
+}
+
+// untilDone ends next's request when quit ends.
+func untilDone(quit context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(quit, cancel)()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// agentsOnly refuses every verified caller who is not a support agent.
+func agentsOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, _ := caller.From(r.Context()); id.Role != caller.Agent {
+			panel.WriteError(w, http.StatusForbidden, "forbidden",
+				"Customer insights are for support agents only: this token is a customer's.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// insightsVia is the panel's look-up: get_visitor_insights called through
+// srv in process, in the request's context (the verified caller, the
+// connection's adapter), so that its middleware (the per-caller call
+// limit, audit, recovery), its role filter and its identity checks apply
+// exactly as to an MCP client's call. The answer is its
+// structuredContent.
+func insightsVia(srv *server.MCPServer) panel.InsightsFunc {
+	return func(ctx context.Context, _ *http.Request, email string) (any, error) {
+		if err := caller.CheckEmail(caller.NormalizeEmail(email)); err != nil {
+			return nil, &panel.APIError{Status: http.StatusBadRequest, Code: "bad_request",
+				Message: "that is not an email address: pass a bare address such as jane@example.com"}
+		}
+		msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+			"params": map[string]any{"name": tools.NameVisitorInsights, "arguments": map[string]any{"email": email}}})
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(srv.HandleMessage(ctx, msg))
+		if err != nil {
+			return nil, err
+		}
+		var resp struct {
+			Result *mcp.CallToolResult `json:"result"`
+			Error  *struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		if err := json.Unmarshal(raw, &resp); err != nil {
+			return nil, err
+		}
+		res := resp.Result
+		switch {
+		case resp.Error != nil || res == nil:
+			return nil, fmt.Errorf("get_visitor_insights: protocol error")
+		case res.IsError:
+			status, code := http.StatusBadGateway, "polar_error"
+			if _, limited := hosted.RetryAfter(res); limited {
+				status, code = http.StatusTooManyRequests, "rate_limited"
+			}
+			return nil, &panel.APIError{Status: status, Code: code, Message: resultText(res)}
+		}
+		return res.StructuredContent, nil
+	}
+}
+
+// resultText is the text of a tool result (its messages are written for
+// the reader and hold no secret).
+func resultText(res *mcp.CallToolResult) string {
+	for _, c := range res.Content {
+		if t, ok := mcp.AsTextContent(c); ok {
+			return t.Text
+		}
+	}
+	return "Polar could not answer just now."
+}
+
+// subscribeVia subscribes the panel to changes of the customer with the
+// email, found through the caller's connection's adapter. A customer it
+// cannot find, or a failed look-up, ends the stream (the page reconnects,
+// then offers Refresh).
+func subscribeVia(client tools.ClientFunc, changes Changes) panel.SubscribeFunc {
+	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
+		id, _ := caller.From(ctx)
+		pc, err := client(ctx)
+		if err != nil {
+			return closed(), nil
+		}
+		c, err := pc.FindCustomerByEmail(ctx, caller.NormalizeEmail(email))
+		if err != nil || c == nil || c.ID == "" {
+			return closed(), nil
+		}
+		return changes.Subscribe(ctx, id.Connection, c.ID)
+	}
+}
+
+func closed() <-chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}

@@ -1,0 +1,201 @@
+package polarmcp
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+const testSecret = "panel-test-secret-0123456789abcdef-0123456789"
+
+// serve runs polar-mcp http (ServeHTTP) for cfg on a free loopback port
+// until the test ends, and returns its base URL.
+func serve(t *testing.T, cfg config.Config, opts ...Option) string {
+	t.Helper()
+	cfg.Listen, cfg.TokenSecret = "127.0.0.1:0", testSecret
+	if err := cfg.ValidateServer(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() { done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready, opts...) }()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("ServeHTTP: %v", err)
+	}
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	})
+	return base
+}
+
+// mint signs a caller token as `polar-mcp token` does, issued at now.
+func mint(t *testing.T, c auth.Claims, now time.Time) string {
+	t.Helper()
+	tok, err := auth.Mint([]byte(testSecret), c, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func agentToken(t *testing.T) string {
+	return mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now())
+}
+
+func customerToken(t *testing.T, email string) string {
+	return mint(t, auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, time.Now())
+}
+
+// get sends GET base+path with token and returns the status and body.
+func get(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var body map[string]any
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &body); err != nil {
+			t.Fatalf("GET %s: %v in %s", url, err, raw)
+		}
+	}
+	return res.StatusCode, body
+}
+
+// callInsights calls get_visitor_insights over Streamable HTTP, as an MCP
+// client does, and returns its structuredContent as JSON values.
+func callInsights(t *testing.T, base, token, email string) map[string]any {
+	t.Helper()
+	c, err := client.NewStreamableHttpClient(base+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "panel-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tools.NameVisitorInsights
+	req.Params.Arguments = map[string]any{"email": email}
+	res, err := c.CallTool(ctx, req)
+	if err != nil || res.IsError {
+		t.Fatalf("get_visitor_insights: %v %+v", err, res)
+	}
+	raw, _ := json.Marshal(res.StructuredContent)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The panel's API answers what the tool answers an MCP client, for each
+// kind of customer.
+func TestInsightsAPIAnswersAsTheTool(t *testing.T) {
+	base := serve(t, config.Config{Demo: true})
+	tok := agentToken(t)
+	for _, email := range []string{"carol@example.com", "team@acme.example", "bob@example.com", "nobody@example.com"} {
+		status, body := get(t, base+"/agent/api/insights?email="+email, tok)
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d %v", email, status, body)
+		}
+		if want := callInsights(t, base, tok, email); !reflect.DeepEqual(body, want) {
+			t.Errorf("%s: the API answered\n%v\nthe tool\n%v", email, body, want)
+		}
+	}
+}
+
+// The API refuses as the MCP endpoint does, and customers outright.
+func TestInsightsAPIRefusals(t *testing.T) {
+	base := serve(t, config.Config{Demo: true, AllowedOrigins: []string{"https://acme.zendesk.com"}})
+	expired := mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now().Add(-2*time.Hour))
+	forged, err := auth.Mint([]byte(strings.Repeat("x", 48)), auth.Claims{Role: caller.Agent}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	insights := base + "/agent/api/insights?email=carol@example.com"
+	for _, c := range []struct {
+		name, url, token string
+		status           int
+		says             string
+	}{
+		{"no token", insights, "", http.StatusUnauthorized, "bearer"},
+		{"expired", insights, expired, http.StatusUnauthorized, "expired"},
+		{"wrong secret", insights, forged, http.StatusUnauthorized, "signature"},
+		{"customer", insights, customerToken(t, "carol@example.com"), http.StatusForbidden, "agents only"},
+		{"customer events", base + "/agent/api/events?email=carol@example.com", customerToken(t, "carol@example.com"), http.StatusForbidden, "agents only"},
+		{"bad email", base + "/agent/api/insights?email=Carol%20%3Ccarol@example.com%3E", agentToken(t), http.StatusBadRequest, "email"},
+		{"no email", base + "/agent/api/insights", agentToken(t), http.StatusBadRequest, "email"},
+		{"no live updates", base + "/agent/api/events?email=carol@example.com", agentToken(t), http.StatusNotImplemented, "Refresh"},
+	} {
+		status, body := get(t, c.url, c.token)
+		msg, _ := body["message"].(string)
+		if msg == "" {
+			msg, _ = body["error_description"].(string)
+		}
+		if status != c.status || !strings.Contains(strings.ToLower(msg), strings.ToLower(c.says)) {
+			t.Errorf("%s: %d %v, want %d saying %q", c.name, status, body, c.status, c.says)
+		}
+	}
+
+	res, err := http.Get(base + "/agent/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if csp := res.Header.Get("Content-Security-Policy"); res.StatusCode != http.StatusOK ||
+		!strings.Contains(csp, "frame-ancestors 'self' https://acme.zendesk.com") {
+		t.Errorf("GET /agent/: %d, CSP %q: want the allowed origins as frame-ancestors", res.StatusCode, csp)
+	}
+}
+
+// Panel look-ups spend the caller's tool-call budget: the same bucket as
+// their MCP calls.
+func TestInsightsAPISharesTheCallLimit(t *testing.T) {
+	base := serve(t, config.Config{Demo: true, CallsPerMinute: 1, CallBurst: 2})
+	tok := agentToken(t)
+	callInsights(t, base, tok, "carol@example.com")
+	if status, body := get(t, base+"/agent/api/insights?email=carol@example.com", tok); status != http.StatusOK {
+		t.Fatalf("second call: %d %v", status, body)
+	}
+	status, body := get(t, base+"/agent/api/insights?email=carol@example.com", tok)
+	if status != http.StatusTooManyRequests || !strings.Contains(body["message"].(string), "try again") {
+		t.Errorf("third call: %d %v, want 429", status, body)
+	}
+	other := mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-8"}, time.Now())
+	if status, body := get(t, base+"/agent/api/insights?email=carol@example.com", other); status != http.StatusOK {
+		t.Errorf("another agent: %d %v", status, body)
+	}
+}
