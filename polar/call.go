@@ -23,7 +23,7 @@ type op struct {
 func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
 	retries, waited := 0, false
 	for {
-		probe, err := c.limiter.wait(ctx, o.id)
+		probe, err := c.limiter.Wait(ctx, o.id)
 		if err != nil {
 			return nil, err
 		}
@@ -39,9 +39,9 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			// probe's answer slips through.
 			c.counters.throttled.Add(1)
 			pause, _ := parseRetryAfter(slot.header.Get("Retry-After"), time.Now())
-			c.limiter.pause(pause)
+			c.limiter.Pause(pause)
 		}
-		c.limiter.settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
+		c.limiter.Settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
 		if retries < maxRetries && retryable(ctx, slot) {
 			if backoff := retryBackoff(retries); fitsDeadline(ctx, backoff) {
 				retries++

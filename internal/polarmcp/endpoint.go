@@ -16,6 +16,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
 // sweepInterval is how often the server drops the adapters of connections
@@ -31,13 +32,22 @@ type Endpoint struct {
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
 	router *merchants.Router
+
+	fleet    *Fleet
+	merchant *Merchant         // nil without a single merchant
+	hooks    *webhooks.Handler // both webhook paths
+	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
 // describes.
 func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*Endpoint, error) {
-	adapters := NewAdapters(cfg, log)
-	e := &Endpoint{mux: http.NewServeMux()}
+	fl, err := NewFleet(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	adapters := NewAdapters(cfg, log).WithFleet(fl)
+	e := &Endpoint{mux: http.NewServeMux(), fleet: fl}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -48,6 +58,11 @@ func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger) (*End
 			return nil, err
 		}
 	}
+	if e.hooks, err = e.newWebhooks(cfg.WebhookSecret, log); err != nil {
+		return nil, errors.Join(err, e.Close())
+	}
+	e.mux.Handle(WebhookPath, e.hooks)
+	e.mux.Handle(ConnectionWebhookPath, e.hooks)
 	if e.root != nil {
 		e.mux.Handle("/", e.root)
 	} else {
@@ -62,11 +77,13 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if err != nil {
 		return err
 	}
+	e.merchant = client
+	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
-	e.root, err = hosted.New(hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
+	e.root, err = hosted.New(e.hostedConfig(cfg, resolve, false, log), NewToolsServer(cfg, Always(client), log, callLimit(cfg)))
 	return err
 }
 
@@ -84,7 +101,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		Store:      store,
 		NewAdapter: adapters.SDK,
 		NewLimiter: adapters.Limiter,
-		NewCache:   adapters.Cache,
+		NewCache:   adapters.ConnectionCache,
 		Logger:     log,
 	})
 	if err != nil {
@@ -95,7 +112,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
+	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), NewToolsServer(cfg, tools.FromContext, log, callLimit(cfg)))
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
@@ -118,8 +135,9 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 }
 
 // hostedConfig maps cfg to a hosted endpoint's settings.
-func hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
+func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
+		ReadyDetails:   e.readyDetails,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
 		PerConnection:  perConnection,
@@ -142,13 +160,25 @@ func callLimit(cfg config.Config) server.ToolHandlerMiddleware {
 // ServeHTTP implements http.Handler.
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
 
-// Run does the endpoint's background work (sweeping dropped connections)
-// until ctx ends.
+// Run does the endpoint's background work until ctx ends: sweeping
+// dropped connections, applying invalidations, processing webhooks and
+// learning the single merchant's organization.
 func (e *Endpoint) Run(ctx context.Context) {
+	go e.fleet.Run(ctx)
+	go e.hooks.Run(ctx)
+	if e.merchant != nil && e.learn {
+		go e.merchant.LearnOrganization(ctx)
+	}
 	if e.router != nil {
 		e.router.Run(ctx, sweepInterval)
 	}
+	<-ctx.Done()
 }
+
+// Changes is the subscription API of live views (the agent panel): it
+// signals customers whose Polar data changed, from any instance's
+// webhooks.
+func (e *Endpoint) Changes() Changes { return e.fleet }
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {
@@ -161,10 +191,11 @@ func (e *Endpoint) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close closes the store, after Shutdown.
+// Close closes the store and the Redis client, after Shutdown.
 func (e *Endpoint) Close() error {
-	if e.store == nil {
-		return nil
+	var errs []error
+	if e.store != nil {
+		errs = append(errs, e.store.Close())
 	}
-	return e.store.Close()
+	return errors.Join(append(errs, e.fleet.Close())...)
 }
