@@ -37,6 +37,7 @@ type Store interface {
 	Remove(ctx context.Context, id string) error
 	Credentials(ctx context.Context, id string) (connections.Credentials, error)
 	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
+	SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error)
 }
 
 var _ Store = (*connections.Store)(nil)

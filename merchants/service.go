@@ -179,6 +179,21 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (connections.Secr
 	return secret, nil
 }
 
+// SetWebhookSecret stores the secret Polar signs the connection's webhooks
+// with ("" removes it); deliveries to /c/{id}/webhooks/polar are then
+// verified with it, and its billing answers may be kept longer.
+func (s *Service) SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error) {
+	c, err := s.store.SetWebhookSecret(ctx, id, secret)
+	if err != nil {
+		return c, err
+	}
+	if s.live != nil {
+		s.live.Refresh(id)
+	}
+	s.log.Info("webhook secret set", slog.String("connection", id), slog.Bool("set", c.WebhookSecretSet))
+	return c, nil
+}
+
 // Disable stops serving a connection at once; its data is kept.
 func (s *Service) Disable(ctx context.Context, id string) (connections.Connection, error) {
 	c, err := s.store.Disable(ctx, id)
