@@ -8,7 +8,7 @@ import (
 )
 
 type status struct {
-	Status string `json:"status"`
+	Status  string `json:"status"`
 	Reason  string `json:"reason,omitempty"`
 	Details any    `json:"details,omitempty"`
 }
