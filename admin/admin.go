@@ -38,6 +38,7 @@ type Service interface {
 	Get(ctx context.Context, id string) (connections.Connection, error)
 	Check(ctx context.Context, id string) (merchants.Checked, error)
 	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
+	SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error)
 	Disable(ctx context.Context, id string) (connections.Connection, error)
 	Enable(ctx context.Context, id string) (connections.Connection, error)
 	Remove(ctx context.Context, id string) error
@@ -51,6 +52,7 @@ type Service interface {
 //	GET    /admin/connections/{id}                → {connection}
 //	POST   /admin/connections/{id}/check          → {connection, warnings}
 //	POST   /admin/connections/{id}/rotate-secret  → {connection_id, signing_secret}
+//	PUT    /admin/connections/{id}/webhook-secret {webhook_secret} → {connection} ("" removes it)
 //	POST   /admin/connections/{id}/disable        → {connection}
 //	POST   /admin/connections/{id}/enable         → {connection}
 //	DELETE /admin/connections/{id}                → 204
@@ -82,6 +84,7 @@ func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 	a.mux.HandleFunc("GET "+Path+"/{id}", a.get)
 	a.mux.HandleFunc("POST "+Path+"/{id}/check", a.check)
 	a.mux.HandleFunc("POST "+Path+"/{id}/rotate-secret", a.rotateSecret)
+	a.mux.HandleFunc("PUT "+Path+"/{id}/webhook-secret", a.setWebhookSecret)
 	a.mux.HandleFunc("POST "+Path+"/{id}/disable", a.disable)
 	a.mux.HandleFunc("POST "+Path+"/{id}/enable", a.enable)
 	a.mux.HandleFunc("DELETE "+Path+"/{id}", a.remove)
@@ -200,6 +203,24 @@ func (a *API) rotateSecret(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hosted.WriteJSON(w, http.StatusOK, rotated{ConnectionID: id, SigningSecret: secret.Reveal()})
+}
+
+func (a *API) setWebhookSecret(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Secret *string `json:"webhook_secret"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || req.Secret == nil {
+		a.fail(w, r, invalid("the body must be a JSON object {webhook_secret}"), "")
+		return
+	}
+	c, err := a.svc.SetWebhookSecret(r.Context(), r.PathValue("id"), *req.Secret)
+	if err != nil {
+		a.fail(w, r, err, *req.Secret)
+		return
+	}
+	hosted.WriteJSON(w, http.StatusOK, one{c})
 }
 
 func (a *API) disable(w http.ResponseWriter, r *http.Request) {

@@ -57,7 +57,7 @@ func newRouted(t *testing.T, url string) *routed {
 	}
 	srv := httptest.NewServer(pair)
 	t.Cleanup(srv.Close)
-	adapters := func(env connections.Environment, tok string, l *polar.Limiter) (merchants.Adapter, error) {
+	adapters := func(env connections.Environment, tok string, l polar.RateLimiter) (merchants.Adapter, error) {
 		return polar.New(polar.Config{AccessToken: tok, Environment: string(env), ServerURL: srv.URL, Limiter: l})
 	}
 
@@ -75,7 +75,7 @@ func newRouted(t *testing.T, url string) *routed {
 	}
 	t.Cleanup(func() { r.store.Close() })
 	if r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: adapters,
-		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache, Logger: discard()}); err != nil {
+		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache[connections.Connection], Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
 	if r.svc, err = merchants.NewService(merchants.ServiceConfig{Store: r.store, NewAdapter: adapters, NewLimiter: testkit.Limiter[connections.Environment], Live: r.router, Logger: discard()}); err != nil {

@@ -50,6 +50,12 @@ type Connection struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	CheckedAt  *time.Time `json:"checked_at,omitempty"`
 	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+	// WebhookSecretSet reports whether Polar's webhooks are verified for
+	// it (SetWebhookSecret).
+	WebhookSecretSet bool `json:"webhook_secret_set"`
+	// WebhookReceivedAt is when a verified webhook delivery last came, to
+	// the minute (RecordWebhook).
+	WebhookReceivedAt *time.Time `json:"webhook_received_at,omitempty"`
 }
 
 // Disabled reports whether the connection has been disabled.

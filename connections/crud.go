@@ -11,7 +11,8 @@ import (
 
 // columns are the Connection fields, in scanConnection's order.
 const columns = `id, name, environment, organization_id, organization_name,
-	scopes, token_hint, created_at, updated_at, checked_at, disabled_at`
+	scopes, token_hint, created_at, updated_at, checked_at, disabled_at,
+	(webhook_secret_ciphertext <> ''), webhook_received_at`
 
 // Create stores a new connection with a fresh id and signing secret, and
 // returns it with the signing secret, which is shown to the merchant once.
@@ -167,9 +168,10 @@ func scanOne(row scanner, id string) (Connection, error) {
 func scanConnection(row scanner) (Connection, error) {
 	var c Connection
 	var env, scopes string
-	var checked, disabled sql.NullTime
+	var checked, disabled, webhook sql.NullTime
 	err := row.Scan(&c.ID, &c.Name, &env, &c.Organization.ID, &c.Organization.Name,
-		&scopes, &c.TokenHint, &c.CreatedAt, &c.UpdatedAt, &checked, &disabled)
+		&scopes, &c.TokenHint, &c.CreatedAt, &c.UpdatedAt, &checked, &disabled,
+		&c.WebhookSecretSet, &webhook)
 	if err != nil {
 		return Connection{}, err
 	}
@@ -177,6 +179,7 @@ func scanConnection(row scanner) (Connection, error) {
 	c.Scopes = strings.Fields(scopes)
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	c.CheckedAt, c.DisabledAt = timePtr(checked), timePtr(disabled)
+	c.WebhookReceivedAt = timePtr(webhook)
 	return c, nil
 }
 

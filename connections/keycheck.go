@@ -18,6 +18,7 @@ const keyCheckPlaintext = "polar-mcp key check v1"
 const (
 	fieldToken         = "token"
 	fieldSigningSecret = "signing_secret"
+	fieldWebhookSecret = "webhook_secret"
 )
 
 // fieldAAD binds a ciphertext to its connection and field, so it cannot

@@ -11,7 +11,7 @@ import (
 
 // sealed is one connection's pair of ciphertexts.
 type sealed struct {
-	id, token, secret string
+	id, token, secret, webhook string // webhook is '' when unset
 }
 
 // RotateKey re-encrypts every ciphertext that is not under the key kid
@@ -51,11 +51,18 @@ func (s *Store) RotateKey(ctx context.Context, kid string) (int, error) {
 			if err != nil {
 				return err
 			}
-			if !tokenChanged && !secretChanged {
+			webhook, webhookChanged := r.webhook, false
+			if webhook != "" {
+				if webhook, webhookChanged, err = reseal(target, r.webhook, r.id, fieldWebhookSecret); err != nil {
+					return err
+				}
+			}
+			if !tokenChanged && !secretChanged && !webhookChanged {
 				continue
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE connections SET token_ciphertext = $2,
-				signing_secret_ciphertext = $3 WHERE id = $1`, r.id, token, secret)
+				signing_secret_ciphertext = $3, webhook_secret_ciphertext = $4 WHERE id = $1`,
+				r.id, token, secret, webhook)
 			if err != nil {
 				return fmt.Errorf("rotate key: %w", err)
 			}
@@ -109,8 +116,8 @@ type querier interface {
 // readSealed reads every connection's ciphertexts. lock is appended to
 // the query (" FOR UPDATE" on PostgreSQL).
 func readSealed(ctx context.Context, q querier, lock string) ([]sealed, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, token_ciphertext, signing_secret_ciphertext
-		FROM connections ORDER BY id`+lock)
+	rows, err := q.QueryContext(ctx, `SELECT id, token_ciphertext, signing_secret_ciphertext,
+		webhook_secret_ciphertext FROM connections ORDER BY id`+lock)
 	if err != nil {
 		return nil, fmt.Errorf("read ciphertexts: %w", err)
 	}
@@ -118,7 +125,7 @@ func readSealed(ctx context.Context, q querier, lock string) ([]sealed, error) {
 	var out []sealed
 	for rows.Next() {
 		var r sealed
-		if err := rows.Scan(&r.id, &r.token, &r.secret); err != nil {
+		if err := rows.Scan(&r.id, &r.token, &r.secret, &r.webhook); err != nil {
 			return nil, fmt.Errorf("read ciphertexts: %w", err)
 		}
 		out = append(out, r)
@@ -139,7 +146,10 @@ func (s *Store) KeyIDsInUse(ctx context.Context) ([]string, error) {
 	}
 	ids := []string{}
 	for _, r := range rows {
-		for _, ct := range []string{r.token, r.secret} {
+		for _, ct := range []string{r.token, r.secret, r.webhook} {
+			if ct == "" {
+				continue // no webhook secret
+			}
 			kid, err := keyring.KeyID(ct)
 			if err != nil {
 				return nil, fmt.Errorf("connection %s: %w", r.id, err)

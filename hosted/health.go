@@ -8,8 +8,9 @@ import (
 )
 
 type status struct {
-	Status string `json:"status"`
-	Reason string `json:"reason,omitempty"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason,omitempty"`
+	Details any    `json:"details,omitempty"`
 }
 
 func writeStatus(w http.ResponseWriter, code int, s status) {
@@ -31,13 +32,17 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusServiceUnavailable, status{Status: "shutting down"})
 		return
 	}
+	var details any
+	if h.cfg.ReadyDetails != nil {
+		details = h.cfg.ReadyDetails(r.Context())
+	}
 	if h.cfg.Ready != nil {
 		if err := h.cfg.Ready(r.Context()); err != nil {
-			writeStatus(w, http.StatusServiceUnavailable, status{Status: "not ready", Reason: err.Error()})
+			writeStatus(w, http.StatusServiceUnavailable, status{Status: "not ready", Reason: err.Error(), Details: details})
 			return
 		}
 	}
-	writeStatus(w, http.StatusOK, status{Status: "ready"})
+	writeStatus(w, http.StatusOK, status{Status: "ready", Details: details})
 }
 
 // resourceMetadata serves RFC 9728 protected resource metadata: the

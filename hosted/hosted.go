@@ -71,6 +71,9 @@ type Config struct {
 	// Polar adapter built). /readyz answers 503 with its error, which is
 	// shown to whoever asks and so must hold no secret. Nil means ready.
 	Ready func(ctx context.Context) error
+	// ReadyDetails, when set, adds its value to /readyz answers as
+	// "details" (shown to whoever asks: no secret, no customer data).
+	ReadyDetails func(ctx context.Context) any
 	// MaxStreamsPerCaller caps the SSE streams (GET /sse and GET /mcp) one
 	// caller holds open at once; beyond it, 429 with Retry-After.
 	// DefaultMaxStreamsPerCaller when zero.

@@ -18,10 +18,12 @@ type Adapter interface {
 // environment, pacing its requests with limiter, which is shared by every
 // adapter of the same connection. Which server an environment means is the
 // operator's setting, never the connection's.
-type AdapterFunc func(env connections.Environment, token string, limiter *polar.Limiter) (Adapter, error)
+type AdapterFunc func(env connections.Environment, token string, limiter polar.RateLimiter) (Adapter, error)
 
-// LimiterFunc returns a new rate limiter for a connection in env.
-type LimiterFunc func(env connections.Environment) *polar.Limiter
+// LimiterFunc returns the rate limiter of Polar organization org in env:
+// the one every adapter of that organization shares. org is "" when it is
+// not known yet (a token being added): the limiter is then its own.
+type LimiterFunc func(env connections.Environment, org string) polar.RateLimiter
 
 // Store is what the service and the router need of the connection store.
 // *connections.Store is one.
@@ -35,6 +37,7 @@ type Store interface {
 	Remove(ctx context.Context, id string) error
 	Credentials(ctx context.Context, id string) (connections.Credentials, error)
 	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
+	SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error)
 }
 
 var _ Store = (*connections.Store)(nil)

@@ -88,7 +88,7 @@ func without(drop ...string) []string {
 
 // adapters is the injected AdapterFunc: Kestrel's token reaches the other
 // fake, every other token the demo fake (which answers 401 to strangers).
-func (m *merchantsPolar) adapters(env connections.Environment, tok string, limiter *polar.Limiter) (merchants.Adapter, error) {
+func (m *merchantsPolar) adapters(env connections.Environment, tok string, limiter polar.RateLimiter) (merchants.Adapter, error) {
 	return polar.New(polar.Config{AccessToken: tok, Environment: string(env), ServerURL: m.url, Limiter: limiter})
 }
 

@@ -29,7 +29,7 @@ type RouterConfig struct {
 	// NewLimiter builds a connection's rate limiter. Required.
 	NewLimiter LimiterFunc
 	// NewCache wraps a connection's adapter in its cache. Required.
-	NewCache func(polar.Client) *cache.Client
+	NewCache func(polar.Client, connections.Connection) *cache.Client
 	// Recheck is how long a connection's row is trusted before it is read
 	// again. Zero reads it on every request (one primary-key lookup), so a
 	// connection disabled or removed by another process is refused at
@@ -61,7 +61,7 @@ type entry struct {
 	secret   []byte                 // the signing key for its caller tokens
 	tokenSum [sha256.Size]byte      // identifies the token the adapter holds
 	client   *cache.Client
-	limiter  *polar.Limiter
+	limiter  polar.RateLimiter
 	checked  time.Time // when the row was last read
 }
 
@@ -137,16 +137,17 @@ func (r *Router) Refresh(id string) {
 	r.flight.Forget(id)
 }
 
-// Limiter returns the rate limiter of a live connection in env, or a new
-// one, so that probing a live connection spends from its own budget.
-func (r *Router) Limiter(id string, env connections.Environment) *polar.Limiter {
+// Limiter returns the rate limiter of a live connection in env, or its
+// organization's, so that probing a live connection spends from its own
+// budget.
+func (r *Router) Limiter(id string, env connections.Environment, org string) polar.RateLimiter {
 	r.mu.RLock()
 	e := r.entries[id]
 	r.mu.RUnlock()
-	if e != nil && e.conn.Environment == env {
+	if e != nil && e.conn.Environment == env && e.conn.Organization.ID == org {
 		return e.limiter
 	}
-	return r.cfg.NewLimiter(env)
+	return r.cfg.NewLimiter(env, org)
 }
 
 // Live returns the ids of the connections with an adapter in memory.
@@ -221,20 +222,21 @@ func (r *Router) load(ctx context.Context, id string, old *entry, gen uint64) (*
 		tokenSum: sha256.Sum256([]byte(creds.Token.Reveal())),
 		checked:  r.cfg.Now(),
 	}
-	if old != nil && old.tokenSum == e.tokenSum && old.conn.Environment == c.Environment {
+	sameOrg := old != nil && old.conn.Environment == c.Environment && old.conn.Organization.ID == c.Organization.ID
+	if sameOrg && old.tokenSum == e.tokenSum && old.conn.WebhookSecretSet == c.WebhookSecretSet {
 		e.client, e.limiter = old.client, old.limiter
 		return r.keep(id, e, gen), nil
 	}
-	if old != nil && old.conn.Environment == c.Environment {
+	if sameOrg {
 		e.limiter = old.limiter // same organization, same budget
 	} else {
-		e.limiter = r.cfg.NewLimiter(c.Environment)
+		e.limiter = r.cfg.NewLimiter(c.Environment, c.Organization.ID)
 	}
 	adapter, err := r.cfg.NewAdapter(c.Environment, creds.Token.Reveal(), e.limiter)
 	if err != nil {
 		return nil, fmt.Errorf("connection %s: build Polar adapter: %w", id, err)
 	}
-	e.client = r.cfg.NewCache(adapter)
+	e.client = r.cfg.NewCache(adapter, c)
 	r.log.Info("connection adapter built", slog.String("connection", id),
 		slog.String("environment", string(c.Environment)), slog.String("organization", c.Organization.ID))
 	return r.keep(id, e, gen), nil

@@ -35,13 +35,13 @@ func newRouted(t *testing.T, url string, recheck time.Duration) *routed {
 	t.Helper()
 	r := &routed{m: newMerchantsPolar(t), url: url}
 	r.store, r.keys = openStore(t, url)
-	counting := func(env connections.Environment, tok string, l *polar.Limiter) (merchants.Adapter, error) {
+	counting := func(env connections.Environment, tok string, l polar.RateLimiter) (merchants.Adapter, error) {
 		r.builds.Add(1)
 		return r.m.adapters(env, tok, l)
 	}
 	var err error
 	r.router, err = merchants.NewRouter(merchants.RouterConfig{Store: r.store, NewAdapter: counting,
-		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache, Recheck: recheck, Logger: discard()})
+		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache[connections.Connection], Recheck: recheck, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ type Live interface {
 	// Refresh makes the next request read the connection again, keeping
 	// its adapter when the token is unchanged (new signing secret).
 	Refresh(id string)
-	Limiter(id string, env connections.Environment) *polar.Limiter
+	Limiter(id string, env connections.Environment, org string) polar.RateLimiter
 }
 
 // Service connects, checks and manages merchants' connections. It is safe
@@ -90,7 +90,7 @@ func (s *Service) Add(ctx context.Context, req AddRequest) (Added, error) {
 	if err != nil {
 		return Added{}, err
 	}
-	adapter, err := s.newAdapter(env, token, s.newLimiter(env))
+	adapter, err := s.newAdapter(env, token, s.newLimiter(env, ""))
 	if err != nil {
 		return Added{}, err
 	}
@@ -133,9 +133,9 @@ func (s *Service) Check(ctx context.Context, id string) (Checked, error) {
 	if err != nil {
 		return Checked{}, err
 	}
-	limiter := s.newLimiter(c.Environment)
+	limiter := s.newLimiter(c.Environment, c.Organization.ID)
 	if s.live != nil {
-		limiter = s.live.Limiter(id, c.Environment)
+		limiter = s.live.Limiter(id, c.Environment, c.Organization.ID)
 	}
 	adapter, err := s.newAdapter(c.Environment, creds.Token.Reveal(), limiter)
 	if err != nil {
@@ -177,6 +177,21 @@ func (s *Service) RotateSecret(ctx context.Context, id string) (connections.Secr
 	}
 	s.log.Info("signing secret rotated", slog.String("connection", id))
 	return secret, nil
+}
+
+// SetWebhookSecret stores the secret Polar signs the connection's webhooks
+// with ("" removes it); deliveries to /c/{id}/webhooks/polar are then
+// verified with it, and its billing answers may be kept longer.
+func (s *Service) SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error) {
+	c, err := s.store.SetWebhookSecret(ctx, id, secret)
+	if err != nil {
+		return c, err
+	}
+	if s.live != nil {
+		s.live.Refresh(id)
+	}
+	s.log.Info("webhook secret set", slog.String("connection", id), slog.Bool("set", c.WebhookSecretSet))
+	return c, nil
 }
 
 // Disable stops serving a connection at once; its data is kept.

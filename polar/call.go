@@ -24,9 +24,11 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 	retries, waited, attempt := 0, false, 0
 	for {
 		asked := time.Now()
-		probe, slept, err := c.limiter.wait(ctx, o.id)
+		probe, err := c.limiter.Wait(ctx, o.id)
+		// A slot given at once takes microseconds; anything from a
+		// millisecond on is a wait for the budget.
 		c.obs.OnLimit(ctx, LimitEvent{Operation: o.id, Start: asked, Duration: time.Since(asked),
-			Waited: slept, Refused: errors.Is(err, ErrBudgetSpent)})
+			Waited: time.Since(asked) >= time.Millisecond, Refused: errors.Is(err, ErrBudgetSpent)})
 		if err != nil {
 			return nil, err
 		}
@@ -46,9 +48,9 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			// probe's answer slips through.
 			c.counters.throttled.Add(1)
 			pause, _ := parseRetryAfter(slot.header.Get("Retry-After"), time.Now())
-			c.limiter.pause(pause)
+			c.limiter.Pause(pause)
 		}
-		c.limiter.settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
+		c.limiter.Settle(probe, slot.status != 0 && slot.status != http.StatusTooManyRequests)
 		if retries < maxRetries && retryable(ctx, slot) {
 			if backoff := retryBackoff(retries); fitsDeadline(ctx, backoff) {
 				retries++

@@ -221,16 +221,6 @@ func (l *Limiter) release() {
 	l.tat = l.tat.Add(-l.interval)
 }
 
-// addStats adds the limiter's counters to s.
-func (l *Limiter) addStats(s *Stats) {
-	if l == nil {
-		return
-	}
-	s.RateWaits += l.waits.Load()
-	s.RateRefusals += l.refusals.Load()
-	s.RatePauses += l.pauses.Load()
-}
-
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a

@@ -103,9 +103,9 @@ type Config struct {
 	// DefaultRateLimitWait; negative means never wait.
 	RateLimitWait time.Duration
 	// Limiter, when set, paces this client's requests instead of a new
-	// Limiter built from the three fields above. Share one Limiter among
-	// all clients of an organization.
-	Limiter *Limiter
+	// Limiter built from the three fields above. Share one RateLimiter
+	// among all clients of an organization.
+	Limiter RateLimiter
 	// Observer, when set, is told of every request and limiter decision.
 	Observer Observer
 }
@@ -118,7 +118,7 @@ type SDKClient struct {
 	timeout      time.Duration
 	maxRetryWait time.Duration
 	log          *slog.Logger
-	limiter      *Limiter // nil: no client-side limiting
+	limiter      RateLimiter // nil: no client-side limiting
 	counters     sdkCounters
 	obs          Observer
 }
@@ -194,6 +194,8 @@ func New(cfg Config) (*SDKClient, error) {
 		c.limiter = cfg.Limiter
 	case cfg.RequestsPerMinute >= 0:
 		c.limiter = NewLimiter(LimiterConfig{RequestsPerMinute: RateBudget(cfg), MaxWait: cfg.RateLimitWait})
+	default:
+		c.limiter = (*Limiter)(nil) // a nil *Limiter never waits
 	}
 	return c, nil
 }

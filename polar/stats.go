@@ -48,6 +48,6 @@ func (c *SDKClient) Stats() Stats {
 		Throttled: c.counters.throttled.Load(),
 		Retries:   c.counters.retries.Load(),
 	}
-	c.limiter.addStats(&s)
+	addRateStats(c.limiter, &s)
 	return s
 }

@@ -44,6 +44,7 @@ func printConnection(w io.Writer, c connections.Connection) {
 		{"updated", stamp(&c.UpdatedAt)},
 		{"checked", stamp(c.CheckedAt)},
 		{"disabled", stamp(c.DisabledAt)},
+		{"webhooks", webhookState(c)},
 		{"endpoints", "/c/" + c.ID + "/mcp (streamable HTTP), /c/" + c.ID + "/sse (SSE)"},
 	}
 	for _, r := range rows {
@@ -94,4 +95,13 @@ func stamp(t *time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// webhookState says whether a connection's webhooks are verified and when
+// the last delivery came (recorded at most once a minute).
+func webhookState(c connections.Connection) string {
+	if !c.WebhookSecretSet {
+		return "no secret (POST /c/" + c.ID + "/webhooks/polar refused; set one with set-webhook-secret)"
+	}
+	return "secret set; last delivery " + stamp(c.WebhookReceivedAt)
 }

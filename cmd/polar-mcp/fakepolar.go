@@ -14,6 +14,9 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
+// fakeWebhookSecretEnv holds the secret fake-polar signs webhooks with.
+const fakeWebhookSecretEnv = "POLAR_MCP_FAKE_WEBHOOK_SECRET"
+
 func newFakePolarCmd() *cobra.Command {
 	var (
 		listen  string
@@ -21,6 +24,8 @@ func newFakePolarCmd() *cobra.Command {
 		latency time.Duration
 		rate    int
 		scopes  []string
+		control bool
+		hookURL string
 	)
 	cmd := &cobra.Command{
 		Use:   "fake-polar",
@@ -33,7 +38,15 @@ func newFakePolarCmd() *cobra.Command {
 			if dir != "" {
 				fsys = os.DirFS(dir)
 			}
-			fake, err := newFake(fsys, fakepolar.Options{Latency: latency, RateLimit: rate}, scopes)
+			opts := fakepolar.Options{Latency: latency, RateLimit: rate, Control: control}
+			if hookURL != "" {
+				secret := os.Getenv(fakeWebhookSecretEnv)
+				if secret == "" {
+					return usageErr("--webhook-url needs the secret to sign with in " + fakeWebhookSecretEnv + " (never on the command line)")
+				}
+				opts.Webhook = fakepolar.Webhook{URL: hookURL, Secret: secret}
+			}
+			fake, err := newFake(fsys, opts, scopes)
 			if err != nil {
 				return err
 			}
@@ -57,6 +70,8 @@ func newFakePolarCmd() *cobra.Command {
 	f.DurationVar(&latency, "latency", 0, "added latency per response")
 	f.IntVar(&rate, "rate-limit", 0, "requests per minute per token before 429 (0: none)")
 	f.StringSliceVar(&scopes, "scopes", nil, "scopes granted to the token (default: all)")
+	f.BoolVar(&control, "control", false, "serve the control surface under /__fake/ (change customers, subscriptions, orders while running)")
+	f.StringVar(&hookURL, "webhook-url", "", "send a signed Polar webhook for every change to this URL (secret from "+fakeWebhookSecretEnv+")")
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package polarmcp
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
@@ -12,6 +13,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/polar/fleetlimit"
 )
 
 // demoServerURL is where demo requests claim to go; they never leave the
@@ -22,48 +24,92 @@ const demoServerURL = "http://demo.polar.invalid"
 // settings: the server URL, API version, User-Agent, rate budget and
 // cache lifetimes. It is the one place that decides which adapter an
 // organization gets.
+//
+// Every adapter of one Polar organization, the single merchant's and each
+// connection's, shares one rate budget: in this process, or with a Fleet
+// on Redis, across every instance.
 type Adapters struct {
-	cfg config.Config
-	log *slog.Logger
-	obs *observe.Observer // nil: not observed
+	cfg   config.Config
+	log   *slog.Logger
+	obs   *observe.Observer // nil: not observed
+	fleet *Fleet            // nil: no webhooks, budgets in this process
+
+	mu       sync.Mutex
+	limiters map[string]polar.RateLimiter // environment + organization -> its limiter
 }
 
-// NewAdapters returns the builder for cfg (validated).
+// NewAdapters returns the builder for cfg (validated), with budgets kept
+// in this process.
 func NewAdapters(cfg config.Config, log *slog.Logger) *Adapters {
-	return &Adapters{cfg: cfg, log: log}
+	return &Adapters{cfg: cfg, log: log, limiters: map[string]polar.RateLimiter{}}
 }
 
-// Observed returns a builder like a whose adapters and caches report to
-// obs (metrics and traces).
+// Observed makes a's adapters and caches report to obs (metrics and
+// traces), and returns a.
 func (a *Adapters) Observed(obs *observe.Observer) *Adapters {
-	b := *a
-	b.obs = obs
-	return &b
+	a.obs = obs
+	return a
 }
 
-// Limiter returns a new rate limiter for an organization in env: the
-// configured POLAR_MCP_RATE_LIMIT, or Polar's published limit for env
-// (whatever server URL serves it), less the headroom.
-func (a *Adapters) Limiter(env connections.Environment) *polar.Limiter {
-	budget := polar.RateBudget(polar.Config{
+// WithFleet makes a's budgets and invalidations go through f, and returns
+// a. Call it before any adapter is built.
+func (a *Adapters) WithFleet(f *Fleet) *Adapters {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.fleet = f
+	a.limiters = map[string]polar.RateLimiter{}
+	return a
+}
+
+// perMinute is the budget of an organization in env: the configured
+// POLAR_MCP_RATE_LIMIT, or Polar's published limit for env (whatever
+// server URL serves it), less the headroom; 0 when limiting is off.
+func (a *Adapters) perMinute(env connections.Environment) int {
+	return polar.RateBudget(polar.Config{
 		Environment:       string(env),
 		RequestsPerMinute: a.cfg.RateLimit,
 		Headroom:          a.cfg.RateHeadroom,
 	})
-	if budget == 0 {
-		return nil // POLAR_MCP_RATE_LIMIT < 0: no client-side limit
+}
+
+// Limiter returns the rate limiter of Polar organization org in env, the
+// same for every caller: shared through Redis with a Fleet that has it,
+// in this process otherwise. org "" (not known yet) gets a limiter of its
+// own. With POLAR_MCP_RATE_LIMIT < 0 it is a nil *polar.Limiter, which
+// never waits.
+func (a *Adapters) Limiter(env connections.Environment, org string) polar.RateLimiter {
+	perMinute := a.perMinute(env)
+	if perMinute == 0 {
+		return (*polar.Limiter)(nil)
 	}
-	return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: budget})
+	if org == "" {
+		return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
+	}
+	key := string(env) + "\x00" + org
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if l := a.limiters[key]; l != nil {
+		return l
+	}
+	var l polar.RateLimiter
+	if a.fleet != nil && a.fleet.budget != nil {
+		a.fleet.setLimit(org, perMinute)
+		l = fleetlimit.New(a.fleet.budget, org, 0)
+	} else {
+		l = polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
+	}
+	a.limiters[key] = l
+	return l
 }
 
 // SDK returns the uncached adapter for token in env, paced by limiter
 // (shared by every adapter of the same organization). It is the
 // merchants.AdapterFunc of the connection store.
-func (a *Adapters) SDK(env connections.Environment, token string, limiter *polar.Limiter) (merchants.Adapter, error) {
+func (a *Adapters) SDK(env connections.Environment, token string, limiter polar.RateLimiter) (merchants.Adapter, error) {
 	return a.sdk(env, token, limiter, a.cfg.ServerURL, nil)
 }
 
-func (a *Adapters) sdk(env connections.Environment, token string, limiter *polar.Limiter, serverURL string, client polar.HTTPDoer) (*polar.SDKClient, error) {
+func (a *Adapters) sdk(env connections.Environment, token string, limiter polar.RateLimiter, serverURL string, client polar.HTTPDoer) (*polar.SDKClient, error) {
 	var obs polar.Observer
 	if a.obs != nil {
 		obs = a.obs
@@ -83,24 +129,42 @@ func (a *Adapters) sdk(env connections.Environment, token string, limiter *polar
 }
 
 // Cache wraps an organization's adapter in its cache, with the configured
-// lifetimes.
-func (a *Adapters) Cache(c polar.Client) *cache.Client {
-	var obs cache.Observer
-	if a.obs != nil {
-		obs = a.obs
-	}
-	return cache.New(c, cache.Config{
-		Observer:    obs,
+// lifetimes. webhooks says Polar's webhooks reach it (a secret is set):
+// billing answers may then be kept up to an hour, as long as deliveries
+// keep arriving (Fleet, WebhooksStaleAfter).
+func (a *Adapters) Cache(c polar.Client, webhooks bool, fresh func() bool) *cache.Client {
+	cfg := cache.Config{
 		CustomerTTL: a.cfg.CustomerCacheTTL,
 		CatalogTTL:  a.cfg.CatalogCacheTTL,
 		BillingTTL:  a.cfg.BillingCacheTTL,
-	})
+	}
+	if webhooks && a.fleet != nil {
+		cfg.Invalidated, cfg.Fresh = true, fresh
+	}
+	if a.obs != nil {
+		cfg.Observer = a.obs
+	}
+	return cache.New(c, cfg)
+}
+
+// ConnectionCache is the merchants.RouterConfig.NewCache of the server:
+// the connection's cache, reached by its organization's invalidations.
+func (a *Adapters) ConnectionCache(c polar.Client, conn connections.Connection) *cache.Client {
+	org := conn.Organization.ID
+	if a.fleet == nil {
+		return a.Cache(c, false, nil)
+	}
+	cc := a.Cache(c, conn.WebhookSecretSet && org != "", func() bool { return a.fleet.fresh(org) })
+	a.fleet.register(org, conn.ID, cc, conn.WebhookSecretSet)
+	return cc
 }
 
 // Merchant returns the cached adapter of the single merchant the
 // configuration names: POLAR_ACCESS_TOKEN, or in demo mode the embedded
 // fake Polar API's organization, served in memory (no network at all).
-func (a *Adapters) Merchant() (*cache.Client, error) {
+// Its organization is learned later (LearnOrganization); until then it has
+// a rate limiter of its own.
+func (a *Adapters) Merchant() (*Merchant, error) {
 	env := connections.Environment(a.cfg.Environment)
 	token, serverURL := a.cfg.AccessToken, a.cfg.ServerURL
 	var client polar.HTTPDoer
@@ -112,9 +176,26 @@ func (a *Adapters) Merchant() (*cache.Client, error) {
 		token, serverURL = fakepolar.DemoToken, demoServerURL
 		client = &http.Client{Transport: inMemory{fake}}
 	}
-	sdk, err := a.sdk(env, token, a.Limiter(env), serverURL, client)
+	m := &Merchant{a: a, env: env}
+	m.limiter.set(a.firstLimiter(env))
+	sdk, err := a.sdk(env, token, &m.limiter, serverURL, client)
 	if err != nil {
 		return nil, err
 	}
-	return a.Cache(sdk), nil
+	m.sdk = sdk
+	m.Client = a.Cache(sdk, a.cfg.WebhookSecret != "", func() bool { return a.fleet.fresh(m.Org()) })
+	return m, nil
+}
+
+// firstLimiter paces the single merchant until its organization is
+// known: with Redis, the share one instance keeps while Redis is away.
+func (a *Adapters) firstLimiter(env connections.Environment) polar.RateLimiter {
+	perMinute := a.perMinute(env)
+	if perMinute == 0 {
+		return (*polar.Limiter)(nil)
+	}
+	if a.fleet != nil && a.fleet.Shared() {
+		perMinute = max(perMinute/max(a.cfg.ExpectedInstances, 1), 1)
+	}
+	return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
 }

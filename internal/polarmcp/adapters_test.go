@@ -8,6 +8,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
@@ -34,7 +35,7 @@ func TestDemoIsTheSingleMerchantOnly(t *testing.T) {
 		t.Fatalf("the demo merchant sent %d requests over the network", n)
 	}
 
-	conn, err := a.SDK(connections.Sandbox, connToken, a.Limiter(connections.Sandbox))
+	conn, err := a.SDK(connections.Sandbox, connToken, a.Limiter(connections.Sandbox, "org"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +51,15 @@ func TestDemoIsTheSingleMerchantOnly(t *testing.T) {
 // adapter; otherwise every organization gets a limiter.
 func TestLimitersFollowTheOperatorsSettings(t *testing.T) {
 	a := NewAdapters(config.Config{RateLimit: -1}, slog.New(slog.DiscardHandler))
-	if a.Limiter(connections.Production) != nil {
+	if l, ok := a.Limiter(connections.Production, "org").(*polar.Limiter); !ok || l != nil {
 		t.Error("POLAR_MCP_RATE_LIMIT=-1 still limits")
 	}
 	a = NewAdapters(config.Config{RateLimit: 120, RateHeadroom: 0.5}, slog.New(slog.DiscardHandler))
-	if a.Limiter(connections.Sandbox) == nil {
+	l, ok := a.Limiter(connections.Sandbox, "org").(*polar.Limiter)
+	if !ok || l == nil {
 		t.Fatal("no limiter")
+	}
+	if a.Limiter(connections.Sandbox, "org") != l || a.Limiter(connections.Sandbox, "other") == l {
+		t.Error("an organization's adapters do not share one limiter, or two organizations share one")
 	}
 }

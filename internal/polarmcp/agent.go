@@ -15,16 +15,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
-// Changes reports changes of one Polar customer of one connection (""
-// for the single merchant): a value on the channel means "changed, look
-// again"; a closed channel ends the subscription, and the func ends it
-// early. Whoever publishes must have invalidated the cached billing data
-// first, so that the look-up a change triggers sees it. The webhook
-// receiver provides it; without one the panel has no live updates.
-type Changes interface {
-	Subscribe(ctx context.Context, connection, customerID string) (<-chan struct{}, func())
-}
-
 // Option adjusts NewEndpoint and ServeHTTP.
 type Option func(*options)
 
@@ -32,9 +22,8 @@ type options struct {
 	changes Changes
 }
 
-// WithChanges gives the agent panel its live updates (GET
-// .../agent/api/events); without it that route answers 501 and the page
-// refreshes on demand.
+// WithChanges gives the agent panel another source of live updates (GET
+// .../agent/api/events) than the server's own webhooks (Fleet).
 func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
 
 // agentPanel mounts the agent panel under prefix ("" or
@@ -42,9 +31,17 @@ func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
 // token checks: api/insights (get_visitor_insights called through srv)
 // and api/events (WithChanges's source, when set; streams end at
 // Shutdown).
+//
+// The live updates come from Polar's webhooks when they are configured
+// (live): the same invalidations that drop cached answers, published
+// after the cache is dropped. Without them the events route answers 501
+// and the page refreshes on demand.
 func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
-	client tools.ClientFunc, frameAncestors []string) {
+	client tools.ClientFunc, frameAncestors []string, live bool) {
 	mux, changes := e.mux, e.opts.changes
+	if changes == nil && live && e.fleet != nil {
+		changes = e.fleet
+	}
 	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
 	events := panel.EventsConfig{}

@@ -17,6 +17,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/tools"
+	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
 // sweepInterval is how often the server drops the adapters of connections
@@ -38,6 +39,11 @@ type Endpoint struct {
 	// quit ends the agent panel's event streams at Shutdown.
 	quit    context.Context
 	quitNow context.CancelFunc
+
+	fleet    *Fleet
+	merchant *Merchant         // nil without a single merchant
+	hooks    *webhooks.Handler // both webhook paths
+	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
@@ -49,11 +55,15 @@ func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts 
 // NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
 // tool call and audit log lines); nil tel observes nothing.
 func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry, opts ...Option) (*Endpoint, error) {
-	adapters := NewAdapters(cfg, log)
+	fl, err := NewFleet(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	adapters := NewAdapters(cfg, log).WithFleet(fl)
 	if tel != nil {
 		adapters = adapters.Observed(tel.Observer)
 	}
-	e := &Endpoint{mux: http.NewServeMux(), tel: tel}
+	e := &Endpoint{mux: http.NewServeMux(), tel: tel, fleet: fl}
 	e.quit, e.quitNow = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(&e.opts)
@@ -72,6 +82,11 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 			return nil, err
 		}
 	}
+	if e.hooks, err = e.newWebhooks(cfg.WebhookSecret, log); err != nil {
+		return nil, errors.Join(err, e.Close())
+	}
+	e.mux.Handle(WebhookPath, e.hooks)
+	e.mux.Handle(ConnectionWebhookPath, e.hooks)
 	if e.root != nil {
 		e.mux.Handle("/", e.root)
 	} else {
@@ -91,11 +106,13 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if err != nil {
 		return err
 	}
+	e.merchant = client
+	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
-	hc := hostedConfig(cfg, resolve, false, log)
+	hc := e.hostedConfig(cfg, resolve, false, log)
 	if cfg.OIDCIssuer != "" {
 		issuer, err := auth.NewIssuer(auth.IssuerConfig{URL: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, RoleClaim: cfg.OIDCRoleClaim})
 		if err != nil {
@@ -107,7 +124,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
-	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins)
+	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
 }
 
@@ -125,7 +142,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		Store:      store,
 		NewAdapter: adapters.SDK,
 		NewLimiter: adapters.Limiter,
-		NewCache:   adapters.Cache,
+		NewCache:   adapters.ConnectionCache,
 		Logger:     log,
 	})
 	if err != nil {
@@ -138,11 +155,11 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
 	srv := e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(cfg))
-	e.conns, err = hosted.New(hostedConfig(cfg, resolve, true, log), srv)
+	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
-	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins)
+	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -162,8 +179,9 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 }
 
 // hostedConfig maps cfg to a hosted endpoint's settings.
-func hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
+func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
+		ReadyDetails:   e.readyDetails,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
 		PerConnection:  perConnection,
@@ -196,13 +214,25 @@ func (e *Endpoint) Draining() bool {
 	return false
 }
 
-// Run does the endpoint's background work (sweeping dropped connections)
-// until ctx ends.
+// Run does the endpoint's background work until ctx ends: sweeping
+// dropped connections, applying invalidations, processing webhooks and
+// learning the single merchant's organization.
 func (e *Endpoint) Run(ctx context.Context) {
+	go e.fleet.Run(ctx)
+	go e.hooks.Run(ctx)
+	if e.merchant != nil && e.learn {
+		go e.merchant.LearnOrganization(ctx)
+	}
 	if e.router != nil {
 		e.router.Run(ctx, sweepInterval)
 	}
+	<-ctx.Done()
 }
+
+// Changes is the subscription API of live views (the agent panel): it
+// signals customers whose Polar data changed, from any instance's
+// webhooks.
+func (e *Endpoint) Changes() Changes { return e.fleet }
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {
@@ -216,10 +246,11 @@ func (e *Endpoint) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close closes the store, after Shutdown.
+// Close closes the store and the Redis client, after Shutdown.
 func (e *Endpoint) Close() error {
-	if e.store == nil {
-		return nil
+	var errs []error
+	if e.store != nil {
+		errs = append(errs, e.store.Close())
 	}
-	return e.store.Close()
+	return errors.Join(append(errs, e.fleet.Close())...)
 }

@@ -6,11 +6,14 @@ import (
 )
 
 // Limiter paces an organization at Polar's published limit for env, less
-// the default headroom. Instantiated as Limiter[connections.Environment]
-// it is a merchants.LimiterFunc.
-func Limiter[E ~string](env E) *polar.Limiter {
+// the default headroom (a new limiter per call, whatever the organization).
+// Instantiated as Limiter[connections.Environment] it is a
+// merchants.LimiterFunc.
+func Limiter[E ~string](env E, _ string) polar.RateLimiter {
 	return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: polar.RateBudget(polar.Config{Environment: string(env)})})
 }
 
-// Cache wraps an adapter in a cache with the default lifetimes.
-func Cache(c polar.Client) *cache.Client { return cache.New(c, cache.Config{}) }
+// Cache wraps an adapter in a cache with the default lifetimes, whatever
+// its connection. Instantiated as Cache[connections.Connection] it is a
+// merchants.RouterConfig.NewCache.
+func Cache[C any](c polar.Client, _ C) *cache.Client { return cache.New(c, cache.Config{}) }

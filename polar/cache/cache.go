@@ -28,6 +28,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,7 @@ type Client struct {
 	notFoundTTL time.Duration
 	catalogTTL  time.Duration
 	billingTTL  time.Duration
+	fresh       func() bool // nil: billingTTL holds
 	callTimeout time.Duration
 	now         func() time.Time
 	store       *lru // nil: nothing is kept
@@ -72,6 +74,7 @@ func New(inner polar.Client, cfg Config) *Client {
 		notFoundTTL: ttlOr(cfg.NotFoundTTL, DefaultNotFoundTTL),
 		catalogTTL:  ttlOr(cfg.CatalogTTL, DefaultCatalogTTL),
 		billingTTL:  min(max(cfg.BillingTTL, 0), billingCap(cfg)),
+		fresh:       cfg.Fresh,
 		callTimeout: cfg.CallTimeout,
 		now:         cfg.Now,
 		obs:         cfg.Observer,
@@ -98,11 +101,12 @@ func New(inner polar.Client, cfg Config) *Client {
 func (c *Client) FindCustomerByEmail(ctx context.Context, email string) (*polar.Customer, error) {
 	email = caller.NormalizeEmail(email)
 	return c.findCustomer(ctx, read[*polar.Customer]{
-		key:     "customer\x00" + email,
-		op:      "customers:list",
-		ttl:     c.customerTTL,
-		negTTL:  c.notFoundTTL,
-		ownerOf: func(v *polar.Customer) string { return v.ID },
+		key:      "customer\x00" + email,
+		op:       "customers:list",
+		ttl:      c.customerTTL,
+		negTTL:   c.notFoundTTL,
+		negOwner: emailOwner(email),
+		ownerOf:  func(v *polar.Customer) string { return v.ID },
 		call: func(ctx context.Context) (*polar.Customer, error) {
 			return c.inner.FindCustomerByEmail(ctx, email)
 		},
@@ -135,10 +139,11 @@ func (c *Client) findCustomer(ctx context.Context, r read[*polar.Customer]) (*po
 // ListSubscriptions implements polar.Client.
 func (c *Client) ListSubscriptions(ctx context.Context, ref polar.CustomerRef) ([]polar.Subscription, error) {
 	v, err := load(ctx, c, read[[]polar.Subscription]{
-		key:   "subscriptions\x00" + refKey(ref),
-		op:    "subscriptions:list",
-		ttl:   c.billingTTL,
-		owner: refOwner(ref),
+		key:     "subscriptions\x00" + refKey(ref),
+		op:      "subscriptions:list",
+		ttl:     c.billingFor(),
+		billing: true,
+		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Subscription, error) {
 			return c.inner.ListSubscriptions(ctx, ref)
 		},
@@ -150,10 +155,11 @@ func (c *Client) ListSubscriptions(ctx context.Context, ref polar.CustomerRef) (
 // the limit given; normalizing it is the inner client's job.
 func (c *Client) ListOrders(ctx context.Context, ref polar.CustomerRef, limit int) ([]polar.Order, error) {
 	v, err := load(ctx, c, read[[]polar.Order]{
-		key:   "orders\x00" + refKey(ref) + "\x00" + strconv.Itoa(limit),
-		op:    "orders:list",
-		ttl:   c.billingTTL,
-		owner: refOwner(ref),
+		key:     "orders\x00" + refKey(ref) + "\x00" + strconv.Itoa(limit),
+		op:      "orders:list",
+		ttl:     c.billingFor(),
+		billing: true,
+		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Order, error) {
 			return c.inner.ListOrders(ctx, ref, limit)
 		},
@@ -164,10 +170,11 @@ func (c *Client) ListOrders(ctx context.Context, ref polar.CustomerRef, limit in
 // CustomerState implements polar.Client.
 func (c *Client) CustomerState(ctx context.Context, ref polar.CustomerRef) (*polar.CustomerState, error) {
 	v, err := load(ctx, c, read[*polar.CustomerState]{
-		key:   "state\x00" + refKey(ref),
-		op:    "customers:get_state",
-		ttl:   c.billingTTL,
-		owner: refOwner(ref),
+		key:     "state\x00" + refKey(ref),
+		op:      "customers:get_state",
+		ttl:     c.billingFor(),
+		billing: true,
+		owner:   refOwner(ref),
 		call: func(ctx context.Context) (*polar.CustomerState, error) {
 			return c.inner.CustomerState(ctx, ref)
 		},
@@ -233,6 +240,29 @@ func (c *Client) ForgetCustomer(customerID string) { c.forget(customerID) }
 // ForgetExternalID implements polar.Invalidator.
 func (c *Client) ForgetExternalID(ext string) { c.forget(externalOwner(ext)) }
 
+// ForgetEmailHash drops a kept "no customer has this email" for the email
+// whose hex SHA-256, normalized, is hash (fleet.HashEmail): a customer now
+// has it.
+func (c *Client) ForgetEmailHash(hash string) { c.forget(emailOwnerPrefix + hash) }
+
+// ForgetBilling drops the subscriptions, orders and state kept about the
+// customer with Polar id customerID, keeping its email lookup.
+func (c *Client) ForgetBilling(customerID string) {
+	c.gen.Add(1)
+	if c.store != nil {
+		c.store.removeOwnerIf(customerID, func(key string) bool { return !strings.HasPrefix(key, "customer") })
+	}
+}
+
+// ForgetAll drops everything kept, for when invalidations may have been
+// missed.
+func (c *Client) ForgetAll() {
+	c.gen.Add(1)
+	if c.store != nil {
+		c.store.clear()
+	}
+}
+
 // ForgetCatalog implements polar.Invalidator.
 func (c *Client) ForgetCatalog() {
 	c.gen.Add(1)
@@ -259,6 +289,19 @@ func (c *Client) Stats() polar.Stats {
 	}
 	return s
 }
+
+// billingFor is how long a billing answer read now is kept: BillingTTL,
+// at most MaxBillingTTL while webhooks are not known to arrive.
+func (c *Client) billingFor() time.Duration {
+	if c.webhooksFresh() {
+		return c.billingTTL
+	}
+	return min(c.billingTTL, MaxBillingTTL)
+}
+
+// webhooksFresh reports whether webhooks are known to arrive (always,
+// without Config.Fresh).
+func (c *Client) webhooksFresh() bool { return c.fresh == nil || c.fresh() }
 
 // billingCap is the longest cfg may keep billing data.
 func billingCap(cfg Config) time.Duration {

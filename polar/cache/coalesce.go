@@ -14,6 +14,11 @@ type read[T any] struct {
 	op     string        // operation id, for errors
 	ttl    time.Duration // how long an answer is kept; 0: coalesce only
 	negTTL time.Duration // how long ErrCustomerNotFound is kept; 0: not
+	// negOwner owns a kept ErrCustomerNotFound (the email it is about).
+	negOwner string
+	// billing marks subscriptions, orders and state: kept at most
+	// MaxBillingTTL while webhooks are not known to arrive (Config.Fresh).
+	billing bool
 	// owner is the customer the read is about, if known beforehand.
 	owner string
 	// ownerOf names the customer an answer is about, for reads whose
@@ -28,7 +33,7 @@ type read[T any] struct {
 // others (and for the cache) either way.
 func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	var zero T
-	if a, ok := c.get(r.key); ok {
+	if a, ok := c.getFor(r.key, r.billing); ok {
 		c.hits.Add(1)
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: OutcomeHit})
 		v, _ := a.val.(T)
@@ -62,7 +67,7 @@ func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 // fetch makes r's upstream call, on a context that the caller who started
 // it cannot cancel, and keeps its answer as r allows.
 func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
-	if a, ok := c.get(r.key); ok {
+	if a, ok := c.getFor(r.key, r.billing); ok {
 		// Kept by a call that ended since load looked.
 		v, _ := a.val.(T)
 		return v, a.err
@@ -79,7 +84,7 @@ func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 		}
 		c.put(r.key, owner, answer{val: v}, r.ttl)
 	case errors.Is(err, polar.ErrCustomerNotFound) && r.negTTL > 0:
-		c.put(r.key, "", answer{err: polar.ErrCustomerNotFound}, r.negTTL)
+		c.put(r.key, r.negOwner, answer{err: polar.ErrCustomerNotFound}, r.negTTL)
 	case isNotFound(err) && r.owner != "":
 		c.forget(r.owner)
 	}
@@ -93,9 +98,22 @@ func (c *Client) get(key string) (answer, bool) {
 	return c.store.get(key, c.now())
 }
 
+// getFor is get for r: a billing answer older than MaxBillingTTL is
+// stale while webhooks are not known to arrive.
+func (c *Client) getFor(key string, billing bool) (answer, bool) {
+	a, ok := c.get(key)
+	if ok && billing && !c.webhooksFresh() && c.now().Sub(a.kept) >= MaxBillingTTL {
+		c.store.remove(key)
+		return answer{}, false
+	}
+	return a, ok
+}
+
 func (c *Client) put(key, owner string, a answer, ttl time.Duration) {
 	if c.store != nil {
-		c.store.add(key, owner, a, c.now().Add(ttl))
+		now := c.now()
+		a.kept = now
+		c.store.add(key, owner, a, now.Add(ttl))
 	}
 }
 

@@ -33,6 +33,11 @@ type Config struct {
 	// Invalidated says Polar's webhooks reach this cache's Invalidator,
 	// so billing data may be kept longer.
 	Invalidated bool
+	// Fresh, when set with Invalidated, reports whether webhooks are
+	// known to be arriving now. While it is false billing data is kept at
+	// most MaxBillingTTL, whatever BillingTTL says, and older answers are
+	// not served: a merchant whose deliveries stopped sees fresh answers.
+	Fresh func() bool
 	// MaxBytes bounds the cache's estimated memory. Zero means
 	// DefaultMaxBytes; negative disables caching (coalescing remains).
 	MaxBytes int64

@@ -35,8 +35,9 @@ type lruEntry struct {
 // answer is what a cached call returned: a value, or a negative answer
 // such as ErrCustomerNotFound.
 type answer struct {
-	val any
-	err error
+	val  any
+	err  error
+	kept time.Time // when it was stored
 }
 
 func newLRU(maxBytes int64) *lru {
@@ -111,6 +112,27 @@ func (c *lru) removeOwner(owner string) {
 	for key := range c.owners[owner] {
 		c.removeElement(c.items[key])
 	}
+}
+
+// removeOwnerIf drops the entries owner owns that drop reports true for.
+func (c *lru) removeOwnerIf(owner string, drop func(key string) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key := range c.owners[owner] {
+		if drop(key) {
+			c.removeElement(c.items[key])
+		}
+	}
+}
+
+// clear drops every entry.
+func (c *lru) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	c.items = map[string]*list.Element{}
+	c.owners = map[string]map[string]struct{}{}
+	c.bytes = 0
 }
 
 // usage returns the number of entries and their estimated size.

@@ -1,0 +1,160 @@
+package polarmcp
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/fleet"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
+	"github.com/polar-mcp/polar-mcp/webhooks"
+)
+
+// WebhooksStaleAfter is how long an organization's webhooks are trusted
+// after the last delivery: past it, with no delivery since, its billing
+// answers are kept at most cache.MaxBillingTTL (5 s) again, until the next
+// delivery arrives.
+const WebhooksStaleAfter = 10 * time.Minute
+
+// Fleet is what the instances of one deployment share: with
+// POLAR_MCP_REDIS_URL, each organization's rate budget and 429 pauses, the
+// webhook deliveries already processed, and the invalidations webhooks
+// cause; without it, the same within this process. It also keeps which
+// caches serve which organization, so an invalidation reaches them all.
+type Fleet struct {
+	rdb    *redis.Client      // nil: in process only
+	budget *fleet.RedisBudget // nil: in process only
+	bus    fleet.Bus
+	dedupe webhooks.Deduper
+	log    *slog.Logger
+	now    func() time.Time
+
+	mu      sync.Mutex
+	limits  map[string]int                      // organization -> requests per window
+	caches  map[string]map[*cache.Client]string // organization -> its caches -> connection ("" root)
+	orgOf   map[string]string                   // connection ("" root) -> organization
+	secrets map[string]bool                     // organizations with a webhook secret
+	last    map[string]time.Time                // organization -> last delivery seen
+	subs    map[*subscription]struct{}
+}
+
+// NewFleet connects to cfg.RedisURL when set. Redis need not answer yet:
+// the budget falls back to its local share and reconnects on its own.
+func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
+	f := &Fleet{log: log, now: time.Now, limits: map[string]int{}, caches: map[string]map[*cache.Client]string{},
+		orgOf: map[string]string{}, secrets: map[string]bool{}, last: map[string]time.Time{}, subs: map[*subscription]struct{}{}}
+	if cfg.RedisURL == "" {
+		f.bus, f.dedupe = fleet.NewLocalBus(), webhooks.NewMemoryDedupe(0, nil)
+		return f, nil
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: POLAR_MCP_REDIS_URL is not a Redis URL", config.ErrInvalid) // never quote it: it may hold a password
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
+	f.rdb = redis.NewClient(opt)
+	f.budget, err = fleet.NewRedisBudget(f.rdb, fleet.RedisConfig{
+		Limits:            fleet.Limits{PerWindow: 1, For: f.limit},
+		ExpectedInstances: max(cfg.ExpectedInstances, 1),
+		Logger:            log,
+	})
+	if err != nil {
+		_ = f.rdb.Close()
+		return nil, err
+	}
+	f.bus = fleet.NewRedisBus(f.rdb, "")
+	f.dedupe = webhooks.NewRedisDedupe(f.rdb, "")
+	return f, nil
+}
+
+// Shared reports whether the fleet goes through Redis.
+func (f *Fleet) Shared() bool { return f.rdb != nil }
+
+// Degraded reports whether Redis is configured but not answering.
+func (f *Fleet) Degraded() bool { return f.budget != nil && f.budget.Degraded() }
+
+// Close closes the Redis client.
+func (f *Fleet) Close() error {
+	if f.rdb == nil {
+		return nil
+	}
+	return f.rdb.Close()
+}
+
+func (f *Fleet) limit(org string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limits[org]
+}
+
+func (f *Fleet) setLimit(org string, perWindow int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limits[org] = perWindow
+}
+
+// register makes invalidations of org reach c, the cache of connection
+// ("" for the single merchant); webhookSecret says org's webhooks are
+// verified. A cache registered again for the same connection replaces
+// the one before.
+func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range f.caches {
+		for old, conn := range m {
+			if conn == connection && old != c {
+				delete(m, old)
+			}
+		}
+	}
+	if f.caches[org] == nil {
+		f.caches[org] = map[*cache.Client]string{}
+	}
+	f.caches[org][c] = connection
+	f.orgOf[connection] = org
+	if webhookSecret {
+		f.secrets[org] = true
+	}
+}
+
+// fresh reports whether webhooks of org are known to arrive now.
+func (f *Fleet) fresh(org string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	last, ok := f.last[org]
+	return ok && org != "" && f.now().Sub(last) < WebhooksStaleAfter
+}
+
+// LastWebhook returns when a delivery for org was last seen by any
+// instance (through the bus).
+func (f *Fleet) LastWebhook(org string) (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.last[org]
+	return t, ok
+}
+
+// servedOrg is one cache the fleet reaches.
+type servedOrg struct {
+	connection, org string
+	secret          bool
+}
+
+// served lists the connections ("" the single merchant) whose caches the
+// fleet reaches, with their organization.
+func (f *Fleet) served() []servedOrg {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]servedOrg, 0, len(f.orgOf))
+	for conn, org := range f.orgOf {
+		out = append(out, servedOrg{connection: conn, org: org, secret: f.secrets[org]})
+	}
+	slices.SortFunc(out, func(a, b servedOrg) int { return strings.Compare(a.connection, b.connection) })
+	return out
+}

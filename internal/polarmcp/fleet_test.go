@@ -1,0 +1,243 @@
+package polarmcp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
+
+func testRedis(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
+	if u == "" {
+		t.Skip("POLAR_MCP_TEST_REDIS_URL is not set; `source .ci/redis.sh` starts a Redis and sets it")
+	}
+	return u
+}
+
+// instance is one polar-mcp server of a fleet: its endpoint, served.
+type instance struct {
+	e   *Endpoint
+	url string
+}
+
+// newInstance starts an endpoint for the single merchant of fake (at
+// fakeURL) on redis, with webhooks, and runs it until the test ends.
+func newInstance(t *testing.T, fakeURL, redis string, mutate func(*config.Config)) *instance {
+	t.Helper()
+	cfg := config.Config{
+		AccessToken: fakepolar.DemoToken, ServerURL: fakeURL, Environment: config.Production,
+		TokenSecret: strings.Repeat("k", 48), BaseURL: "http://127.0.0.1:1", Listen: "127.0.0.1:0",
+		RedisURL: redis, WebhookSecret: testWebhookSecret, BillingCacheTTL: time.Hour,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	if err := cfg.ValidateServer(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEndpoint(t.Context(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go e.Run(ctx)
+	srv := httptest.NewServer(e)
+	t.Cleanup(func() { srv.Close(); cancel(); _ = e.Close() })
+	return &instance{e: e, url: srv.URL}
+}
+
+// eventually polls cond until it holds, failing the test after a while.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Three instances, each with adapters for the same organization (a single
+// merchant and a connection), never send more than the organization's
+// budget within a window, however hard they are pushed.
+func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
+	redis := testRedis(t)
+	fake, err := fakepolar.Demo(fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	org := "org-budget-" + time.Now().Format("150405.000000000")
+	const perMinute = 12 // POLAR_MCP_RATE_LIMIT=12, no headroom
+	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
+	var clients []polar.Client
+	for range 3 {
+		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		for range 2 { // the root and a connection to the same organization
+			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org))
+			if err != nil {
+				t.Fatal(err)
+			}
+			clients = append(clients, sdk)
+		}
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	refused := 0
+	for _, c := range clients {
+		for range 5 {
+			wg.Go(func() {
+				_, err := c.ListProducts(context.Background())
+				var pe *polar.Error
+				if errors.As(err, &pe) && pe.Kind == polar.KindRateLimited && errors.Is(err, polar.ErrBudgetSpent) {
+					mu.Lock()
+					refused++
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if n := fake.RequestCount(); n != perMinute {
+		t.Fatalf("30 calls from 3 instances sent %d requests within a minute; the organization's budget is %d", n, perMinute)
+	}
+	if refused != 30-perMinute {
+		t.Fatalf("%d calls refused without sending, want %d", refused, 30-perMinute)
+	}
+}
+
+// A 429 at one instance pauses the organization at every instance: the
+// next call elsewhere is refused without a request.
+func TestFleetShares429Pause(t *testing.T) {
+	redis := testRedis(t)
+	fake, err := fakepolar.Demo(fakepolar.Options{RateLimit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	org := "org-pause-" + time.Now().Format("150405.000000000")
+	cfg := config.Config{ServerURL: ts.URL, RateLimit: 1000, RedisURL: redis, ExpectedInstances: 2}
+	var sdks []polar.Client
+	for range 2 {
+		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sdks = append(sdks, sdk)
+	}
+	for i := 0; ; i++ {
+		_, err := sdks[0].ListProducts(context.Background())
+		if e, ok := polar.AsError(err); ok && e.Kind == polar.KindRateLimited {
+			break
+		}
+		if i > 5 {
+			t.Fatal("the fake never answered 429")
+		}
+	}
+	before := fake.RequestCount()
+	_, err = sdks[1].ListProducts(context.Background())
+	if !errors.Is(err, polar.ErrBudgetSpent) {
+		t.Fatalf("the other instance's call after a 429: %v, want a refusal without sending", err)
+	}
+	if n := fake.RequestCount(); n != before {
+		t.Fatalf("the other instance sent %d requests during the pause", n-before)
+	}
+}
+
+// A customer's email moves in Polar; Polar's webhook reaches one
+// instance, and another instance's next answer is fresh. Billing answers
+// are then kept up to the configured hour, while webhooks arrive.
+func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
+	redis := testRedis(t)
+	var a *instance
+	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	a = newInstance(t, ts.URL, redis, nil)
+	b := newInstance(t, ts.URL, redis, nil)
+	eventually(t, "both instances learn the organization", func() bool {
+		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
+	})
+	ctx := context.Background()
+	m := b.e.merchant
+	alice, err := m.FindCustomerByEmail(ctx, "alice@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.FindCustomerByEmail(ctx, "alice.new@example.com"); !errors.Is(err, polar.ErrCustomerNotFound) {
+		t.Fatalf("the new address before the move: %v", err)
+	}
+	if _, err := fake.UpdateCustomer(alice.ID, map[string]any{"email": "alice.new@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitWebhookDeliveries(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other instance answers from Polar's new data", func() bool {
+		c, err := m.FindCustomerByEmail(ctx, "alice.new@example.com")
+		return err == nil && c.ID == alice.ID
+	})
+	if _, err := m.FindCustomerByEmail(ctx, "alice@example.com"); !errors.Is(err, polar.ErrCustomerNotFound) {
+		t.Fatalf("the old address after the move: %v", err)
+	}
+
+	// Webhooks arrive: billing answers are kept (an hour), until a
+	// subscription change drops them.
+	ref := polar.ByID(alice.ID)
+	if _, err := m.ListSubscriptions(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	before := fake.RequestCount()
+	if _, err := m.ListSubscriptions(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.RequestCount() - before; n != 0 {
+		t.Fatalf("with webhooks arriving, a repeated billing read sent %d requests", n)
+	}
+	subs, _ := m.ListSubscriptions(ctx, ref)
+	if len(subs) == 0 {
+		t.Skip("the demo customer has no subscription to change")
+	}
+	if _, err := fake.UpdateSubscription(subs[0].ID, map[string]any{"cancel_at_period_end": !subs[0].CancelAtPeriodEnd}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the subscription change shows at the other instance", func() bool {
+		got, err := m.ListSubscriptions(ctx, ref)
+		return err == nil && len(got) > 0 && got[0].CancelAtPeriodEnd != subs[0].CancelAtPeriodEnd
+	})
+}

@@ -1,0 +1,98 @@
+package polarmcp
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/webhooks"
+)
+
+// Webhook paths: the single merchant's, and each connection's.
+const (
+	WebhookPath           = "/webhooks/polar"
+	ConnectionWebhookPath = "/c/{id}/webhooks/polar"
+)
+
+// webhookLookupTimeout bounds reading a connection's webhook secret.
+const webhookLookupTimeout = 5 * time.Second
+
+// newWebhooks returns the handler of both webhook paths: the single
+// merchant's secret is POLAR_MCP_WEBHOOK_SECRET, a connection's is in the
+// store (nil without one). Accepted events are published to every
+// instance (Fleet.Publish); a connection's delivery time is recorded.
+func (e *Endpoint) newWebhooks(secret string, log *slog.Logger) (*webhooks.Handler, error) {
+	return webhooks.NewHandler(webhooks.HandlerConfig{
+		Endpoint: func(r *http.Request) (webhooks.Endpoint, bool) {
+			id := r.PathValue("id")
+			if id == "" {
+				if secret == "" || e.merchant == nil {
+					return webhooks.Endpoint{}, false
+				}
+				return webhooks.Endpoint{Org: e.merchant.Org(), Secret: secret}, true
+			}
+			return e.connectionWebhook(r.Context(), id)
+		},
+		Process: func(ctx context.Context, ev webhooks.Event) {
+			e.fleet.Publish(ctx, ev)
+			if ev.Connection != "" && e.store != nil {
+				if err := e.store.RecordWebhook(ctx, ev.Connection, time.Now()); err != nil {
+					log.Warn("webhooks: delivery time not recorded", slog.String("connection", ev.Connection),
+						slog.String("error", err.Error()))
+				}
+			}
+		},
+		Dedupe: e.fleet.dedupe,
+		Logger: log,
+	})
+}
+
+// connectionWebhook is the webhook endpoint of connection id, if it is
+// enabled and has a webhook secret.
+func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.Endpoint, bool) {
+	if e.store == nil {
+		return webhooks.Endpoint{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, webhookLookupTimeout)
+	defer cancel()
+	c, err := e.store.Get(ctx, id)
+	if err != nil || c.Disabled() {
+		return webhooks.Endpoint{}, false
+	}
+	secret, ok, err := e.store.WebhookSecret(ctx, id)
+	if err != nil || !ok {
+		return webhooks.Endpoint{}, false
+	}
+	return webhooks.Endpoint{Org: c.Organization.ID, Connection: id, Secret: secret.Reveal()}, true
+}
+
+// readyDetails is the fleet's part of /readyz: whether the rate budget is
+// shared, and when webhooks last arrived for each organization served.
+func (e *Endpoint) readyDetails(context.Context) any {
+	budget := "this instance"
+	switch {
+	case e.fleet.Degraded():
+		budget = "redis unreachable: local share"
+	case e.fleet.Shared():
+		budget = "shared through redis"
+	}
+	type hook struct {
+		Connection   string     `json:"connection,omitempty"`
+		Organization string     `json:"organization,omitempty"`
+		LastReceived *time.Time `json:"last_received,omitempty"`
+		BillingTTL   string     `json:"billing_ttl_cap"`
+	}
+	var hooks []hook
+	for _, s := range e.fleet.served() {
+		h := hook{Connection: s.connection, Organization: s.org, BillingTTL: "5s"}
+		if t, ok := e.fleet.LastWebhook(s.org); ok {
+			h.LastReceived = &t
+		}
+		if s.secret && e.fleet.fresh(s.org) {
+			h.BillingTTL = "1h"
+		}
+		hooks = append(hooks, h)
+	}
+	return map[string]any{"rate_budget": budget, "webhooks": hooks}
+}
