@@ -34,7 +34,20 @@ type HandlerConfig struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Outcome, when set, is told how each delivery was answered: one of
+	// the Outcome* constants (metrics count them).
+	Outcome func(outcome string)
 }
+
+// How a delivery was answered (HandlerConfig.Outcome).
+const (
+	OutcomeAccepted  = "accepted"  // verified, queued for processing (202)
+	OutcomeDuplicate = "duplicate" // a webhook-id seen before (204)
+	OutcomeRefused   = "refused"   // missing or bad signature, or a stale timestamp (401)
+	OutcomeInvalid   = "invalid"   // not a Polar event, unreadable or too large (400, 413)
+	OutcomeUnknown   = "unknown"   // no such endpoint, or not a POST (404, 405)
+	OutcomeBusy      = "busy"      // the queue or the dedupe store could not take it (503)
+)
 
 // Handler is the http.Handler of Polar's webhooks.
 type Handler struct {
@@ -88,6 +101,15 @@ func (h *Handler) LastReceived(connection string) (time.Time, bool) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Outcome != nil {
+		rec := &outcomeRecorder{ResponseWriter: w}
+		defer func() { h.cfg.Outcome(rec.outcome()) }()
+		w = rec
+	}
+	h.serve(w, r)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "webhooks are POSTed", http.StatusMethodNotAllowed)
 		return
@@ -136,5 +158,43 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.cfg.Dedupe.Unclaim(context.WithoutCancel(r.Context()), id)
 		http.Error(w, "webhook: busy, retry later", http.StatusServiceUnavailable)
+	}
+}
+
+// outcomeRecorder remembers the status a delivery was answered with.
+type outcomeRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (o *outcomeRecorder) WriteHeader(code int) {
+	if o.status == 0 {
+		o.status = code
+	}
+	o.ResponseWriter.WriteHeader(code)
+}
+
+func (o *outcomeRecorder) Write(b []byte) (int, error) {
+	if o.status == 0 {
+		o.status = http.StatusOK
+	}
+	return o.ResponseWriter.Write(b)
+}
+
+// outcome names the answer's status.
+func (o *outcomeRecorder) outcome() string {
+	switch o.status {
+	case http.StatusAccepted:
+		return OutcomeAccepted
+	case http.StatusNoContent:
+		return OutcomeDuplicate
+	case http.StatusUnauthorized:
+		return OutcomeRefused
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return OutcomeInvalid
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return OutcomeUnknown
+	default:
+		return OutcomeBusy
 	}
 }

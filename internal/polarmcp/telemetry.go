@@ -94,3 +94,11 @@ func (t *Telemetry) storeError(operation string, err error) {
 	}
 	t.Observer.Metrics().StoreErrors.WithLabelValues(operation).Inc()
 }
+
+// webhookOutcome counts a webhook delivery by how it was answered
+// (polarmcp_webhook_deliveries_total{outcome}).
+func (t *Telemetry) webhookOutcome(outcome string) {
+	if t != nil {
+		t.Observer.Metrics().Webhooks.WithLabelValues(outcome).Inc()
+	}
+}

@@ -47,9 +47,12 @@ func (b *syncBuffer) String() string {
 
 // serveObserved runs polar-mcp http on the demo organization with a
 // metrics listener; it returns the public and the metrics base URLs.
-func serveObserved(t *testing.T, logs io.Writer) (base, metrics string) {
+func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (base, metrics string) {
 	t.Helper()
 	cfg := config.Config{Demo: true, Listen: "127.0.0.1:0", MetricsListen: "127.0.0.1:0", TokenSecret: telemetrySecret}
+	for _, e := range edit {
+		e(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

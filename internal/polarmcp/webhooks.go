@@ -43,8 +43,9 @@ func (e *Endpoint) newWebhooks(secret string, log *slog.Logger) (*webhooks.Handl
 				}
 			}
 		},
-		Dedupe: e.fleet.dedupe,
-		Logger: log,
+		Dedupe:  e.fleet.dedupe,
+		Logger:  log,
+		Outcome: e.tel.webhookOutcome,
 	})
 }
 
