@@ -39,6 +39,7 @@ type Service interface {
 	Check(ctx context.Context, id string) (merchants.Checked, error)
 	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
 	SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error)
+	SetRateLimit(ctx context.Context, id string, perMinute int) (connections.Connection, error)
 	Disable(ctx context.Context, id string) (connections.Connection, error)
 	Enable(ctx context.Context, id string) (connections.Connection, error)
 	Remove(ctx context.Context, id string) error
@@ -53,6 +54,7 @@ type Service interface {
 //	POST   /admin/connections/{id}/check          → {connection, warnings}
 //	POST   /admin/connections/{id}/rotate-secret  → {connection_id, signing_secret}
 //	PUT    /admin/connections/{id}/webhook-secret {webhook_secret} → {connection} ("" removes it)
+//	PUT    /admin/connections/{id}/rate-limit {requests_per_minute} → {connection} (0: the server's)
 //	POST   /admin/connections/{id}/disable        → {connection}
 //	POST   /admin/connections/{id}/enable         → {connection}
 //	DELETE /admin/connections/{id}                → 204
@@ -85,6 +87,7 @@ func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 	a.mux.HandleFunc("POST "+Path+"/{id}/check", a.check)
 	a.mux.HandleFunc("POST "+Path+"/{id}/rotate-secret", a.rotateSecret)
 	a.mux.HandleFunc("PUT "+Path+"/{id}/webhook-secret", a.setWebhookSecret)
+	a.mux.HandleFunc("PUT "+Path+"/{id}/rate-limit", a.setRateLimit)
 	a.mux.HandleFunc("POST "+Path+"/{id}/disable", a.disable)
 	a.mux.HandleFunc("POST "+Path+"/{id}/enable", a.enable)
 	a.mux.HandleFunc("DELETE "+Path+"/{id}", a.remove)
@@ -218,6 +221,24 @@ func (a *API) setWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	c, err := a.svc.SetWebhookSecret(r.Context(), r.PathValue("id"), *req.Secret)
 	if err != nil {
 		a.fail(w, r, err, *req.Secret)
+		return
+	}
+	hosted.WriteJSON(w, http.StatusOK, one{c})
+}
+
+func (a *API) setRateLimit(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		PerMinute *int `json:"requests_per_minute"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || req.PerMinute == nil {
+		a.fail(w, r, invalid("the body must be a JSON object {requests_per_minute}: a whole number, 0 for the server's limit"), "")
+		return
+	}
+	c, err := a.svc.SetRateLimit(r.Context(), r.PathValue("id"), *req.PerMinute)
+	if err != nil {
+		a.fail(w, r, err, "")
 		return
 	}
 	hosted.WriteJSON(w, http.StatusOK, one{c})

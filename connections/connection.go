@@ -56,6 +56,10 @@ type Connection struct {
 	// WebhookReceivedAt is when a verified webhook delivery last came, to
 	// the minute (RecordWebhook).
 	WebhookReceivedAt *time.Time `json:"webhook_received_at,omitempty"`
+	// RateLimit is the connection's own Polar budget in requests per
+	// minute, before the server's headroom; 0 means the server's
+	// (SetRateLimit).
+	RateLimit int `json:"rate_limit,omitempty"`
 }
 
 // Disabled reports whether the connection has been disabled.

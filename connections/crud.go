@@ -12,7 +12,7 @@ import (
 // columns are the Connection fields, in scanConnection's order.
 const columns = `id, name, environment, organization_id, organization_name,
 	scopes, token_hint, created_at, updated_at, checked_at, disabled_at,
-	(webhook_secret_ciphertext <> ''), webhook_received_at`
+	(webhook_secret_ciphertext <> ''), webhook_received_at, rate_limit`
 
 // Create stores a new connection with a fresh id and signing secret, and
 // returns it with the signing secret, which is shown to the merchant once.
@@ -171,7 +171,7 @@ func scanConnection(row scanner) (Connection, error) {
 	var checked, disabled, webhook sql.NullTime
 	err := row.Scan(&c.ID, &c.Name, &env, &c.Organization.ID, &c.Organization.Name,
 		&scopes, &c.TokenHint, &c.CreatedAt, &c.UpdatedAt, &checked, &disabled,
-		&c.WebhookSecretSet, &webhook)
+		&c.WebhookSecretSet, &webhook, &c.RateLimit)
 	if err != nil {
 		return Connection{}, err
 	}

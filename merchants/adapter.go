@@ -23,7 +23,10 @@ type AdapterFunc func(env connections.Environment, token string, limiter polar.R
 // LimiterFunc returns the rate limiter of Polar organization org in env:
 // the one every adapter of that organization shares. org is "" when it is
 // not known yet (a token being added): the limiter is then its own.
-type LimiterFunc func(env connections.Environment, org string) polar.RateLimiter
+// perMinute is the connection's own budget (connections.Connection's
+// RateLimit), 0 for the server's; an organization's budget is the lowest
+// any of its connections asks for.
+type LimiterFunc func(env connections.Environment, org string, perMinute int) polar.RateLimiter
 
 // Store is what the service and the router need of the connection store.
 // *connections.Store is one.
@@ -38,6 +41,7 @@ type Store interface {
 	Credentials(ctx context.Context, id string) (connections.Credentials, error)
 	RotateSecret(ctx context.Context, id string) (connections.Secret, error)
 	SetWebhookSecret(ctx context.Context, id, secret string) (connections.Connection, error)
+	SetRateLimit(ctx context.Context, id string, perMinute int) (connections.Connection, error)
 }
 
 var _ Store = (*connections.Store)(nil)

@@ -140,14 +140,14 @@ func (r *Router) Refresh(id string) {
 // Limiter returns the rate limiter of a live connection in env, or its
 // organization's, so that probing a live connection spends from its own
 // budget.
-func (r *Router) Limiter(id string, env connections.Environment, org string) polar.RateLimiter {
+func (r *Router) Limiter(id string, env connections.Environment, org string, perMinute int) polar.RateLimiter {
 	r.mu.RLock()
 	e := r.entries[id]
 	r.mu.RUnlock()
 	if e != nil && e.conn.Environment == env && e.conn.Organization.ID == org {
 		return e.limiter
 	}
-	return r.cfg.NewLimiter(env, org)
+	return r.cfg.NewLimiter(env, org, perMinute)
 }
 
 // Live returns the ids of the connections with an adapter in memory.
@@ -222,15 +222,16 @@ func (r *Router) load(ctx context.Context, id string, old *entry, gen uint64) (*
 		tokenSum: sha256.Sum256([]byte(creds.Token.Reveal())),
 		checked:  r.cfg.Now(),
 	}
-	sameOrg := old != nil && old.conn.Environment == c.Environment && old.conn.Organization.ID == c.Organization.ID
+	sameOrg := old != nil && old.conn.Environment == c.Environment && old.conn.Organization.ID == c.Organization.ID &&
+		old.conn.RateLimit == c.RateLimit
 	if sameOrg && old.tokenSum == e.tokenSum && old.conn.WebhookSecretSet == c.WebhookSecretSet {
 		e.client, e.limiter = old.client, old.limiter
 		return r.keep(id, e, gen), nil
 	}
 	if sameOrg {
-		e.limiter = old.limiter // same organization, same budget
+		e.limiter = old.limiter // same organization and budget
 	} else {
-		e.limiter = r.cfg.NewLimiter(c.Environment, c.Organization.ID)
+		e.limiter = r.cfg.NewLimiter(c.Environment, c.Organization.ID, c.RateLimit)
 	}
 	adapter, err := r.cfg.NewAdapter(c.Environment, creds.Token.Reveal(), e.limiter)
 	if err != nil {

@@ -19,7 +19,7 @@ type Live interface {
 	// Refresh makes the next request read the connection again, keeping
 	// its adapter when the token is unchanged (new signing secret).
 	Refresh(id string)
-	Limiter(id string, env connections.Environment, org string) polar.RateLimiter
+	Limiter(id string, env connections.Environment, org string, perMinute int) polar.RateLimiter
 }
 
 // Service connects, checks and manages merchants' connections. It is safe
@@ -90,7 +90,7 @@ func (s *Service) Add(ctx context.Context, req AddRequest) (Added, error) {
 	if err != nil {
 		return Added{}, err
 	}
-	adapter, err := s.newAdapter(env, token, s.newLimiter(env, ""))
+	adapter, err := s.newAdapter(env, token, s.newLimiter(env, "", 0))
 	if err != nil {
 		return Added{}, err
 	}
@@ -133,9 +133,9 @@ func (s *Service) Check(ctx context.Context, id string) (Checked, error) {
 	if err != nil {
 		return Checked{}, err
 	}
-	limiter := s.newLimiter(c.Environment, c.Organization.ID)
+	limiter := s.newLimiter(c.Environment, c.Organization.ID, c.RateLimit)
 	if s.live != nil {
-		limiter = s.live.Limiter(id, c.Environment, c.Organization.ID)
+		limiter = s.live.Limiter(id, c.Environment, c.Organization.ID, c.RateLimit)
 	}
 	adapter, err := s.newAdapter(c.Environment, creds.Token.Reveal(), limiter)
 	if err != nil {
@@ -191,6 +191,21 @@ func (s *Service) SetWebhookSecret(ctx context.Context, id, secret string) (conn
 		s.live.Refresh(id)
 	}
 	s.log.Info("webhook secret set", slog.String("connection", id), slog.Bool("set", c.WebhookSecretSet))
+	return c, nil
+}
+
+// SetRateLimit sets the connection's own Polar budget in requests per
+// minute (0: the server's); the server's headroom still applies. Its
+// adapter is built again with it on the next request.
+func (s *Service) SetRateLimit(ctx context.Context, id string, perMinute int) (connections.Connection, error) {
+	c, err := s.store.SetRateLimit(ctx, id, perMinute)
+	if err != nil {
+		return c, err
+	}
+	if s.live != nil {
+		s.live.Forget(id)
+	}
+	s.log.Info("rate limit set", slog.String("connection", id), slog.Int("requests_per_minute", perMinute))
 	return c, nil
 }
 

@@ -227,3 +227,20 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Lower paces l at perMinute from now on when that is slower than its
+// budget: an organization's budget is the lowest any of its connections
+// asks for. A higher perMinute changes nothing.
+func (l *Limiter) Lower(perMinute int) {
+	if l == nil || perMinute <= 0 {
+		return
+	}
+	interval := time.Minute / time.Duration(perMinute)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if interval <= l.interval {
+		return
+	}
+	l.interval = interval
+	l.tolerance = time.Duration(max(perMinute/10, 1)-1) * interval
+}

@@ -188,3 +188,33 @@ func TestRateBudget(t *testing.T) {
 		t.Error("New accepted a headroom of 1, which leaves no budget")
 	}
 }
+
+// TestLimiterLowerSlowsItDown: a connection asking for a lower budget
+// slows the organization's shared limiter; a higher one changes nothing.
+func TestLimiterLowerSlowsItDown(t *testing.T) {
+	api := startDemo(t)
+	clk := newClock()
+	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60, Burst: 10, MaxWait: -1, Now: clk.Now})
+	c := api.adapter(t, withLimiter(lim))
+	sent := func(after time.Duration) int {
+		clk.Advance(after)
+		api.fake.ResetRequests()
+		flood(t, c, 20)
+		return api.fake.RequestCount()
+	}
+	sent(time.Minute) // spend the burst
+	if n := sent(5 * time.Second); n != 5 {
+		t.Fatalf("at 60/min, 5 s let %d requests through, want 5", n)
+	}
+	lim.Lower(120) // faster: ignored
+	if n := sent(5 * time.Second); n != 5 {
+		t.Errorf("after Lower(120), 5 s let %d through, want still 5", n)
+	}
+	lim.Lower(6) // one every 10 s, no burst
+	sent(30 * time.Second)
+	for i, want := range []int{0, 1, 0, 1} {
+		if n := sent(5 * time.Second); n != want {
+			t.Errorf("after Lower(6), step %d: 5 s let %d through, want %d", i, n, want)
+		}
+	}
+}

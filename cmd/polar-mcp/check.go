@@ -38,7 +38,7 @@ func newCheckCmd() *cobra.Command {
 			log := slog.New(slog.DiscardHandler)
 			adapters := polarmcp.NewAdapters(cfg, log)
 			env := connections.Environment(cfg.Environment)
-			adapter, err := adapters.SDK(env, cfg.AccessToken, adapters.Limiter(env, ""))
+			adapter, err := adapters.SDK(env, cfg.AccessToken, adapters.Limiter(env, "", 0))
 			if err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ func newConnectionsCmd() *cobra.Command {
 			"polar-mcp http serves each connection at /c/{id}/mcp and /c/{id}/sse.",
 	}
 	cmd.AddCommand(newConnectionsAddCmd(), newConnectionsListCmd(), newConnectionsShowCmd(),
-		newConnectionsCheckCmd(), newConnectionsRotateSecretCmd(), newConnectionsSetWebhookSecretCmd(), newConnectionsStateCmd("disable"),
+		newConnectionsCheckCmd(), newConnectionsRotateSecretCmd(), newConnectionsSetWebhookSecretCmd(), newConnectionsSetRateLimitCmd(), newConnectionsStateCmd("disable"),
 		newConnectionsStateCmd("enable"), newConnectionsRemoveCmd(), newConnectionsRotateKeyCmd(),
 		newConnectionsKeygenCmd())
 	return cmd

@@ -45,6 +45,7 @@ func printConnection(w io.Writer, c connections.Connection) {
 		{"checked", stamp(c.CheckedAt)},
 		{"disabled", stamp(c.DisabledAt)},
 		{"webhooks", webhookState(c)},
+		{"rate limit", strings.TrimPrefix(rateLimitState(c), "rate limit: ")},
 		{"endpoints", "/c/" + c.ID + "/mcp (streamable HTTP), /c/" + c.ID + "/sse (SSE)"},
 	}
 	for _, r := range rows {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -41,4 +42,38 @@ func newConnectionsSetWebhookSecretCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&remove, "remove", false, "remove the webhook secret instead")
 	return cmd
+}
+
+func newConnectionsSetRateLimitCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "set-rate-limit ID REQUESTS_PER_MINUTE",
+		Short: "Set the connection's own Polar budget in requests per minute (0: the server's POLAR_MCP_RATE_LIMIT)",
+		Long: "Sets how many Polar requests per minute polar-mcp may spend for this connection's organization, before\n" +
+			"POLAR_MCP_RATE_HEADROOM is taken off; 0 returns it to the server's setting. Connections to one\n" +
+			"organization share one budget: the lowest any of them asks for. Every instance applies it on the\n" +
+			"connection's next request.",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := strconv.Atoi(args[1])
+			if err != nil {
+				return usageErr("REQUESTS_PER_MINUTE must be a whole number, not %q", args[1])
+			}
+			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+				c, err := svc.SetRateLimit(ctx, args[0], n)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "connection %s: %s\n", c.ID, rateLimitState(c))
+				return nil
+			})
+		},
+	}
+}
+
+// rateLimitState says which budget a connection uses.
+func rateLimitState(c connections.Connection) string {
+	if c.RateLimit == 0 {
+		return "rate limit: the server's (POLAR_MCP_RATE_LIMIT)"
+	}
+	return fmt.Sprintf("rate limit: %d requests per minute, before the headroom", c.RateLimit)
 }

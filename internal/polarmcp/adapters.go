@@ -61,13 +61,18 @@ func (a *Adapters) WithFleet(f *Fleet) *Adapters {
 	return a
 }
 
-// perMinute is the budget of an organization in env: the configured
+// perMinute is the budget of an organization in env: own (a
+// connection's own limit) when set, else the configured
 // POLAR_MCP_RATE_LIMIT, or Polar's published limit for env (whatever
 // server URL serves it), less the headroom; 0 when limiting is off.
-func (a *Adapters) perMinute(env connections.Environment) int {
+func (a *Adapters) perMinute(env connections.Environment, own int) int {
+	limit := a.cfg.RateLimit
+	if own > 0 && limit >= 0 {
+		limit = own
+	}
 	return polar.RateBudget(polar.Config{
 		Environment:       string(env),
-		RequestsPerMinute: a.cfg.RateLimit,
+		RequestsPerMinute: limit,
 		Headroom:          a.cfg.RateHeadroom,
 	})
 }
@@ -75,10 +80,12 @@ func (a *Adapters) perMinute(env connections.Environment) int {
 // Limiter returns the rate limiter of Polar organization org in env, the
 // same for every caller: shared through Redis with a Fleet that has it,
 // in this process otherwise. org "" (not known yet) gets a limiter of its
-// own. With POLAR_MCP_RATE_LIMIT < 0 it is a nil *polar.Limiter, which
+// own. own is a connection's own budget (0: the server's): the
+// organization is paced at the lowest budget any of its connections asks
+// for. With POLAR_MCP_RATE_LIMIT < 0 it is a nil *polar.Limiter, which
 // never waits.
-func (a *Adapters) Limiter(env connections.Environment, org string) polar.RateLimiter {
-	perMinute := a.perMinute(env)
+func (a *Adapters) Limiter(env connections.Environment, org string, own int) polar.RateLimiter {
+	perMinute := a.perMinute(env, own)
 	if perMinute == 0 {
 		return (*polar.Limiter)(nil)
 	}
@@ -89,6 +96,7 @@ func (a *Adapters) Limiter(env connections.Environment, org string) polar.RateLi
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if l := a.limiters[key]; l != nil {
+		a.lower(l, org, perMinute)
 		return l
 	}
 	var l polar.RateLimiter
@@ -100,6 +108,18 @@ func (a *Adapters) Limiter(env connections.Environment, org string) polar.RateLi
 	}
 	a.limiters[key] = l
 	return l
+}
+
+// lower paces an organization's existing limiter l at perMinute when
+// that is slower; a.mu is held.
+func (a *Adapters) lower(l polar.RateLimiter, org string, perMinute int) {
+	if local, ok := l.(*polar.Limiter); ok {
+		local.Lower(perMinute)
+		return
+	}
+	if a.fleet != nil && perMinute < a.fleet.limit(org) {
+		a.fleet.setLimit(org, perMinute)
+	}
 }
 
 // SDK returns the uncached adapter for token in env, paced by limiter
@@ -190,7 +210,7 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 // firstLimiter paces the single merchant until its organization is
 // known: with Redis, the share one instance keeps while Redis is away.
 func (a *Adapters) firstLimiter(env connections.Environment) polar.RateLimiter {
-	perMinute := a.perMinute(env)
+	perMinute := a.perMinute(env, 0)
 	if perMinute == 0 {
 		return (*polar.Limiter)(nil)
 	}

@@ -35,7 +35,7 @@ func TestDemoIsTheSingleMerchantOnly(t *testing.T) {
 		t.Fatalf("the demo merchant sent %d requests over the network", n)
 	}
 
-	conn, err := a.SDK(connections.Sandbox, connToken, a.Limiter(connections.Sandbox, "org"))
+	conn, err := a.SDK(connections.Sandbox, connToken, a.Limiter(connections.Sandbox, "org", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,15 +51,15 @@ func TestDemoIsTheSingleMerchantOnly(t *testing.T) {
 // adapter; otherwise every organization gets a limiter.
 func TestLimitersFollowTheOperatorsSettings(t *testing.T) {
 	a := NewAdapters(config.Config{RateLimit: -1}, slog.New(slog.DiscardHandler))
-	if l, ok := a.Limiter(connections.Production, "org").(*polar.Limiter); !ok || l != nil {
+	if l, ok := a.Limiter(connections.Production, "org", 0).(*polar.Limiter); !ok || l != nil {
 		t.Error("POLAR_MCP_RATE_LIMIT=-1 still limits")
 	}
 	a = NewAdapters(config.Config{RateLimit: 120, RateHeadroom: 0.5}, slog.New(slog.DiscardHandler))
-	l, ok := a.Limiter(connections.Sandbox, "org").(*polar.Limiter)
+	l, ok := a.Limiter(connections.Sandbox, "org", 0).(*polar.Limiter)
 	if !ok || l == nil {
 		t.Fatal("no limiter")
 	}
-	if a.Limiter(connections.Sandbox, "org") != l || a.Limiter(connections.Sandbox, "other") == l {
+	if a.Limiter(connections.Sandbox, "org", 0) != l || a.Limiter(connections.Sandbox, "other", 0) == l {
 		t.Error("an organization's adapters do not share one limiter, or two organizations share one")
 	}
 }

@@ -96,7 +96,7 @@ func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 		t.Cleanup(func() { _ = f.Close() })
 		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
 		for range 2 { // the root and a connection to the same organization
-			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org))
+			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func TestFleetShares429Pause(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = f.Close() })
 		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
-		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org))
+		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

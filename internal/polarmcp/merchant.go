@@ -70,7 +70,7 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 // adopt makes org the merchant's organization.
 func (m *Merchant) adopt(org string) {
 	m.org.Store(&org)
-	m.limiter.set(m.a.Limiter(m.env, org))
+	m.limiter.set(m.a.Limiter(m.env, org, 0))
 	if m.a.fleet != nil {
 		m.a.fleet.register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
 	}
