@@ -24,18 +24,27 @@ const (
 	routeWebStream               // an HTTP API's event stream (AuthenticateStream)
 )
 
+// sameSite refuses, with 403, a request whose Host is not this server's
+// (DNS rebinding) or whose Origin is not allowed.
+func (h *Handler) sameSite(w http.ResponseWriter, r *http.Request) bool {
+	if !h.hostAllowed(r) {
+		writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("invalid Host header %q", r.Host))
+		return false
+	}
+	if origin := r.Header.Get("Origin"); !h.origins.allows(origin) {
+		writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("origin %q is not allowed", origin))
+		return false
+	}
+	return true
+}
+
 // guard runs the checks every MCP request goes through before mcp-go sees
 // it: Host (DNS rebinding), Origin, CORS preflight, the bearer token, the
 // session's owner, admission while shutting down, the per-caller stream
 // and session limits, and the POST body (see readBody).
 func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !h.hostAllowed(r) {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("invalid Host header %q", r.Host))
-			return
-		}
-		if origin := r.Header.Get("Origin"); !h.origins.allows(origin) {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("origin %q is not allowed", origin))
+		if !h.sameSite(w, r) {
 			return
 		}
 		if r.Method == http.MethodOptions {

@@ -1,7 +1,6 @@
 package hosted
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -20,12 +19,7 @@ import (
 // Roles are next's to check.
 func (h *Handler) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !h.hostAllowed(r) {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("invalid Host header %q", r.Host))
-			return
-		}
-		if origin := r.Header.Get("Origin"); !h.origins.allows(origin) {
-			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("origin %q is not allowed", origin))
+		if !h.sameSite(w, r) {
 			return
 		}
 		r, ok := h.authenticate(w, r)
