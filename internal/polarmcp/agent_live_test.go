@@ -141,3 +141,22 @@ func TestAgentPanelLiveUpdate(t *testing.T) {
 	p.waitText("status", "Active")
 	p.screenshot("agent-panel-live")
 }
+
+// The same in Chromium at a connection's panel, /c/{id}/agent/: an agent
+// of the connection looks Carol up, and the card follows her resumed
+// subscription once Polar's webhook reaches /c/{id}/webhooks/polar.
+func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
+	ctx := browser(t)
+	s := serveConnections(t)
+	p := page{t, ctx}
+	p.do("open the connection's panel", chromedp.Navigate(s.base+"/c/"+s.a.id+"/agent/"))
+	p.lookUp(s.a.agentToken(t), "carol@example.com")
+	p.waitText("status", "Paused") // the first request loads A's adapter and cache; then its webhooks are trusted
+	warmUp(t, s.fake, s.base, s.a.id)
+	p.waitText("#live", "Live updates on")
+	if _, err := s.fake.UpdateSubscription(carolSubscription,
+		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("status", "Active")
+}
