@@ -1,0 +1,162 @@
+package polarmcp
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+)
+
+// Carol's paused subscription and Alice, in the demo organization.
+const (
+	carolSubscription = "51000000-0001-4000-8003-000000000003"
+	aliceID           = "c1000000-0001-4000-8001-000000000001"
+)
+
+// hookTarget sends the fake Polar's webhook deliveries, over HTTP, to a
+// URL known only once the server under test listens (the fake must exist
+// first: the server reads from it).
+type hookTarget struct{ url atomic.Pointer[url.URL] }
+
+// point makes deliveries go to raw from now on.
+func (h *hookTarget) point(t *testing.T, raw string) {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.url.Store(u)
+}
+
+// Do implements fakepolar.Doer.
+func (h *hookTarget) Do(req *http.Request) (*http.Response, error) {
+	u := h.url.Load()
+	if u == nil {
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Body: http.NoBody, Request: req}, nil
+	}
+	req = req.Clone(req.Context())
+	req.URL, req.Host = u, u.Host
+	return http.DefaultClient.Do(req)
+}
+
+// liveFake is the demo organization, served over HTTP, sending its
+// signed webhooks wherever target points.
+func liveFake(t *testing.T, tokens map[string][]string, secret string) (*fakepolar.Server, string, *hookTarget) {
+	t.Helper()
+	target := &hookTarget{}
+	fake, err := fakepolar.Demo(fakepolar.Options{Tokens: tokens,
+		Webhook: fakepolar.Webhook{URL: "http://polar-mcp.invalid/", Secret: secret, Client: target}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(fake)
+	t.Cleanup(api.Close)
+	return fake, api.URL, target
+}
+
+// webhookTrust is the billing TTL cap /readyz reports for connection (""
+// the single merchant), "" while the server does not serve it yet.
+func webhookTrust(t *testing.T, base, connection string) string {
+	t.Helper()
+	res, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Details struct {
+			Webhooks []struct {
+				Connection string `json:"connection"`
+				BillingTTL string `json:"billing_ttl_cap"`
+			} `json:"webhooks"`
+		} `json:"details"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatalf("/readyz: %v", err)
+	}
+	for _, h := range body.Details.Webhooks {
+		if h.Connection == connection {
+			return h.BillingTTL
+		}
+	}
+	return ""
+}
+
+// warmUp makes the organization's webhooks known to arrive: a change to
+// Alice is delivered (and accepted), after which /readyz reports the
+// hour-long billing cap for connection, so that a cached billing answer
+// would be served for the whole configured TTL unless a webhook drops it.
+func warmUp(t *testing.T, fake *fakepolar.Server, base, connection string) {
+	t.Helper()
+	before := len(fake.WebhookDeliveries())
+	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"name": "Alice M."}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got, err := fake.WaitWebhookDeliveries(ctx, before+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := got[before]; !d.Delivered || d.Status != http.StatusAccepted {
+		t.Fatalf("the server answered Polar's %s delivery %d (%s), want 202", d.Type, d.Status, d.Err)
+	}
+	eventually(t, "the server trusts the organization's webhooks", func() bool {
+		return webhookTrust(t, base, connection) == "1h"
+	})
+}
+
+// The real server's webhook endpoint feeds the panel: Polar signs a
+// delivery to /webhooks/polar (POLAR_MCP_WEBHOOK_SECRET), the server drops
+// the customer's cached billing answers (kept up to 10 minutes otherwise)
+// and tells the open panel, whose card then shows the new state.
+func TestAgentPanelLiveUpdate(t *testing.T) {
+	ctx := browser(t)
+	const polarToken, webhookSecret = "polar_oat_panel_live_test_5ecret", "whsec_panel_live_test"
+	fake, polarURL, target := liveFake(t, map[string][]string{polarToken: fakepolar.AllScopes()}, webhookSecret)
+	base := serve(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
+		WebhookSecret: webhookSecret, BillingCacheTTL: 10 * time.Minute})
+	target.point(t, base+WebhookPath)
+	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, base, "") != "" })
+	warmUp(t, fake, base, "")
+
+	p := page{t, ctx}
+	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
+	p.lookUp(agentToken(t), "carol@example.com")
+	p.waitText("status", "Paused")
+	p.waitText("#live", "Live updates on")
+	if _, err := fake.UpdateSubscription(carolSubscription,
+		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("status", "Active")
+	p.screenshot("agent-panel-live")
+}
+
+// The same in Chromium at a connection's panel, /c/{id}/agent/: an agent
+// of the connection looks Carol up, and the card follows her resumed
+// subscription once Polar's webhook reaches /c/{id}/webhooks/polar.
+func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
+	ctx := browser(t)
+	s := serveConnections(t)
+	p := page{t, ctx}
+	p.do("open the connection's panel", chromedp.Navigate(s.base+"/c/"+s.a.id+"/agent/"))
+	p.lookUp(s.a.agentToken(t), "carol@example.com")
+	p.waitText("status", "Paused") // the first request loads A's adapter and cache; then its webhooks are trusted
+	warmUp(t, s.fake, s.base, s.a.id)
+	p.waitText("#live", "Live updates on")
+	if _, err := s.fake.UpdateSubscription(carolSubscription,
+		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("status", "Active")
+}
