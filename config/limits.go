@@ -31,9 +31,12 @@ const (
 )
 
 // BillingTTLCap is the longest BillingCacheTTL accepted: MaxBillingTTL, or
-// MaxBillingTTLWithWebhooks when a webhook secret is configured.
+// MaxBillingTTLWithWebhooks when a webhook secret is configured or a
+// connection store is (connections store webhook secrets of their own).
+// Each organization's cache still keeps billing data that long only while
+// its webhooks arrive, and at most MaxBillingTTL otherwise.
 func (c Config) BillingTTLCap() time.Duration {
-	if c.WebhookSecret != "" {
+	if c.WebhookSecret != "" || c.MultiMerchant() {
 		return MaxBillingTTLWithWebhooks
 	}
 	return MaxBillingTTL

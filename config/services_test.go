@@ -100,3 +100,21 @@ func TestTokenCommandGetsTokenMaxTTLDefault(t *testing.T) {
 		t.Fatalf("TokenMaxTTL %v, err %v", c.TokenMaxTTL, err)
 	}
 }
+
+// A billing TTL over 5s needs webhooks: the single merchant's secret, or a
+// connection store whose connections keep secrets of their own.
+func TestBillingTTLCapNeedsWebhooksOrConnections(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		want time.Duration
+	}{
+		{"neither", Config{}, MaxBillingTTL},
+		{"webhook secret", Config{WebhookSecret: "whsec"}, MaxBillingTTLWithWebhooks},
+		{"connection store", Config{MasterKey: "k1:x"}, MaxBillingTTLWithWebhooks},
+	} {
+		if got := c.cfg.BillingTTLCap(); got != c.want {
+			t.Errorf("%s: cap %v, want %v", c.name, got, c.want)
+		}
+	}
+}
