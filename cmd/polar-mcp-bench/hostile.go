@@ -129,7 +129,7 @@ func hostileSpecs(o hostileOptions) []hostileSpec {
 			}
 			hold := o.slowHold
 			if withToken {
-				hold += 8 * time.Second // three rounds of the 5 s body deadline through the cap
+				hold += 8 * time.Second // three rounds of a 5 s body deadline through a cap
 			}
 			return slowBodies(ctx, hostOf(t.srv.URL), token, o.slowConns, o.slowEvery, hold), nil
 		}
@@ -148,6 +148,7 @@ func hostileSpecs(o hostileOptions) []hostileSpec {
 		{name: fmt.Sprintf("1b. %d slow bodies, no token", o.slowConns), setting: capName, env: capEnv, attack: slow(false)},
 		{name: fmt.Sprintf("1c. %d slow bodies, valid token", o.slowConns), setting: capName + ", BODY_READ_TIMEOUT=5s",
 			env: append(capEnv, "POLAR_MCP_BODY_READ_TIMEOUT=5s"), attack: slow(true)},
+		{name: fmt.Sprintf("1d. %d slow bodies, valid token", o.slowConns), setting: "defaults (no cap, BODY_READ_TIMEOUT=30s)", attack: slow(true)},
 		{name: fmt.Sprintf("2. %d SSE streams, one token", o.streams), setting: "defaults (10 streams per caller)",
 			attack: withToken(attackerEmail, func(ctx context.Context, t *hostileTarget, token string) attackOutcome {
 				return sseStreams(ctx, hostOf(t.srv.URL), token, o.streams, 100, 3*time.Second)
