@@ -43,6 +43,7 @@ func subcommands() map[string]subcommand {
 		"load":     {"concurrent MCP clients against a spawned polar-mcp http", runLoad},
 		"sessions": {"idle SSE sessions held open against a spawned polar-mcp http", runSessions},
 		"compare":  {"polar-mcp stdio beside Polar's own MCP server (@polar-sh/sdk)", runCompare},
+		"hostile":  {"hostile traffic against a spawned polar-mcp http", runHostile},
 	}
 }
 
