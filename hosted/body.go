@@ -30,6 +30,15 @@ type message struct {
 // (-32600: MCP has no batches since 2025-06-18) or an initialize request
 // whose params exceed maxInitializeParams (413).
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, bool) {
+	// A caller reads at most MaxStreamsPerCaller bodies at once: with
+	// POLAR_MCP_MAX_CONNECTIONS set, one token sending slow bodies must
+	// not fill every connection slot until the deadline.
+	key := requestCaller(r)
+	if !h.bodies.acquire(key, h.cfg.MaxStreamsPerCaller) {
+		writeTooMany(w, bodyRetryAfter, "too many requests still being sent by this caller; wait for one to finish")
+		return message{}, false
+	}
+	defer h.bodies.release(key)
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.BodyReadTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))

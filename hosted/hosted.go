@@ -109,6 +109,7 @@ type Handler struct {
 	streamable *server.StreamableHTTPServer
 	drain      *drain
 	streams    *counter      // open SSE streams per caller
+	bodies     *counter      // POST bodies being read per caller
 	sessions   *sessionTable // live Streamable HTTP sessions per caller
 }
 
@@ -140,6 +141,7 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 		mux:      http.NewServeMux(),
 		drain:    newDrain(),
 		streams:  newCounter(),
+		bodies:   newCounter(),
 		sessions: newSessionTable(cfg.MaxSessionsPerCaller),
 	}
 	if h.log == nil {

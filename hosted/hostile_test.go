@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/auth"
 )
 
 // rawConn is a TCP connection to the test server written by hand.
@@ -163,4 +165,42 @@ func TestLimitListenerCapsOpenConnections(t *testing.T) {
 	if err := <-got; err != nil {
 		t.Errorf("once a connection closed, the waiting one was not served: %v", err)
 	}
+}
+
+// One caller sending slow bodies holds at most MaxStreamsPerCaller
+// connections with them; the next is refused at once, other callers are not.
+func TestSlowBodiesArePerCaller(t *testing.T) {
+	ts := serve(t, newEcho().srv, func(c *Config) { c.BodyReadTimeout = time.Hour; c.MaxStreamsPerCaller = 3 })
+	alice := customerToken(t, "alice@example.com")
+	for range 3 {
+		dialRaw(t, ts, "/mcp", alice, 200000) // held open until the test ends
+	}
+	// The three are being read; wait until the server has taken them.
+	deadline := time.Now().Add(10 * time.Second)
+	for ts.h.bodies.count(requestKeyOf(t, alice)) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never started reading the three bodies")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if resp := dialRaw(t, ts, "/mcp", alice, 200000).refusal(t); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("alice's 4th slow body: %d (Retry-After %q), want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	bob := dialRaw(t, ts, "/mcp", customerToken(t, "bob@example.com"), 2)
+	if _, err := io.WriteString(bob, "}"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.ReadResponse(bob.r, nil); err != nil || resp.StatusCode == http.StatusTooManyRequests {
+		t.Errorf("bob, while alice holds her three: %v, %v", resp, err)
+	}
+}
+
+// requestKeyOf is the per-caller key of a token signed with secretA.
+func requestKeyOf(t *testing.T, tok string) string {
+	t.Helper()
+	id, err := auth.Verify([]byte(secretA), tok, auth.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return callerKey(id)
 }

@@ -23,6 +23,7 @@ const (
 const (
 	streamRetryAfter  = 30 * time.Second
 	sessionRetryAfter = 60 * time.Second
+	bodyRetryAfter    = 5 * time.Second
 )
 
 // callerKey names one caller for the per-caller limits: the connection,
@@ -72,4 +73,11 @@ func (c *counter) release(key string) {
 func writeTooMany(w http.ResponseWriter, retry time.Duration, description string) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
 	writeError(w, http.StatusTooManyRequests, "too_many_requests", description)
+}
+
+// count is how many slots key holds.
+func (c *counter) count(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[key]
 }
