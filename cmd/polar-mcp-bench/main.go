@@ -43,6 +43,7 @@ func subcommands() map[string]subcommand {
 		"load":     {"concurrent MCP clients against a spawned polar-mcp http", runLoad},
 		"sessions": {"idle SSE sessions held open against a spawned polar-mcp http", runSessions},
 		"compare":  {"polar-mcp stdio beside Polar's own MCP server (@polar-sh/sdk)", runCompare},
+		"fleet":    {"instances sharing one Polar budget through Redis; a Zipf workload per cache setting", runFleet},
 	}
 }
 
