@@ -19,6 +19,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // fleetOptions are the fleet subcommand's flags.
@@ -216,6 +217,7 @@ func runFleetPhase(ctx context.Context, o fleetOptions, m mix, binary, dir strin
 	mutated := make(chan int, 1)
 	go func() { mutated <- mutate(mctx, up) }()
 	upBefore, thrBefore := up.Requests(), up.Throttled()
+	rep.before = requestPaths(up.fake.Requests())
 	rep.res = driveOpen(ctx, ch, o.rate, o.duration)
 	stopMutating()
 	rep.mutations = <-mutated
@@ -301,6 +303,15 @@ func clearRedis(ctx context.Context, raw string, db int) (string, error) {
 	}
 	u.Path = fmt.Sprintf("/%d", db)
 	return u.String(), nil
+}
+
+// requestPaths counts requests by method and path.
+func requestPaths(reqs []fakepolar.Request) map[string]int {
+	out := map[string]int{}
+	for _, r := range reqs {
+		out[r.Method+" "+r.Path]++
+	}
+	return out
 }
 
 func randomHex(n int) string {

@@ -12,11 +12,12 @@ import (
 type phaseReport struct {
 	phase     fleetPhase
 	res       openResult
-	upstream  int64 // requests the fake received
-	throttled int64 // of which it answered 429
-	busiest   int   // most requests in any 60 s
-	delivered int   // webhook deliveries answered 2xx
-	mutations int   // changes made to the data during the run
+	upstream  int64          // requests the fake received
+	throttled int64          // of which it answered 429
+	busiest   int            // most requests in any 60 s
+	delivered int            // webhook deliveries answered 2xx
+	mutations int            // changes made to the data during the run
+	before    map[string]int // requests before the questions (start-up, sessions), by path
 }
 
 func (r phaseReport) minutes() float64 { return r.res.elapsed.Minutes() }
@@ -49,6 +50,7 @@ func (r phaseReport) print(out io.Writer, o fleetOptions) {
 	p("upstream:           %d requests (%.0f per minute, %.2f per answer), busiest 60 s %d (ceiling %d), %d answered 429",
 		r.upstream, float64(r.upstream)/r.minutes(), perAnswer(r.upstream, r.answered()), r.busiest, ceiling(o), r.throttled)
 	p("data changes:       %d, webhook deliveries received %d", r.mutations, r.delivered)
+	p("before the run:     %v (start-up and sessions; they count in the busiest 60 s)", r.before)
 	for _, oc := range []outcome{outcomeProtocol, outcomeBusy, outcomeTool} {
 		for _, s := range res.samples[oc] {
 			p("sample %-11s %s", outcomeName(oc)+":", truncate(s, 200))
