@@ -44,6 +44,7 @@ func subcommands() map[string]subcommand {
 		"sessions": {"idle SSE sessions held open against a spawned polar-mcp http", runSessions},
 		"compare":  {"polar-mcp stdio beside Polar's own MCP server (@polar-sh/sdk)", runCompare},
 		"hostile":  {"hostile traffic against a spawned polar-mcp http", runHostile},
+		"fleet":    {"instances sharing one Polar budget through Redis; a Zipf workload per cache setting", runFleet},
 	}
 }
 

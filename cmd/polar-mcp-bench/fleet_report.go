@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"time"
+)
+
+// phaseReport is what one fleet phase measured.
+type phaseReport struct {
+	phase     fleetPhase
+	res       openResult
+	upstream  int64          // requests the fake received
+	throttled int64          // of which it answered 429
+	busiest   int            // most requests in any 60 s
+	delivered int            // webhook deliveries answered 2xx
+	mutations int            // changes made to the data during the run
+	before    map[string]int // requests before the questions (start-up, sessions), by path
+}
+
+func (r phaseReport) minutes() float64 { return r.res.elapsed.Minutes() }
+
+func (r phaseReport) answered() int64 { return r.res.outcomes[outcomeOK] }
+
+func (r phaseReport) asked() int64 { return r.res.offered - r.res.shed }
+
+// busyShare is the share of asked questions answered "Polar is busy".
+func (r phaseReport) busyShare() float64 {
+	if r.asked() == 0 {
+		return 0
+	}
+	return float64(r.res.outcomes[outcomeBusy]) / float64(r.asked())
+}
+
+// ceiling is the per-minute ceiling the instances enforce together.
+func ceiling(o fleetOptions) int { return o.polarLimit * 9 / 10 }
+
+func (r phaseReport) print(out io.Writer, o fleetOptions) {
+	p := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	res := r.res
+	p("== %s (%d instance(s), env %v)", r.phase.name, r.phase.instances, r.phase.env)
+	p("questions:          %d offered at %.1f/s over %s, %d shed (over %d in flight)",
+		res.offered, o.rate, res.elapsed.Round(time.Second), res.shed, maxInFlight)
+	p("answered:           %d (%.0f per minute)", r.answered(), float64(r.answered())/r.minutes())
+	p("busy answers:       %d (%.1f%% of asked)", res.outcomes[outcomeBusy], 100*r.busyShare())
+	p("other errors:       protocol %d, isError %d, raw 429 quoted %d",
+		res.outcomes[outcomeProtocol], res.outcomes[outcomeTool], res.leaks)
+	p("upstream:           %d requests (%.0f per minute, %.2f per answer), busiest 60 s %d (ceiling %d), %d answered 429",
+		r.upstream, float64(r.upstream)/r.minutes(), perAnswer(r.upstream, r.answered()), r.busiest, ceiling(o), r.throttled)
+	p("data changes:       %d, webhook deliveries received %d", r.mutations, r.delivered)
+	p("before the run:     %v (start-up and sessions; they count in the busiest 60 s)", r.before)
+	for _, oc := range []outcome{outcomeProtocol, outcomeBusy, outcomeTool} {
+		for _, s := range res.samples[oc] {
+			p("sample %-11s %s", outcomeName(oc)+":", truncate(s, 200))
+		}
+	}
+	p("")
+}
+
+// printFleetTable writes one markdown row per phase.
+func printFleetTable(out io.Writer, o fleetOptions, reps []phaseReport) {
+	p := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+	p("mode %s, %.1f questions/s, %s per run, fake Polar %d/min, mix %s, %d cores (shared)",
+		o.mode, o.rate, o.duration, o.polarLimit, o.mix, runtime.NumCPU())
+	p("| run | instances | asked | answered/min | busy | other errors | upstream/min | busiest 60 s (≤ %d) | 429s | upstream/answer |", ceiling(o))
+	p("|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range reps {
+		res := r.res
+		p("| %s | %d | %d | %.0f | %.1f%% | %d | %.0f | %d | %d | %.2f |",
+			r.phase.name, r.phase.instances, r.asked(), float64(r.answered())/r.minutes(), 100*r.busyShare(),
+			res.outcomes[outcomeProtocol]+res.outcomes[outcomeTool], float64(r.upstream)/r.minutes(),
+			r.busiest, r.throttled, perAnswer(r.upstream, r.answered()))
+	}
+}
+
+func perAnswer(n, answers int64) float64 {
+	if answers == 0 {
+		return 0
+	}
+	return float64(n) / float64(answers)
+}
+
+func sortedTimes(t []time.Time) []time.Time {
+	sort.Slice(t, func(i, j int) bool { return t[i].Before(t[j]) })
+	return t
+}
