@@ -119,3 +119,34 @@ func TestProbeSessionUsesFreshV4UUID(t *testing.T) {
 		}
 	}
 }
+
+// OrganizationID names the token's organization with one request, two
+// without organizations:read, and none of them writes.
+func TestOrganizationIDIsCheap(t *testing.T) {
+	const tok = "polar_oat_org_token_0123456789abcdef"
+	for _, tt := range []struct {
+		name   string
+		scopes []string
+		want   int // requests
+	}{
+		{"organizations:read", fakepolar.AllScopes(), 1},
+		{"customers only", without("organizations:read", "organizations:write"), 2},
+		{"products only", []string{"products:read"}, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, fake := newDemo(t, fakepolar.Options{Tokens: map[string][]string{tok: tt.scopes}}, tok)
+			org, err := c.OrganizationID(context.Background())
+			if err != nil || org != fake.OrganizationID() {
+				t.Fatalf("OrganizationID = %q, %v; want %q", org, err, fake.OrganizationID())
+			}
+			if n := fake.RequestCount(); n != tt.want {
+				t.Errorf("%d requests, want %d", n, tt.want)
+			}
+			for _, r := range fake.Requests() {
+				if r.Method != http.MethodGet {
+					t.Errorf("sent %s %s", r.Method, r.Path)
+				}
+			}
+		})
+	}
+}

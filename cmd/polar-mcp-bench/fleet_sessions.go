@@ -80,7 +80,7 @@ func clearRedis(ctx context.Context, raw string, db int) (string, error) {
 		}
 	}
 	if err := iter.Err(); err != nil {
-		return "", fmt.Errorf("Redis at --redis does not answer: %w", err)
+		return "", fmt.Errorf("the Redis at --redis does not answer: %w", err)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

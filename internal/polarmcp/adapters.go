@@ -1,6 +1,7 @@
 package polarmcp
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -107,6 +108,38 @@ func (a *Adapters) Limiter(env connections.Environment, org string, own int) pol
 		l = polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
 	}
 	a.limiters[key] = l
+	return l
+}
+
+// adoptLimiter returns the limiter the single merchant moves to once its
+// organization is known, having paced itself with first and sent spent
+// requests meanwhile. In this process, first becomes the organization's
+// limiter when it has none yet, so the requests already sent stay in its
+// bucket instead of a fresh one granting a new burst; with Redis, spent
+// requests are booked in the shared budget, so that no window sees them
+// uncounted.
+func (a *Adapters) adoptLimiter(ctx context.Context, env connections.Environment, org string, first polar.RateLimiter, spent uint64) polar.RateLimiter {
+	if a.fleet == nil || a.fleet.budget == nil {
+		local, ok := first.(*polar.Limiter)
+		if ok && local != nil && a.perMinute(env, 0) > 0 {
+			key := string(env) + "\x00" + org
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			if l := a.limiters[key]; l != nil {
+				return l
+			}
+			local.Lower(a.perMinute(env, 0))
+			a.limiters[key] = local
+			return local
+		}
+		return a.Limiter(env, org, 0)
+	}
+	l := a.Limiter(env, org, 0)
+	for range spent {
+		if s, err := a.fleet.budget.Reserve(ctx, org, 0); err != nil || !s.OK {
+			break // the window is full already: nothing more can be booked
+		}
+	}
 	return l
 }
 

@@ -40,17 +40,18 @@ func (m *Merchant) Org() string {
 	return ""
 }
 
-// LearnOrganization probes the token for its organization until it is
-// known or ctx ends (retrying with backoff), then moves the merchant to
-// its organization's shared rate budget and invalidations.
+// LearnOrganization asks Polar for the token's organization (one request,
+// two without organizations:read) until it is known or ctx ends (retrying
+// with backoff), then moves the merchant to its organization's shared
+// rate budget and invalidations.
 func (m *Merchant) LearnOrganization(ctx context.Context) {
 	wait := time.Second
 	for ctx.Err() == nil {
 		pctx, cancel := context.WithTimeout(ctx, learnTimeout)
-		p, err := m.sdk.Probe(pctx)
+		org, err := m.sdk.OrganizationID(pctx)
 		cancel()
-		if err == nil && p.OrganizationID != "" {
-			m.adopt(p.OrganizationID)
+		if err == nil && org != "" {
+			m.adopt(pctx, org)
 			return
 		}
 		reason := "no request revealed it"
@@ -67,10 +68,12 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 	}
 }
 
-// adopt makes org the merchant's organization.
-func (m *Merchant) adopt(org string) {
+// adopt makes org the merchant's organization, and its budget the one
+// shared with every connection and instance (adoptLimiter counts what the
+// merchant spent before).
+func (m *Merchant) adopt(ctx context.Context, org string) {
 	m.org.Store(&org)
-	m.limiter.set(m.a.Limiter(m.env, org, 0))
+	m.limiter.set(m.a.adoptLimiter(context.WithoutCancel(ctx), m.env, org, m.limiter.get(), m.sdk.Stats().Requests))
 	if m.a.fleet != nil {
 		m.a.fleet.register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
 	}

@@ -1,0 +1,58 @@
+package polar
+
+import (
+	"context"
+	"encoding/json"
+
+	polargo "github.com/polarsource/polar-go"
+	"github.com/polarsource/polar-go/models/operations"
+)
+
+// OrganizationID returns the id of the organization the token belongs to,
+// with as few requests as it takes: GET /v1/organizations/ when the token
+// may read it, else the organization_id of one listed customer, else of
+// one listed product. It returns "" when none reveals it.
+func (c *SDKClient) OrganizationID(ctx context.Context) (string, error) {
+	lists := []struct {
+		o    op
+		call func(context.Context) error
+	}{
+		{op{id: "organizations:list", scope: ScopeOrganizationsRead}, func(ctx context.Context) error {
+			_, err := c.sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
+			return err
+		}},
+		{op{id: "customers:list", scope: ScopeCustomersRead}, func(ctx context.Context) error {
+			_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{Limit: polargo.Int64(1)})
+			return err
+		}},
+		{op{id: "products:list", scope: ScopeProductsRead}, func(ctx context.Context) error {
+			_, err := c.sdk.Products.List(ctx, operations.ProductsListRequest{Limit: polargo.Int64(1)})
+			return err
+		}},
+	}
+	for i, l := range lists {
+		slot, err := c.do(ctx, l.o, l.call)
+		if ok, err := probed(err); err != nil {
+			return "", err
+		} else if !ok {
+			continue
+		}
+		var page Page[struct {
+			ID             string `json:"id"`
+			OrganizationID string `json:"organization_id"`
+		}]
+		if json.Unmarshal(slot.body, &page) != nil || len(page.Items) == 0 {
+			continue
+		}
+		if i == 0 {
+			if len(page.Items) == 1 { // an organization token sees its own only
+				return page.Items[0].ID, nil
+			}
+			continue
+		}
+		if id := page.Items[0].OrganizationID; id != "" {
+			return id, nil
+		}
+	}
+	return "", nil
+}
