@@ -212,6 +212,10 @@ func runFleetPhase(ctx context.Context, o fleetOptions, m mix, binary, dir strin
 	stopMutating()
 	rep.mutations = <-mutated
 	rep.upstream, rep.throttled = up.Requests()-upBefore, up.Throttled()-thrBefore
+	rep.during = requestPaths(up.fake.Requests())
+	for path, n := range rep.before {
+		rep.during[path] -= n
+	}
 	rep.busiest = busiestMinute(sortedTimes(up.Times()))
 	for _, d := range up.fake.WebhookDeliveries() {
 		if d.Delivered {

@@ -18,6 +18,7 @@ type phaseReport struct {
 	delivered int            // webhook deliveries answered 2xx
 	mutations int            // changes made to the data during the run
 	before    map[string]int // requests before the questions (start-up, sessions), by path
+	during    map[string]int // requests while the questions ran, by path
 }
 
 func (r phaseReport) minutes() float64 { return r.res.elapsed.Minutes() }
@@ -51,6 +52,7 @@ func (r phaseReport) print(out io.Writer, o fleetOptions) {
 		r.upstream, float64(r.upstream)/r.minutes(), perAnswer(r.upstream, r.answered()), r.busiest, ceiling(o), r.throttled)
 	p("data changes:       %d, webhook deliveries received %d", r.mutations, r.delivered)
 	p("before the run:     %v (start-up and sessions; they count in the busiest 60 s)", r.before)
+	p("during the run:     %v (by path: what each kind of question cost)", r.during)
 	for _, oc := range []outcome{outcomeProtocol, outcomeBusy, outcomeTool} {
 		for _, s := range res.samples[oc] {
 			p("sample %-11s %s", outcomeName(oc)+":", truncate(s, 200))
