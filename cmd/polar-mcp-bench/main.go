@@ -15,6 +15,8 @@
 //	polar-mcp-bench load     [flags]  concurrent MCP clients against polar-mcp http
 //	polar-mcp-bench sessions [flags]  idle SSE sessions and the server's memory
 //	polar-mcp-bench compare  [flags]  polar-mcp stdio beside Polar's MCP server
+//	polar-mcp-bench hostile  [flags]  attacks on polar-mcp http, and how it holds
+//	polar-mcp-bench fleet    [flags]  instances sharing one Polar budget through Redis; Zipf workloads
 package main
 
 import (
