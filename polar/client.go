@@ -72,3 +72,9 @@ type Invalidator interface {
 	// ForgetCatalog drops the product and benefit lists.
 	ForgetCatalog()
 }
+
+// Refresher looks a customer up again, bypassing what is kept, and keeps
+// the answer. *cache.Client is one; an uncached Client is always fresh.
+type Refresher interface {
+	RefreshCustomerByEmail(ctx context.Context, email string) (*Customer, error)
+}

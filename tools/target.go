@@ -102,8 +102,11 @@ func (t *target) refresh(ctx context.Context) error {
 	if t.external != "" {
 		return t.confirm(ctx)
 	}
-	t.forget()
-	c, err := t.client.FindCustomerByEmail(ctx, t.email)
+	find := t.client.FindCustomerByEmail
+	if r, ok := t.client.(polar.Refresher); ok {
+		find = r.RefreshCustomerByEmail // fresh, and nothing kept is dropped unless it went stale
+	}
+	c, err := find(ctx, t.email)
 	switch {
 	case errors.Is(err, polar.ErrCustomerNotFound):
 		t.customer, t.missing = nil, true
