@@ -78,9 +78,7 @@ type Limiter struct {
 	mu          sync.Mutex
 	tat         time.Time
 	pausedUntil time.Time
-	halfOpen    bool          // paused, and no answer but a 429 since
-	probing     bool          // the half-open probe is in flight
-	probeDone   chan struct{} // closed when the probe is settled
+	gate        ProbeGate // half-open after a 429
 
 	waits    atomic.Uint64
 	refusals atomic.Uint64
@@ -190,10 +188,10 @@ func (l *Limiter) wait(ctx context.Context, opID string) (probe, waited bool, er
 
 // reservation is reserve's verdict.
 type reservation struct {
-	wait    time.Duration // until the slot, or until one may free
-	refused bool          // no slot within the limit
-	probe   bool          // the slot is the probe after a pause
-	settled chan struct{} // closed when the probe in flight is settled
+	wait    time.Duration   // until the slot, or until one may free
+	refused bool            // no slot within the limit
+	probe   bool            // the slot is the probe after a pause
+	settled <-chan struct{} // closed when the probe in flight is settled
 }
 
 // reserve books the next slot if it is at most limit away.
@@ -201,7 +199,7 @@ func (l *Limiter) reserve(limit time.Duration) reservation {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.halfOpen {
+	if l.gate.HalfOpen() {
 		return l.reserveProbe(now, limit)
 	}
 	base := later(l.tat, now)

@@ -28,23 +28,23 @@ func (l *Limiter) pause(d time.Duration) {
 	defer l.mu.Unlock()
 	l.pausedUntil = later(l.pausedUntil, until)
 	l.tat = later(l.tat, l.pausedUntil.Add(l.tolerance))
-	l.halfOpen = true
+	l.gate.Open()
 }
 
 // reserveProbe is reserve while half-open; l.mu is held.
 func (l *Limiter) reserveProbe(now time.Time, limit time.Duration) reservation {
 	wait := max(l.pausedUntil.Sub(now), 0)
+	settled := l.gate.Probing()
 	switch {
-	case l.probing && wait+minPause > limit:
+	case settled != nil && wait+minPause > limit:
 		// The probe cannot be answered within the limit.
 		return reservation{wait: max(wait, minPause), refused: true}
-	case l.probing:
-		return reservation{settled: l.probeDone}
+	case settled != nil:
+		return reservation{settled: settled}
 	case wait > limit:
 		return reservation{wait: wait, refused: true}
 	}
-	l.probing = true
-	l.probeDone = make(chan struct{})
+	l.gate.Begin()
 	l.tat = later(l.tat, l.pausedUntil.Add(l.tolerance)).Add(l.interval)
 	return reservation{wait: wait, probe: true}
 }
@@ -58,15 +58,7 @@ func (l *Limiter) settle(probe, answered bool) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.probing {
-		return
-	}
-	l.probing = false
-	if answered {
-		l.halfOpen = false
-	}
-	close(l.probeDone)
-	l.probeDone = nil
+	l.gate.Settle(answered)
 }
 
 // waitFor waits until done is closed, at most limit.

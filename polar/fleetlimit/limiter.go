@@ -29,10 +29,8 @@ type Limiter struct {
 	org     string
 	maxWait time.Duration
 
-	mu        sync.Mutex
-	halfOpen  bool          // a 429 here, and no other answer since
-	probing   bool          // the probe is in flight
-	probeDone chan struct{} // closed when the probe is settled
+	mu   sync.Mutex
+	gate polar.ProbeGate // half-open after a 429 here
 
 	waits, refusals, pauses atomic.Uint64
 }
@@ -66,7 +64,7 @@ func (l *Limiter) Wait(ctx context.Context, opID string) (bool, error) {
 	}
 	giveUp := time.Now().Add(limit)
 	for {
-		probe, settled := l.gate()
+		probe, settled := l.enter()
 		if settled != nil {
 			if err := waitFor(ctx, settled, limit); err != nil {
 				return false, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
@@ -106,17 +104,16 @@ func (l *Limiter) refusal(opID string, wait time.Duration) error {
 
 // gate lets a request through while closed; while half-open it makes the
 // first request the probe and has the others wait for settled.
-func (l *Limiter) gate() (probe bool, settled chan struct{}) {
+func (l *Limiter) enter() (probe bool, settled <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	switch {
-	case !l.halfOpen:
+	if !l.gate.HalfOpen() {
 		return false, nil
-	case l.probing:
-		return false, l.probeDone
 	}
-	l.probing = true
-	l.probeDone = make(chan struct{})
+	if settled := l.gate.Probing(); settled != nil {
+		return false, settled
+	}
+	l.gate.Begin()
 	return true, nil
 }
 
@@ -124,7 +121,7 @@ func (l *Limiter) gate() (probe bool, settled chan struct{}) {
 func (l *Limiter) Pause(d time.Duration) {
 	l.pauses.Add(1)
 	l.mu.Lock()
-	l.halfOpen = true
+	l.gate.Open()
 	l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), pauseTimeout)
 	defer cancel()
@@ -138,15 +135,7 @@ func (l *Limiter) Settle(probe, answered bool) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.probing {
-		return
-	}
-	l.probing = false
-	if answered {
-		l.halfOpen = false
-	}
-	close(l.probeDone)
-	l.probeDone = nil
+	l.gate.Settle(answered)
 }
 
 // RateCounters returns the limiter's counters (polar.Stats).
