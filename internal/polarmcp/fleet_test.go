@@ -3,10 +3,13 @@ package polarmcp
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,17 +19,40 @@ import (
 	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/redis/go-redis/v9"
 )
 
 const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
 
+// testRedis is a Redis database of this test's own (1 to 8, by the test's
+// name; the fleet packages' tests use database 0 with key prefixes of their
+// own), emptied first: the servers under test use the default keys and
+// the demo organization's fixed id, so leftovers of another run must not
+// count in their budgets.
 func testRedis(t *testing.T) string {
 	t.Helper()
 	u := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
 	if u == "" {
 		t.Skip("POLAR_MCP_TEST_REDIS_URL is not set; `source .ci/redis.sh` starts a Redis and sets it")
 	}
-	return u
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(t.Name()))
+	opt.DB = 1 + int(h.Sum32()%8)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	if err := rdb.FlushDB(t.Context()).Err(); err != nil {
+		t.Fatalf("empty Redis database %d: %v", opt.DB, err)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed.Path = "/" + strconv.Itoa(opt.DB)
+	return parsed.String()
 }
 
 // instance is one polar-mcp server of a fleet: its endpoint, served.
