@@ -167,7 +167,7 @@ func (l *Limiter) wait(ctx context.Context, opID string) (probe, waited bool, er
 		case r.settled != nil:
 			// Another request is probing after a pause: wait for its
 			// answer, then try again.
-			if err := waitFor(ctx, r.settled, limit); err != nil {
+			if err := AwaitProbe(ctx, r.settled, limit); err != nil {
 				return false, false, &Error{Kind: KindUnavailable, Operation: opID, Err: err}
 			}
 			limit = max(time.Until(giveUp), 0)

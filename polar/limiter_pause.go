@@ -12,7 +12,6 @@ package polar
 // that got no answer lets the next request probe.
 
 import (
-	"context"
 	"time"
 )
 
@@ -59,17 +58,4 @@ func (l *Limiter) settle(probe, answered bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.gate.Settle(answered)
-}
-
-// waitFor waits until done is closed, at most limit.
-func waitFor(ctx context.Context, done <-chan struct{}, limit time.Duration) error {
-	t := time.NewTimer(limit)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-done:
-	case <-t.C:
-	}
-	return nil
 }

@@ -1,5 +1,10 @@
 package polar
 
+import (
+	"context"
+	"time"
+)
+
 // ProbeGate is the half-open state of a rate limiter after a 429: once
 // opened, one request goes through as the probe and the others wait for
 // its answer; an answer but a 429 closes the gate. It holds no lock of
@@ -45,4 +50,19 @@ func (g *ProbeGate) Settle(answered bool) {
 	}
 	close(g.done)
 	g.done = nil
+}
+
+// AwaitProbe waits until settled (from Probing) is closed, at most limit,
+// holding no lock: a request waiting for the probe's answer. Only ctx's
+// end is an error.
+func AwaitProbe(ctx context.Context, settled <-chan struct{}, limit time.Duration) error {
+	t := time.NewTimer(max(limit, 0))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-settled:
+	case <-t.C:
+	}
+	return nil
 }

@@ -66,7 +66,7 @@ func (l *Limiter) Wait(ctx context.Context, opID string) (bool, error) {
 	for {
 		probe, settled := l.enter()
 		if settled != nil {
-			if err := waitFor(ctx, settled, limit); err != nil {
+			if err := polar.AwaitProbe(ctx, settled, limit); err != nil {
 				return false, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
 			}
 			if limit = time.Until(giveUp); limit <= 0 {
@@ -152,17 +152,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// waitFor waits until done is closed, at most limit.
-func waitFor(ctx context.Context, done <-chan struct{}, limit time.Duration) error {
-	t := time.NewTimer(max(limit, 0))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-done:
-	case <-t.C:
-	}
-	return nil
 }
