@@ -231,7 +231,8 @@ func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
 	if _, err := fake.UpdateCustomer(alice.ID, map[string]any{"email": "alice.new@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fake.WaitWebhookDeliveries(ctx, 1); err != nil {
+	// The update sends customer.updated and customer.state_changed.
+	if _, err := fake.WaitWebhookDeliveries(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the other instance answers from Polar's new data", func() bool {
@@ -244,17 +245,19 @@ func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
 
 	// Webhooks arrive: billing answers are kept (an hour), until a
 	// subscription change drops them.
+	// The second event's invalidation reaches b through Redis a moment
+	// after its delivery to a, so a read may still drop the entry once.
 	ref := polar.ByID(alice.ID)
-	if _, err := m.ListSubscriptions(ctx, ref); err != nil {
-		t.Fatal(err)
-	}
-	before := fake.RequestCount()
-	if _, err := m.ListSubscriptions(ctx, ref); err != nil {
-		t.Fatal(err)
-	}
-	if n := fake.RequestCount() - before; n != 0 {
-		t.Fatalf("with webhooks arriving, a repeated billing read sent %d requests", n)
-	}
+	eventually(t, "a repeated billing read is answered from the cache", func() bool {
+		if _, err := m.ListSubscriptions(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+		before := fake.RequestCount()
+		if _, err := m.ListSubscriptions(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+		return fake.RequestCount() == before
+	})
 	subs, _ := m.ListSubscriptions(ctx, ref)
 	if len(subs) == 0 {
 		t.Skip("the demo customer has no subscription to change")
