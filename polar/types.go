@@ -36,6 +36,9 @@ type Customer struct {
 	ExternalID     *string   `json:"external_id"` // the merchant's own user id
 	OrganizationID string    `json:"organization_id"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Kept is set when the record is one a cache kept from an earlier
+	// call, not one Polar returned during this one.
+	Kept bool `json:"-"`
 }
 
 // External returns the customer's external id, "" when it has none.

@@ -54,9 +54,10 @@ func subject(ctx context.Context, argEmail string) (email, external string, err 
 }
 
 // resolve finds the customer a customer tool acts for. An email is looked
-// up (the adapter caches the lookup); an external id needs no lookup, as
-// Polar's external-id endpoints and filters take it directly.
-func resolve(ctx context.Context, deps Deps, argEmail string) (*target, error) {
+// up (the adapter caches the lookup, unless fresh asks Polar again); an
+// external id needs no lookup, as Polar's external-id endpoints and
+// filters take it directly.
+func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*target, error) {
 	email, external, err := subject(ctx, argEmail)
 	if err != nil {
 		return nil, err
@@ -69,7 +70,11 @@ func resolve(ctx context.Context, deps Deps, argEmail string) (*target, error) {
 	if external != "" {
 		return t, nil
 	}
-	c, err := client.FindCustomerByEmail(ctx, email)
+	find := client.FindCustomerByEmail
+	if r, ok := client.(polar.Refresher); ok && fresh {
+		find = r.RefreshCustomerByEmail
+	}
+	c, err := find(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
 		t.missing = true
 		recordFrom(ctx).looked(ctx, nil)
@@ -89,10 +94,12 @@ func resolve(ctx context.Context, deps Deps, argEmail string) (*target, error) {
 // become isError results.
 //
 // Every answer is built from records Polar embeds its current customer in,
-// and body checks each (target.check) before using it. When one names
-// someone else, the email lookup that led there is stale (the address
-// moved to another customer): it is dropped, resolved once more, and the
-// answer comes from the fresh record, never from the stale one.
+// and body checks each (target.check) before using it; an answer with no
+// such record (an empty list) from a kept email lookup has the lookup asked
+// again (target.confirm). When either names someone else, the email lookup
+// that led there is stale (the address moved to another customer): it is
+// dropped, resolved once more from Polar, and the answer comes from the
+// fresh record, never from the stale one.
 func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail string, newOut func() T, body func(*target, T) (string, error)) *mcp.CallToolResult {
 	var (
 		out  T
@@ -101,7 +108,7 @@ func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail
 	)
 	for attempt := 0; attempt < 2; attempt++ {
 		var t *target
-		if t, err = resolve(ctx, deps, argEmail); err != nil {
+		if t, err = resolve(ctx, deps, argEmail, attempt > 0); err != nil {
 			break
 		}
 		out, text, err = run(ctx, t, newOut, body)

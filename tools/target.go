@@ -78,11 +78,16 @@ func (t *target) check(emb *polar.Customer) error {
 	return nil
 }
 
-// confirm makes sure an external-id target is a customer when no record
-// showed it: one lookup, only then.
+// confirm makes sure the target is the caller's current record when no
+// record showed it (an empty answer): an external id is looked up once;
+// an email lookup kept from an earlier call is asked again, and when the
+// address now leads to another customer the answer is stale.
 func (t *target) confirm(ctx context.Context) error {
-	if t.external == "" || t.seen || t.missing {
+	if t.seen || t.missing {
 		return nil
+	}
+	if t.external == "" {
+		return t.confirmEmail(ctx)
 	}
 	c, err := t.client.FindCustomerByExternalID(ctx, t.external)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
@@ -93,6 +98,24 @@ func (t *target) confirm(ctx context.Context) error {
 		return err
 	}
 	return t.check(c)
+}
+
+func (t *target) confirmEmail(ctx context.Context) error {
+	r, ok := t.client.(polar.Refresher)
+	if !ok || t.customer == nil || !t.customer.Kept {
+		return nil // looked up during this call
+	}
+	c, err := r.RefreshCustomerByEmail(ctx, t.email)
+	switch {
+	case errors.Is(err, polar.ErrCustomerNotFound):
+		return errStale
+	case err != nil:
+		return err
+	case c.ID != t.customer.ID:
+		return errStale
+	}
+	t.seen = true
+	return nil
 }
 
 // refresh confirms the target from Polar's current record rather than a

@@ -154,6 +154,47 @@ func TestAnAddressThatMovesIsAnsweredFromTheNewRecord(t *testing.T) {
 	}
 }
 
+// TestAnAddressThatMovesFromAnEmptyRecord moves an address from a customer
+// with no subscriptions or orders, whose empty answers were kept, to one
+// with both: an empty answer carries no customer to check, so the kept
+// lookup is asked again, and the answers come from the new record.
+func TestAnAddressThatMovesFromAnEmptyRecord(t *testing.T) {
+	for _, path := range []string{"/mcp", "/sse"} {
+		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
+			d := startLiveDemo(t)
+			nina, err := d.fake.AddCustomer(map[string]any{"email": "nina@example.com", "name": "Nina"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok := d.token(t, auth.Claims{Role: caller.Customer, Email: "nina@example.com"})
+			for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameOrderHistory} {
+				for range 2 { // the second answer comes from what was kept
+					if text, isErr := d.call(t, path, tok, tool, nil); isErr || strings.Contains(text, "€") {
+						t.Fatalf("before the move, %s = %q, want Nina's empty record", tool, text)
+					}
+				}
+			}
+
+			// Nina changes her address; Alice takes the old one.
+			if _, err := d.fake.UpdateCustomer(nina["id"].(string), map[string]any{"email": "nina.old@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.fake.UpdateCustomer(aliceID, map[string]any{"email": "nina@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{
+				tools.NameSubscriptionStatus: "€24.00",
+				tools.NameOrderHistory:       "€28.80",
+			}
+			for tool, w := range want {
+				if text, isErr := d.call(t, path, tok, tool, nil); isErr || !strings.Contains(text, w) {
+					t.Errorf("after the move, %s = %q, want the new record's %s", tool, text, w)
+				}
+			}
+		})
+	}
+}
+
 func sessionsCreated(f *fakepolar.Server) int {
 	n := 0
 	for _, r := range f.Requests() {

@@ -128,11 +128,12 @@ func (c *Client) FindCustomerByExternalID(ctx context.Context, ext string) (*pol
 }
 
 func (c *Client) findCustomer(ctx context.Context, r read[*polar.Customer]) (*polar.Customer, error) {
-	v, err := load(ctx, c, r)
+	v, kept, err := loadKept(ctx, c, r)
 	if err != nil || v == nil {
 		return nil, err
 	}
 	cp := *v
+	cp.Kept = kept
 	return &cp, nil
 }
 

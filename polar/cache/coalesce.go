@@ -32,15 +32,22 @@ type read[T any] struct {
 // ctx is done, whichever comes first; the shared call goes on for the
 // others (and for the cache) either way.
 func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
+	v, _, err := loadKept(ctx, c, r)
+	return v, err
+}
+
+// loadKept is load, also reporting whether the answer is one kept from
+// before this call rather than one Polar gave during it.
+func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error) {
 	var zero T
 	if a, ok := c.getFor(r.key, r.billing); ok {
 		c.hits.Add(1)
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: OutcomeHit})
 		v, _ := a.val.(T)
-		return v, a.err
+		return v, true, a.err
 	}
 	if err := ctx.Err(); err != nil {
-		return zero, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: err}
+		return zero, false, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: err}
 	}
 	led := false // set by the shared call only if this caller started it
 	ch := c.group.DoChan(r.key, func() (any, error) {
@@ -58,9 +65,9 @@ func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 		}
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: outcome})
 		v, _ := res.Val.(T)
-		return v, res.Err
+		return v, false, res.Err
 	case <-ctx.Done():
-		return zero, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
+		return zero, false, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
 	}
 }
 
