@@ -46,19 +46,24 @@ type IssuerConfig struct {
 	RoleClaim string
 	// Client fetches discovery and keys; one with a 10s timeout when nil.
 	Client *http.Client
+	// KeyRefetch is how often, after a burst of three, tokens naming an
+	// unknown key may make the keys be fetched; DefaultKeyRefetch when
+	// zero.
+	KeyRefetch time.Duration
 }
 
 // Issuer verifies tokens signed by an OpenID Connect issuer with RS256,
 // ES256 or EdDSA. It discovers the issuer's jwks_uri on first use and
 // caches its keys; a token signed with a key it has not seen makes it
-// fetch the key set again, so rotated keys are picked up and removed
-// ones stop working without a restart. The claims are held to the same
-// rules as HS256 tokens (Verify), and iss is required as well.
+// fetch the key set again (within a limit, KeyRefetch), so rotated keys
+// are picked up and removed ones stop working without a restart. The
+// claims are held to the same rules as HS256 tokens (Verify), and iss is
+// required as well.
 type Issuer struct {
 	cfg IssuerConfig
 
 	mu      sync.Mutex
-	keys    oidc.KeySet
+	keys    *remoteKeys
 	failed  time.Time // when discovery last failed
 	failure error
 }
@@ -76,6 +81,9 @@ func NewIssuer(cfg IssuerConfig) (*Issuer, error) {
 	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.KeyRefetch <= 0 {
+		cfg.KeyRefetch = DefaultKeyRefetch
 	}
 	return &Issuer{cfg: cfg}, nil
 }
@@ -124,14 +132,12 @@ func (i *Issuer) Verify(ctx context.Context, token string, p Policy) (caller.Ide
 	if err != nil {
 		return caller.Identity{}, err
 	}
-	payload, err := keys.VerifySignature(ctx, token)
-	if err != nil {
-		// go-oidc wraps a failed key-set fetch so; anything else means
-		// no key of the issuer's made this signature.
-		if strings.HasPrefix(err.Error(), "fetching keys") {
-			return caller.Identity{}, fmt.Errorf("auth: the issuer's keys cannot be fetched: %w", err)
-		}
+	payload, err := keys.verify(ctx, token)
+	switch {
+	case errors.Is(err, errSignature):
 		return caller.Identity{}, refuse(KindSignature, "")
+	case err != nil:
+		return caller.Identity{}, err
 	}
 	mc := jwt.MapClaims{}
 	if err := json.Unmarshal(payload, &mc); err != nil {
@@ -172,7 +178,7 @@ func (i *Issuer) roleMapped(mc jwt.MapClaims) jwt.MapClaims {
 
 // keySet discovers the issuer's jwks_uri once, and returns its cached,
 // self-refreshing key set.
-func (i *Issuer) keySet(ctx context.Context) (oidc.KeySet, error) {
+func (i *Issuer) keySet(ctx context.Context) (*remoteKeys, error) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if i.keys != nil {
@@ -198,6 +204,6 @@ func (i *Issuer) keySet(ctx context.Context) (oidc.KeySet, error) {
 		i.failure = fmt.Errorf("auth: OpenID Connect discovery at %s failed: %w", i.cfg.URL, err)
 		return nil, i.failure
 	}
-	i.keys = oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), i.cfg.Client), doc.JWKSURI)
+	i.keys = newRemoteKeys(doc.JWKSURI, i.cfg.Client, i.cfg.KeyRefetch)
 	return i.keys, nil
 }

@@ -28,9 +28,10 @@ type Issuer struct {
 	// URL is the issuer identifier (http://127.0.0.1:port).
 	URL string
 
-	mu   sync.Mutex
-	keys map[string]IssuerKey // alg → current key
-	n    int                  // keys made, for fresh kids
+	mu      sync.Mutex
+	keys    map[string]IssuerKey // alg → current key
+	n       int                  // keys made, for fresh kids
+	fetches int                  // GET /keys served
 }
 
 // IssuerKey is a signing key and the kid it is published under.
@@ -57,6 +58,7 @@ func NewIssuer(t testing.TB) *Issuer {
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, _ *http.Request) {
 		i.mu.Lock()
 		defer i.mu.Unlock()
+		i.fetches++
 		var keys []map[string]string
 		for alg, k := range i.keys {
 			keys = append(keys, jwk(alg, k))
@@ -64,6 +66,13 @@ func NewIssuer(t testing.TB) *Issuer {
 		writeJSON(w, map[string]any{"keys": keys})
 	})
 	return i
+}
+
+// KeyFetches is how many times the key set was fetched.
+func (i *Issuer) KeyFetches() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.fetches
 }
 
 // NewKey makes a key for alg that the issuer does not publish.
