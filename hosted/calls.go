@@ -17,22 +17,38 @@ import (
 // callSweepInterval is how often idle callers' buckets are dropped.
 const callSweepInterval = time.Minute
 
-// LimitCalls returns tool middleware (for tools.Options) that lets each
-// caller make perMinute tool calls a minute, in bursts of up to burst: a
-// token bucket per caller (connection, role, identity and token subject,
-// as the stream and session limits count them). A call beyond it is
-// answered with an isError result saying when to try again, before the
-// tool runs, so it costs no Polar request; other callers are unaffected.
-// Calls without a caller in their context (stdio) are not limited, nor is
-// anything when perMinute <= 0.
-func LimitCalls(perMinute, burst int) server.ToolHandlerMiddleware {
+// CallBuckets holds the callers' tool-call token buckets.
+type CallBuckets interface {
+	// Take spends one of key's tokens, or returns how long until one is
+	// available (and spends nothing).
+	Take(ctx context.Context, key string) time.Duration
+}
+
+// NewCallBuckets returns this process's buckets: perMinute tokens a
+// minute per caller, in bursts of up to burst; nil when perMinute <= 0
+// (no limit).
+func NewCallBuckets(perMinute, burst int) CallBuckets {
 	if perMinute <= 0 {
-		return func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return next }
+		return nil
 	}
-	l := &callLimiter{
+	return &callLimiter{
 		every:   rate.Every(time.Minute / time.Duration(perMinute)),
 		burst:   max(burst, 1),
 		buckets: map[string]*rate.Limiter{},
+	}
+}
+
+// LimitCalls returns tool middleware (for tools.Options) that gives each
+// caller (connection, role, identity and token subject, as the stream and
+// session limits count them) a token bucket of b: this process's
+// (NewCallBuckets) or one every instance shares. A call beyond it is
+// answered with an isError result saying when to try again, before the
+// tool runs, so it costs no Polar request; other callers are unaffected.
+// Calls without a caller in their context (stdio) are not limited, nor is
+// anything when b is nil.
+func LimitCalls(b CallBuckets) server.ToolHandlerMiddleware {
+	if b == nil {
+		return func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return next }
 	}
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -40,7 +56,7 @@ func LimitCalls(perMinute, burst int) server.ToolHandlerMiddleware {
 			if !ok {
 				return next(ctx, req)
 			}
-			if wait := l.take(callerKey(id), time.Now()); wait > 0 {
+			if wait := b.Take(ctx, callerKey(id)); wait > 0 {
 				seconds := int(math.Ceil(wait.Seconds()))
 				unit := "seconds"
 				if seconds == 1 {
@@ -64,8 +80,11 @@ type callLimiter struct {
 	lastSweep time.Time
 }
 
-// take spends one of key's tokens, or returns how long until one is
-// available (and spends nothing).
+// Take implements CallBuckets.
+func (l *callLimiter) Take(_ context.Context, key string) time.Duration {
+	return l.take(key, time.Now())
+}
+
 func (l *callLimiter) take(key string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -35,7 +35,7 @@ func TestToolCallsPerCallerAreRateLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }, Logger: slog.New(slog.DiscardHandler)}
-	srv := tools.NewServer(deps, tools.Options{Middleware: []server.ToolHandlerMiddleware{LimitCalls(1, burst)}})
+	srv := tools.NewServer(deps, tools.Options{Middleware: []server.ToolHandlerMiddleware{LimitCalls(NewCallBuckets(1, burst))}})
 	ts := serve(t, srv, nil)
 
 	ctx := context.Background()

@@ -120,7 +120,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	srv := e.tel.toolsServer(cfg, Always(client), log, callLimit(cfg))
+	srv := e.tel.toolsServer(cfg, Always(client), log, e.fleet.callLimit(cfg))
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(cfg))
+	srv := e.tel.toolsServer(cfg, tools.FromContext, log, e.fleet.callLimit(cfg))
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
@@ -194,11 +194,6 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		SessionIdleTTL:       cfg.SessionIdleTTL,
 		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
-}
-
-// callLimit is the per-caller tool-call budget of the hosted endpoint.
-func callLimit(cfg config.Config) server.ToolHandlerMiddleware {
-	return hosted.LimitCalls(cfg.CallsPerMinute, cfg.CallBurst)
 }
 
 // ServeHTTP implements http.Handler.

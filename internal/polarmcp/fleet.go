@@ -8,10 +8,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/fleet"
+	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/webhooks"
 )
@@ -82,6 +84,17 @@ func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
 	f.bus = fleet.NewRedisBus(f.rdb, "")
 	f.dedupe = webhooks.NewRedisDedupe(f.rdb, "")
 	return f, nil
+}
+
+// callLimit is the per-caller tool-call budget of the hosted endpoint:
+// one bucket per caller for the whole fleet through Redis, this process's
+// own while Redis is away or not configured.
+func (f *Fleet) callLimit(cfg config.Config) server.ToolHandlerMiddleware {
+	local := hosted.NewCallBuckets(cfg.CallsPerMinute, cfg.CallBurst)
+	if local == nil || f.rdb == nil {
+		return hosted.LimitCalls(local)
+	}
+	return hosted.LimitCalls(fleet.NewRedisCalls(f.rdb, cfg.CallsPerMinute, cfg.CallBurst, local, f.log))
 }
 
 // Shared reports whether the fleet goes through Redis.

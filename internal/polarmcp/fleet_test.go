@@ -15,10 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/tools"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -269,4 +273,35 @@ func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
 		got, err := m.ListSubscriptions(ctx, ref)
 		return err == nil && len(got) > 0 && got[0].CancelAtPeriodEnd != subs[0].CancelAtPeriodEnd
 	})
+}
+
+// One customer calling through two instances has one call allowance, not
+// one per instance: the bucket lives in Redis.
+func TestCallLimitIsSharedByTheFleet(t *testing.T) {
+	redis := testRedis(t)
+	fake, err := fakepolar.Demo(fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	limit := func(c *config.Config) { c.CallsPerMinute, c.CallBurst = 1, 3 }
+	a, b := newInstance(t, ts.URL, redis, limit), newInstance(t, ts.URL, redis, limit)
+	secret := strings.Repeat("k", 48)
+	alice := auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}
+	for i, in := range []*instance{a, b, a} {
+		if res := callSigned(t, in.url, secret, alice, tools.NameSubscriptionStatus, nil); res.IsError {
+			t.Fatalf("call %d of a burst of 3: %s", i+1, testkit.Text(res))
+		}
+	}
+	for name, in := range map[string]*instance{"a": a, "b": b} {
+		res := callSigned(t, in.url, secret, alice, tools.NameSubscriptionStatus, nil)
+		if !res.IsError || !strings.Contains(testkit.Text(res), "too quickly") {
+			t.Errorf("a fourth call at instance %s: %q, want the call limit's refusal", name, testkit.Text(res))
+		}
+	}
+	bob := auth.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}
+	if res := callSigned(t, b.url, secret, bob, tools.NameSubscriptionStatus, nil); res.IsError {
+		t.Errorf("another customer was refused: %s", testkit.Text(res))
+	}
 }

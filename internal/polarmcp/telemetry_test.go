@@ -86,7 +86,13 @@ func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (
 // stays open (its session counts) until the test ends.
 func callAs(t *testing.T, base string, claims auth.Claims, tool string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	tok, err := auth.Mint([]byte(telemetrySecret), claims, time.Minute, time.Now())
+	return callSigned(t, base, telemetrySecret, claims, tool, args)
+}
+
+// callSigned is callAs with a token signed with secret.
+func callSigned(t *testing.T, base, secret string, claims auth.Claims, tool string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	tok, err := auth.Mint([]byte(secret), claims, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
