@@ -17,18 +17,32 @@ func newHTTPCmd() *cobra.Command {
 			"With a connection store (POLAR_MCP_MASTER_KEY, see polar-mcp connections), it also serves every\n" +
 			"merchant's connection at /c/{id}/mcp and /c/{id}/sse, with tokens signed by that connection's\n" +
 			"secret (aud = id), and the admin API at /admin/connections when POLAR_MCP_ADMIN_KEY is set.\n" +
-			"The root endpoint is then served only when POLAR_ACCESS_TOKEN or --demo is configured.",
+			"The root endpoint is then served only when POLAR_ACCESS_TOKEN or --demo is configured.\n\n" +
+			"With --demo and no POLAR_MCP_TOKEN_SECRET, a secret is made for the run and an agent token and a\n" +
+			"customer token for it are printed, with the endpoint and agent panel URLs.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := readConfig(cmd)
 			if err != nil {
 				return err
 			}
+			demo := demoSecret(&cfg)
 			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
 			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogJSON)
-			return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
+			if !demo {
+				return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
+			}
+			ready := make(chan string, 1)
+			go func() {
+				select {
+				case addr := <-ready:
+					_ = printDemo(cmd.OutOrStdout(), cfg, addr)
+				case <-cmd.Context().Done():
+				}
+			}()
+			return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, ready)
 		},
 	}
 	addHostedFlags(cmd)
