@@ -59,6 +59,19 @@ func testRedis(t *testing.T) string {
 	return parsed.String()
 }
 
+// demoAPI serves the demo organization from a fake Polar until the test
+// ends.
+func demoAPI(t *testing.T) (*fakepolar.Server, *httptest.Server) {
+	t.Helper()
+	fake, err := fakepolar.Demo(fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	t.Cleanup(ts.Close)
+	return fake, ts
+}
+
 // instance is one polar-mcp server of a fleet: its endpoint, served.
 type instance struct {
 	e   *Endpoint
@@ -108,12 +121,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // budget within a window, however hard they are pushed.
 func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 	redis := testRedis(t)
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
+	fake, ts := demoAPI(t)
 	org := "org-budget-" + time.Now().Format("150405.000000000")
 	const perMinute = 12 // POLAR_MCP_RATE_LIMIT=12, no headroom
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
@@ -279,12 +287,7 @@ func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
 // one per instance: the bucket lives in Redis.
 func TestCallLimitIsSharedByTheFleet(t *testing.T) {
 	redis := testRedis(t)
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
+	_, ts := demoAPI(t)
 	limit := func(c *config.Config) { c.CallsPerMinute, c.CallBurst = 1, 3 }
 	a, b := newInstance(t, ts.URL, redis, limit), newInstance(t, ts.URL, redis, limit)
 	secret := strings.Repeat("k", 48)

@@ -2,13 +2,11 @@ package polarmcp
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
@@ -17,12 +15,7 @@ import (
 // connection's path without one.
 func TestWebhookEndpointVerifiesAndDedupes(t *testing.T) {
 	redis := testRedis(t)
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
+	_, ts := demoAPI(t)
 	in := newInstance(t, ts.URL, redis, nil)
 	body := `{"type":"product.updated","timestamp":"2026-05-01T12:00:00Z","data":{"id":"p1"}}`
 	id := "msg_" + strconv.FormatInt(time.Now().UnixNano(), 36)
