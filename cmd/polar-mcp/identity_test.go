@@ -195,6 +195,25 @@ func TestAnAddressThatMovesFromAnEmptyRecord(t *testing.T) {
 	}
 }
 
+// TestASignUpIsSeenAtOnce asks as an address no customer has, then the
+// customer signs up (a new Polar customer with that address): the next
+// answer comes from the new record, not from a kept "no customer".
+func TestASignUpIsSeenAtOnce(t *testing.T) {
+	d := startLiveDemo(t)
+	tok := d.token(t, auth.Claims{Role: caller.Customer, Email: "newcomer@example.com"})
+	for range 2 {
+		if text, _ := d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, nil); !strings.Contains(text, "No subscription was found") {
+			t.Fatalf("before signing up: %q", text)
+		}
+	}
+	if _, err := d.fake.AddCustomer(map[string]any{"email": "newcomer@example.com", "name": "Newcomer"}); err != nil {
+		t.Fatal(err)
+	}
+	if text, isErr := d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, nil); isErr || strings.Contains(text, "No subscription was found") {
+		t.Errorf("after signing up: %q, want the new customer's (empty) record", text)
+	}
+}
+
 func sessionsCreated(f *fakepolar.Server) int {
 	n := 0
 	for _, r := range f.Requests() {

@@ -46,6 +46,7 @@ type Client struct {
 	notFoundTTL time.Duration
 	catalogTTL  time.Duration
 	billingTTL  time.Duration
+	invalidated bool        // Config.Invalidated
 	fresh       func() bool // nil: billingTTL holds
 	callTimeout time.Duration
 	now         func() time.Time
@@ -71,9 +72,10 @@ func New(inner polar.Client, cfg Config) *Client {
 	c := &Client{
 		inner:       inner,
 		customerTTL: ttlOr(cfg.CustomerTTL, DefaultCustomerTTL),
-		notFoundTTL: ttlOr(cfg.NotFoundTTL, DefaultNotFoundTTL),
+		notFoundTTL: notFoundTTL(cfg),
 		catalogTTL:  ttlOr(cfg.CatalogTTL, DefaultCatalogTTL),
 		billingTTL:  min(max(cfg.BillingTTL, 0), billingCap(cfg)),
+		invalidated: cfg.Invalidated,
 		fresh:       cfg.Fresh,
 		callTimeout: cfg.CallTimeout,
 		now:         cfg.Now,
@@ -303,6 +305,16 @@ func (c *Client) billingFor() time.Duration {
 // webhooksFresh reports whether webhooks are known to arrive (always,
 // without Config.Fresh).
 func (c *Client) webhooksFresh() bool { return c.fresh == nil || c.fresh() }
+
+// notFoundTTL is how long cfg keeps "no customer has this email". A
+// customer created since would not be seen, so it is kept only where
+// webhooks drop it on customer.created.
+func notFoundTTL(cfg Config) time.Duration {
+	if !cfg.Invalidated {
+		return 0
+	}
+	return ttlOr(cfg.NotFoundTTL, DefaultNotFoundTTL)
+}
 
 // billingCap is the longest cfg may keep billing data.
 func billingCap(cfg Config) time.Duration {

@@ -142,13 +142,7 @@ func TestCachedTTLs(t *testing.T) {
 			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
 		}, 4 * time.Second, cache.MaxBillingTTL},
-		{"not found", cache.Config{}, func(ctx context.Context, c *cache.Client) error {
-			_, err := c.FindCustomerByEmail(ctx, "nobody@example.com")
-			if !errors.Is(err, polar.ErrCustomerNotFound) {
-				return errors.New("nobody@example.com was found")
-			}
-			return nil
-		}, 29 * time.Second, 30 * time.Second},
+		{"not found, webhooks arriving", cache.Config{Invalidated: true, Fresh: func() bool { return true }}, notFound, 29 * time.Second, 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,5 +274,53 @@ func TestCachedErrorsAreNotKept(t *testing.T) {
 	}
 	if n := api.fake.RequestCount(); n != 4 {
 		t.Errorf("%d requests, want 4: failures must not be served from the cache", n)
+	}
+}
+
+// notFound looks up an address no demo customer has.
+func notFound(ctx context.Context, c *cache.Client) error {
+	_, err := c.FindCustomerByEmail(ctx, "nobody@example.com")
+	if !errors.Is(err, polar.ErrCustomerNotFound) {
+		return errors.New("nobody@example.com was found")
+	}
+	return nil
+}
+
+// "No customer has this email" is never kept without webhooks, nor served
+// while they stopped: a customer who signs up is found at once.
+func TestNotFoundIsKeptOnlyWhileWebhooksArrive(t *testing.T) {
+	arriving := true
+	for name, cfg := range map[string]cache.Config{
+		"no webhooks":       {},
+		"webhooks stopped":  {Invalidated: true, Fresh: func() bool { return false }},
+		"webhooks arriving": {Invalidated: true, Fresh: func() bool { return arriving }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := startDemo(t, false)
+			c := api.cached(t, cfg)
+			ctx := t.Context()
+			if err := notFound(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			api.fake.ResetRequests()
+			if err := notFound(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			kept := api.fake.RequestCount() == 0
+			if want := name == "webhooks arriving"; kept != want {
+				t.Errorf("a second lookup answered from what was kept: %v, want %v", kept, want)
+			}
+			if name != "webhooks arriving" {
+				return
+			}
+			arriving = false // deliveries stop: what was kept is not served
+			api.fake.ResetRequests()
+			if err := notFound(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			if api.fake.RequestCount() != 1 {
+				t.Error("a kept \"no customer\" was served after webhooks stopped")
+			}
+		})
 	}
 }

@@ -105,11 +105,15 @@ func (c *Client) get(key string) (answer, bool) {
 	return c.store.get(key, c.now())
 }
 
-// getFor is get for r: a billing answer older than MaxBillingTTL is
-// stale while webhooks are not known to arrive.
+// getFor is get for r: while webhooks are not known to arrive, a billing
+// answer older than MaxBillingTTL is stale, and so is any "no such
+// customer".
 func (c *Client) getFor(key string, billing bool) (answer, bool) {
 	a, ok := c.get(key)
-	if ok && billing && !c.webhooksFresh() && c.now().Sub(a.kept) >= MaxBillingTTL {
+	if !ok || c.webhooksFresh() {
+		return a, ok
+	}
+	if errors.Is(a.err, polar.ErrCustomerNotFound) || billing && c.now().Sub(a.kept) >= MaxBillingTTL {
 		c.store.remove(key)
 		return answer{}, false
 	}

@@ -21,7 +21,9 @@ const (
 type Config struct {
 	// CustomerTTL keeps email -> customer answers.
 	CustomerTTL time.Duration
-	// NotFoundTTL keeps "no customer has this email" answers.
+	// NotFoundTTL keeps "no customer has this email" answers, only when
+	// Invalidated (webhooks drop them on customer.created), and they are
+	// not served while Fresh says webhooks are not arriving.
 	NotFoundTTL time.Duration
 	// CatalogTTL keeps the product list and the benefit list.
 	CatalogTTL time.Duration
