@@ -37,7 +37,8 @@ type Customer struct {
 	OrganizationID string    `json:"organization_id"`
 	CreatedAt      time.Time `json:"created_at"`
 	// Kept is set when the record is one a cache kept from an earlier
-	// call, not one Polar returned during this one.
+	// call, not one Polar returned during this one, and no webhook
+	// arriving since vouches that it still holds.
 	Kept bool `json:"-"`
 }
 

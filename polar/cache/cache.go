@@ -135,7 +135,9 @@ func (c *Client) findCustomer(ctx context.Context, r read[*polar.Customer]) (*po
 		return nil, err
 	}
 	cp := *v
-	cp.Kept = kept
+	// While webhooks arrive, a kept lookup still holds: customer.updated
+	// would have dropped it.
+	cp.Kept = kept && !(c.invalidated && c.webhooksFresh())
 	return &cp, nil
 }
 

@@ -55,3 +55,29 @@ func TestRefreshCustomerByEmail(t *testing.T) {
 		t.Errorf("lookup after the refresh = %v, %v", got, err)
 	}
 }
+
+// A lookup answered from what was kept says so (the tools then confirm an
+// empty answer with a fresh lookup), unless webhooks arriving vouch for it.
+func TestKeptLookupsSayTheyWereKept(t *testing.T) {
+	for name, tt := range map[string]struct {
+		cfg  cache.Config
+		kept bool
+	}{
+		"no webhooks":       {cache.Config{}, true},
+		"webhooks arriving": {cache.Config{Invalidated: true, Fresh: func() bool { return true }}, false},
+		"webhooks stopped":  {cache.Config{Invalidated: true, Fresh: func() bool { return false }}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := startDemo(t, false)
+			c := api.cached(t, tt.cfg)
+			first, err := c.FindCustomerByEmail(t.Context(), aliceEmail)
+			if err != nil || first.Kept {
+				t.Fatalf("cold lookup: %+v, %v; want Kept false", first, err)
+			}
+			again, err := c.FindCustomerByEmail(t.Context(), aliceEmail)
+			if err != nil || again.Kept != tt.kept {
+				t.Errorf("warm lookup: Kept = %v, %v; want %v", again.Kept, err, tt.kept)
+			}
+		})
+	}
+}
