@@ -28,7 +28,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -237,44 +236,6 @@ func (c *Client) CreateCustomerSession(ctx context.Context, ref polar.CustomerRe
 		c.forget(refOwner(ref))
 	}
 	return s, err
-}
-
-// ForgetCustomer implements polar.Invalidator.
-func (c *Client) ForgetCustomer(customerID string) { c.forget(customerID) }
-
-// ForgetExternalID implements polar.Invalidator.
-func (c *Client) ForgetExternalID(ext string) { c.forget(externalOwner(ext)) }
-
-// ForgetEmailHash drops a kept "no customer has this email" for the email
-// whose hex SHA-256, normalized, is hash (fleet.HashEmail): a customer now
-// has it.
-func (c *Client) ForgetEmailHash(hash string) { c.forget(emailOwnerPrefix + hash) }
-
-// ForgetBilling drops the subscriptions, orders and state kept about the
-// customer with Polar id customerID, keeping its email lookup.
-func (c *Client) ForgetBilling(customerID string) {
-	c.gen.Add(1)
-	if c.store != nil {
-		c.store.removeOwnerIf(customerID, func(key string) bool { return !strings.HasPrefix(key, "customer") })
-	}
-}
-
-// ForgetAll drops everything kept, for when invalidations may have been
-// missed.
-func (c *Client) ForgetAll() {
-	c.gen.Add(1)
-	if c.store != nil {
-		c.store.clear()
-	}
-}
-
-// ForgetCatalog implements polar.Invalidator.
-func (c *Client) ForgetCatalog() {
-	c.gen.Add(1)
-	if c.store != nil {
-		c.store.remove("products")
-		c.store.remove("benefits")
-	}
 }
 
 // Stats returns the cache's counters, added to the inner client's when it
