@@ -9,6 +9,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/fleet"
 	"github.com/polar-mcp/polar-mcp/merchants"
 	"github.com/polar-mcp/polar-mcp/observe"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -34,6 +35,7 @@ type Adapters struct {
 	log   *slog.Logger
 	obs   *observe.Observer // nil: not observed
 	fleet *Fleet            // nil: no webhooks, budgets in this process
+	local *processBudget    // the budgets without a Fleet on Redis
 
 	mu       sync.Mutex
 	limiters map[string]polar.RateLimiter // environment + organization -> its limiter
@@ -42,7 +44,7 @@ type Adapters struct {
 // NewAdapters returns the builder for cfg (validated), with budgets kept
 // in this process.
 func NewAdapters(cfg config.Config, log *slog.Logger) *Adapters {
-	return &Adapters{cfg: cfg, log: log, limiters: map[string]polar.RateLimiter{}}
+	return &Adapters{cfg: cfg, log: log, local: newProcessBudget(), limiters: map[string]polar.RateLimiter{}}
 }
 
 // Observed makes a's adapters and caches report to obs (metrics and
@@ -80,77 +82,70 @@ func (a *Adapters) perMinute(env connections.Environment, own int) int {
 
 // Limiter returns the rate limiter of Polar organization org in env, the
 // same for every caller: shared through Redis with a Fleet that has it,
-// in this process otherwise. org "" (not known yet) gets a limiter of its
-// own. own is a connection's own budget (0: the server's): the
-// organization is paced at the lowest budget any of its connections asks
-// for. With POLAR_MCP_RATE_LIMIT < 0 it is a nil *polar.Limiter, which
-// never waits.
+// in this process otherwise, a hard ceiling over any 60 s either way.
+// org "" (not known yet) gets a limiter of its own. own is a connection's
+// own budget (0: the server's): the organization is paced at the lowest
+// budget any of its connections asks for. With POLAR_MCP_RATE_LIMIT < 0
+// it is a nil *polar.Limiter, which never waits.
 func (a *Adapters) Limiter(env connections.Environment, org string, own int) polar.RateLimiter {
 	perMinute := a.perMinute(env, own)
 	if perMinute == 0 {
 		return (*polar.Limiter)(nil)
 	}
 	if org == "" {
-		return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
+		return ownLimiter(perMinute)
 	}
 	key := string(env) + "\x00" + org
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if l := a.limiters[key]; l != nil {
-		a.lower(l, org, perMinute)
+		a.lower(org, perMinute)
 		return l
 	}
 	var l polar.RateLimiter
-	if a.fleet != nil && a.fleet.budget != nil {
+	if a.shared() {
 		a.fleet.setLimit(org, perMinute)
 		l = fleetlimit.New(a.fleet.budget, org, 0)
 	} else {
-		l = polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
+		a.local.lower(org, perMinute)
+		l = fleetlimit.New(a.local, org, 0)
 	}
 	a.limiters[key] = l
 	return l
 }
 
+// shared reports whether budgets go through a Fleet on Redis.
+func (a *Adapters) shared() bool { return a.fleet != nil && a.fleet.budget != nil }
+
 // adoptLimiter returns the limiter the single merchant moves to once its
-// organization is known, having paced itself with first and sent spent
-// requests meanwhile. In this process, first becomes the organization's
-// limiter when it has none yet, so the requests already sent stay in its
-// bucket instead of a fresh one granting a new burst; with Redis, spent
-// requests are booked in the shared budget, so that no window sees them
-// uncounted.
-func (a *Adapters) adoptLimiter(ctx context.Context, env connections.Environment, org string, first polar.RateLimiter, spent uint64) polar.RateLimiter {
-	if a.fleet == nil || a.fleet.budget == nil {
-		local, ok := first.(*polar.Limiter)
-		if ok && local != nil && a.perMinute(env, 0) > 0 {
-			key := string(env) + "\x00" + org
-			a.mu.Lock()
-			defer a.mu.Unlock()
-			if l := a.limiters[key]; l != nil {
-				return l
-			}
-			local.Lower(a.perMinute(env, 0))
-			a.limiters[key] = local
-			return local
-		}
-		return a.Limiter(env, org, 0)
-	}
+// organization is known, having sent spent requests meanwhile: they are
+// booked in the organization's budget (in this process or shared), so
+// that no window sees them uncounted.
+func (a *Adapters) adoptLimiter(ctx context.Context, env connections.Environment, org string, spent uint64) polar.RateLimiter {
 	l := a.Limiter(env, org, 0)
+	if a.perMinute(env, 0) == 0 {
+		return l
+	}
+	var budget fleet.Budget = a.local
+	if a.shared() {
+		budget = a.fleet.budget
+	}
 	for range spent {
-		if s, err := a.fleet.budget.Reserve(ctx, org, 0); err != nil || !s.OK {
+		if s, err := budget.Reserve(ctx, org, 0); err != nil || !s.OK {
 			break // the window is full already: nothing more can be booked
 		}
 	}
 	return l
 }
 
-// lower paces an organization's existing limiter l at perMinute when
-// that is slower; a.mu is held.
-func (a *Adapters) lower(l polar.RateLimiter, org string, perMinute int) {
-	if local, ok := l.(*polar.Limiter); ok {
-		local.Lower(perMinute)
+// lower paces organization org at perMinute when that is slower than its
+// budget; a.mu is held.
+func (a *Adapters) lower(org string, perMinute int) {
+	if !a.shared() {
+		a.local.lower(org, perMinute)
 		return
 	}
-	if a.fleet != nil && perMinute < a.fleet.limit(org) {
+	if perMinute < a.fleet.limit(org) {
 		a.fleet.setLimit(org, perMinute)
 	}
 }
@@ -250,5 +245,5 @@ func (a *Adapters) firstLimiter(env connections.Environment) polar.RateLimiter {
 	if a.fleet != nil && a.fleet.Shared() {
 		perMinute = max(perMinute/max(a.cfg.ExpectedInstances, 1), 1)
 	}
-	return polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: perMinute})
+	return ownLimiter(perMinute)
 }

@@ -73,7 +73,7 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 // merchant spent before).
 func (m *Merchant) adopt(ctx context.Context, org string) {
 	m.org.Store(&org)
-	m.limiter.set(m.a.adoptLimiter(context.WithoutCancel(ctx), m.env, org, m.limiter.get(), m.sdk.Stats().Requests))
+	m.limiter.set(m.a.adoptLimiter(context.WithoutCancel(ctx), m.env, org, m.sdk.Stats().Requests))
 	if m.a.fleet != nil {
 		m.a.fleet.register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
 	}
