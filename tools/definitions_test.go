@@ -108,6 +108,11 @@ func TestReadmeToolDocs(t *testing.T) {
 		t.Fatalf("README.md lacks the %q … %q markers", docsStart, docsEnd)
 	}
 	want := tools.Markdown(allTools())
+	for _, st := range allTools() {
+		if st.Tool.Title == "" || !strings.Contains(want, "### `"+st.Tool.Name+"` — "+st.Tool.Title+"\n") {
+			t.Errorf("the docs of %s do not carry its title %q", st.Tool.Name, st.Tool.Title)
+		}
+	}
 	if got := s[i+len(docsStart) : j]; got != want {
 		if !*update {
 			t.Fatal("README.md tool docs are stale: run go test ./tools -run TestReadmeToolDocs -update")

@@ -22,7 +22,7 @@ func Markdown(list []server.ServerTool) string {
 		if agentOnly(t.Name) {
 			kind += ", support agents only"
 		}
-		fmt.Fprintf(&b, "### `%s` — %s\n\n%s\n\n*%s.*\n\n", t.Name, t.Annotations.Title, t.Description, kind)
+		fmt.Fprintf(&b, "### `%s` — %s\n\n%s\n\n*%s.*\n\n", t.Name, t.Title, t.Description, kind)
 		b.WriteString(arguments(t))
 	}
 	return b.String()
@@ -53,7 +53,30 @@ func arguments(t mcp.Tool) string {
 		if lo, ok := p["minimum"]; ok {
 			desc += fmt.Sprintf(" From %v to %v.", lo, p["maximum"])
 		}
-		fmt.Fprintf(&b, "| `%s` | %v | %v | %s |\n", n, p["type"], required[n], desc)
+		need := "no"
+		switch {
+		case n == "email" && !agentOnly(t.Name):
+			need = "agents: yes; customers have no `email` argument (they always get their own account)"
+		case required[n]:
+			need = "yes"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, typeName(p["type"]), need, desc)
 	}
 	return b.String() + "\n"
+}
+
+// typeName writes a JSON Schema type for people: ["null", "integer"] is
+// an integer that may be left out.
+func typeName(t any) string {
+	list, ok := t.([]any)
+	if !ok {
+		return fmt.Sprint(t)
+	}
+	var names []string
+	for _, x := range list {
+		if x != "null" {
+			names = append(names, fmt.Sprint(x))
+		}
+	}
+	return strings.Join(names, " or ")
 }
