@@ -6,12 +6,13 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
+
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/hosted"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"strings"
-	"time"
 )
 
 // Environments Polar offers (package polar owns them).
@@ -99,6 +100,9 @@ func (c *Config) ValidateHosted() error {
 func (c *Config) validateListener(errs []string) error {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
+	}
+	if !validHostPort(c.Listen) {
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_LISTEN (--listen) must be host:port, e.g. 127.0.0.1:8080, not %q", c.Listen))
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

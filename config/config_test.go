@@ -67,6 +67,8 @@ func TestValidateHosted(t *testing.T) {
 		{TokenSecret: "short-secret"},
 		{TokenSecret: secret, BaseURL: "https://mcp.example.com/some/path"},
 		{TokenSecret: secret, BaseURL: "mcp.example.com"},
+		{TokenSecret: secret, Listen: "nonsense"},
+		{TokenSecret: secret, Listen: "127.0.0.1:99999"},
 	} {
 		err := bad.ValidateHosted()
 		if !errors.Is(err, ErrInvalid) {

@@ -30,7 +30,7 @@ func unauthorized(env connections.Environment) error {
 		other, where, otherWhere = connections.Sandbox, "polar.sh", "Test Mode (sandbox.polar.sh)"
 	}
 	return fmt.Errorf("%w. Check that you pasted the whole token (it starts with polar_), that it has not been "+
-		"revoked, and that it was created in %s: this connection uses %s, and a token created in %s only works "+
+		"revoked, and that it was created in %s: this server or connection uses %s, and a token created in %s only works "+
 		"with environment %s", ErrUnauthorized, where, env, otherWhere, other)
 }
 

@@ -19,7 +19,8 @@ func RequiredScopes() []string { return polar.RequiredScopes() }
 func optionalScopes() []string { return []string{polar.ScopeCustomerSessionsWrite} }
 
 // portalWarning is the warning for a token without customer_sessions:write.
-const portalWarning = "the token lacks customer_sessions:write (customer_portal:write in some accounts): " +
+const portalWarning = "the token lacks customer_sessions:write (only that scope creates customer sessions; " +
+	"customer_portal:write is a different scope): " +
 	"portal links (get_customer_portal_link, manage_subscription) will tell callers they are unavailable " +
 	"until you create a new token with that scope; the other tools work"
 
