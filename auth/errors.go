@@ -67,7 +67,7 @@ func (k Kind) String() string {
 	case KindSignature:
 		return "token signature is invalid"
 	case KindExpired:
-		return "token expired"
+		return "token expired, or has no exp claim"
 	case KindNotYetValid:
 		return "token is not valid yet"
 	case KindAudience:

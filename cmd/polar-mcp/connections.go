@@ -45,8 +45,12 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *merchants.S
 	if err != nil {
 		return err
 	}
+	levelSet := cfg.LogLevel != "" // validation fills in the server's default, info
 	if err := cfg.ValidateConnections(); err != nil {
 		return err
+	}
+	if !levelSet {
+		cfg.LogLevel = ""
 	}
 	logger := cliLogger(cfg, cmd.ErrOrStderr(), slog.LevelWarn)
 	ctx := cmd.Context()

@@ -35,6 +35,9 @@ func TestConnectionsCLI(t *testing.T) {
 		if !strings.Contains(r.stderr, "warning:") || !strings.Contains(r.stderr, "customer_sessions:write") {
 			t.Errorf("no warning about the portal scope: %s", r.stderr)
 		}
+		if strings.Contains(r.stderr, "level=INFO") {
+			t.Errorf("connections add logged at info level without POLAR_MCP_LOG_LEVEL (warn is its default): %s", r.stderr)
+		}
 		noPortal := strings.TrimSpace(strings.Split(strings.SplitAfter(r.stdout, "connection id:  ")[1], "\n")[0])
 
 		before := orgs.requests()

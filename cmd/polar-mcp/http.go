@@ -18,27 +18,27 @@ func newHTTPCmd() *cobra.Command {
 			"merchant's connection at /c/{id}/mcp and /c/{id}/sse, with tokens signed by that connection's\n" +
 			"secret (aud = id), and the admin API at /admin/connections when POLAR_MCP_ADMIN_KEY is set.\n" +
 			"The root endpoint is then served only when POLAR_ACCESS_TOKEN or --demo is configured.\n\n" +
-			"With --demo and no POLAR_MCP_TOKEN_SECRET, a secret is made for the run and an agent token and a\n" +
-			"customer token for it are printed, with the endpoint and agent panel URLs.",
+			"With --demo it prints the endpoint and agent panel URLs, and an agent token and a customer token;\n" +
+			"without POLAR_MCP_TOKEN_SECRET (or an OpenID Connect issuer), it makes a secret for the run to sign them.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := readConfig(cmd)
 			if err != nil {
 				return err
 			}
-			demo := demoSecret(&cfg)
+			made := demoSecret(&cfg)
 			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
 			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogJSON)
-			if !demo {
+			if !cfg.Demo {
 				return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
 			}
 			ready := make(chan string, 1)
 			go func() {
 				select {
 				case addr := <-ready:
-					_ = printDemo(cmd.OutOrStdout(), cfg, addr)
+					_ = printDemo(cmd.OutOrStdout(), cfg, addr, made)
 				case <-cmd.Context().Done():
 				}
 			}()

@@ -28,34 +28,45 @@ func demoSecret(cfg *config.Config) bool {
 	return true
 }
 
-// printDemo writes where the demo serves and caller tokens for it, signed
-// with the run's own secret, once the listener is up at addr.
-func printDemo(w io.Writer, cfg config.Config, addr string) error {
+// printDemo writes where the demo serves, and caller tokens for it signed
+// with the token secret (made for this run when made), once the listener
+// is up at addr.
+func printDemo(w io.Writer, cfg config.Config, addr string, made bool) error {
 	base := strings.TrimSuffix(cfg.BaseURL, "/")
 	if base == "" || strings.HasSuffix(base, ":0") { // --listen with port 0
 		base = "http://" + addr
 	}
-	ttl := demoTokenTTL
-	if cfg.TokenMaxTTL > 0 {
-		ttl = min(ttl, cfg.TokenMaxTTL)
-	}
-	now := time.Now()
-	mint := func(c auth.Claims) string {
-		tok, err := auth.Mint([]byte(cfg.TokenSecret), c, ttl, now)
-		if err != nil {
-			return "(" + err.Error() + ")"
-		}
-		return tok
-	}
-	_, err := fmt.Fprintf(w, `polar-mcp is serving the embedded demo organization (no Polar token, no network).
+	var b strings.Builder
+	fmt.Fprintf(&b, `polar-mcp is serving the embedded demo organization (no Polar token, no network).
   streamable HTTP  %[1]s/mcp
   legacy SSE       %[1]s/sse
   agent panel      %[1]s/agent/  (paste the agent token, look up alice@example.com)
-Caller tokens, signed with a secret made for this run only, valid for %[2]s (Authorization: Bearer <token>):
-  agent                       %[3]s
-  customer alice@example.com  %[4]s
-Stop with Ctrl-C.
-`, base, strings.TrimSuffix(strings.TrimSuffix(ttl.String(), "0s"), "0m"), mint(auth.Claims{Role: caller.Agent, Subject: "demo-agent"}),
-		mint(auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}))
+`, base)
+	if cfg.TokenSecret != "" {
+		ttl := demoTokenTTL
+		if cfg.TokenMaxTTL > 0 {
+			ttl = min(ttl, cfg.TokenMaxTTL)
+		}
+		now := time.Now()
+		mint := func(c auth.Claims) string {
+			tok, err := auth.Mint([]byte(cfg.TokenSecret), c, ttl, now)
+			if err != nil {
+				return "(" + err.Error() + ")"
+			}
+			return tok
+		}
+		signer := "POLAR_MCP_TOKEN_SECRET"
+		if made {
+			signer = "a secret made for this run only"
+		}
+		fmt.Fprintf(&b, `Caller tokens, signed with %s, valid for %s (Authorization: Bearer <token>):
+  agent                       %s
+  customer alice@example.com  %s
+`, signer, strings.TrimSuffix(strings.TrimSuffix(ttl.String(), "0s"), "0m"),
+			mint(auth.Claims{Role: caller.Agent, Subject: "demo-agent"}),
+			mint(auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}))
+	}
+	b.WriteString("Stop with Ctrl-C.\n")
+	_, err := io.WriteString(w, b.String())
 	return err
 }
