@@ -18,21 +18,34 @@ func knownClaims() []string {
 		"exp", "iat", "nbf", "aud", "iss", "sub", "jti"}
 }
 
+// knownHeaders are the JOSE header names (RFC 7515, 7516): like claims,
+// never spelled in another case.
+func knownHeaders() []string {
+	return []string{"alg", "typ", "cty", "kid", "crit", "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "zip", "enc"}
+}
+
 // checkStrict refuses a token whose header or payload could be read
-// differently by another JSON parser: duplicate names in either, a known
-// claim in another spelling, or a crit header (RFC 7515 §4.1.11: an
-// extension this verifier does not understand must be refused). extra
-// names claims known to this verifier only (an issuer's role claim).
+// differently by another parser: a segment that is not canonical base64url
+// (unused trailing bits set, so that several strings are one token),
+// duplicate names in the header or payload, a known header or claim in
+// another spelling, or a crit header (RFC 7515 §4.1.11: an extension this
+// verifier does not understand must be refused). extra names claims known
+// to this verifier only (an issuer's role claim).
 func checkStrict(token string, extra ...string) error {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return refuse(KindMalformed, "")
 	}
+	for _, p := range parts {
+		if _, err := base64.RawURLEncoding.Strict().DecodeString(p); err != nil {
+			return refuse(KindMalformed, "a segment is not canonical base64url")
+		}
+	}
 	header, err := objectKeys(parts[0])
 	if err != nil {
 		return refuse(KindMalformed, "")
 	}
-	if err := unique(header, nil); err != nil {
+	if err := unique(header, knownHeaders()); err != nil {
 		return err
 	}
 	for _, k := range header {

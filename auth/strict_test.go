@@ -164,3 +164,48 @@ func sprintf(format string, exp int64) string {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// One token is one string: a signature whose unused trailing base64 bits
+// are set decodes to the same bytes, and is refused, so that sub-less
+// tokens (named by their digest) cannot be multiplied into several callers.
+func TestVerifyRefusesNonCanonicalBase64(t *testing.T) {
+	payload := sprintf(`{"role":"agent","exp":%d}`, testNow().Add(time.Hour).Unix())
+	tok := signRaw(t, hs256, payload)
+	if _, err := Verify([]byte(secretA), tok, Policy{Now: testNow()}); err != nil {
+		t.Fatal(err)
+	}
+	// 32 signature bytes are 43 characters: the last carries 4 bits and 2
+	// unused ones. Flipping the lowest unused bit keeps the bytes.
+	alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := tok[len(tok)-1]
+	i := -1
+	for j := range alphabet {
+		if alphabet[j] == last {
+			i = j
+		}
+	}
+	variant := tok[:len(tok)-1] + string(alphabet[i^1])
+	if _, err := Verify([]byte(secretA), variant, Policy{Now: testNow()}); KindOf(err) != KindMalformed {
+		t.Errorf("a variant spelling of the same signature: %v, want a malformed-token refusal", err)
+	}
+}
+
+func TestVerifyRefusesCaseVariantHeaders(t *testing.T) {
+	payload := sprintf(`{"role":"agent","exp":%d}`, testNow().Add(time.Hour).Unix())
+	for _, h := range []string{`{"alg":"HS256","ALG":"none"}`, `{"alg":"HS256","Typ":"JWT"}`, `{"alg":"HS256","KID":"x"}`} {
+		if _, err := Verify([]byte(secretA), signRaw(t, h, payload), Policy{Now: testNow()}); KindOf(err) != KindAmbiguousClaims {
+			t.Errorf("header %s: %v, want an ambiguous-token refusal", h, err)
+		}
+	}
+}
+
+// A token aimed at a connection (aud) is refused where no connection is
+// served: the single-merchant endpoint.
+func TestVerifyRefusesAudienceWhereNoneIsExpected(t *testing.T) {
+	for _, aud := range []string{`"conn_x"`, `[]`, `["conn_x"]`} {
+		payload := sprintf(`{"role":"agent","aud":`+aud+`,"exp":%d}`, testNow().Add(time.Hour).Unix())
+		if _, err := Verify([]byte(secretA), signRaw(t, hs256, payload), Policy{Now: testNow()}); KindOf(err) != KindAudience {
+			t.Errorf("aud %s at the root: %v, want an audience refusal", aud, err)
+		}
+	}
+}

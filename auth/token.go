@@ -56,7 +56,8 @@ type Claims struct {
 
 // Policy is what Verify checks beyond the signature.
 type Policy struct {
-	// Audience, when not empty, must be in the token's aud.
+	// Audience, when not empty, must be in the token's aud; when empty,
+	// the token must have no aud.
 	Audience string
 	// MaxTTL is the longest time exp may lie ahead; DefaultMaxTTL when
 	// zero.
@@ -134,6 +135,10 @@ func Verify(secret []byte, token string, p Policy) (caller.Identity, error) {
 	}
 	if err := checkStrict(token); err != nil {
 		return caller.Identity{}, err
+	}
+	if _, ok := mc["aud"]; ok && p.Audience == "" {
+		// A token aimed at a connection is for /c/{id}/ only.
+		return caller.Identity{}, refuse(KindAudience, "a token with aud is for its connection's endpoint")
 	}
 	if err := checkLifetime(mc, now, p.MaxTTL); err != nil {
 		return caller.Identity{}, err
