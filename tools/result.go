@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -26,6 +27,9 @@ func answer(text string, structured any) *mcp.CallToolResult {
 // token: polar.Error messages are built without it.
 func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallToolResult {
 	msg := explain(err)
+	if id, _ := caller.From(ctx); visitor(id) {
+		msg = forVisitor(err, msg)
+	}
 	recordFrom(ctx).fail(err, false)
 	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed",
 		slog.String("tool", tool), slog.String("error", err.Error()))
@@ -80,6 +84,34 @@ func explain(err error) string {
 	default:
 		return "Unable to retrieve data from Polar right now (network problem or Polar outage). " +
 			"Please try again in a moment; if it keeps failing, check connectivity, rate limits and the token's permissions."
+	}
+}
+
+// visitor reports whether id is a customer who signed in with a caller
+// token (every token caller has a subject: its sub, jti or a digest), not
+// the operator's own stdio session: a visitor is not told how the merchant
+// set polar-mcp up.
+func visitor(id caller.Identity) bool { return id.Role == caller.Customer && id.Subject != "" }
+
+// forVisitor is the message a visitor gets instead of msg: the merchant's
+// setup problems (token, scopes, server URL) are the support team's to
+// fix, and their details are in the log line failure writes.
+func forVisitor(err error, msg string) string {
+	pe, ok := polar.AsError(err)
+	if !ok {
+		return msg
+	}
+	switch pe.Kind {
+	case polar.KindInsufficientScope:
+		if pe.Scope == polar.ScopeCustomerSessionsWrite || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
+			return "Portal links are not available right now. Please contact support to change your plan or payment method."
+		}
+		fallthrough
+	case polar.KindUnauthorized, polar.KindForbidden, polar.KindRedirect:
+		return "Billing information cannot be reached right now because of a setup problem on our side. " +
+			"Please contact support."
+	default:
+		return msg
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -207,4 +208,30 @@ func TestCustomersAreNotOfferedAnEmailArgument(t *testing.T) {
 			t.Errorf("%s does not let agents name the customer", tl.Name)
 		}
 	}
+}
+
+// A visitor (a customer signed in with a caller token) is not told how the
+// merchant set polar-mcp up; the operator's own stdio session and agents
+// are, so that they can fix it.
+func TestVisitorsAreNotToldTheMerchantsSetup(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if s != "customer_sessions:write" {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{scopes: scopes})
+	visitor := &caller.Identity{Role: caller.Customer, Email: "alice@example.com", Subject: "user-1"}
+	text := mustFail(t, e.call(t, visitor, tools.NamePortalLink, nil), "contact support")
+	if strings.Contains(text, "scope") || strings.Contains(text, "token") {
+		t.Errorf("a visitor was told the setup: %q", text)
+	}
+	mustFail(t, e.call(t, agent(), tools.NamePortalLink, map[string]any{"email": "alice@example.com"}), "customer_sessions:write")
+
+	bad := newEnv(t, envOptions{token: "polar_oat_not_the_right_token"})
+	text = mustFail(t, bad.call(t, visitor, tools.NameSubscriptionStatus, nil), "setup problem", "contact support")
+	if strings.Contains(text, "401") || strings.Contains(text, "polar_") {
+		t.Errorf("a visitor was told the token problem: %q", text)
+	}
+	mustFail(t, bad.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "Invalid API key")
 }
