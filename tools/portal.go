@@ -7,6 +7,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/polar-mcp/polar-mcp/caller"
 )
 
 // PortalOutput is the structured answer of both link tools.
@@ -100,6 +101,13 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 		out.URL = sess.CustomerPortalURL
 		out.ExpiresAt = sess.ExpiresAt.UTC().Format(time.RFC3339)
 		text := fmt.Sprintf("Here is your secure customer portal link (valid until %s): %s", stamp(sess.ExpiresAt), out.URL)
+		if id, _ := caller.From(ctx); id.Role == caller.Agent {
+			// An agent gets a link into someone else's account: say whose,
+			// and that it is for that customer's eyes only.
+			text = fmt.Sprintf("Here is a customer portal link for %s (valid until %s): %s\n"+
+				"Send it only to that customer, at that address: it opens their account, where they can change "+
+				"their plan and payment method or cancel.", t.email, stamp(sess.ExpiresAt), out.URL)
+		}
 		if action != "" {
 			how, _ := steps(action)
 			text += "\n" + how + " Nothing has been changed yet."

@@ -79,3 +79,15 @@ func TestPortalLinkOnlyHTTPSOnPolarHost(t *testing.T) {
 		mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NamePortalLink, nil), link)
 	}
 }
+
+// An agent's portal link says whose account it opens and that it is for
+// that customer only; a customer's says it is theirs.
+func TestAgentPortalLinkSaysWhose(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	text := mustAnswer(t, e.call(t, agent(), tools.NamePortalLink, map[string]any{"email": "alice@example.com"}),
+		"portal link for alice@example.com", "Send it only to that customer")
+	if strings.Contains(text, "your secure") {
+		t.Errorf("an agent was told the link is theirs: %q", text)
+	}
+	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NamePortalLink, nil), "your secure customer portal link")
+}
