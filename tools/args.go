@@ -1,13 +1,16 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/polar-mcp/polar-mcp/textsafe"
 )
 
 // typed binds a call's arguments into In and runs fn. Arguments that do
@@ -17,7 +20,11 @@ func typed[In any](deps Deps, tool string, fn func(ctx context.Context, in In) *
 		var in In
 		raw, err := json.Marshal(req.GetRawArguments())
 		if err == nil && string(raw) != "null" {
-			err = json.Unmarshal(raw, &in)
+			// Unknown names are refused, as the schemas' additionalProperties
+			// false says: a misspelled argument must not be silently dropped.
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			err = dec.Decode(&in)
 		}
 		if err != nil {
 			res := failure(ctx, deps, tool, errors.New(bindProblem(err)))
@@ -43,5 +50,12 @@ func bindProblem(err error) string {
 		}
 		return fmt.Sprintf("the %s must be %s", te.Field, want)
 	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("this tool has no argument %s: pass only the arguments its schema lists", clipArg(name))
+	}
 	return "the arguments must be a JSON object of the tool's named arguments"
 }
+
+// clipArg bounds and neutralizes an argument name quoted back to the
+// model: it came from the caller.
+func clipArg(s string) string { return textsafe.Inline(s, 40) }

@@ -190,3 +190,16 @@ func TestOtherOrganization(t *testing.T) {
 	mustAnswer(t, e.call(t, customer("oliver@kestrel-client.example"), tools.NameSubscriptionStatus, nil), "£15.00 / month")
 	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "No subscription was found")
 }
+
+// Arguments a tool's schema does not list are refused in plain words,
+// never silently dropped (the schemas say additionalProperties: false).
+func TestUnknownArgumentsAreRefused(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	res := e.call(t, agent(), tools.NameOrderHistory, map[string]any{"email": "alice@example.com", "limt": 2})
+	text := mustFail(t, res, `no argument "limt"`)
+	if strings.Contains(text, "json:") {
+		t.Errorf("Go internals in %q", text)
+	}
+	mustFail(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, map[string]any{"external_customer_id": "usr_1002"}), "no argument")
+	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, map[string]any{}), "€24.00")
+}

@@ -43,12 +43,20 @@ func TestCustomerCannotReadAnotherCustomer(t *testing.T) {
 
 func TestCustomerArgumentsNeverWidenIdentity(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	// Extra, unknown or hostile arguments change nothing about who is read.
+	// Extra, unknown or hostile arguments change nothing about who is
+	// read: they are refused before anything is asked of Polar.
 	args := map[string]any{"customer_id": "c1000000-0001-4000-8000-000000000002", "role": "agent", "limit": 3}
 	res := e.call(t, customer("alice@example.com"), tools.NameOrderHistory, args)
-	got := mustAnswer(t, res, "€")
+	got := mustFail(t, res, "no argument")
 	if strings.Contains(got, "$490") {
 		t.Fatalf("arguments widened identity: %s", got)
+	}
+	if n := e.fake.RequestCount(); n != 0 {
+		t.Errorf("a refused call sent %d requests", n)
+	}
+	got = mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameOrderHistory, map[string]any{"limit": 3}), "€")
+	if strings.Contains(got, "$490") {
+		t.Fatalf("another customer's orders: %s", got)
 	}
 	for _, r := range e.fake.Requests() {
 		if id := r.Query.Get("customer_id"); id != "" && id != aliceID(t, e) {
