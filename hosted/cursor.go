@@ -20,11 +20,18 @@ func BadCursor(method string, params json.RawMessage) bool {
 		return false
 	}
 	var p struct {
-		Cursor *string `json:"cursor"`
+		Cursor json.RawMessage `json:"cursor"`
 	}
-	if json.Unmarshal(params, &p) != nil || p.Cursor == nil || *p.Cursor == "" {
+	if json.Unmarshal(params, &p) != nil || len(p.Cursor) == 0 || string(p.Cursor) == "null" {
 		return false // mcp-go answers params it cannot read
 	}
-	_, err := base64.StdEncoding.DecodeString(*p.Cursor)
+	var cursor string
+	if json.Unmarshal(p.Cursor, &cursor) != nil {
+		return true // a number, an object: mcp-go would quote a Go decoding error
+	}
+	if cursor == "" {
+		return false
+	}
+	_, err := base64.StdEncoding.DecodeString(cursor)
 	return err != nil
 }
