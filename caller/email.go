@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"unicode"
 )
 
 // MaxEmailLen bounds an email address, in bytes.
@@ -40,6 +41,13 @@ var ErrNotAnAddress = errors.New("not a bare email address")
 func CheckEmail(email string) error {
 	email = strings.TrimSpace(email)
 	if email == "" || len(email) > MaxEmailLen || strings.ContainsAny(email, "<>\"(),;: \t\r\n") {
+		return ErrNotAnAddress
+	}
+	// Invisible characters (zero-width, BOM, bidi, controls) make an
+	// address that looks like another one.
+	if strings.IndexFunc(email, func(r rune) bool {
+		return unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || unicode.IsSpace(r)
+	}) >= 0 {
 		return ErrNotAnAddress
 	}
 	a, err := mail.ParseAddress(email)
