@@ -179,13 +179,7 @@ func TestPortalLinks(t *testing.T) {
 }
 
 func TestMissingSessionScopeExplainsAndOtherToolsWork(t *testing.T) {
-	var scopes []string
-	for _, s := range fakepolar.AllScopes() {
-		if s != "customer_sessions:write" {
-			scopes = append(scopes, s)
-		}
-	}
-	e := newEnv(t, envOptions{scopes: scopes})
+	e := newEnv(t, envOptions{scopes: scopesWithout("customer_sessions:write")})
 	for _, name := range []string{tools.NamePortalLink, tools.NameManageSubscription} {
 		mustFail(t, e.call(t, customer("alice@example.com"), name, nil), "customer_sessions:write", "customer_portal:write", "create a new token")
 	}
@@ -222,13 +216,7 @@ func TestCustomersAreNotOfferedAnEmailArgument(t *testing.T) {
 // merchant set polar-mcp up; the operator's own stdio session and agents
 // are, so that they can fix it.
 func TestVisitorsAreNotToldTheMerchantsSetup(t *testing.T) {
-	var scopes []string
-	for _, s := range fakepolar.AllScopes() {
-		if s != "customer_sessions:write" {
-			scopes = append(scopes, s)
-		}
-	}
-	e := newEnv(t, envOptions{scopes: scopes})
+	e := newEnv(t, envOptions{scopes: scopesWithout("customer_sessions:write")})
 	visitor := &caller.Identity{Role: caller.Customer, Email: "alice@example.com", Subject: "user-1"}
 	text := mustFail(t, e.call(t, visitor, tools.NamePortalLink, nil), "contact support")
 	if strings.Contains(text, "scope") || strings.Contains(text, "token") {
@@ -242,4 +230,15 @@ func TestVisitorsAreNotToldTheMerchantsSetup(t *testing.T) {
 		t.Errorf("a visitor was told the token problem: %q", text)
 	}
 	mustFail(t, bad.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "Invalid API key")
+}
+
+// scopesWithout is every scope but drop.
+func scopesWithout(drop string) []string {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if s != drop {
+			scopes = append(scopes, s)
+		}
+	}
+	return scopes
 }

@@ -99,23 +99,25 @@ func (a *Adapters) Limiter(env connections.Environment, org string, own int) pol
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if l := a.limiters[key]; l != nil {
-		a.lower(org, perMinute)
+		_, limits := a.budget()
+		limits.lower(org, perMinute)
 		return l
 	}
-	var l polar.RateLimiter
-	if a.shared() {
-		a.fleet.setLimit(org, perMinute)
-		l = fleetlimit.New(a.fleet.budget, org, 0)
-	} else {
-		a.local.lower(org, perMinute)
-		l = fleetlimit.New(a.local, org, 0)
-	}
+	budget, limits := a.budget()
+	limits.lower(org, perMinute)
+	l := fleetlimit.New(budget, org, 0)
 	a.limiters[key] = l
 	return l
 }
 
-// shared reports whether budgets go through a Fleet on Redis.
-func (a *Adapters) shared() bool { return a.fleet != nil && a.fleet.budget != nil }
+// budget returns the budget organizations are paced by, shared through a
+// Fleet on Redis or this process's, and their limits.
+func (a *Adapters) budget() (fleet.Budget, *orgLimits) {
+	if a.fleet != nil && a.fleet.budget != nil {
+		return a.fleet.budget, &a.fleet.limits
+	}
+	return a.local, &a.local.orgLimits
+}
 
 // adoptLimiter returns the limiter the single merchant moves to once its
 // organization is known, having sent spent requests meanwhile: they are
@@ -126,28 +128,13 @@ func (a *Adapters) adoptLimiter(ctx context.Context, env connections.Environment
 	if a.perMinute(env, 0) == 0 {
 		return l
 	}
-	var budget fleet.Budget = a.local
-	if a.shared() {
-		budget = a.fleet.budget
-	}
+	budget, _ := a.budget()
 	for range spent {
 		if s, err := budget.Reserve(ctx, org, 0); err != nil || !s.OK {
 			break // the window is full already: nothing more can be booked
 		}
 	}
 	return l
-}
-
-// lower paces organization org at perMinute when that is slower than its
-// budget; a.mu is held.
-func (a *Adapters) lower(org string, perMinute int) {
-	if !a.shared() {
-		a.local.lower(org, perMinute)
-		return
-	}
-	if perMinute < a.fleet.limit(org) {
-		a.fleet.setLimit(org, perMinute)
-	}
 }
 
 // SDK returns the uncached adapter for token in env, paced by limiter

@@ -8,36 +8,44 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar/fleetlimit"
 )
 
+// orgLimits is each organization's budget, requests per window: the
+// lowest any of its connections (or the server) asks for.
+type orgLimits struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (l *orgLimits) limit(org string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.m[org]
+}
+
+// lower sets org's budget to perWindow, unless it has a lower one.
+func (l *orgLimits) lower(org string, perWindow int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]int{}
+	}
+	if cur, ok := l.m[org]; !ok || perWindow < cur {
+		l.m[org] = perWindow
+	}
+}
+
 // processBudget paces the organizations this process paces alone (no
 // Redis) with the same hard ceiling as the shared budget: a sliding-window
 // log (fleet.LocalBudget) over budgetWindow, so no 60 s ever holds more
 // than an organization's budget, bursts included.
 type processBudget struct {
 	*fleet.LocalBudget
-
-	mu     sync.Mutex
-	limits map[string]int // organization -> requests per window
+	orgLimits
 }
 
 func newProcessBudget() *processBudget {
-	b := &processBudget{limits: map[string]int{}}
+	b := &processBudget{}
 	b.LocalBudget = fleet.NewLocalBudget(fleet.Limits{PerWindow: 1, For: b.limit, Window: budgetWindow}, nil)
 	return b
-}
-
-func (b *processBudget) limit(org string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.limits[org]
-}
-
-// lower sets org's budget to perWindow, unless it has a lower one.
-func (b *processBudget) lower(org string, perWindow int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if cur, ok := b.limits[org]; !ok || perWindow < cur {
-		b.limits[org] = perWindow
-	}
 }
 
 // ownLimiter paces, with the same ceiling, requests whose organization

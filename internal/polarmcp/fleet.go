@@ -49,7 +49,7 @@ type Fleet struct {
 	now    func() time.Time
 
 	mu      sync.Mutex
-	limits  map[string]int                      // organization -> requests per window
+	limits  orgLimits
 	caches  map[string]map[*cache.Client]string // organization -> its caches -> connection ("" root)
 	orgOf   map[string]string                   // connection ("" root) -> organization
 	secrets map[string]bool                     // organizations with a webhook secret
@@ -60,7 +60,7 @@ type Fleet struct {
 // NewFleet connects to cfg.RedisURL when set. Redis need not answer yet:
 // the budget falls back to its local share and reconnects on its own.
 func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
-	f := &Fleet{log: log, now: time.Now, limits: map[string]int{}, caches: map[string]map[*cache.Client]string{},
+	f := &Fleet{log: log, now: time.Now, caches: map[string]map[*cache.Client]string{},
 		orgOf: map[string]string{}, secrets: map[string]bool{}, last: map[string]time.Time{}, subs: map[*subscription]struct{}{}}
 	if cfg.RedisURL == "" {
 		f.bus, f.dedupe = fleet.NewLocalBus(), webhooks.NewMemoryDedupe(0, nil)
@@ -73,7 +73,7 @@ func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 	f.rdb = redis.NewClient(opt)
 	f.budget, err = fleet.NewRedisBudget(f.rdb, fleet.RedisConfig{
-		Limits:            fleet.Limits{PerWindow: 1, For: f.limit, Window: budgetWindow},
+		Limits:            fleet.Limits{PerWindow: 1, For: f.limits.limit, Window: budgetWindow},
 		ExpectedInstances: max(cfg.ExpectedInstances, 1),
 		Logger:            log,
 	})
@@ -109,18 +109,6 @@ func (f *Fleet) Close() error {
 		return nil
 	}
 	return f.rdb.Close()
-}
-
-func (f *Fleet) limit(org string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.limits[org]
-}
-
-func (f *Fleet) setLimit(org string, perWindow int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.limits[org] = perWindow
 }
 
 // register makes invalidations of org reach c, the cache of connection
