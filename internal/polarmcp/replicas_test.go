@@ -1,0 +1,90 @@
+package polarmcp
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// roundRobin sends each request to the next replica, as a load balancer
+// without sticky sessions does.
+type roundRobin struct {
+	replicas []*url.URL
+	n        atomic.Uint64
+	seen     []atomic.Int64
+}
+
+func (rr *roundRobin) RoundTrip(req *http.Request) (*http.Response, error) {
+	i := int(rr.n.Add(1)-1) % len(rr.replicas)
+	rr.seen[i].Add(1)
+	r := req.Clone(req.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = rr.replicas[i].Scheme, rr.replicas[i].Host, rr.replicas[i].Host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// A streamable-HTTP session opened at one replica goes on at the others:
+// session ids are checked without state, so no sticky sessions are needed.
+func TestStreamableSessionsNeedNoStickyReplica(t *testing.T) {
+	_, ts := demoAPI(t)
+	a, b := newInstance(t, ts.URL, "", nil), newInstance(t, ts.URL, "", nil)
+	rr := &roundRobin{seen: make([]atomic.Int64, 2)}
+	for _, in := range []*instance{a, b} {
+		u, err := url.Parse(in.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr.replicas = append(rr.replicas, u)
+	}
+	tok, err := auth.Mint([]byte(strings.Repeat("k", 48)), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
+		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []string{"2025-03-26", "2025-06-18", "2025-11-25"} {
+		t.Run(version, func(t *testing.T) {
+			c, err := client.NewStreamableHttpClient(a.url+"/mcp",
+				transport.WithHTTPBasicClient(&http.Client{Transport: rr}),
+				transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + tok}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			init := mcp.InitializeRequest{}
+			init.Params.ProtocolVersion = version
+			init.Params.ClientInfo = mcp.Implementation{Name: "replicas-test", Version: "1"}
+			if _, err := c.Initialize(ctx, init); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ListTools(ctx, mcp.ListToolsRequest{}); err != nil {
+				t.Fatalf("tools/list at the other replica: %v", err)
+			}
+			for i := range 4 {
+				text, isErr, err := testkit.CallTool(ctx, c, tools.NameSubscriptionStatus, nil)
+				if err != nil || isErr || !strings.Contains(text, "€24.00") {
+					t.Fatalf("call %d: %q, %v, %v", i, text, isErr, err)
+				}
+			}
+		})
+	}
+	if rr.seen[0].Load() == 0 || rr.seen[1].Load() == 0 {
+		t.Fatalf("the balancer did not spread the requests: %d and %d", rr.seen[0].Load(), rr.seen[1].Load())
+	}
+}
