@@ -70,6 +70,14 @@ func (d *drain) openStream(session string) {
 	d.pending[session] = map[string]bool{}
 }
 
+// holds reports whether this replica serves the SSE session's stream.
+func (d *drain) holds(session string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.pending[session]
+	return ok
+}
+
 // closeStream stops tracking an SSE session: its unanswered calls can no
 // longer be answered.
 func (d *drain) closeStream(session string) {
@@ -121,7 +129,10 @@ func (d *drain) wait(ctx context.Context) error {
 
 // stream is the SSE stream a GET opened; the session id generator fills
 // in its id.
-type stream struct{ id string }
+type stream struct {
+	id      string
+	release func() // ends the Relay's announcement of the stream
+}
 
 type streamKey struct{}
 
@@ -132,6 +143,9 @@ func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request, next http.
 	defer func() {
 		if st.id != "" {
 			h.drain.closeStream(st.id)
+		}
+		if st.release != nil {
+			st.release()
 		}
 	}()
 	ctx := context.WithValue(r.Context(), streamKey{}, st)

@@ -76,6 +76,9 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 				return
 			}
 			if rt == routeMessage {
+				if sid := r.URL.Query().Get("sessionId"); h.cfg.Relay != nil && !h.drain.holds(sid) && h.forward(w, r, sid) {
+					return // the replica holding the stream answered
+				}
 				h.expectResponse(r, msg)
 			} else if msg.Method == string(mcp.MethodInitialize) {
 				if r, ok = h.reserveSession(w, r); !ok {

@@ -51,6 +51,10 @@ type Config struct {
 	// which then names no authorization server. Not with PerConnection:
 	// a connection's callers are the ones its own secret signs for.
 	Issuer Issuer
+	// Relay, when set, carries legacy-SSE message POSTs that reach a
+	// replica not holding their stream to the one that does, so SSE needs
+	// no sticky sessions (see Relay). Run serves the other side.
+	Relay Relay
 	// PerConnection serves the MCP endpoints at /c/{connection}/sse,
 	// /c/{connection}/message and /c/{connection}/mcp instead of at the
 	// root, and requires every token's aud to be that connection id.

@@ -106,6 +106,9 @@ func (h *Handler) newSSESessionID(ctx context.Context, _ *http.Request) (string,
 	if st, ok := ctx.Value(streamKey{}).(*stream); ok {
 		st.id = sid
 		h.drain.openStream(sid)
+		if h.cfg.Relay != nil {
+			st.release = h.cfg.Relay.Hold(ctx, sid)
+		}
 	}
 	return sid, nil
 }

@@ -184,6 +184,7 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		ReadyDetails:   e.readyDetails,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
+		Relay:          e.fleet.relay(log),
 		PerConnection:  perConnection,
 		AllowedOrigins: cfg.AllowedOrigins,
 		MaxTokenTTL:    cfg.TokenMaxTTL,
@@ -215,6 +216,11 @@ func (e *Endpoint) Draining() bool {
 func (e *Endpoint) Run(ctx context.Context) {
 	go e.fleet.Run(ctx)
 	go e.hooks.Run(ctx)
+	for _, h := range []*hosted.Handler{e.root, e.conns} {
+		if h != nil {
+			go h.Run(ctx)
+		}
+	}
 	if e.merchant != nil && e.learn {
 		go e.merchant.LearnOrganization(ctx)
 	}

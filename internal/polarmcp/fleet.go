@@ -97,6 +97,16 @@ func (f *Fleet) callLimit(cfg config.Config) server.ToolHandlerMiddleware {
 	return hosted.LimitCalls(fleet.NewRedisCalls(f.rdb, cfg.CallsPerMinute, cfg.CallBurst, local, f.log))
 }
 
+// relay carries one hosted handler's legacy-SSE message POSTs to the
+// instance holding their stream, through Redis; nil without it (one
+// instance, or sticky sessions).
+func (f *Fleet) relay(log *slog.Logger) hosted.Relay {
+	if f.rdb == nil {
+		return nil
+	}
+	return fleet.NewRedisRelay(f.rdb, log)
+}
+
 // Shared reports whether the fleet goes through Redis.
 func (f *Fleet) Shared() bool { return f.rdb != nil }
 

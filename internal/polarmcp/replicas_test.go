@@ -1,6 +1,7 @@
 package polarmcp
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"net/url"
@@ -87,4 +88,118 @@ func TestStreamableSessionsNeedNoStickyReplica(t *testing.T) {
 	if rr.seen[0].Load() == 0 || rr.seen[1].Load() == 0 {
 		t.Fatalf("the balancer did not spread the requests: %d and %d", rr.seen[0].Load(), rr.seen[1].Load())
 	}
+}
+
+// A legacy SSE stream opened at one replica gets the answers to message
+// POSTs a balancer without sticky sessions sends to the other: that one
+// forwards them, through Redis, to the replica holding the stream.
+func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
+	redis := testRedis(t)
+	_, ts := demoAPI(t)
+	a, b := newInstance(t, ts.URL, redis, nil), newInstance(t, ts.URL, redis, nil)
+	rr := &roundRobin{seen: make([]atomic.Int64, 2)}
+	for _, in := range []*instance{a, b} {
+		u, err := url.Parse(in.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr.replicas = append(rr.replicas, u)
+	}
+	secret := strings.Repeat("k", 48)
+	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
+		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewSSEMCPClient(a.url+"/sse", transport.WithHTTPClient(&http.Client{Transport: rr}),
+		transport.WithHeaders(map[string]string{"Authorization": "Bearer " + tok}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = "2024-11-05"
+	init.Params.ClientInfo = mcp.Implementation{Name: "replicas-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		text, isErr, err := testkit.CallTool(ctx, c, tools.NameSubscriptionStatus, nil)
+		if err != nil || isErr || !strings.Contains(text, "€24.00") {
+			t.Fatalf("call %d: %q, %v, %v", i, text, isErr, err)
+		}
+	}
+	if rr.seen[0].Load() < 2 || rr.seen[1].Load() < 2 {
+		t.Fatalf("the balancer did not spread the requests: %d and %d", rr.seen[0].Load(), rr.seen[1].Load())
+	}
+
+	// At the other replica, another identity's POST to that stream is
+	// refused, as at the holder; the stream's own is forwarded.
+	bob, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: "bob@example.com",
+		EmailVerified: true, Subject: "user-2"}, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := sseEndpoint(t, a.url, tok)
+	ping := `{"jsonrpc":"2.0","id":7,"method":"ping"}`
+	if code := postMessage(t, b.url+endpoint, bob, ping); code != http.StatusForbidden {
+		t.Errorf("another identity's POST at the other replica: %d, want 403", code)
+	}
+	if code := postMessage(t, b.url+endpoint, tok, ping); code != http.StatusAccepted {
+		t.Errorf("the stream's own POST at the other replica: %d, want 202 (forwarded)", code)
+	}
+	if code := postMessage(t, b.url+"/message?sessionId=nobody.x", tok, ping); code == http.StatusAccepted {
+		t.Error("a POST for a session no replica holds was accepted")
+	}
+}
+
+// sseEndpoint opens a legacy SSE stream at base as tok, for the rest of
+// the test, and returns the message endpoint it announces.
+func sseEndpoint(t *testing.T, base, tok string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/sse", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && strings.Contains(data, "sessionId=") {
+			u, err := url.Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.RequestURI()
+		}
+	}
+	t.Fatal("the SSE stream announced no endpoint")
+	return ""
+}
+
+func postMessage(t *testing.T, url, tok, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

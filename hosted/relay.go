@@ -1,0 +1,148 @@
+package hosted
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// Relay carries legacy-SSE message POSTs between replicas. A POST names
+// its session's stream, which only the replica that opened it can write
+// to; behind a load balancer without sticky sessions it may reach
+// another replica, which then hands it to the holder through the Relay
+// and passes the holder's answer back. fleet.RedisRelay is one.
+type Relay interface {
+	// Hold announces that this replica serves session, until release.
+	Hold(ctx context.Context, session string) (release func())
+	// Forward hands payload to the replica holding session and returns
+	// its answer; held is false when no other replica holds it.
+	Forward(ctx context.Context, session string, payload []byte) (answer []byte, held bool, err error)
+	// Serve answers, with handle, what other replicas forward here,
+	// until ctx ends.
+	Serve(ctx context.Context, handle func(payload []byte) []byte) error
+}
+
+// relayedHeaders are the request headers a forwarded POST keeps: the
+// holder authenticates and checks it again, as if it had come directly.
+func relayedHeaders() []string {
+	return []string{"Authorization", "Content-Type", "Origin", mcp.HeaderProtocolVersion}
+}
+
+// relayedTimeout bounds handling a forwarded POST (an SSE POST is
+// answered 202 at once; the call's answer goes to the stream).
+const relayedTimeout = 30 * time.Second
+
+type relayedPost struct {
+	Path   string            `json:"path"` // and query
+	Header map[string]string `json:"header"`
+	Body   []byte            `json:"body"`
+}
+
+type relayedAnswer struct {
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
+	Body        []byte `json:"body,omitempty"`
+}
+
+// Run serves what other replicas forward to this one (nothing without a
+// Relay) until ctx ends.
+func (h *Handler) Run(ctx context.Context) {
+	if h.cfg.Relay == nil {
+		return
+	}
+	for ctx.Err() == nil {
+		if err := h.cfg.Relay.Serve(ctx, h.serveRelayed); err != nil && ctx.Err() == nil {
+			h.log.Warn("relay: serving forwarded SSE messages stopped; retrying", "err", err)
+		}
+	}
+}
+
+// forward hands an SSE message POST for a stream this replica does not
+// hold to the one that does, and answers with what it answered. It
+// reports false when no replica holds the stream: mcp-go then answers.
+func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string) bool {
+	body, _ := io.ReadAll(r.Body) // readBody has read and bounded it
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	p := relayedPost{Path: r.URL.RequestURI(), Header: map[string]string{}, Body: body}
+	for _, k := range relayedHeaders() {
+		if v := r.Header.Get(k); v != "" {
+			p.Header[k] = v
+		}
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return false
+	}
+	raw, held, err := h.cfg.Relay.Forward(r.Context(), session, payload)
+	if !held {
+		return false
+	}
+	var a relayedAnswer
+	if err == nil {
+		err = json.Unmarshal(raw, &a)
+	}
+	if err != nil || a.Status == 0 {
+		h.log.WarnContext(r.Context(), "relay: the replica holding an SSE stream did not answer", "err", err)
+		writeError(w, http.StatusBadGateway, "relay_failed", "the server holding this SSE stream did not answer; try again")
+		return true
+	}
+	if a.ContentType != "" {
+		w.Header().Set("Content-Type", a.ContentType)
+	}
+	w.WriteHeader(a.Status)
+	_, _ = w.Write(a.Body)
+	return true
+}
+
+// serveRelayed handles a POST another replica forwarded, through every
+// check a direct one gets.
+func (h *Handler) serveRelayed(payload []byte) []byte {
+	var p relayedPost
+	if json.Unmarshal(payload, &p) != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), relayedTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Path, bytes.NewReader(p.Body))
+	if err != nil {
+		return nil
+	}
+	req.Host = h.base.Host
+	for _, k := range relayedHeaders() {
+		if v, ok := p.Header[k]; ok {
+			req.Header.Set(k, v)
+		}
+	}
+	rec := &recorder{header: http.Header{}}
+	h.ServeHTTP(rec, req)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	out, _ := json.Marshal(relayedAnswer{Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes()})
+	return out
+}
+
+// recorder is the http.ResponseWriter of a forwarded POST.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(p)
+}
