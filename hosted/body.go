@@ -27,8 +27,9 @@ type message struct {
 // maxBodyBytes, then clears the read deadline (a POST answered as a stream
 // may outlive it) and restores the body for mcp-go. It refuses, and
 // returns false, a body too slow (408), too large (413), a JSON-RPC batch
-// (-32600: MCP has no batches since 2025-06-18) or an initialize request
-// whose params exceed maxInitializeParams (413).
+// (-32600: MCP has no batches since 2025-06-18), or an initialize request
+// whose params, or any request whose _meta, exceed maxInitializeParams
+// (413).
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, bool) {
 	// A caller reads at most MaxStreamsPerCaller bodies at once: with
 	// POLAR_MCP_MAX_CONNECTIONS set, one token sending slow bodies must
@@ -68,11 +69,29 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, boo
 		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "initialize params over 16 KiB")
 		return message{}, false
 	}
+	if metaTooLarge(msg.Params) {
+		// Protocol 2026-07-28 sends client info and capabilities in every
+		// request's _meta instead of in initialize: the same bound.
+		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "request _meta over 16 KiB")
+		return message{}, false
+	}
 	if BadCursor(msg.Method, msg.Params) {
 		writeCursorError(w, msg.ID)
 		return message{}, false
 	}
 	return msg, true
+}
+
+// metaTooLarge reports whether params carry a _meta over
+// maxInitializeParams.
+func metaTooLarge(params json.RawMessage) bool {
+	if len(params) <= maxInitializeParams {
+		return false
+	}
+	var p struct {
+		Meta json.RawMessage `json:"_meta"`
+	}
+	return json.Unmarshal(params, &p) == nil && len(p.Meta) > maxInitializeParams
 }
 
 // writeRPCError answers with a JSON-RPC error without an id, with 400 as

@@ -127,6 +127,13 @@ func TestOversizedInitializeIsRefused(t *testing.T) {
 	if resp, body := post(t, ts.url+"/mcp", tok, initializeBody, nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("small initialize: %d %s", resp.StatusCode, body)
 	}
+	// Protocol 2026-07-28 carries client info and capabilities in each
+	// request's _meta: the same bound applies there.
+	meta := `{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/clientCapabilities":{"x":"` +
+		strings.Repeat("a", 17<<10) + `"}}}}`
+	if resp, body := post(t, ts.url+"/mcp", tok, meta, map[string]string{"Mcp-Protocol-Version": "2026-07-28"}); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("17 KiB _meta: %d %s, want 413", resp.StatusCode, body)
+	}
 }
 
 func TestLimitListenerCapsOpenConnections(t *testing.T) {
