@@ -122,8 +122,9 @@ func (f *Fleet) Close() error {
 }
 
 // register makes invalidations of org reach c, the cache of connection
-// ("" for the single merchant); webhookSecret says org's webhooks are
-// verified. A cache registered again for the same connection replaces
+// ("" for the single merchant), and with Redis gives c the organization's
+// shared tier (email lookups and the catalog, asked of Polar once for
+// every instance); webhookSecret says org's webhooks are verified. A cache registered again for the same connection replaces
 // the one before.
 func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret bool) {
 	f.mu.Lock()
@@ -142,6 +143,9 @@ func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret 
 	f.orgOf[connection] = org
 	if webhookSecret {
 		f.secrets[org] = true
+	}
+	if f.rdb != nil && org != "" {
+		c.SetShared(fleet.NewRedisShared(f.rdb, org))
 	}
 }
 

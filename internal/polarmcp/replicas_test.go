@@ -16,6 +16,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -202,4 +203,85 @@ func postMessage(t *testing.T, url, tok, body string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// Email lookups and the catalog one replica asked Polar for are found by
+// the others in Redis; an invalidation at one drops the shared copy too.
+func TestReplicasShareLookupsAndTheCatalog(t *testing.T) {
+	redis := testRedis(t)
+	fake, ts := demoAPI(t)
+	a, b := newInstance(t, ts.URL, redis, nil), newInstance(t, ts.URL, redis, nil)
+	eventually(t, "both instances learn the organization", func() bool {
+		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
+	})
+	ctx := context.Background()
+	alice, err := a.e.merchant.FindCustomerByEmail(ctx, "alice@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.e.merchant.ListProducts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fake.ResetRequests()
+	got, err := b.e.merchant.FindCustomerByEmail(ctx, "alice@example.com")
+	if err != nil || got.ID != alice.ID {
+		t.Fatalf("the other replica's lookup: %+v, %v", got, err)
+	}
+	if !got.Kept {
+		t.Error("a lookup from the shared tier is not marked Kept (an empty answer behind it would not be confirmed)")
+	}
+	if got.Name != "" {
+		t.Errorf("the shared tier holds the customer's name %q; it keeps only what a lookup needs", got.Name)
+	}
+	if _, err := b.e.merchant.ListProducts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.RequestCount(); n != 0 {
+		t.Fatalf("the other replica sent %d requests for what the first had asked: %v", n, fake.Requests())
+	}
+
+	for _, in := range []*instance{a, b} { // as webhooks do, at every replica
+		in.e.merchant.ForgetCustomer(alice.ID)
+		in.e.merchant.ForgetCatalog()
+	}
+	fake.ResetRequests()
+	if _, err := b.e.merchant.FindCustomerByEmail(ctx, "alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.e.merchant.ListProducts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.RequestCount(); n != 2 {
+		t.Errorf("after the invalidations, %d requests, want 2 (the lookup and the catalog asked of Polar again)", n)
+	}
+}
+
+// A lookup another replica shared is checked like one this replica kept:
+// after an address moves (no webhooks), the next answer anywhere comes
+// from the new record.
+func TestASharedLookupThatMovedIsAnsweredFromTheNewRecord(t *testing.T) {
+	redis := testRedis(t)
+	fake, ts := demoAPI(t)
+	noBilling := func(c *config.Config) { c.BillingCacheTTL = 0 } // the default: billing answers are not kept
+	a, b := newInstance(t, ts.URL, redis, noBilling), newInstance(t, ts.URL, redis, noBilling)
+	eventually(t, "both instances learn the organization", func() bool {
+		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
+	})
+	secret := strings.Repeat("k", 48)
+	alice := auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true, Subject: "user-1"}
+	if res := callSigned(t, a.url, secret, alice, tools.NameSubscriptionStatus, nil); res.IsError || !strings.Contains(testkit.Text(res), "€24.00") {
+		t.Fatalf("before the move: %s", testkit.Text(res))
+	}
+	if _, err := fake.UpdateCustomer("c1000000-0001-4000-8001-000000000001", map[string]any{"email": "alice.new@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.UpdateCustomer("c1000000-0001-4000-8002-000000000002", map[string]any{"email": "alice@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range map[string]*instance{"b": b, "a": a} {
+		res := callSigned(t, in.url, secret, alice, tools.NameSubscriptionStatus, nil)
+		if text := testkit.Text(res); res.IsError || !strings.Contains(text, "$490.00") || strings.Contains(text, "€") {
+			t.Errorf("after the move, at %s: %q, want Bob's record", name, text)
+		}
+	}
 }

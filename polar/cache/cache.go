@@ -50,6 +50,7 @@ type Client struct {
 	callTimeout time.Duration
 	now         func() time.Time
 	store       *lru // nil: nothing is kept
+	shared      atomic.Pointer[sharedBox]
 
 	group singleflight.Group
 	gen   atomic.Uint64 // bumped by every forget

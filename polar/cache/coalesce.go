@@ -52,7 +52,8 @@ func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error)
 	led := false // set by the shared call only if this caller started it
 	ch := c.group.DoChan(r.key, func() (any, error) {
 		led = true
-		return fetch(ctx, c, r)
+		v, kept, err := fetch(ctx, c, r)
+		return fetched[T]{v, kept}, err
 	})
 	// Counted once the call is joined, so that a test can tell.
 	c.misses.Add(1)
@@ -64,24 +65,35 @@ func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error)
 			outcome = OutcomeCoalesced
 		}
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: outcome})
-		v, _ := res.Val.(T)
-		return v, false, res.Err
+		f, _ := res.Val.(fetched[T])
+		return f.v, f.kept, res.Err
 	case <-ctx.Done():
 		return zero, false, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
 	}
 }
 
+// fetched is what one shared call answered, and whether it was kept
+// (here, or by another instance in the Shared tier) rather than Polar's.
+type fetched[T any] struct {
+	v    T
+	kept bool
+}
+
 // fetch makes r's upstream call, on a context that the caller who started
-// it cannot cancel, and keeps its answer as r allows.
-func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
+// it cannot cancel, and keeps its answer as r allows; a read the Shared
+// tier has is answered from it instead.
+func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error) {
 	if a, ok := c.getFor(r.key, r.billing); ok {
 		// Kept by a call that ended since load looked.
 		v, _ := a.val.(T)
-		return v, a.err
+		return v, true, a.err
 	}
 	gen := c.gen.Load()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.callTimeout)
 	defer cancel()
+	if v, ok := fromShared(ctx, c, r, gen); ok {
+		return v, true, nil
+	}
 	v, err := r.call(ctx)
 	switch {
 	case err == nil && r.ttl > 0 && c.gen.Load() == gen:
@@ -90,12 +102,13 @@ func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 			owner = r.ownerOf(v)
 		}
 		c.put(r.key, owner, answer{val: v}, r.ttl)
+		toShared(ctx, c, r, v)
 	case errors.Is(err, polar.ErrCustomerNotFound) && r.negTTL > 0:
 		c.put(r.key, r.negOwner, answer{err: polar.ErrCustomerNotFound}, r.negTTL)
 	case isNotFound(err) && r.owner != "":
 		c.forget(r.owner)
 	}
-	return v, err
+	return v, false, err
 }
 
 func (c *Client) get(key string) (answer, bool) {
@@ -133,7 +146,9 @@ func (c *Client) put(key, owner string, a answer, ttl time.Duration) {
 func (c *Client) forget(customerID string) {
 	c.gen.Add(1)
 	if c.store != nil {
-		c.store.removeOwner(customerID)
+		var gone []string
+		c.store.removeOwnerIf(customerID, func(key string) bool { gone = append(gone, key); return true })
+		c.forgetShared(gone...)
 	}
 }
 

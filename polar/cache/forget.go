@@ -1,6 +1,10 @@
 package cache
 
-import "strings"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // ForgetCustomer implements polar.Invalidator.
 func (c *Client) ForgetCustomer(customerID string) { c.forget(customerID) }
@@ -11,7 +15,16 @@ func (c *Client) ForgetExternalID(ext string) { c.forget(externalOwner(ext)) }
 // ForgetEmailHash drops a kept "no customer has this email" for the email
 // whose hex SHA-256, normalized, is hash (fleet.HashEmail): a customer now
 // has it.
-func (c *Client) ForgetEmailHash(hash string) { c.forget(emailOwnerPrefix + hash) }
+func (c *Client) ForgetEmailHash(hash string) {
+	c.forget(emailOwnerPrefix + hash)
+	if sh := c.sharedTier(); sh != nil {
+		// Another instance may have shared a lookup of that email that
+		// now leads to someone else.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		sh.Del(ctx, "customer:"+hash)
+	}
+}
 
 // ForgetBilling drops the subscriptions, orders and state kept about the
 // customer with Polar id customerID, keeping its email lookup.
@@ -38,4 +51,5 @@ func (c *Client) ForgetCatalog() {
 		c.store.remove("products")
 		c.store.remove("benefits")
 	}
+	c.forgetShared("products", "benefits")
 }

@@ -105,15 +105,6 @@ func (c *lru) remove(key string) {
 	}
 }
 
-// removeOwner drops every entry owner owns.
-func (c *lru) removeOwner(owner string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for key := range c.owners[owner] {
-		c.removeElement(c.items[key])
-	}
-}
-
 // removeOwnerIf drops the entries owner owns that drop reports true for.
 func (c *lru) removeOwnerIf(owner string, drop func(key string) bool) {
 	c.mu.Lock()

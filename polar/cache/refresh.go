@@ -34,6 +34,7 @@ func (c *Client) RefreshCustomerByEmail(ctx context.Context, email string) (*pol
 	}
 	if c.customerTTL > 0 {
 		c.put(key, v.ID, answer{val: v}, c.customerTTL)
+		toShared(ctx, c, read[*polar.Customer]{key: key, ttl: c.customerTTL}, v)
 	}
 	cp := *v
 	return &cp, nil
