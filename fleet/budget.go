@@ -1,6 +1,10 @@
-// Package fleet lets several polar-mcp instances act as one towards Polar:
-// they share each organization's request budget and its 429 pauses through
-// Redis, and tell each other which cached answers a webhook made stale.
+// Package fleet lets several polar-mcp instances act as one, through
+// Redis: they share each organization's request budget and its 429 pauses
+// (Budget), each caller's tool-call allowance (RedisCalls), the email
+// lookups and catalog one of them asked Polar for (RedisShared), and the
+// legacy SSE message POSTs that reach an instance not holding their stream
+// (RedisRelay); and they tell each other which cached answers a webhook
+// made stale (Bus).
 //
 // # The hard ceiling
 //
