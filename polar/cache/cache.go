@@ -130,14 +130,15 @@ func (c *Client) FindCustomerByExternalID(ctx context.Context, ext string) (*pol
 }
 
 func (c *Client) findCustomer(ctx context.Context, r read[*polar.Customer]) (*polar.Customer, error) {
-	v, kept, err := loadKept(ctx, c, r)
+	v, from, err := loadKept(ctx, c, r)
 	if err != nil || v == nil {
 		return nil, err
 	}
 	cp := *v
-	// While webhooks arrive, a kept lookup still holds: customer.updated
-	// would have dropped it.
-	cp.Kept = kept && !(c.invalidated && c.webhooksFresh())
+	// While webhooks arrive, a lookup this instance kept still holds:
+	// customer.updated would have dropped it. One from the Shared tier
+	// may have missed a drop while Redis was away, and is always checked.
+	cp.Kept = from == keptShared || from == keptHere && !(c.invalidated && c.webhooksFresh())
 	return &cp, nil
 }
 

@@ -36,24 +36,39 @@ func load[T any](ctx context.Context, c *Client, r read[T]) (T, error) {
 	return v, err
 }
 
-// loadKept is load, also reporting whether the answer is one kept from
-// before this call rather than one Polar gave during it.
-func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error) {
+// origin is where an answer came from.
+type origin uint8
+
+const (
+	fromPolar  origin = iota // asked of Polar during this call
+	keptHere                 // kept by this instance from an earlier call
+	keptShared               // found in the Shared tier (another instance asked)
+)
+
+func originOf(a answer) origin {
+	if a.shared {
+		return keptShared
+	}
+	return keptHere
+}
+
+// loadKept is load, also reporting where the answer came from.
+func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, origin, error) {
 	var zero T
 	if a, ok := c.getFor(r.key, r.billing); ok {
 		c.hits.Add(1)
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: OutcomeHit})
 		v, _ := a.val.(T)
-		return v, true, a.err
+		return v, originOf(a), a.err
 	}
 	if err := ctx.Err(); err != nil {
-		return zero, false, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: err}
+		return zero, fromPolar, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: err}
 	}
 	led := false // set by the shared call only if this caller started it
 	ch := c.group.DoChan(r.key, func() (any, error) {
 		led = true
-		v, kept, err := fetch(ctx, c, r)
-		return fetched[T]{v, kept}, err
+		v, from, err := fetch(ctx, c, r)
+		return fetched[T]{v, from}, err
 	})
 	// Counted once the call is joined, so that a test can tell.
 	c.misses.Add(1)
@@ -66,33 +81,32 @@ func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error)
 		}
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: outcome})
 		f, _ := res.Val.(fetched[T])
-		return f.v, f.kept, res.Err
+		return f.v, f.from, res.Err
 	case <-ctx.Done():
-		return zero, false, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
+		return zero, fromPolar, &polar.Error{Kind: polar.KindUnavailable, Operation: r.op, Err: ctx.Err()}
 	}
 }
 
-// fetched is what one shared call answered, and whether it was kept
-// (here, or by another instance in the Shared tier) rather than Polar's.
+// fetched is what one coalesced call answered, and where from.
 type fetched[T any] struct {
 	v    T
-	kept bool
+	from origin
 }
 
 // fetch makes r's upstream call, on a context that the caller who started
 // it cannot cancel, and keeps its answer as r allows; a read the Shared
 // tier has is answered from it instead.
-func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error) {
+func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, origin, error) {
 	if a, ok := c.getFor(r.key, r.billing); ok {
 		// Kept by a call that ended since load looked.
 		v, _ := a.val.(T)
-		return v, true, a.err
+		return v, originOf(a), a.err
 	}
 	gen := c.gen.Load()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.callTimeout)
 	defer cancel()
 	if v, ok := fromShared(ctx, c, r, gen); ok {
-		return v, true, nil
+		return v, keptShared, nil
 	}
 	v, err := r.call(ctx)
 	switch {
@@ -108,7 +122,7 @@ func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, bool, error) {
 	case isNotFound(err) && r.owner != "":
 		c.forget(r.owner)
 	}
-	return v, false, err
+	return v, fromPolar, err
 }
 
 func (c *Client) get(key string) (answer, bool) {

@@ -35,9 +35,10 @@ type lruEntry struct {
 // answer is what a cached call returned: a value, or a negative answer
 // such as ErrCustomerNotFound.
 type answer struct {
-	val  any
-	err  error
-	kept time.Time // when it was stored
+	val    any
+	err    error
+	kept   time.Time // when it was stored
+	shared bool      // found in the Shared tier, not asked of Polar here
 }
 
 func newLRU(maxBytes int64) *lru {

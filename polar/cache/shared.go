@@ -72,7 +72,7 @@ func fromShared[T any](ctx context.Context, c *Client, r read[T], gen uint64) (T
 		if r.ownerOf != nil {
 			owner = r.ownerOf(v)
 		}
-		c.put(r.key, owner, answer{val: v}, r.ttl)
+		c.put(r.key, owner, answer{val: v, shared: true}, r.ttl)
 	}
 	return v, true
 }
