@@ -44,9 +44,14 @@ type relayedPost struct {
 }
 
 type relayedAnswer struct {
-	Status      int    `json:"status"`
-	ContentType string `json:"content_type,omitempty"`
-	Body        []byte `json:"body,omitempty"`
+	Status int               `json:"status"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   []byte            `json:"body,omitempty"`
+}
+
+// answerHeaders are the response headers a forwarded POST's answer keeps.
+func answerHeaders() []string {
+	return []string{"Content-Type", "WWW-Authenticate", "Retry-After"}
 }
 
 // Run serves what other replicas forward to this one (nothing without a
@@ -91,8 +96,10 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string
 		writeError(w, http.StatusBadGateway, "relay_failed", "the server holding this SSE stream did not answer; try again")
 		return true
 	}
-	if a.ContentType != "" {
-		w.Header().Set("Content-Type", a.ContentType)
+	for _, k := range answerHeaders() {
+		if v, ok := a.Header[k]; ok {
+			w.Header().Set(k, v)
+		}
 	}
 	w.WriteHeader(a.Status)
 	_, _ = w.Write(a.Body)
@@ -123,7 +130,13 @@ func (h *Handler) serveRelayed(payload []byte) []byte {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	out, _ := json.Marshal(relayedAnswer{Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes()})
+	a := relayedAnswer{Status: rec.status, Header: map[string]string{}, Body: rec.body.Bytes()}
+	for _, k := range answerHeaders() {
+		if v := rec.header.Get(k); v != "" {
+			a.Header[k] = v
+		}
+	}
+	out, _ := json.Marshal(a)
 	return out
 }
 
