@@ -29,6 +29,20 @@ type roundRobin struct {
 	seen     []atomic.Int64
 }
 
+// balance is a round-robin balancer over the instances.
+func balance(t *testing.T, ins ...*instance) *roundRobin {
+	t.Helper()
+	rr := &roundRobin{seen: make([]atomic.Int64, len(ins))}
+	for _, in := range ins {
+		u, err := url.Parse(in.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr.replicas = append(rr.replicas, u)
+	}
+	return rr
+}
+
 func (rr *roundRobin) RoundTrip(req *http.Request) (*http.Response, error) {
 	i := int(rr.n.Add(1)-1) % len(rr.replicas)
 	rr.seen[i].Add(1)
@@ -42,14 +56,7 @@ func (rr *roundRobin) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestStreamableSessionsNeedNoStickyReplica(t *testing.T) {
 	_, ts := demoAPI(t)
 	a, b := newInstance(t, ts.URL, "", nil), newInstance(t, ts.URL, "", nil)
-	rr := &roundRobin{seen: make([]atomic.Int64, 2)}
-	for _, in := range []*instance{a, b} {
-		u, err := url.Parse(in.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rr.replicas = append(rr.replicas, u)
-	}
+	rr := balance(t, a, b)
 	tok, err := auth.Mint([]byte(strings.Repeat("k", 48)), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
 		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
 	if err != nil {
@@ -98,14 +105,7 @@ func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
 	redis := testRedis(t)
 	_, ts := demoAPI(t)
 	a, b := newInstance(t, ts.URL, redis, nil), newInstance(t, ts.URL, redis, nil)
-	rr := &roundRobin{seen: make([]atomic.Int64, 2)}
-	for _, in := range []*instance{a, b} {
-		u, err := url.Parse(in.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rr.replicas = append(rr.replicas, u)
-	}
+	rr := balance(t, a, b)
 	secret := strings.Repeat("k", 48)
 	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
 		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
