@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -112,6 +113,9 @@ func (h *Handler) serveRelayed(payload []byte) []byte {
 	var p relayedPost
 	if json.Unmarshal(payload, &p) != nil {
 		return nil
+	}
+	if path, _, _ := strings.Cut(p.Path, "?"); !strings.HasSuffix(path, "/message") {
+		return nil // only SSE message POSTs are ever forwarded
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), relayedTimeout)
 	defer cancel()
