@@ -165,7 +165,7 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 		server.WithHeartbeatInterval(cfg.KeepAlive),
 		server.WithSessionIdManagerResolver(sessionResolver{table: h.sessions}),
 		server.WithSessionIdleTTL(cfg.SessionIdleTTL),
-		server.WithStreamableHTTPLogger(h.log),
+		server.WithStreamableHTTPLogger(slog.New(sessionRedactor{h.log.Handler()})),
 		server.WithDisableLocalhostProtection(true),
 	}
 	if cors := allowed.cors(); cors != nil {
