@@ -57,7 +57,7 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 				c.counters.retries.Add(1)
 				c.log.InfoContext(ctx, "polar call failed, retrying", "operation", o.id,
 					"status", slot.status, "retry", retries, "backoff", backoff)
-				if sleep(ctx, backoff) == nil {
+				if Sleep(ctx, backoff) == nil {
 					continue
 				}
 			}
@@ -89,7 +89,7 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			waited = true
 			c.log.InfoContext(ctx, "polar rate limited, retrying once", "operation", o.id,
 				"retry_after", e.RetryAfter)
-			if err := sleep(ctx, e.RetryAfter); err != nil {
+			if err := Sleep(ctx, e.RetryAfter); err != nil {
 				e.Err = err
 				return nil, e
 			}
@@ -112,7 +112,9 @@ func (c *SDKClient) shouldWait(ctx context.Context, slot *capture) bool {
 	return true
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (then it returns ctx's error). The
+// limiters wait for their slots with it.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

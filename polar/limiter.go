@@ -177,7 +177,7 @@ func (l *Limiter) wait(ctx context.Context, opID string) (probe, waited bool, er
 			return r.probe, false, nil
 		}
 		l.waits.Add(1)
-		if err := sleep(ctx, r.wait); err != nil {
+		if err := Sleep(ctx, r.wait); err != nil {
 			l.release()
 			l.settle(r.probe, false)
 			return false, true, &Error{Kind: KindUnavailable, Operation: opID, Err: err}

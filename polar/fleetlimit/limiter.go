@@ -87,7 +87,7 @@ func (l *Limiter) Wait(ctx context.Context, opID string) (bool, error) {
 		}
 		if slot.Wait > 0 {
 			l.waits.Add(1)
-			if err := sleep(ctx, slot.Wait); err != nil {
+			if err := polar.Sleep(ctx, slot.Wait); err != nil {
 				l.budget.Release(context.WithoutCancel(ctx), l.org, slot)
 				l.Settle(probe, false)
 				return false, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
@@ -141,15 +141,4 @@ func (l *Limiter) Settle(probe, answered bool) {
 // RateCounters returns the limiter's counters (polar.Stats).
 func (l *Limiter) RateCounters() polar.RateCounters {
 	return polar.RateCounters{Waits: l.waits.Load(), Refusals: l.refusals.Load(), Pauses: l.pauses.Load()}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
