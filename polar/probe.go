@@ -147,6 +147,21 @@ func probed(err error) (bool, error) {
 	return false, err
 }
 
+// note records what the probe of scope found (err, as probed reads it):
+// granted, or missing into missing; any other error ends the probe.
+func (p *Probe) note(scope string, err error, missing *[]string) error {
+	ok, err := probed(err)
+	switch {
+	case err != nil:
+		return err
+	case ok:
+		p.Granted = append(p.Granted, scope)
+	default:
+		*missing = append(*missing, scope)
+	}
+	return nil
+}
+
 // probeSessions checks customer_sessions:write with a session for a
 // customer that does not exist: 422 (or 404) means the scope passed.
 func (c *SDKClient) probeSessions(ctx context.Context, p *Probe) error {
@@ -164,16 +179,7 @@ func (c *SDKClient) probeSessions(ctx context.Context, p *Probe) error {
 	if pe, ok := AsError(err); ok && (pe.Kind == KindInvalid || pe.Kind == KindNotFound) {
 		err = nil // refused for the customer, so after the scope check
 	}
-	ok, err := probed(err)
-	switch {
-	case err != nil:
-		return err
-	case ok:
-		p.Granted = append(p.Granted, o.scope)
-	default:
-		p.Missing = append(p.Missing, o.scope)
-	}
-	return nil
+	return p.note(o.scope, err, &p.Missing)
 }
 
 // probeLicenseKeys checks the optional license_keys:read with a license
@@ -191,16 +197,7 @@ func (c *SDKClient) probeLicenseKeys(ctx context.Context, p *Probe) error {
 	if pe, ok := AsError(err); ok && pe.Kind == KindNotFound {
 		err = nil
 	}
-	ok, err := probed(err)
-	switch {
-	case err != nil:
-		return err
-	case ok:
-		p.Granted = append(p.Granted, o.scope)
-	default:
-		p.MissingOptional = append(p.MissingOptional, o.scope)
-	}
-	return nil
+	return p.note(o.scope, err, &p.MissingOptional)
 }
 
 // probeOrganization names the organization when the token may read it.
