@@ -74,12 +74,7 @@ func (h *Handler) Run(ctx context.Context) {
 func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string) bool {
 	body, _ := io.ReadAll(r.Body) // readBody has read and bounded it
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	p := relayedPost{Path: r.URL.RequestURI(), Header: map[string]string{}, Body: body}
-	for _, k := range relayedHeaders() {
-		if v := r.Header.Get(k); v != "" {
-			p.Header[k] = v
-		}
-	}
+	p := relayedPost{Path: r.URL.RequestURI(), Header: pickHeaders(r.Header, relayedHeaders()), Body: body}
 	payload, err := json.Marshal(p)
 	if err != nil {
 		return false
@@ -97,11 +92,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string
 		writeError(w, http.StatusBadGateway, "relay_failed", "the server holding this SSE stream did not answer; try again")
 		return true
 	}
-	for _, k := range answerHeaders() {
-		if v, ok := a.Header[k]; ok {
-			w.Header().Set(k, v)
-		}
-	}
+	setHeaders(w.Header(), a.Header, answerHeaders())
 	w.WriteHeader(a.Status)
 	_, _ = w.Write(a.Body)
 	return true
@@ -124,24 +115,36 @@ func (h *Handler) serveRelayed(payload []byte) []byte {
 		return nil
 	}
 	req.Host = h.base.Host
-	for _, k := range relayedHeaders() {
-		if v, ok := p.Header[k]; ok {
-			req.Header.Set(k, v)
-		}
-	}
+	setHeaders(req.Header, p.Header, relayedHeaders())
 	rec := &recorder{header: http.Header{}}
 	h.ServeHTTP(rec, req)
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	a := relayedAnswer{Status: rec.status, Header: map[string]string{}, Body: rec.body.Bytes()}
-	for _, k := range answerHeaders() {
-		if v := rec.header.Get(k); v != "" {
-			a.Header[k] = v
-		}
-	}
+	a := relayedAnswer{Status: rec.status, Header: pickHeaders(rec.header, answerHeaders()), Body: rec.body.Bytes()}
 	out, _ := json.Marshal(a)
 	return out
+}
+
+// pickHeaders returns the headers of h named in names that are set.
+func pickHeaders(h http.Header, names []string) map[string]string {
+	out := map[string]string{}
+	for _, k := range names {
+		if v := h.Get(k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// setHeaders sets on h the headers of from named in names: only those
+// are ever taken from a relayed message.
+func setHeaders(h http.Header, from map[string]string, names []string) {
+	for _, k := range names {
+		if v, ok := from[k]; ok {
+			h.Set(k, v)
+		}
+	}
 }
 
 // recorder is the http.ResponseWriter of a forwarded POST.
