@@ -71,8 +71,8 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 		return t, nil
 	}
 	find := client.FindCustomerByEmail
-	if r, ok := client.(polar.Refresher); ok && fresh {
-		find = r.RefreshCustomerByEmail
+	if fresh {
+		find = freshLookup(client)
 	}
 	c, err := find(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {

@@ -101,11 +101,10 @@ func (t *target) confirm(ctx context.Context) error {
 }
 
 func (t *target) confirmEmail(ctx context.Context) error {
-	r, ok := t.client.(polar.Refresher)
-	if !ok || t.customer == nil || !t.customer.Kept {
+	if t.customer == nil || !t.customer.Kept {
 		return nil // looked up during this call
 	}
-	c, err := r.RefreshCustomerByEmail(ctx, t.email)
+	c, err := freshLookup(t.client)(ctx, t.email)
 	switch {
 	case errors.Is(err, polar.ErrCustomerNotFound):
 		return errStale
@@ -118,6 +117,16 @@ func (t *target) confirmEmail(ctx context.Context) error {
 	return nil
 }
 
+// freshLookup is c's email lookup that asks Polar whatever c keeps (and
+// drops nothing kept unless it went stale); an uncached client's lookup is
+// always fresh.
+func freshLookup(c polar.Client) func(context.Context, string) (*polar.Customer, error) {
+	if r, ok := c.(polar.Refresher); ok {
+		return r.RefreshCustomerByEmail
+	}
+	return c.FindCustomerByEmail
+}
+
 // refresh confirms the target from Polar's current record rather than a
 // cached lookup: an email is looked up again, an external id (which Polar
 // never reassigns) is confirmed as confirm does.
@@ -125,11 +134,7 @@ func (t *target) refresh(ctx context.Context) error {
 	if t.external != "" {
 		return t.confirm(ctx)
 	}
-	find := t.client.FindCustomerByEmail
-	if r, ok := t.client.(polar.Refresher); ok {
-		find = r.RefreshCustomerByEmail // fresh, and nothing kept is dropped unless it went stale
-	}
-	c, err := find(ctx, t.email)
+	c, err := freshLookup(t.client)(ctx, t.email)
 	switch {
 	case errors.Is(err, polar.ErrCustomerNotFound):
 		t.customer, t.missing = nil, true
