@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -36,6 +37,9 @@ type RedisRelay struct {
 	prefix string
 	member string
 	log    *slog.Logger
+
+	mu   sync.Mutex
+	held map[string]struct{} // sessions announced, renewed together while Serve runs
 }
 
 type relayEnvelope struct {
@@ -48,42 +52,66 @@ func NewRedisRelay(rdb redis.UniversalClient, log *slog.Logger) *RedisRelay {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &RedisRelay{rdb: rdb, prefix: DefaultRelayPrefix, member: newMember(), log: log}
+	return &RedisRelay{rdb: rdb, prefix: DefaultRelayPrefix, member: newMember(), log: log, held: map[string]struct{}{}}
 }
 
 func (r *RedisRelay) key(session string) string  { return r.prefix + "session:" + session }
 func (r *RedisRelay) inbox(member string) string { return r.prefix + "to:" + member }
 
 // Hold announces that this holder serves session, until release is
-// called or ctx ends.
+// called. Serve renews every held session's announcement, together, so
+// that thousands of idle streams cost no goroutine each.
 func (r *RedisRelay) Hold(ctx context.Context, session string) (release func()) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	set := func() {
-		sctx, done := context.WithTimeout(ctx, time.Second)
-		defer done()
-		if err := r.rdb.Set(sctx, r.key(session), r.member, relayHoldTTL).Err(); err != nil && ctx.Err() == nil {
-			r.log.Warn("relay: cannot announce an SSE stream; its messages posted to other instances will fail", "err", err)
-		}
-	}
-	set()
-	go func() {
-		t := time.NewTicker(relayRenew)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				set()
-			}
-		}
-	}()
+	r.mu.Lock()
+	r.held[session] = struct{}{}
+	r.mu.Unlock()
+	r.announce(context.WithoutCancel(ctx), []string{session})
 	return func() {
-		cancel()
+		r.mu.Lock()
+		delete(r.held, session)
+		r.mu.Unlock()
 		dctx, done := context.WithTimeout(context.Background(), time.Second)
 		defer done()
 		// Only this holder's own key: a session id is never reused.
 		_ = r.rdb.Del(dctx, r.key(session)).Err()
+	}
+}
+
+// announce names this holder as the holder of sessions, in one round trip.
+func (r *RedisRelay) announce(ctx context.Context, sessions []string) {
+	if len(sessions) == 0 {
+		return
+	}
+	ctx, done := context.WithTimeout(ctx, time.Second)
+	defer done()
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, s := range sessions {
+			p.Set(ctx, r.key(s), r.member, relayHoldTTL)
+		}
+		return nil
+	})
+	if err != nil {
+		r.log.Warn("relay: cannot announce SSE streams; their messages posted to other instances will fail", "err", err)
+	}
+}
+
+// renewLoop renews every held session's announcement until ctx ends.
+func (r *RedisRelay) renewLoop(ctx context.Context) {
+	t := time.NewTicker(relayRenew)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		sessions := make([]string, 0, len(r.held))
+		for s := range r.held {
+			sessions = append(sessions, s)
+		}
+		r.mu.Unlock()
+		r.announce(ctx, sessions)
 	}
 }
 
@@ -136,8 +164,12 @@ func (r *RedisRelay) forward(ctx context.Context, session string, payload []byte
 }
 
 // Serve answers, with handle, the messages sent to this holder until ctx
-// ends, reconnecting to Redis on its own.
+// ends, reconnecting to Redis on its own, and meanwhile renews the
+// announcements of the sessions held.
 func (r *RedisRelay) Serve(ctx context.Context, handle func(payload []byte) []byte) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go r.renewLoop(ctx)
 	sub := r.rdb.Subscribe(ctx, r.inbox(r.member))
 	defer sub.Close()
 	ch := sub.Channel()
