@@ -72,11 +72,13 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 // shared with every connection and instance (adoptLimiter counts what the
 // merchant spent before).
 func (m *Merchant) adopt(ctx context.Context, org string) {
-	m.org.Store(&org)
 	m.limiter.set(m.a.adoptLimiter(context.WithoutCancel(ctx), m.env, org, m.sdk.Stats().Requests))
 	if m.a.fleet != nil {
 		m.a.fleet.register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
 	}
+	// Known last: once Org reports it, the budget, the invalidations and
+	// the shared tier are the organization's.
+	m.org.Store(&org)
 	m.a.log.Info("single merchant: organization known; its rate budget is shared", slog.String("organization", org))
 }
 
