@@ -25,7 +25,7 @@ ARG VERSION=dev
 ARG COMMIT=unknown
 ARG DATE=unknown
 # The connection store's SQLite driver is pure Go (modernc.org/sqlite): CGO stays off.
-RUN CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" go build -trimpath -buildvcs=false -ldflags "-s -w -X github.com/polar-mcp/polar-mcp/buildinfo.version=$VERSION -X github.com/polar-mcp/polar-mcp/buildinfo.commit=$COMMIT -X github.com/polar-mcp/polar-mcp/buildinfo.date=$DATE" -o /out/polar-mcp ./cmd/polar-mcp
+RUN CGO_ENABLED=0 GOOS="$TARGETOS" GOARCH="$TARGETARCH" go build -trimpath -buildvcs=false -ldflags "-s -w -X github.com/polar-mcp/polar-mcp/internal/buildinfo.version=$VERSION -X github.com/polar-mcp/polar-mcp/internal/buildinfo.commit=$COMMIT -X github.com/polar-mcp/polar-mcp/internal/buildinfo.date=$DATE" -o /out/polar-mcp ./cmd/polar-mcp
 
 # distroless/static: CA certificates, tzdata and a nonroot user (65532), no shell.
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes Debian's Chromium available to the browser tests (panel/) and
+# Makes Debian's Chromium available to the browser tests (internal/panel/) and
 # exports POLAR_MCP_TEST_CHROMIUM with its path.
 #
 #   source .ci/chromium.sh              # exports the variable into this shell

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
-	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -88,8 +88,8 @@ func (c *Config) ValidateHosted() error {
 	switch n := len(c.TokenSecret); {
 	case n == 0:
 		errs = append(errs, "POLAR_MCP_TOKEN_SECRET is required: a random secret of at least 32 bytes that signs caller tokens (e.g. openssl rand -base64 48)")
-	case n < auth.MinSecretLen:
-		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, auth.MinSecretLen))
+	case n < identity.MinSecretLen:
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, identity.MinSecretLen))
 	}
 	errs = append(errs, c.limitErrs()...)
 	return c.validateListener(errs)

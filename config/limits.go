@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
@@ -20,7 +20,7 @@ const (
 // Defaults of the per-caller limits and the caller-token lifetime, used
 // when a field is zero.
 const (
-	DefaultTokenMaxTTL          = auth.DefaultMaxTTL
+	DefaultTokenMaxTTL          = identity.DefaultMaxTTL
 	DefaultMaxStreamsPerCaller  = 10
 	DefaultMaxSessionsPerCaller = 100
 	DefaultSessionIdleTTL       = 10 * time.Minute

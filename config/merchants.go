@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"github.com/polar-mcp/polar-mcp/admin"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"strings"
 )
 

@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"net"
 	"net/netip"
 	"net/url"

@@ -5,8 +5,8 @@ import (
 	"io/fs"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // BenchmarkDecodeSubscriptionsPage decodes a full page (100) of the demo

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // Demo ids (polar/fakepolar/fixtures/demo).

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/textsafe"
+	"github.com/polar-mcp/polar-mcp/internal/textsafe"
 )
 
 // maxDetailRunes bounds the Polar detail kept in an *Error.

@@ -8,7 +8,7 @@ import (
 	"github.com/polarsource/polar-go/models/components"
 	"github.com/polarsource/polar-go/models/operations"
 
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 // FindCustomerByEmail implements Client. Polar matches emails without

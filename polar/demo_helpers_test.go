@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // demoAlice is a demo customer (polar/fakepolar/fixtures/demo/README.md).

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // Demo customer ids (polar/fakepolar/fixtures/demo/README.md).

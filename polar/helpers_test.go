@@ -91,7 +91,7 @@ func always(r reply) func(int, *http.Request) reply {
 // fixture returns a current-shape body from testdata/current.
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "current", name))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "polar", "current", name))
 	if err != nil {
 		t.Fatal(err)
 	}

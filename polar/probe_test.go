@@ -8,8 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // without returns every scope the fake knows except drop.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // TestEdgeFailuresAreRetried: a GET answered 502/503/504 is sent again,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/buildinfo"
+	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/caller"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 

@@ -6,8 +6,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/caller"
-	"github.com/polar-mcp/polar-mcp/panel"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/polar-mcp/polar-mcp/textsafe"
+	"github.com/polar-mcp/polar-mcp/internal/textsafe"
 )
 
 // typed binds a call's arguments into In and runs fn. Arguments that do

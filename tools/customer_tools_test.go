@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/polar-mcp/polar-mcp/textsafe"
+	"github.com/polar-mcp/polar-mcp/internal/textsafe"
 )
 
 // polarHost is the host, with its subdomains, portal links must be on.

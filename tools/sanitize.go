@@ -1,6 +1,6 @@
 package tools
 
-import "github.com/polar-mcp/polar-mcp/textsafe"
+import "github.com/polar-mcp/polar-mcp/internal/textsafe"
 
 // maxTextRunes bounds any merchant- or customer-supplied string in an
 // answer, so one long description cannot flood the model's context.

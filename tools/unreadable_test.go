@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 

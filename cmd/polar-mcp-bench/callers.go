@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -36,7 +36,7 @@ func callers(secret []byte, n int) ([]loadCaller, error) {
 		if i%5 == 4 {
 			id = caller.Identity{Role: caller.Agent, Email: "agent@northwind.example"}
 		}
-		tok, err := auth.Mint(secret, auth.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
+		tok, err := identity.Mint(secret, identity.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
 		if err != nil {
 			return nil, err
 		}

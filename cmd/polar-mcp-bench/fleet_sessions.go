@@ -11,9 +11,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 // fleetSessions opens one session per caller, caller i on instance
@@ -37,7 +37,7 @@ func fleetSessions(ctx context.Context, servers []*httpServer, m mix, o fleetOpt
 		caller.Identity{Role: caller.Agent, Email: "agent2@northwind.example"})
 	for i, id := range ids {
 		srv := servers[i%len(servers)]
-		tok, err := auth.Mint(srv.secret, auth.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
+		tok, err := identity.Mint(srv.secret, identity.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
 		if err != nil {
 			return nil, closeAll, err
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // extraCustomer is added to the demo organization's 19 customers so the

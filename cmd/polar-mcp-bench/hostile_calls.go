@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // callFlood makes n tool calls from one token in waves, one wave a

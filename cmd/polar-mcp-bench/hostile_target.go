@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 // hostileTarget is one spawned polar-mcp http in front of a fake Polar
@@ -85,7 +85,7 @@ func (t *hostileTarget) close() {
 
 // token mints a six-hour customer token for email.
 func (t *hostileTarget) token(email string) (string, error) {
-	return auth.Mint(t.srv.secret, auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, 6*time.Hour, time.Now())
+	return identity.Mint(t.srv.secret, identity.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, 6*time.Hour, time.Now())
 }
 
 // fds counts the server's open file descriptors.

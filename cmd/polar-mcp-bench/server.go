@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // modulePath is where go build finds the polar-mcp command.

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // maxRecordedTimes bounds how many request times an upstream remembers.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 // tokenPage is where merchants create organization access tokens.
@@ -48,8 +48,8 @@ func newCheckCmd() *cobra.Command {
 				where += " at " + cfg.ServerURL
 			}
 			fmt.Fprintf(out, "environment:  %s\n", where)
-			v, err := merchants.VerifyToken(cmd.Context(), adapter, env)
-			var missing *merchants.MissingScopesError
+			v, err := tenants.VerifyToken(cmd.Context(), adapter, env)
+			var missing *tenants.MissingScopesError
 			if err != nil && !errors.As(err, &missing) {
 				fmt.Fprintln(out, "token:        refused or not checked")
 				return err
@@ -71,10 +71,10 @@ func newCheckCmd() *cobra.Command {
 }
 
 // printVerdict writes the organization and one line per scope.
-func printVerdict(w io.Writer, v merchants.Verdict) {
+func printVerdict(w io.Writer, v tenants.Verdict) {
 	fmt.Fprintf(w, "organization: %s\n", orgText(v.Organization))
 	for _, s := range wantedScopes() {
-		optional := slices.Contains(merchants.OptionalScopes(), s)
+		optional := slices.Contains(tenants.OptionalScopes(), s)
 		switch {
 		case slices.Contains(v.Scopes, s):
 			fmt.Fprintf(w, "  ok       %s\n", s)
@@ -95,8 +95,8 @@ func printVerdict(w io.Writer, v merchants.Verdict) {
 // wantedScopes are the scopes check reports: the required ones, then the
 // optional license_keys:read.
 func wantedScopes() []string {
-	out := merchants.RequiredScopes()
-	for _, s := range merchants.OptionalScopes() {
+	out := tenants.RequiredScopes()
+	for _, s := range tenants.OptionalScopes() {
 		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}

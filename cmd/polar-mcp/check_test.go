@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // TestCheckCommand runs polar-mcp check against the fake Polar with

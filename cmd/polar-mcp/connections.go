@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/polar-mcp/polar-mcp/connections"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 // maxTokenInput bounds what add reads from stdin.
@@ -40,7 +40,7 @@ func newConnectionsCmd() *cobra.Command {
 
 // withStore loads the configuration, opens the store and runs fn with the
 // service over it. Only warnings are logged, to stderr.
-func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *merchants.Service, store *connections.Store) error) error {
+func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *tenants.Service, store *connections.Store) error) error {
 	cfg, err := readConfig(cmd)
 	if err != nil {
 		return err
@@ -84,12 +84,12 @@ func newConnectionsAddCmd() *cobra.Command {
 			if !cmd.Flags().Changed("environment") {
 				return usageErr("--environment is required: sandbox (Polar's Test Mode) or production")
 			}
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				token, err := readToken(cmd.InOrStdin(), cmd.ErrOrStderr())
 				if err != nil {
 					return err
 				}
-				added, err := svc.Add(ctx, merchants.AddRequest{Name: name, Environment: env, Token: token})
+				added, err := svc.Add(ctx, tenants.AddRequest{Name: name, Environment: env, Token: token})
 				if err != nil {
 					return err
 				}
@@ -149,7 +149,7 @@ func newConnectionsListCmd() *cobra.Command {
 		Short: "List the connections (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				list, err := svc.List(ctx)
 				if err != nil {
 					return err
@@ -173,7 +173,7 @@ func newConnectionsShowCmd() *cobra.Command {
 		Short: "Show a connection (never its token or signing secret)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				c, err := svc.Get(ctx, args[0])
 				if err != nil {
 					return err
@@ -196,9 +196,9 @@ func newConnectionsCheckCmd() *cobra.Command {
 		Short: "Check a connection's token with Polar again and record its scopes and organization",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				res, err := svc.Check(ctx, args[0])
-				var missing *merchants.MissingScopesError
+				var missing *tenants.MissingScopesError
 				if err != nil && !errors.As(err, &missing) {
 					return err
 				}
@@ -218,7 +218,7 @@ func newConnectionsRotateSecretCmd() *cobra.Command {
 		Short: "Give a connection a new signing secret (tokens signed with the old one stop working)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				secret, err := svc.RotateSecret(ctx, args[0])
 				if err != nil {
 					return err
@@ -242,7 +242,7 @@ func newConnectionsStateCmd(verb string) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				change := svc.Disable
 				if verb == "enable" {
 					change = svc.Enable
@@ -264,7 +264,7 @@ func newConnectionsRemoveCmd() *cobra.Command {
 		Short: "Delete a connection and its encrypted token and signing secret",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				if err := svc.Remove(ctx, args[0]); err != nil {
 					return err
 				}

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/keyring"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
 )
 
 func newConnectionsRotateKeyCmd() *cobra.Command {
@@ -22,7 +22,7 @@ func newConnectionsRotateKeyCmd() *cobra.Command {
 			"remove k1 once rotate-key reports that only k2 is in use. Until then the old key keeps decrypting.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(cmd, func(ctx context.Context, _ *merchants.Service, store *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, _ *tenants.Service, store *connections.Store) error {
 				n, err := store.RotateKey(ctx, "")
 				if err != nil {
 					return err

@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 // printList writes one line per connection.
@@ -76,7 +76,7 @@ func status(c connections.Connection) string {
 // not find working.
 func missingScopes(c connections.Connection) []string {
 	var out []string
-	for _, s := range merchants.RequiredScopes() {
+	for _, s := range tenants.RequiredScopes() {
 		if !slices.Contains(c.Scopes, s) {
 			out = append(out, s)
 		}

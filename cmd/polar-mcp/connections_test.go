@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 // TestConnectionsCLI connects, inspects, checks, rotates, disables and
@@ -86,11 +86,11 @@ func TestConnectionsCLI(t *testing.T) {
 
 		// Minting with the connection's secret from the store.
 		r = tr.cli("", "token", "--connection", a.Connection.ID, "--role", "customer", "--email", "alice@example.com")
-		id, err := auth.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), auth.Policy{Audience: a.Connection.ID})
+		id, err := identity.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), identity.Policy{Audience: a.Connection.ID})
 		if r.code != 0 || err != nil || id.Email != "alice@example.com" || id.Role != caller.Customer {
 			t.Errorf("token --connection: exit %d %v %q", r.code, err, r.stderr)
 		}
-		if _, err := auth.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), auth.Policy{Audience: b.Connection.ID}); err == nil {
+		if _, err := identity.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), identity.Policy{Audience: b.Connection.ID}); err == nil {
 			t.Error("a token for A verifies for B")
 		}
 
@@ -99,7 +99,7 @@ func TestConnectionsCLI(t *testing.T) {
 			t.Errorf("rotate-secret:\n%s%s", r.stdout, r.stderr)
 		}
 		r = tr.cli("", "token", "--connection", b.Connection.ID, "--role", "agent")
-		if _, err := auth.Verify([]byte(b.SigningSecret), strings.TrimSpace(r.stdout), auth.Policy{Audience: b.Connection.ID}); r.code != 0 || err == nil {
+		if _, err := identity.Verify([]byte(b.SigningSecret), strings.TrimSpace(r.stdout), identity.Policy{Audience: b.Connection.ID}); r.code != 0 || err == nil {
 			t.Errorf("after rotate-secret the old secret still signs B's tokens (exit %d)", r.code)
 		}
 
@@ -168,7 +168,7 @@ func TestMasterKeyErrorsAndRotation(t *testing.T) {
 		}
 		t.Setenv("POLAR_MCP_MASTER_KEY", k2)
 		r = tr.cli("", "token", "--connection", a.Connection.ID, "--role", "agent")
-		if _, err := auth.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), auth.Policy{Audience: a.Connection.ID}); r.code != 0 || err != nil {
+		if _, err := identity.Verify([]byte(a.SigningSecret), strings.TrimSpace(r.stdout), identity.Policy{Audience: a.Connection.ID}); r.code != 0 || err != nil {
 			t.Errorf("after rotation, with k2 only, the signing secret is not the same: exit %d %v %s", r.code, err, r.stderr)
 		}
 		t.Setenv("POLAR_MCP_MASTER_KEY", k1)

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 func newConnectionsSetWebhookSecretCmd() *cobra.Command {
@@ -30,7 +30,7 @@ func newConnectionsSetWebhookSecretCmd() *cobra.Command {
 					return err
 				}
 			}
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				c, err := svc.SetWebhookSecret(ctx, args[0], secret)
 				if err != nil {
 					return err
@@ -58,7 +58,7 @@ func newConnectionsSetRateLimitCmd() *cobra.Command {
 			if err != nil {
 				return usageErr("REQUESTS_PER_MINUTE must be a whole number, not %q", args[1])
 			}
-			return withStore(cmd, func(ctx context.Context, svc *merchants.Service, _ *connections.Store) error {
+			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				c, err := svc.SetRateLimit(ctx, args[0], n)
 				if err != nil {
 					return err

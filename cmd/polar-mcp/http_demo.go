@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 // demoTokenTTL is how long the caller tokens `http --demo` prints last.
@@ -48,8 +48,8 @@ func printDemo(w io.Writer, cfg config.Config, addr string, made bool) error {
 			ttl = min(ttl, cfg.TokenMaxTTL)
 		}
 		now := time.Now()
-		mint := func(c auth.Claims) string {
-			tok, err := auth.Mint([]byte(cfg.TokenSecret), c, ttl, now)
+		mint := func(c identity.Claims) string {
+			tok, err := identity.Mint([]byte(cfg.TokenSecret), c, ttl, now)
 			if err != nil {
 				return "(" + err.Error() + ")"
 			}
@@ -63,8 +63,8 @@ func printDemo(w io.Writer, cfg config.Config, addr string, made bool) error {
   agent                       %s
   customer alice@example.com  %s
 `, signer, strings.TrimSuffix(strings.TrimSuffix(ttl.String(), "0s"), "0m"),
-			mint(auth.Claims{Role: caller.Agent, Subject: "demo-agent"}),
-			mint(auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}))
+			mint(identity.Claims{Role: caller.Agent, Subject: "demo-agent"}),
+			mint(identity.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}))
 	}
 	b.WriteString("Stop with Ctrl-C.\n")
 	_, err := io.WriteString(w, b.String())

@@ -11,9 +11,9 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -43,7 +43,7 @@ func TestHTTPCommandServesDemoWithMintedTokens(t *testing.T) {
 		}
 	}()
 
-	tok, err := auth.Mint([]byte(cfg.TokenSecret), auth.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}, time.Minute, time.Now())
+	tok, err := identity.Mint([]byte(cfg.TokenSecret), identity.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestTokenCommandMintsVerifiableTokens(t *testing.T) {
 	if code := run([]string{"token", "--role", "customer", "--email", "Alice@Example.com", "--ttl", "15m"}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	id, err := auth.Verify([]byte(secret), strings.TrimSpace(out.String()), auth.Policy{})
+	id, err := identity.Verify([]byte(secret), strings.TrimSpace(out.String()), identity.Policy{})
 	if err != nil || id.Role != caller.Customer || id.Email != "alice@example.com" {
 		t.Fatalf("minted token verifies as %+v, %v", id, err)
 	}

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -66,12 +66,12 @@ func startLiveDemo(t *testing.T) *liveDemo {
 	}
 }
 
-func (d *liveDemo) token(t *testing.T, c auth.Claims) string {
+func (d *liveDemo) token(t *testing.T, c identity.Claims) string {
 	t.Helper()
 	if c.Email != "" {
 		c.EmailVerified = true
 	}
-	tok, err := auth.Mint([]byte(identitySecret), c, 10*time.Minute, time.Now())
+	tok, err := identity.Mint([]byte(identitySecret), c, 10*time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +97,8 @@ func TestAnAddressThatMovesIsAnsweredFromTheNewRecord(t *testing.T) {
 	for _, path := range []string{"/mcp", "/sse"} {
 		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
 			d := startLiveDemo(t)
-			alice := d.token(t, auth.Claims{Role: caller.Customer, Email: "alice@example.com"})
-			agent := d.token(t, auth.Claims{Role: caller.Agent, Subject: "agent-1"})
+			alice := d.token(t, identity.Claims{Role: caller.Customer, Email: "alice@example.com"})
+			agent := d.token(t, identity.Claims{Role: caller.Agent, Subject: "agent-1"})
 			warm := map[string]string{
 				tools.NameSubscriptionStatus: "€24.00",
 				tools.NameOrderHistory:       "€28.80",
@@ -166,7 +166,7 @@ func TestAnAddressThatMovesFromAnEmptyRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok := d.token(t, auth.Claims{Role: caller.Customer, Email: "nina@example.com"})
+			tok := d.token(t, identity.Claims{Role: caller.Customer, Email: "nina@example.com"})
 			for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameOrderHistory} {
 				for range 2 { // the second answer comes from what was kept
 					if text, isErr := d.call(t, path, tok, tool, nil); isErr || strings.Contains(text, "€") {
@@ -200,7 +200,7 @@ func TestAnAddressThatMovesFromAnEmptyRecord(t *testing.T) {
 // answer comes from the new record, not from a kept "no customer".
 func TestASignUpIsSeenAtOnce(t *testing.T) {
 	d := startLiveDemo(t)
-	tok := d.token(t, auth.Claims{Role: caller.Customer, Email: "newcomer@example.com"})
+	tok := d.token(t, identity.Claims{Role: caller.Customer, Email: "newcomer@example.com"})
 	for range 2 {
 		if text, _ := d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, nil); !strings.Contains(text, "No subscription was found") {
 			t.Fatalf("before signing up: %q", text)
@@ -241,7 +241,7 @@ func TestUnicodeLookalikesNeverReachAnotherCustomer(t *testing.T) {
 		"ａlice@example.com",
 	}
 	for _, email := range lookalikes {
-		tok := d.token(t, auth.Claims{Role: caller.Customer, Email: email})
+		tok := d.token(t, identity.Claims{Role: caller.Customer, Email: email})
 		for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameBenefits, tools.NamePortalLink} {
 			text, _ := d.call(t, "/mcp", tok, tool, nil)
 			if strings.Contains(text, "$") || strings.Contains(text, "€") || strings.Contains(text, "portal link") || strings.Contains(text, "Sam K") {
@@ -250,7 +250,7 @@ func TestUnicodeLookalikesNeverReachAnotherCustomer(t *testing.T) {
 		}
 	}
 	// The real address still works, whatever its ASCII case.
-	tok := d.token(t, auth.Claims{Role: caller.Customer, Email: "FRANK.MILLER@example.com"})
+	tok := d.token(t, identity.Claims{Role: caller.Customer, Email: "FRANK.MILLER@example.com"})
 	if text, isErr := d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, nil); isErr || !strings.Contains(text, "API Usage") {
 		t.Errorf("Frank Miller in ASCII upper case: %q", text)
 	}
@@ -261,7 +261,7 @@ func TestUnicodeLookalikesNeverReachAnotherCustomer(t *testing.T) {
 // with another customer's email.
 func TestExternalCustomerID(t *testing.T) {
 	d := startLiveDemo(t)
-	tok := d.token(t, auth.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001"}) // Alice
+	tok := d.token(t, identity.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001"}) // Alice
 	d.fake.ResetRequests()
 	text, isErr := d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, nil)
 	if isErr || !strings.Contains(text, "€24.00") {
@@ -275,18 +275,18 @@ func TestExternalCustomerID(t *testing.T) {
 			t.Errorf("%s by external id: %q", tool, text)
 		}
 	}
-	both := d.token(t, auth.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001", Email: "bob@example.com"})
+	both := d.token(t, identity.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001", Email: "bob@example.com"})
 	for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameBenefits, tools.NamePortalLink} {
 		text, isErr := d.call(t, "/mcp", both, tool, nil)
 		if !isErr || strings.Contains(text, "€") || strings.Contains(text, "$") {
 			t.Errorf("external id of Alice with Bob's email: %s = %q (isError %v), want a refusal", tool, text, isErr)
 		}
 	}
-	same := d.token(t, auth.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001", Email: "Alice@example.com"})
+	same := d.token(t, identity.Claims{Role: caller.Customer, ExternalCustomerID: "usr_1001", Email: "Alice@example.com"})
 	if text, isErr := d.call(t, "/mcp", same, tools.NameSubscriptionStatus, nil); isErr || !strings.Contains(text, "€24.00") {
 		t.Errorf("external id and matching email: %q", text)
 	}
-	nobody := d.token(t, auth.Claims{Role: caller.Customer, ExternalCustomerID: "usr_nobody"})
+	nobody := d.token(t, identity.Claims{Role: caller.Customer, ExternalCustomerID: "usr_nobody"})
 	for _, tool := range []string{tools.NameSubscriptionStatus, tools.NameBenefits, tools.NamePortalLink} {
 		if text, isErr := d.call(t, "/mcp", nobody, tool, nil); isErr || !strings.Contains(text, "No subscription was found") {
 			t.Errorf("unknown external id, %s: %q (isError %v)", tool, text, isErr)

@@ -16,8 +16,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 )
 
 // version is the MCP serverInfo.version: the build's, from package

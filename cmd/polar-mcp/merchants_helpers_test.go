@@ -14,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
-	"github.com/polar-mcp/polar-mcp/keyring"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // backend is a fresh database for one test.

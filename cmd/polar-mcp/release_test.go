@@ -65,7 +65,7 @@ func TestReleaseConfig(t *testing.T) {
 	ld := strings.Join(b.Ldflags, " ")
 	docker := dockerBuildCommand(t)
 	for _, v := range []string{"version", "commit", "date"} {
-		x := "-X github.com/polar-mcp/polar-mcp/buildinfo." + v + "="
+		x := "-X github.com/polar-mcp/polar-mcp/internal/buildinfo." + v + "="
 		if !strings.Contains(ld, x) {
 			t.Errorf("ldflags lack %s", x)
 		}

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -106,7 +106,7 @@ func (s *merchantServer) initialize(t *testing.T, path, token string) int {
 // when connection is "".
 func mint(t *testing.T, secret, connection, email string) string {
 	t.Helper()
-	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true, Audience: connection}, 10*time.Minute, time.Now())
+	tok, err := identity.Mint([]byte(secret), identity.Claims{Role: caller.Customer, Email: email, EmailVerified: true, Audience: connection}, 10*time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
 func newTokenCmd() *cobra.Command {
@@ -38,7 +38,7 @@ func newTokenCmd() *cobra.Command {
 			}
 			maxTTL := cfg.TokenMaxTTL
 			if maxTTL <= 0 {
-				maxTTL = auth.DefaultMaxTTL
+				maxTTL = identity.DefaultMaxTTL
 			}
 			if ttl <= 0 || ttl > maxTTL {
 				return usageErr("--ttl must be between 1s and %s (POLAR_MCP_TOKEN_MAX_TTL, the longest lifetime the server accepts)", maxTTL)
@@ -47,9 +47,9 @@ func newTokenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			claims := auth.Claims{Role: caller.Role(role), Email: email, EmailVerified: email != "",
+			claims := identity.Claims{Role: caller.Role(role), Email: email, EmailVerified: email != "",
 				ExternalCustomerID: external, Subject: subject, Locale: locale, Audience: aud}
-			tok, err := auth.Mint(secret, claims, ttl, time.Now())
+			tok, err := identity.Mint(secret, claims, ttl, time.Now())
 			if err != nil {
 				return usageErr("%v", err)
 			}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/buildinfo"
+	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 )
 
 // TestVersionFlag checks `polar-mcp --version` prints the build's version,

@@ -6,16 +6,16 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/polar-mcp/polar-mcp/buildinfo"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/fleet"
-	"github.com/polar-mcp/polar-mcp/merchants"
-	"github.com/polar-mcp/polar-mcp/observe"
+	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
-	"github.com/polar-mcp/polar-mcp/polar/fleetlimit"
 )
 
 // demoServerURL is where demo requests claim to go; they never leave the
@@ -139,8 +139,8 @@ func (a *Adapters) adoptLimiter(ctx context.Context, env connections.Environment
 
 // SDK returns the uncached adapter for token in env, paced by limiter
 // (shared by every adapter of the same organization). It is the
-// merchants.AdapterFunc of the connection store.
-func (a *Adapters) SDK(env connections.Environment, token string, limiter polar.RateLimiter) (merchants.Adapter, error) {
+// tenants.AdapterFunc of the connection store.
+func (a *Adapters) SDK(env connections.Environment, token string, limiter polar.RateLimiter) (tenants.Adapter, error) {
 	return a.sdk(env, token, limiter, a.cfg.ServerURL, nil)
 }
 
@@ -182,7 +182,7 @@ func (a *Adapters) Cache(c polar.Client, webhooks bool, fresh func() bool) *cach
 	return cache.New(c, cfg)
 }
 
-// ConnectionCache is the merchants.RouterConfig.NewCache of the server:
+// ConnectionCache is the tenants.RouterConfig.NewCache of the server:
 // the connection's cache, reached by its organization's invalidations.
 func (a *Adapters) ConnectionCache(c polar.Client, conn connections.Connection) *cache.Client {
 	org := conn.Organization.ID

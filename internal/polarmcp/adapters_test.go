@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // The demo serves the single merchant from memory; connections still

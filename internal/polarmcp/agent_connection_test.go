@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/keyring"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
-	"github.com/polar-mcp/polar-mcp/webhooks"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // connWebhookSecret is connection A's webhook secret.
@@ -33,7 +33,7 @@ type storedConnection struct {
 // --connection` does: with c's secret, audience c's id.
 func (c storedConnection) agentToken(t *testing.T) string {
 	t.Helper()
-	tok, err := auth.Mint(c.secret, auth.Claims{Role: caller.Agent, Subject: "agent-7", Audience: c.id}, time.Hour, time.Now())
+	tok, err := identity.Mint(c.secret, identity.Claims{Role: caller.Agent, Subject: "agent-7", Audience: c.id}, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestConnectionAgentPanel(t *testing.T) {
 	if want := callInsights(t, base+"/c/"+a.id, a.agentToken(t), "carol@example.com"); !reflect.DeepEqual(body, want) {
 		t.Errorf("the connection's panel answered\n%v\nits tool\n%v", body, want)
 	}
-	wrongAudience, err := auth.Mint(a.secret, auth.Claims{Role: caller.Agent, Subject: "agent-7", Audience: b.id}, time.Hour, time.Now())
+	wrongAudience, err := identity.Mint(a.secret, identity.Claims{Role: caller.Agent, Subject: "agent-7", Audience: b.id}, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -51,9 +51,9 @@ func serve(t *testing.T, cfg config.Config, opts ...Option) string {
 }
 
 // mint signs a caller token as `polar-mcp token` does, issued at now.
-func mint(t *testing.T, c auth.Claims, now time.Time) string {
+func mint(t *testing.T, c identity.Claims, now time.Time) string {
 	t.Helper()
-	tok, err := auth.Mint([]byte(testSecret), c, time.Hour, now)
+	tok, err := identity.Mint([]byte(testSecret), c, time.Hour, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +61,11 @@ func mint(t *testing.T, c auth.Claims, now time.Time) string {
 }
 
 func agentToken(t *testing.T) string {
-	return mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now())
+	return mint(t, identity.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now())
 }
 
 func customerToken(t *testing.T, email string) string {
-	return mint(t, auth.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, time.Now())
+	return mint(t, identity.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, time.Now())
 }
 
 // get sends GET base+path with token and returns the status and body.
@@ -140,8 +140,8 @@ func TestInsightsAPIAnswersAsTheTool(t *testing.T) {
 // The API refuses as the MCP endpoint does, and customers outright.
 func TestInsightsAPIRefusals(t *testing.T) {
 	base := serve(t, config.Config{Demo: true, AllowedOrigins: []string{"https://acme.zendesk.com"}})
-	expired := mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now().Add(-2*time.Hour))
-	forged, err := auth.Mint([]byte(strings.Repeat("x", 48)), auth.Claims{Role: caller.Agent}, time.Hour, time.Now())
+	expired := mint(t, identity.Claims{Role: caller.Agent, Subject: "agent-7"}, time.Now().Add(-2*time.Hour))
+	forged, err := identity.Mint([]byte(strings.Repeat("x", 48)), identity.Claims{Role: caller.Agent}, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestInsightsAPISharesTheCallLimit(t *testing.T) {
 	if status != http.StatusTooManyRequests || !strings.Contains(body["message"].(string), "try again") {
 		t.Errorf("third call: %d %v, want 429", status, body)
 	}
-	other := mint(t, auth.Claims{Role: caller.Agent, Subject: "agent-8"}, time.Now())
+	other := mint(t, identity.Claims{Role: caller.Agent, Subject: "agent-8"}, time.Now())
 	if status, body := get(t, base+"/agent/api/insights?email=carol@example.com", other); status != http.StatusOK {
 		t.Errorf("another agent: %d %v", status, body)
 	}

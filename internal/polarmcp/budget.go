@@ -3,9 +3,9 @@ package polarmcp
 import (
 	"sync"
 
-	"github.com/polar-mcp/polar-mcp/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fleetlimit"
 )
 
 // orgLimits is each organization's budget, requests per window: the

@@ -3,7 +3,7 @@ package polarmcp
 import (
 	"context"
 
-	"github.com/polar-mcp/polar-mcp/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 )
 
 // Changes tells live views (the agent panel) that what Polar holds about

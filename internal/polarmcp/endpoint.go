@@ -10,14 +10,14 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/polar-mcp/polar-mcp/admin"
-	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/hosted"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/tools"
-	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
 // sweepInterval is how often the server drops the adapters of connections
@@ -32,7 +32,7 @@ type Endpoint struct {
 	root   *hosted.Handler // nil without a single merchant
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
-	router *merchants.Router
+	router *tenants.Router
 	tel    *Telemetry   // nil: not observed
 	serve  http.Handler // mux, observed by tel
 	opts   options
@@ -114,7 +114,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	}
 	hc := e.hostedConfig(cfg, resolve, false, log)
 	if cfg.OIDCIssuer != "" {
-		issuer, err := auth.NewIssuer(auth.IssuerConfig{URL: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, RoleClaim: cfg.OIDCRoleClaim})
+		issuer, err := identity.NewIssuer(identity.IssuerConfig{URL: cfg.OIDCIssuer, Audience: cfg.OIDCAudience, RoleClaim: cfg.OIDCRoleClaim})
 		if err != nil {
 			return fmt.Errorf("%w: POLAR_MCP_OIDC_ISSUER: %v", config.ErrInvalid, err)
 		}
@@ -138,7 +138,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		return err
 	}
 	e.store = store
-	e.router, err = merchants.NewRouter(merchants.RouterConfig{
+	e.router, err = tenants.NewRouter(tenants.RouterConfig{
 		Store:      store,
 		NewAdapter: adapters.SDK,
 		NewLimiter: adapters.Limiter,

@@ -12,10 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/fleet"
-	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
 // WebhooksStaleAfter is how long an organization's webhooks are trusted

@@ -15,13 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 	"github.com/polar-mcp/polar-mcp/tools"
 	"github.com/redis/go-redis/v9"
 )
@@ -295,7 +295,7 @@ func TestCallLimitIsSharedByTheFleet(t *testing.T) {
 	limit := func(c *config.Config) { c.CallsPerMinute, c.CallBurst = 1, 3 }
 	a, b := newInstance(t, ts.URL, redis, limit), newInstance(t, ts.URL, redis, limit)
 	secret := strings.Repeat("k", 48)
-	alice := auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}
+	alice := identity.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}
 	for i, in := range []*instance{a, b, a} {
 		if res := callSigned(t, in.url, secret, alice, tools.NameSubscriptionStatus, nil); res.IsError {
 			t.Fatalf("call %d of a burst of 3: %s", i+1, testkit.Text(res))
@@ -307,7 +307,7 @@ func TestCallLimitIsSharedByTheFleet(t *testing.T) {
 			t.Errorf("a fourth call at instance %s: %q, want the call limit's refusal", name, testkit.Text(res))
 		}
 	}
-	bob := auth.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}
+	bob := identity.Claims{Role: caller.Customer, Email: "bob@example.com", EmailVerified: true}
 	if res := callSigned(t, b.url, secret, bob, tools.NameSubscriptionStatus, nil); res.IsError {
 		t.Errorf("another customer was refused: %s", testkit.Text(res))
 	}

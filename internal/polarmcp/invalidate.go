@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/webhooks"
 )
 
 // kindDelivery is published for a verified webhook that makes nothing

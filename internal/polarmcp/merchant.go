@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/connections"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )

@@ -14,9 +14,9 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -57,7 +57,7 @@ func TestStreamableSessionsNeedNoStickyReplica(t *testing.T) {
 	_, ts := demoAPI(t)
 	a, b := newInstance(t, ts.URL, "", nil), newInstance(t, ts.URL, "", nil)
 	rr := balance(t, a, b)
-	tok, err := auth.Mint([]byte(strings.Repeat("k", 48)), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
+	tok, err := identity.Mint([]byte(strings.Repeat("k", 48)), identity.Claims{Role: caller.Customer, Email: "alice@example.com",
 		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
 	a, b := newInstance(t, ts.URL, redis, nil), newInstance(t, ts.URL, redis, nil)
 	rr := balance(t, a, b)
 	secret := strings.Repeat("k", 48)
-	tok, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: "alice@example.com",
+	tok, err := identity.Mint([]byte(secret), identity.Claims{Role: caller.Customer, Email: "alice@example.com",
 		EmailVerified: true, Subject: "user-1"}, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
 
 	// At the other replica, another identity's POST to that stream is
 	// refused, as at the holder; the stream's own is forwarded.
-	bob, err := auth.Mint([]byte(secret), auth.Claims{Role: caller.Customer, Email: "bob@example.com",
+	bob, err := identity.Mint([]byte(secret), identity.Claims{Role: caller.Customer, Email: "bob@example.com",
 		EmailVerified: true, Subject: "user-2"}, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +268,7 @@ func TestASharedLookupThatMovedIsAnsweredFromTheNewRecord(t *testing.T) {
 		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
 	})
 	secret := strings.Repeat("k", 48)
-	alice := auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true, Subject: "user-1"}
+	alice := identity.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true, Subject: "user-1"}
 	if res := callSigned(t, a.url, secret, alice, tools.NameSubscriptionStatus, nil); res.IsError || !strings.Contains(testkit.Text(res), "€24.00") {
 		t.Fatalf("before the move: %s", testkit.Text(res))
 	}

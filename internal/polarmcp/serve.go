@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
 )
 
 // ShutdownGrace bounds how long a SIGTERM waits for calls in flight.

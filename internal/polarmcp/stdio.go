@@ -7,9 +7,9 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/observe"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 )
 
 // RunStdio serves MCP over in and out until ctx ends or in closes, for the

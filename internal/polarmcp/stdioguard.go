@@ -10,7 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
 )
 
 // maxStdioLine bounds one JSON-RPC message on stdio, newline included.

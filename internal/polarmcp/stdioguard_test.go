@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/hosted"
 )
 
 type rpcReply struct {

@@ -7,9 +7,9 @@ import (
 	"log/slog"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/connections"
-	"github.com/polar-mcp/polar-mcp/keyring"
-	"github.com/polar-mcp/polar-mcp/merchants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
 )
 
 // OpenStore opens the connection store cfg names (validated with
@@ -35,8 +35,8 @@ func OpenStore(ctx context.Context, cfg config.Config) (*connections.Store, erro
 
 // NewService is the connections' lifecycle service over store; live is the
 // router of a running server, nil for the CLI.
-func NewService(adapters *Adapters, store merchants.Store, live merchants.Live, log *slog.Logger) (*merchants.Service, error) {
-	return merchants.NewService(merchants.ServiceConfig{
+func NewService(adapters *Adapters, store tenants.Store, live tenants.Live, log *slog.Logger) (*tenants.Service, error) {
+	return tenants.NewService(tenants.ServiceConfig{
 		Store:      store,
 		NewAdapter: adapters.SDK,
 		NewLimiter: adapters.Limiter,

@@ -12,9 +12,9 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/polar-mcp/polar-mcp/auth"
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/observe"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -88,7 +88,7 @@ func (t *Telemetry) toolsServer(cfg config.Config, client tools.ClientFunc, log 
 // storeError counts a connection store failure (not an unknown or
 // disabled connection, which is the caller's problem).
 func (t *Telemetry) storeError(operation string, err error) {
-	var ae *auth.Error
+	var ae *identity.Error
 	if t == nil || err == nil || errors.As(err, &ae) {
 		return
 	}

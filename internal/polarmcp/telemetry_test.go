@@ -16,9 +16,9 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/auth"
-	"github.com/polar-mcp/polar-mcp/caller"
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -84,15 +84,15 @@ func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (
 
 // callAs makes one tool call over streamable HTTP as claims; the client
 // stays open (its session counts) until the test ends.
-func callAs(t *testing.T, base string, claims auth.Claims, tool string, args map[string]any) *mcp.CallToolResult {
+func callAs(t *testing.T, base string, claims identity.Claims, tool string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
 	return callSigned(t, base, telemetrySecret, claims, tool, args)
 }
 
 // callSigned is callAs with a token signed with secret.
-func callSigned(t *testing.T, base, secret string, claims auth.Claims, tool string, args map[string]any) *mcp.CallToolResult {
+func callSigned(t *testing.T, base, secret string, claims identity.Claims, tool string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	tok, err := auth.Mint([]byte(secret), claims, time.Minute, time.Now())
+	tok, err := identity.Mint([]byte(secret), claims, time.Minute, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,9 +143,9 @@ func fetchText(t *testing.T, url string) (int, string) {
 func TestMetricsAfterRealCalls(t *testing.T) {
 	logs := &syncBuffer{}
 	base, metrics := serveObserved(t, logs)
-	agent := auth.Claims{Role: caller.Agent, Subject: "agent-7"}
-	alice := auth.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}
-	nobody := auth.Claims{Role: caller.Customer, Email: "nobody@example.com", EmailVerified: true}
+	agent := identity.Claims{Role: caller.Agent, Subject: "agent-7"}
+	alice := identity.Claims{Role: caller.Customer, Email: "alice@example.com", EmailVerified: true}
+	nobody := identity.Claims{Role: caller.Customer, Email: "nobody@example.com", EmailVerified: true}
 
 	if res := callAs(t, base, agent, tools.NameSubscriptionStatus, map[string]any{"email": "alice@example.com"}); res.IsError {
 		t.Fatalf("agent call failed: %+v", res.Content)

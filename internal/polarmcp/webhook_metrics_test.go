@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/webhooks"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // Webhook deliveries are counted by how they were answered.

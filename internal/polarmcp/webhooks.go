@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/webhooks"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // Webhook paths: the single merchant's, and each connection's.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/webhooks"
+	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // The webhook endpoint answers 401 to a delivery Polar did not sign (or

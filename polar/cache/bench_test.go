@@ -4,9 +4,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // benchClient is a cache.Client on the real adapter talking HTTP to the

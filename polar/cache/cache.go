@@ -33,7 +33,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 

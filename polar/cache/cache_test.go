@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // TestCachedQuestionRequests counts the upstream requests of each

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
-	"github.com/polar-mcp/polar-mcp/polar/fakepolar"
 )
 
 // Demo customers (polar/fakepolar/fixtures/demo/README.md).

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/polar-mcp/polar-mcp/caller"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 

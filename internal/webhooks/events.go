@@ -1,0 +1,76 @@
+package webhooks
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+)
+
+// Event is one verified delivery.
+type Event struct {
+	ID        string          // webhook-id
+	Type      string          `json:"type"`
+	Timestamp time.Time       `json:"timestamp"`
+	Data      json.RawMessage `json:"data"`
+	// Org and Connection are the endpoint's (Endpoint).
+	Org        string `json:"-"`
+	Connection string `json:"-"`
+}
+
+type eventData struct {
+	ID             string `json:"id"`
+	Email          string `json:"email"`
+	CustomerID     string `json:"customer_id"`
+	OrganizationID string `json:"organization_id"`
+	Customer       struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+}
+
+// Map returns what ev makes stale; nil for types that change nothing
+// this server keeps (they are acknowledged and ignored).
+//
+//   - customer.*: the customer and all kept about it (data is the customer
+//     or its state: data.id is the customer id);
+//   - subscription.*, order.*, refund.*, benefit_grant.*: that customer's
+//     billing (data.customer_id, else data.customer.id);
+//   - product.*, benefit.*: the catalog;
+//   - organization.updated: the organization.
+func Map(ev Event) []fleet.Invalidation {
+	var d eventData
+	_ = json.Unmarshal(ev.Data, &d)
+	org := ev.Org
+	if org == "" {
+		org = d.OrganizationID
+	}
+	kind, _, _ := strings.Cut(ev.Type, ".")
+	switch kind {
+	case "customer":
+		if d.ID == "" {
+			return nil
+		}
+		inv := fleet.Invalidation{Org: org, Kind: fleet.KindCustomer, CustomerID: d.ID}
+		if d.Email != "" {
+			inv.EmailHash = fleet.HashEmail(d.Email)
+		}
+		return []fleet.Invalidation{inv}
+	case "subscription", "order", "refund", "benefit_grant":
+		id := d.CustomerID
+		if id == "" {
+			id = d.Customer.ID
+		}
+		if id == "" {
+			return nil
+		}
+		return []fleet.Invalidation{{Org: org, Kind: fleet.KindBilling, CustomerID: id}}
+	case "product", "benefit":
+		return []fleet.Invalidation{{Org: org, Kind: fleet.KindCatalog}}
+	case "organization":
+		if ev.Type == "organization.updated" {
+			return []fleet.Invalidation{{Org: org, Kind: fleet.KindOrganization}}
+		}
+	}
+	return nil
+}
