@@ -3,84 +3,9 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
-
-// buildBinary builds polar-mcp once per test binary run.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "polar-mcp")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// TestStdioDemoThroughSpawnedBinary drives the real binary over stdio with
-// mcp-go's stdio client, as Claude Desktop would.
-func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and spawns the binary")
-	}
-	bin := buildBinary(t)
-	cases := []struct {
-		name      string
-		env       []string
-		wantTools int
-		tool      string
-		args      map[string]any
-		want      string
-	}{
-		{"customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=carol@example.com"}, 6, "get_subscription_status", nil, "paused"},
-		{"customer by external id", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003"}, 6, "get_subscription_status", nil, "paused"},
-		{"external id and email of two customers", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003", "POLAR_MCP_CUSTOMER_EMAIL=bob@example.com"}, 6, "get_subscription_status", nil, "two different customer accounts"},
-		{"agent", []string{"POLAR_MCP_ROLE=agent"}, 7, "get_visitor_insights", map[string]any{"email": "bob@example.com"}, "$490.00 / year"},
-		{"read-only customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com", "POLAR_MCP_READ_ONLY=true"}, 4, "get_benefits", nil, "PRO-****-****-7F3A"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, _, ctx := stdioClient(t, bin, append(cleanEnv(), tc.env...), "stdio", "--demo")
-			list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(list.Tools) != tc.wantTools {
-				t.Errorf("%d tools, want %d", len(list.Tools), tc.wantTools)
-			}
-			req := mcp.CallToolRequest{}
-			req.Params.Name = tc.tool
-			req.Params.Arguments = tc.args
-			res, err := c.CallTool(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := testkit.Text(res)
-			refusal := strings.HasPrefix(tc.name, "external id and email") // must be refused, not answered
-			if res.IsError != refusal || !strings.Contains(got, tc.want) {
-				t.Errorf("%s = %q (isError %v), want %q", tc.tool, got, res.IsError, tc.want)
-			}
-		})
-	}
-}
-
-// cleanEnv is the test's environment without any polar-mcp settings.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "POLAR_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
 
 func TestStartupValidationExitsWithCode2(t *testing.T) {
 	cases := []struct {

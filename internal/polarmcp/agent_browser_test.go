@@ -1,3 +1,5 @@
+//go:build e2e
+
 package polarmcp
 
 import (
@@ -13,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium
@@ -127,4 +130,50 @@ func TestAgentPanelOnTheDemoServer(t *testing.T) {
 	p.waitText("resumes_at", "Resumes")
 	p.waitText("#live", "unavailable") // no webhooks: Refresh only
 	p.screenshot("agent-panel")
+}
+
+// The real server's webhook endpoint feeds the panel: Polar signs a
+// delivery to /webhooks/polar (POLAR_MCP_WEBHOOK_SECRET), the server drops
+// the customer's cached billing answers (kept up to 10 minutes otherwise)
+// and tells the open panel, whose card then shows the new state.
+func TestAgentPanelLiveUpdate(t *testing.T) {
+	ctx := browser(t)
+	const polarToken, webhookSecret = "polar_oat_panel_live_test_5ecret", "whsec_panel_live_test"
+	fake, polarURL, target := liveFake(t, map[string][]string{polarToken: fakepolar.AllScopes()}, webhookSecret)
+	base := serve(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
+		WebhookSecret: webhookSecret, BillingCacheTTL: 10 * time.Minute})
+	target.point(t, base+WebhookPath)
+	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, base, "") != "" })
+	warmUp(t, fake, base, "")
+
+	p := page{t, ctx}
+	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
+	p.lookUp(agentToken(t), "carol@example.com")
+	p.waitText("status", "Paused")
+	p.waitText("#live", "Live updates on")
+	if _, err := fake.UpdateSubscription(carolSubscription,
+		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("status", "Active")
+	p.screenshot("agent-panel-live")
+}
+
+// The same in Chromium at a connection's panel, /c/{id}/agent/: an agent
+// of the connection looks Carol up, and the card follows her resumed
+// subscription once Polar's webhook reaches /c/{id}/webhooks/polar.
+func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
+	ctx := browser(t)
+	s := serveConnections(t)
+	p := page{t, ctx}
+	p.do("open the connection's panel", chromedp.Navigate(s.base+"/c/"+s.a.id+"/agent/"))
+	p.lookUp(s.a.agentToken(t), "carol@example.com")
+	p.waitText("status", "Paused") // the first request loads A's adapter and cache; then its webhooks are trusted
+	warmUp(t, s.fake, s.base, s.a.id)
+	p.waitText("#live", "Live updates on")
+	if _, err := s.fake.UpdateSubscription(carolSubscription,
+		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitText("status", "Active")
 }

@@ -1,4 +1,4 @@
-package main
+package polarmcp
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -20,7 +19,6 @@ import (
 const (
 	identityPolarToken = "polar_oat_identity_test_token"
 	identitySecret     = "identity-test-secret-0123456789abcdef"
-	aliceID            = "c1000000-0001-4000-8001-000000000001"
 	bobID              = "c1000000-0001-4000-8002-000000000002"
 )
 
@@ -49,7 +47,7 @@ func startLiveDemo(t *testing.T) *liveDemo {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- polarmcp.ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
+	go func() { done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
@@ -80,7 +78,7 @@ func (d *liveDemo) token(t *testing.T, c identity.Claims) string {
 
 func (d *liveDemo) call(t *testing.T, path, tok, tool string, args map[string]any) (string, bool) {
 	t.Helper()
-	c := mcpClient(t, d.base+path, tok)
+	c := testkit.MCPClient(t, d.base+path, tok)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	text, isErr, err := testkit.CallTool(ctx, c, tool, args)
@@ -295,38 +293,5 @@ func TestExternalCustomerID(t *testing.T) {
 	text, _ = d.call(t, "/mcp", tok, tools.NameSubscriptionStatus, map[string]any{"email": "bob@example.com"})
 	if strings.Contains(text, "$490") {
 		t.Errorf("an external-id caller named another email and got it: %q", text)
-	}
-}
-
-// TestAnAddressThatMovesOverStdio runs the built binary over stdio for the
-// verified customer alice@example.com, against a fake Polar the test
-// changes between two calls.
-func TestAnAddressThatMovesOverStdio(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and spawns the binary")
-	}
-	fake, err := fakepolar.Demo(fakepolar.Options{Tokens: map[string][]string{identityPolarToken: fakepolar.AllScopes()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	env := append(cleanEnv(), "POLAR_ACCESS_TOKEN="+identityPolarToken, "POLAR_SERVER_URL="+ts.URL,
-		"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com")
-	c, _, ctx := stdioClient(t, buildBinary(t), env, "stdio")
-	if text, isErr, err := testkit.CallTool(ctx, c, tools.NameSubscriptionStatus, nil); err != nil || isErr || !strings.Contains(text, "€24.00") {
-		t.Fatalf("before the move: %q, %v", text, err)
-	}
-	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"email": "alice.new@example.com"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fake.UpdateCustomer(bobID, map[string]any{"email": "alice@example.com"}); err != nil {
-		t.Fatal(err)
-	}
-	for tool, want := range map[string]string{tools.NameSubscriptionStatus: "$490.00 / year", tools.NameBenefits: "B21C"} {
-		text, isErr, err := testkit.CallTool(ctx, c, tool, nil)
-		if err != nil || isErr || !strings.Contains(text, want) || strings.Contains(text, "€") || strings.Contains(text, "7F3A") {
-			t.Errorf("after the move, %s = %q, want Bob's record (%s)", tool, text, want)
-		}
 	}
 }
