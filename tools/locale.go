@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	cldr "github.com/bojanz/currency"
-
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
@@ -18,9 +16,10 @@ import (
 // format writes money, numbers and dates for one reader's locale. The
 // zero format is English as polar-mcp has always written it ("€24.00",
 // "15 Dec 2026"); another locale takes its currency patterns (symbol,
-// placement, spacing, digits and separators) from CLDR through
-// github.com/bojanz/currency, its number digits and separators from CLDR
-// through golang.org/x/text, and its numeric short date from CLDR's
+// placement, spacing, digits and separators) from CLDR 48.1's currency
+// formats (cldr_formats.go) and golang.org/x/text's currency symbols, its
+// number digits and separators from CLDR through golang.org/x/text, and
+// its numeric short date from CLDR's
 // pattern for the language. Structured content never goes through a
 // format: it keeps minor units and RFC 3339 instants.
 type format struct {
@@ -62,25 +61,15 @@ func formatFor(locale string) format {
 	return f
 }
 
-// scale is a currency's number of minor-unit digits (0 for JPY), from
-// ISO 4217 via CLDR; 2 for a code it does not know.
-func scale(code string) int {
-	if d, ok := cldr.GetDigits(strings.ToUpper(strings.TrimSpace(code))); ok {
-		return int(d)
-	}
-	return 2
-}
-
 // money writes an amount in a currency's minor units.
 func (f format) money(minor int64, cur string) string {
-	if f.p == nil {
+	code := strings.ToUpper(strings.TrimSpace(cur))
+	if f.p == nil || !knownCurrency(code) {
 		return money(minor, cur)
 	}
-	a, err := cldr.NewAmountFromInt64(minor, strings.ToUpper(strings.TrimSpace(cur)))
-	if err != nil {
-		return money(minor, cur)
-	}
-	return plainSpaces(f.currency(0).Format(a))
+	digits := isoDigits(code)
+	number, negative := decimalOfMinor(minor, digits)
+	return plainSpaces(formatOfLocale(f.tag).write(number, negative, digits, symbolIn(f.p, code)))
 }
 
 // decimalMoney writes a decimal string of minor units (a metered unit
@@ -91,15 +80,13 @@ func (f format) decimalMoney(minor, cur string) string {
 	}
 	code := strings.ToUpper(strings.TrimSpace(cur))
 	r, ok := new(big.Rat).SetString(strings.TrimSpace(minor))
-	if !ok {
+	if !ok || !knownCurrency(code) {
 		return decimalMoney(minor, cur)
 	}
-	r.Quo(r, new(big.Rat).SetInt(pow10(scale(code))))
-	a, err := cldr.NewAmount(r.FloatString(6), code)
-	if err != nil {
-		return decimalMoney(minor, cur)
-	}
-	return plainSpaces(f.currency(6).Format(a))
+	digits := isoDigits(code)
+	r.Quo(r, new(big.Rat).SetInt(pow10(digits)))
+	number := r.FloatString(6)
+	return plainSpaces(formatOfLocale(f.tag).write(strings.TrimPrefix(number, "-"), r.Sign() < 0, digits, symbolIn(f.p, code)))
 }
 
 // plainSpaces turns CLDR's no-break spaces (U+00A0, U+202F) into plain
@@ -107,16 +94,6 @@ func (f format) decimalMoney(minor, cur string) string {
 // copy and search as written.
 func plainSpaces(s string) string {
 	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
-}
-
-// currency is the CLDR currency formatter of f's locale, showing at least
-// the currency's own digits and at most maxDigits (0: the currency's).
-func (f format) currency(maxDigits uint8) *cldr.Formatter {
-	cf := cldr.NewFormatter(cldr.NewLocale(f.tag))
-	if maxDigits > 0 {
-		cf.MaxDigits = maxDigits
-	}
-	return cf
 }
 
 // count writes a number of units ("63,200" in English, "63.200" in German).
