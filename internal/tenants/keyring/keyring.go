@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -43,7 +42,21 @@ var ErrNoKey = errors.New("no master key configured: set " + EnvMasterKey +
 // ErrMalformed means a master key or key list could not be parsed.
 var ErrMalformed = errors.New("malformed master key")
 
-var keyIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+// validKeyID reports whether kid is 1 to 64 of A-Z, a-z, 0-9, "_", "."
+// and "-". (A regexp of it, with its 64 counted repetitions, took about
+// 1 ms and 860 allocations to compile at every start of every command.)
+func validKeyID(kid string) bool {
+	if len(kid) < 1 || len(kid) > 64 {
+		return false
+	}
+	for i := 0; i < len(kid); i++ {
+		c := kid[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Ring is an immutable set of master keys with one primary.
 type Ring struct {
@@ -95,7 +108,7 @@ func (r *Ring) add(n int, entry string) error {
 	kid, b64 := DefaultKeyID, entry
 	if i := strings.IndexByte(entry, ':'); i >= 0 {
 		kid, b64 = strings.TrimSpace(entry[:i]), strings.TrimSpace(entry[i+1:])
-		if !keyIDPattern.MatchString(kid) {
+		if !validKeyID(kid) {
 			return fmt.Errorf("%w: key %d: key id must be 1-64 letters, digits, '_', '-' or '.'", ErrMalformed, n)
 		}
 	}

@@ -75,7 +75,7 @@ func KeyID(ciphertext string) (string, error) {
 
 func split(ciphertext string) (kid, body string, err error) {
 	parts := strings.SplitN(ciphertext, ":", 3)
-	if len(parts) != 3 || parts[0] != version || !keyIDPattern.MatchString(parts[1]) {
+	if len(parts) != 3 || parts[0] != version || !validKeyID(parts[1]) {
 		return "", "", ErrFormat
 	}
 	return parts[1], parts[2], nil
