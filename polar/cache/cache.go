@@ -55,6 +55,8 @@ type Client struct {
 	group singleflight.Group
 	gen   atomic.Uint64 // bumped by every forget
 
+	members memberIndex
+
 	hits      atomic.Uint64
 	misses    atomic.Uint64
 	coalesced atomic.Uint64
