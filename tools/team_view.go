@@ -194,6 +194,41 @@ func seatCounts(seats *polar.Seats) string {
 	return fmt.Sprintf("Seats: %d in total, %s.", seats.Total, strings.Join(parts, ", "))
 }
 
+// seatFacts looks up the seats of a team's seat-based subscriptions: the
+// caller's own seat, and each plan's seat counts (for those who may see
+// them).
+func seatFacts(ctx context.Context, t *target, m *polar.Member, subs []polar.Subscription) (*SeatView, []string) {
+	ms, ok := membersOf(t.client)
+	if !ok {
+		return nil, nil
+	}
+	var own *SeatView
+	var counts []string
+	for _, s := range subs {
+		if s.Seats == nil || s.Status == "canceled" {
+			continue
+		}
+		seats, err := ms.SubscriptionSeats(ctx, s.ID)
+		if err != nil {
+			continue // the plan is still shown; the seat is not known
+		}
+		if v := mySeat(seats, m.ID); v != nil {
+			own = v
+		}
+		counts = append(counts, planName(s)+": "+seatCounts(seats))
+	}
+	return own, counts
+}
+
+// setSeat records the answered team's seat in the Subject.
+func setSeat(s *Subject, own *SeatView) {
+	for i := range s.Teams {
+		if s.Teams[i].Answered {
+			s.Teams[i].Seat = own
+		}
+	}
+}
+
 // teamSeats adds, for a team account, the caller's own seat (and, for its
 // owner and billing managers, the seat counts) on each seat-based
 // subscription, to the views and the text.
@@ -201,37 +236,56 @@ func teamSeats(ctx context.Context, f format, t *target, subs []polar.Subscripti
 	if t.member == nil {
 		return ""
 	}
-	ms, ok := membersOf(t.client)
-	var lines []string
-	if intro := t.teamIntro(); intro != "" {
-		lines = append(lines, intro)
-	}
-	var own *SeatView
-	for _, s := range subs {
-		if s.Seats == nil || s.Status == "canceled" || !ok {
-			continue
-		}
-		seats, err := ms.SubscriptionSeats(ctx, s.ID)
-		if err != nil {
-			continue // the plan is still shown; the seat is not known
-		}
-		if v := mySeat(seats, t.member.ID); v != nil {
-			own = v
-		}
-		if t.member.Manages() {
-			lines = append(lines, planName(s)+": "+seatCounts(seats))
-		}
+	lines := []string{t.teamIntro()}
+	own, counts := seatFacts(ctx, t, t.member, subs)
+	if t.member.Manages() {
+		lines = append(lines, counts...)
 	}
 	lines = append(lines, seatText(f, own))
-	for i := range out.Teams {
-		if out.Teams[i].Answered {
-			out.Teams[i].Seat = own
-		}
-	}
+	setSeat(&out.Subject, own)
 	if !t.member.Manages() {
 		lines = append(lines, onlyManagers)
 	}
 	return "\n" + strings.Join(lines, "\n")
+}
+
+// agentTeam is what an agent is told about a member of a team: the team,
+// the member's role and own seat, and the team's seats.
+func agentTeam(ctx context.Context, f format, t *target, subs []polar.Subscription, s *Subject) string {
+	if t.member == nil {
+		return ""
+	}
+	own, counts := seatFacts(ctx, t, t.member, subs)
+	setSeat(s, own)
+	line := fmt.Sprintf("\nTeam account %s: this email is its %s", t.teamName(), roleWords(t.member.Role))
+	switch {
+	case own == nil:
+		line += "; holds no seat"
+	case own.Status == "pending":
+		line += "; seat pending (invitation not accepted"
+		if own.InvitationExpiresAt != nil {
+			line += ", expires " + f.day(own.InvitationExpiresAt)
+		}
+		line += ")"
+	case own.Status == "revoked":
+		line += "; seat revoked"
+		if own.RevokedAt != nil {
+			line += " " + f.day(own.RevokedAt)
+		}
+	default:
+		line += "; seat " + own.Status
+		if own.ClaimedAt != nil {
+			line += " since " + f.day(own.ClaimedAt)
+		}
+	}
+	line += "."
+	if len(counts) > 0 {
+		line += " " + strings.Join(counts, " ")
+	}
+	if !t.member.Manages() {
+		line += " Orders, invoices and plan changes are for the team's owner and billing managers."
+	}
+	return line
 }
 
 // otherTeams tells a customer the teams they also hold a seat on (an
