@@ -35,6 +35,13 @@ const (
 	// MemberIndexTTL is how long an index lives without webhooks before it
 	// is listed again in full.
 	MemberIndexTTL = time.Hour
+	// DefaultMemberPageInterval is Config.MemberPageInterval's default:
+	// 4 pages a second, 240 requests a minute, about half of Polar's
+	// production budget after headroom (450).
+	DefaultMemberPageInterval = 250 * time.Millisecond
+	// buildTimeout bounds a full listing, which outlives the question
+	// that started it.
+	buildTimeout = 15 * time.Minute
 	// maxMemberPages bounds a full listing (100,000 members).
 	maxMemberPages = 1000
 	// maxStale bounds the members marked for a lookup by id; beyond it the
@@ -200,11 +207,25 @@ func (c *Client) ensureIndex(ctx context.Context) error {
 	if c.loadShared(ctx) {
 		return nil
 	}
-	_, err, _ := c.group.Do("members:index", func() (any, error) {
-		return nil, c.buildIndex(ctx)
+	// The listing outlives the question that started it: a large
+	// organization's takes a while, paced, and the next question finds
+	// it done.
+	ch := c.group.DoChan("members:index", func() (any, error) {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
+		defer cancel()
+		return nil, c.buildIndex(bctx)
 	})
-	return err
+	select {
+	case r := <-ch:
+		return r.Err
+	case <-ctx.Done():
+		return ErrIndexBuilding
+	}
 }
+
+// ErrIndexBuilding is returned while the member index is still being
+// listed when the question's time is up.
+var ErrIndexBuilding = errors.New("the organization's team members are still being read from Polar; please try again in a minute")
 
 // buildIndex lists every member, page by page.
 func (c *Client) buildIndex(ctx context.Context) error {
@@ -221,6 +242,11 @@ func (c *Client) buildIndex(ctx context.Context) error {
 		all = append(all, p.Items...)
 		if page >= p.Pagination.MaxPage {
 			break
+		}
+		if c.pageEvery > 0 {
+			if err := polar.Sleep(ctx, c.pageEvery); err != nil {
+				return err
+			}
 		}
 	}
 	now := c.now()
