@@ -35,9 +35,13 @@ type Config struct {
 	// the customer with this Polar external id (the merchant's own user id);
 	// may be combined with CustomerEmail.
 	CustomerExternalID string
-	Role               string // POLAR_MCP_ROLE: customer | agent
-	ReadOnly           bool   // POLAR_MCP_READ_ONLY: drop the tools that create portal sessions
-	Demo               bool   // serve the embedded demo organization; no token, no network
+	// MemberExternalID is POLAR_MCP_MEMBER_EXTERNAL_ID: on stdio, act as
+	// the member with this external id of the team customer
+	// CustomerExternalID names (Polar's member model). Taken exactly.
+	MemberExternalID string
+	Role             string // POLAR_MCP_ROLE: customer | agent
+	ReadOnly         bool   // POLAR_MCP_READ_ONLY: drop the tools that create portal sessions
+	Demo             bool   // serve the embedded demo organization; no token, no network
 
 	// Upstream frugality.
 	RateLimit        int           // POLAR_MCP_RATE_LIMIT: Polar requests/minute for the organization; 0 = Polar's (500 production, 100 sandbox)
@@ -163,6 +167,12 @@ func (c *Config) validate(tokenRequired bool) error {
 	}
 	if c.CustomerEmail != "" && caller.CheckEmail(c.CustomerEmail) != nil {
 		errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a bare email address (no display name or angle brackets)")
+	}
+	if c.MemberExternalID != "" && c.CustomerExternalID == "" {
+		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID names a member of the team POLAR_MCP_CUSTOMER_EXTERNAL_ID names, and needs it")
+	}
+	if c.MemberExternalID != "" && caller.CheckExternalID(c.MemberExternalID) != nil {
+		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID: "+caller.ErrBadExternalID.Error())
 	}
 	if caller.Role(c.Role) == caller.Customer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID")

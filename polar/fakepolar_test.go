@@ -100,8 +100,9 @@ func TestAgainstFakePolar(t *testing.T) {
 		t.Errorf("got %d benefits (%v), want all 8 types", len(benefits), err)
 	}
 
-	session, err := c.CreateCustomerSession(ctx, polar.ByID(demoTeam))
-	if err != nil || session.CustomerPortalURL == "" || session.CustomerID != demoTeam {
+	// A team customer's session needs a member (TestMembersAgainstFakePolar).
+	session, err := c.CreateCustomerSession(ctx, polar.ByID(demoCarol))
+	if err != nil || session.CustomerPortalURL == "" || session.CustomerID != demoCarol {
 		t.Errorf("session %+v, %v", session, err)
 	}
 

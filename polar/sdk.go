@@ -121,6 +121,11 @@ type SDKClient struct {
 	limiter      RateLimiter // nil: no client-side limiting
 	counters     sdkCounters
 	obs          Observer
+	// raw sends the requests polar-go has no operation for (members,
+	// customer seats, sessions for a member) through the same capture
+	// doer, to baseURL.
+	raw     HTTPDoer
+	baseURL string
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -137,7 +142,7 @@ func New(cfg Config) (*SDKClient, error) {
 		polargo.WithSecurity(cfg.AccessToken),
 		polargo.WithRetryConfig(retry.Config{Strategy: "none"}),
 	}
-	env := EnvironmentProduction
+	env, baseURL := EnvironmentProduction, cfg.ServerURL
 	if strings.TrimSpace(cfg.Environment) != "" {
 		var err error
 		if env, err = ParseEnvironment(cfg.Environment); err != nil {
@@ -152,8 +157,10 @@ func New(cfg Config) (*SDKClient, error) {
 		opts = append(opts, polargo.WithServerURL(cfg.ServerURL))
 	case env == EnvironmentProduction:
 		opts = append(opts, polargo.WithServer(polargo.ServerProduction))
+		baseURL = polargo.ServerList[polargo.ServerProduction]
 	default:
 		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
+		baseURL = polargo.ServerList[polargo.ServerSandbox]
 	}
 
 	next := cfg.HTTPClient
@@ -167,7 +174,8 @@ func New(cfg Config) (*SDKClient, error) {
 	if version == "" {
 		version = DefaultAPIVersion
 	}
-	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version, userAgent: cfg.UserAgent}))
+	doer := captureDoer{next: next, version: version, userAgent: cfg.UserAgent}
+	opts = append(opts, polargo.WithClient(doer))
 
 	c := &SDKClient{
 		sdk:          polargo.New(opts...),
@@ -176,6 +184,8 @@ func New(cfg Config) (*SDKClient, error) {
 		maxRetryWait: cfg.MaxRetryWait,
 		log:          cfg.Logger,
 		obs:          cfg.Observer,
+		raw:          doer,
+		baseURL:      strings.TrimRight(baseURL, "/"),
 	}
 	if c.obs == nil {
 		c.obs = nopObserver{}

@@ -48,6 +48,9 @@ func Benefits(deps Deps) server.ServerTool {
 				if err == nil {
 					err = t.check(&state.Customer)
 				}
+				if err == nil && t.member != nil {
+					state.GrantedBenefits, err = ownGrants(ctx, t, state.GrantedBenefits)
+				}
 				var keys map[string]*polar.LicenseKey
 				var note string
 				if err == nil {
@@ -57,7 +60,14 @@ func Benefits(deps Deps) server.ServerTool {
 					return "", err
 				}
 				out.Benefits = benefitViews(f, state, names, keys)
-				return benefitText(*out, note) + unreadableNote(unread, "benefit", "benefits"), nil
+				text := benefitText(*out, note) + unreadableNote(unread, "benefit", "benefits")
+				if len(out.Benefits) == 0 && len(t.teams) == 0 {
+					// "No benefits" may be wrong for someone holding a team seat.
+					t.lookTeams(ctx)
+				}
+				extra, views := teamBenefits(ctx, f, t)
+				out.Benefits = append(out.Benefits, views...)
+				return text + extra, nil
 			})
 		})}
 }

@@ -74,7 +74,14 @@ func scheduledChanges(f format, s polar.Subscription, plans map[string]string) [
 	if s.PauseAtPeriodEnd && s.Status != "paused" {
 		out = append(out, ChangeView{Description: "pauses at the end of the current period", At: instant(s.CurrentPeriodEnd)})
 	}
-	if u := s.PendingUpdate; u != nil {
+	if u := s.PendingUpdate; u != nil && u.ProductID == nil && u.Seats != nil {
+		// A seat change, not a plan change.
+		desc := fmt.Sprintf("seats change to %d", *u.Seats)
+		if s.Seats != nil {
+			desc = fmt.Sprintf("seats go from %d to %d", *s.Seats, *u.Seats)
+		}
+		out = append(out, ChangeView{Description: desc, At: firstInstant(u.AppliesAt, s.CurrentPeriodEnd)})
+	} else if u != nil {
 		desc := "changes plan at the next period"
 		if u.ProductID != nil {
 			if name := plans[*u.ProductID]; name != "" {

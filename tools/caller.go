@@ -19,46 +19,48 @@ var errNoIdentity = errors.New("this connection has no verified customer: " +
 // subject decides whose data a customer tool may read. A customer always
 // gets their own verified identity, whatever the model put in the
 // arguments; asking for someone else is refused. An agent must name the
-// customer by a bare email address.
-func subject(ctx context.Context, argEmail string) (email, external string, err error) {
+// customer by a bare email address. memberExt is a customer's member
+// external id (a member of the team customer external names).
+func subject(ctx context.Context, argEmail string) (email, external, memberExt string, err error) {
 	id, ok := caller.From(ctx)
 	if !ok {
-		return "", "", errNoIdentity
+		return "", "", "", errNoIdentity
 	}
 	arg := caller.NormalizeEmail(argEmail)
 	switch id.Role {
 	case caller.Customer:
 		if id.Email == "" && id.ExternalID == "" {
-			return "", "", errNoIdentity
+			return "", "", "", errNoIdentity
 		}
 		if arg != "" && arg != id.Email {
-			return "", "", errors.New("you can only see your own account; " +
+			return "", "", "", errors.New("you can only see your own account; " +
 				"information about other customers is never shared")
 		}
-		return id.Email, id.ExternalID, nil
+		return id.Email, id.ExternalID, id.MemberExternalID, nil
 	case caller.Agent:
 		if arg == "" {
 			arg = id.Email
 		}
 		if arg == "" {
-			return "", "", errors.New("email is required: as a support agent, pass the customer's email address")
+			return "", "", "", errors.New("email is required: as a support agent, pass the customer's email address")
 		}
 		if err := caller.CheckEmail(arg); err != nil {
-			return "", "", errors.New("that is not a valid email address: pass a bare address " +
+			return "", "", "", errors.New("that is not a valid email address: pass a bare address " +
 				"such as jane@example.com, without a display name or angle brackets")
 		}
-		return arg, "", nil
+		return arg, "", "", nil
 	default:
-		return "", "", errNoIdentity
+		return "", "", "", errNoIdentity
 	}
 }
 
 // resolve finds the customer a customer tool acts for. An email is looked
 // up (the adapter caches the lookup, unless fresh asks Polar again); an
 // external id needs no lookup, as Polar's external-id endpoints and
-// filters take it directly.
+// filters take it directly. A member of a team customer is resolved to
+// that customer and their membership (team.go).
 func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*target, error) {
-	email, external, err := subject(ctx, argEmail)
+	email, external, memberExt, err := subject(ctx, argEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +70,9 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	}
 	t := &target{email: email, external: external, client: client}
 	if external != "" {
+		if memberExt != "" {
+			return t, t.memberByExternalID(ctx, memberExt)
+		}
 		return t, nil
 	}
 	find := client.FindCustomerByEmail
@@ -76,7 +81,13 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	}
 	c, err := find(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
-		t.missing = true
+		// Not a customer's email: perhaps a member's of a team.
+		if err := t.memberByEmail(ctx); err != nil {
+			return nil, err
+		}
+		if t.member == nil {
+			t.missing = true
+		}
 		recordFrom(ctx).looked(ctx, nil)
 		return t, nil
 	}
@@ -85,7 +96,7 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	}
 	t.customer = c
 	recordFrom(ctx).looked(ctx, c)
-	return t, nil
+	return t, t.memberships(ctx)
 }
 
 // forCustomer runs the steps every customer tool shares: resolve whose data

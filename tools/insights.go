@@ -33,6 +33,8 @@ type InsightsOutput struct {
 	Subscriptions  []string      `json:"subscriptions"`
 	RecentOrders   []OrderView   `json:"recent_orders"`
 	ActiveBenefits []BenefitView `json:"active_benefits"`
+
+	team string // the team line, for a member of a team
 }
 
 // VisitorInsights is the agent-only get_visitor_insights tool.
@@ -109,6 +111,16 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	if err := checkAll(t, orders, orderCustomer); err != nil {
 		return err
 	}
+	if t.member != nil {
+		// A member's own grants, not every member's.
+		grants, err := ownGrants(ctx, t, state.GrantedBenefits)
+		if err != nil {
+			return err
+		}
+		cp := *state
+		cp.GrantedBenefits = grants
+		state = &cp
+	}
 	keys, _, err := licenseDetails(ctx, t, state.GrantedBenefits)
 	if err != nil {
 		return err
@@ -131,6 +143,7 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		out.RecentOrders = append(out.RecentOrders, orderView(f, o))
 	}
 	out.ActiveBenefits = benefitViews(f, state, names, keys)
+	out.team = agentTeam(ctx, f, t, subs, &out.Subject)
 	return nil
 }
 
@@ -140,7 +153,12 @@ func insightText(f format, out InsightsOutput) string {
 	if out.Name != "" {
 		who = out.Name + " <" + out.Email + ">"
 	}
-	fmt.Fprintf(&b, "%s (%s customer)", who, out.CustomerType)
+	if out.team != "" {
+		fmt.Fprintf(&b, "%s (a member of the %s customer %s)", out.Email, out.CustomerType, out.Name)
+	} else {
+		fmt.Fprintf(&b, "%s (%s customer)", who, out.CustomerType)
+	}
+	b.WriteString(out.team)
 	if out.SubscriptionView != nil {
 		b.WriteString("\nLive plan: " + subscriptionLine(f, *out.SubscriptionView))
 	}

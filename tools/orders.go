@@ -75,6 +75,11 @@ func OrderHistory(deps Deps) server.ServerTool {
 			f := formatOf(ctx)
 			newOut := func() *OrderHistoryOutput { return &OrderHistoryOutput{Orders: []OrderView{}} }
 			return forCustomer(ctx, deps, NameOrderHistory, in.Email, newOut, func(t *target, out *OrderHistoryOutput) (string, error) {
+				if !t.manages() {
+					// As in Polar's portal: a team's orders and invoices are
+					// its owner's and billing managers'.
+					return t.teamIntro() + "\n" + onlyManagers, nil
+				}
 				orders, err := t.client.ListOrders(ctx, t.ref(), limit)
 				if err == nil {
 					err = checkAll(t, orders, orderCustomer)

@@ -88,7 +88,12 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 		if err := t.refresh(ctx); err != nil || t.missing {
 			return "", err // missing: run answers "not found"
 		}
-		sess, err := t.client.CreateCustomerSession(ctx, t.ref())
+		if t.member != nil && !t.member.Manages() && action != "" && action != "other" {
+			// Polar's portal lets a plain member see their seat, not
+			// change the team's plan or card: no session for that.
+			return t.teamIntro() + "\n" + onlyManagers + " Nothing has been changed.", nil
+		}
+		sess, err := createSession(ctx, t)
 		if err == nil {
 			err = t.check(sess.Customer)
 		}
@@ -107,6 +112,9 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 			text = fmt.Sprintf("Here is a customer portal link for %s (valid until %s): %s\n"+
 				"Send it only to that customer, at that address: it opens their account, where they can change "+
 				"their plan and payment method or cancel.", t.email, stamp(sess.ExpiresAt), out.URL)
+		}
+		if intro := t.teamIntro(); intro != "" {
+			text += "\n" + intro + " The link opens it as you, with what your role allows."
 		}
 		if action != "" {
 			how, _ := steps(action)

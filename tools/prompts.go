@@ -40,7 +40,15 @@ const rules = "Rules: answer only from the tool results; never invent prices, da
 	"(manage_subscription or get_customer_portal_link), never promise to make the change yourself. " +
 	"Never ask for or repeat card numbers or other payment details, addresses, tax ids or full license keys. " +
 	"Say that subscription prices exclude tax and order totals include it when amounts come up. " +
-	"Keep it short and friendly, in the customer's language."
+	"Keep it short and friendly, in the customer's language. " + teamRules
+
+// teamRules are how replies treat members of team accounts (Polar's member
+// model), as Polar's customer portal does.
+const teamRules = "If the insights show a team account (teams: role owner, billing_manager or member), the email is a member " +
+	"of a company's account: only its owner or a billing manager can cancel, change the plan or seats, update the card or " +
+	"get the team's invoices; tell a plain member so, and that they should ask their team's owner or billing manager, " +
+	"without naming other members or their emails. Speak of the member's own seat (pending: accept the invitation before it " +
+	"expires; revoked: ask the owner or a billing manager) and their own benefits only."
 
 func supportReply(args map[string]string) string {
 	return fmt.Sprintf("A customer, %s, asked:\n\n%s\n\n"+
@@ -52,6 +60,8 @@ func cancellationHelp(args map[string]string) string {
 	return fmt.Sprintf("The customer %s wants to cancel. Call get_visitor_insights with email %q. "+
 		"Draft a reply that says which plan they are on, until when they keep access if they cancel (the end of the paid period), "+
 		"any scheduled change already set, and that they cancel themselves in the customer portal (manage_subscription with action cancel gives the link and steps). "+
+		"If they are a plain member of a team account, say that only the team's owner or a billing manager can cancel it, "+
+		"and offer no cancellation steps. "+
 		"Do not argue or add offers the merchant has not made.\n%s", args["email"], args["email"], rules)
 }
 

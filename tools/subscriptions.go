@@ -77,7 +77,8 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 				subs, unread := readable(subs, subUnreadable)
 				plans := planNames(ctx, t.client, subs)
 				out.Subscriptions = subscriptionViews(f, subs, plans)
-				return subscriptionText(f, *out) + unreadableNote(unread, "subscription", "subscriptions"), nil
+				return subscriptionText(f, *out) + unreadableNote(unread, "subscription", "subscriptions") +
+					teamSeats(ctx, f, t, subs, out) + otherTeams(ctx, f, t, out), nil
 			})
 		})}
 }

@@ -32,6 +32,13 @@ type target struct {
 	customer *polar.Customer // from the email lookup; nil for an external id until seen
 	missing  bool            // the lookup found no customer
 	seen     bool            // an embedded customer passed check
+	// member is the caller's membership of the customer answered, when
+	// that customer is a team (Polar's member model): answers follow the
+	// member's role, and show only the member's own seat and grants.
+	member *polar.Member
+	// teams are the caller's memberships of team customers other than the
+	// one answered (an individual customer who also holds a team seat).
+	teams []polar.Member
 }
 
 // Subject is who a customer tool's answer is about. Every customer tool's
@@ -39,6 +46,9 @@ type target struct {
 type Subject struct {
 	Email string `json:"email"`
 	Found bool   `json:"customer_found"`
+	// Teams are the caller's memberships of team customers (Polar's
+	// member model): their role and own seat, never another member's.
+	Teams []TeamView `json:"teams,omitempty"`
 }
 
 func (s *Subject) subject() *Subject { return s }
@@ -51,6 +61,9 @@ func (t *target) ref() polar.CustomerRef {
 	if t.customer != nil {
 		return polar.ByID(t.customer.ID)
 	}
+	if t.member != nil && t.external == "" {
+		return polar.ByID(t.member.CustomerID)
+	}
 	return polar.ByExternalID(t.external)
 }
 
@@ -59,6 +72,11 @@ func (t *target) ref() polar.CustomerRef {
 func (t *target) check(emb *polar.Customer) error {
 	if emb == nil {
 		return errStale
+	}
+	if t.member != nil {
+		// A member's email is not the team's: the record must be the
+		// team the membership belongs to.
+		return t.checkTeam(emb)
 	}
 	if t.external != "" {
 		if emb.External() != t.external {
@@ -83,7 +101,9 @@ func (t *target) check(emb *polar.Customer) error {
 // an email lookup kept from an earlier call is asked again, and when the
 // address now leads to another customer the answer is stale.
 func (t *target) confirm(ctx context.Context) error {
-	if t.seen || t.missing {
+	if t.seen || t.missing || t.member != nil {
+		// A member was looked up (by id, external id or the index) during
+		// this call or confirmed by refresh.
 		return nil
 	}
 	if t.external == "" {
@@ -131,6 +151,9 @@ func freshLookup(c polar.Client) func(context.Context, string) (*polar.Customer,
 // cached lookup: an email is looked up again, an external id (which Polar
 // never reassigns) is confirmed as confirm does.
 func (t *target) refresh(ctx context.Context) error {
+	if t.member != nil {
+		return t.refreshMember(ctx)
+	}
 	if t.external != "" {
 		return t.confirm(ctx)
 	}
@@ -153,6 +176,7 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 		out := newOut()
 		s := out.subject()
 		s.Email = t.email
+		t.describeTeams(s)
 		return out
 	}
 	out := fresh()
@@ -174,6 +198,11 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 		return fresh(), noCustomer(ctx, t.email), nil
 	}
 	out.subject().Found = true
+	for i := range out.subject().Teams {
+		if out.subject().Teams[i].Answered {
+			out.subject().Teams[i].Team = t.teamName() // known once a record passed check
+		}
+	}
 	return out, text, nil
 }
 

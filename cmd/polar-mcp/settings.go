@@ -43,6 +43,7 @@ func settings() []setting {
 		{"api_version", "POLAR_API_VERSION", "api-version", "Polar-Version header (default " + config.DefaultAPIVersion + ")", func(c *c) any { return &c.APIVersion }, 0},
 		{"customer_email", "POLAR_MCP_CUSTOMER_EMAIL", "customer-email", "on stdio, act as this verified customer", func(c *c) any { return &c.CustomerEmail }, 0},
 		{"customer_external_id", "POLAR_MCP_CUSTOMER_EXTERNAL_ID", "customer-external-id", "on stdio, act as the customer with this Polar external id", func(c *c) any { return &c.CustomerExternalID }, 0},
+		{"member_external_id", "POLAR_MCP_MEMBER_EXTERNAL_ID", "member-external-id", "on stdio, act as the member with this external id of the team customer --customer-external-id names", func(c *c) any { return &c.MemberExternalID }, 0},
 		{"role", "POLAR_MCP_ROLE", "role", "on stdio: customer or agent", func(c *c) any { return &c.Role }, 0},
 		{"read_only", "POLAR_MCP_READ_ONLY", "read-only", "remove the tools that create portal sessions", func(c *c) any { return &c.ReadOnly }, 0},
 		{"locale", "POLAR_MCP_LOCALE", "locale", "BCP 47 language tag of replies (default " + config.DefaultLocale + ")", func(c *c) any { return &c.Locale }, 0},

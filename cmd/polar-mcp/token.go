@@ -17,6 +17,7 @@ func newTokenCmd() *cobra.Command {
 		external   string
 		subject    string
 		locale     string
+		member     string
 		ttl        time.Duration
 		audience   string
 		connection string
@@ -28,6 +29,7 @@ func newTokenCmd() *cobra.Command {
 			"It is the reference for integrators: any JWT library producing the same claims works.",
 		Example: "  polar-mcp token --role customer --email alice@example.com --ttl 15m\n" +
 			"  polar-mcp token --role customer --external-id usr_123 --ttl 15m\n" +
+			"  polar-mcp token --role customer --external-id org_acme --external-member-id usr_acme_ken\n" +
 			"  polar-mcp token --role agent --subject agent-jane --ttl 8h\n" +
 			"  polar-mcp token --connection conn_... --role customer --email alice@example.com",
 		Args: cobra.NoArgs,
@@ -48,7 +50,7 @@ func newTokenCmd() *cobra.Command {
 				return err
 			}
 			claims := identity.Claims{Role: caller.Role(role), Email: email, EmailVerified: email != "",
-				ExternalCustomerID: external, Subject: subject, Locale: locale, Audience: aud}
+				ExternalCustomerID: external, ExternalMemberID: member, Subject: subject, Locale: locale, Audience: aud}
 			tok, err := identity.Mint(secret, claims, ttl, time.Now())
 			if err != nil {
 				return usageErr("%v", err)
@@ -61,6 +63,7 @@ func newTokenCmd() *cobra.Command {
 	f.StringVar(&role, "role", "customer", "customer or agent")
 	f.StringVar(&email, "email", "", "the visitor's verified email (customers need it or --external-id)")
 	f.StringVar(&external, "external-id", "", "the customer's id in the merchant's own system (Polar's external_id)")
+	f.StringVar(&member, "external-member-id", "", "the team member's id in the merchant's own system (Polar's member external_id; needs --external-id)")
 	f.StringVar(&subject, "subject", "", "sub: who the caller is in your system (default: a random jti)")
 	f.StringVar(&locale, "locale", "", "BCP 47 language tag for answers, e.g. de-DE")
 	f.DurationVar(&ttl, "ttl", 15*time.Minute, "lifetime of the token")

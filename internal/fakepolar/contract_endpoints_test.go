@@ -110,8 +110,11 @@ func contractCalls(orgID string, customers, products, benefits, subscriptions []
 			byID("/v1/customers/{id}/state", id, 200),
 			list("/v1/subscriptions/", "?customer_id="+id, 200),
 			list("/v1/orders/", "?customer_id="+id+"&limit=100", 200),
-			session(`{"customer_id":"`+id+`"}`, 201),
+			session(`{"customer_id":"`+id+`"}`, sessionStatus(orgID, id)),
 		)
+	}
+	if orgID == demoOrgID {
+		calls = append(calls, memberCalls()...)
 	}
 	for _, t := range benefitTypes() {
 		calls = append(calls, list("/v1/benefits/", "?type="+t, 200))

@@ -31,6 +31,8 @@ func fixtureSchemas() map[string]string {
 		"benefit_grants.json":  "BenefitGrant",
 		"license_keys.json":    "LicenseKeyWithActivations",
 		"customer_meters.json": "CustomerMeter",
+		"members.json":         "Member",
+		"customer_seats.json":  "CustomerSeat",
 	}
 }
 

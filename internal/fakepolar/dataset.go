@@ -27,6 +27,8 @@ type dataset struct {
 	grants        []object
 	licenseKeys   []object
 	meters        []object // customer meters
+	members       []object // members of customers (member model)
+	seats         []object // customer seats
 }
 
 func loadDataset(fsys fs.FS) (*dataset, error) {
@@ -46,6 +48,8 @@ func loadDataset(fsys fs.FS) (*dataset, error) {
 		{"benefit_grants.json", &d.grants},
 		{"license_keys.json", &d.licenseKeys},
 		{"customer_meters.json", &d.meters},
+		{"members.json", &d.members},
+		{"customer_seats.json", &d.seats},
 	}
 	for _, l := range lists {
 		err := readJSON(fsys, l.name, l.dst)
@@ -128,5 +132,6 @@ func nested(o object, key string) object {
 // then empty): fixture sets written before the fake served license keys and
 // customer meters stay loadable.
 func optionalFixture(name string) bool {
-	return name == "license_keys.json" || name == "customer_meters.json"
+	return name == "license_keys.json" || name == "customer_meters.json" ||
+		name == "members.json" || name == "customer_seats.json"
 }

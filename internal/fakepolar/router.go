@@ -91,6 +91,9 @@ func matchPattern(pattern, path string) (string, bool) {
 	id := ""
 	for i, p := range ps {
 		switch {
+		case p == "{id}" && xs[i] != "" && id != "":
+			// A second id (a member of a customer) joins the first.
+			id += "/" + xs[i]
 		case p == "{id}" && xs[i] != "":
 			id = xs[i]
 		case p != xs[i]:

@@ -24,6 +24,9 @@ func (s *Server) createCustomerSession(w http.ResponseWriter, r *http.Request, _
 		return
 	}
 	customer, verr := s.sessionCustomer(body)
+	if verr == nil {
+		verr = s.sessionMember(customer, body)
+	}
 	if verr != nil {
 		writeValidation(w, []validationError{*verr})
 		return

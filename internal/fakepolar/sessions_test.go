@@ -39,7 +39,8 @@ func TestCreateCustomerSession(t *testing.T) {
 		t.Errorf("return_url without one given: %v", again.body["return_url"])
 	}
 
-	if r := create(`{"external_customer_id":"org_acme"}`); r.status != 201 || r.body["customer_id"] != teamID {
+	// A team customer (the member model is on) needs the member the session is for.
+	if r := create(`{"external_customer_id":"org_acme","external_member_id":"usr_acme_priya"}`); r.status != 201 || r.body["customer_id"] != teamID {
 		t.Errorf("by external id: %d %s", r.status, r.raw)
 	}
 }

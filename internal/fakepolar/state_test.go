@@ -38,8 +38,10 @@ func TestCustomerState(t *testing.T) {
 		{"bob: canceling at period end is still active", bobID, stateSummary{"individual", []string{"active"},
 			[]string{"discord", "downloadables", "github_repository", "license_keys"}}},
 		{"carol: paused is omitted, revoked grant too", carolID, stateSummary{"individual", nil, nil}},
+		// Polar's team state lists every member's grants too (no member id):
+		// three seat holders' license keys; the revoked seat's key is gone.
 		{"team: trialing", teamID, stateSummary{"team", []string{"trialing"},
-			[]string{"discord", "feature_flag", "slack_shared_channel"}}},
+			[]string{"discord", "feature_flag", "license_keys", "license_keys", "license_keys", "slack_shared_channel"}}},
 		{"dave: past_due omitted, grants kept", daveID, stateSummary{"individual", nil, []string{"custom", "meter_credit"}}},
 		{"erin: nothing", erinID, stateSummary{"individual", nil, nil}},
 		{"frank: metered", frankID, stateSummary{"individual", []string{"active"}, []string{"custom", "meter_credit"}}},

@@ -23,6 +23,9 @@ const (
 	KindCatalog Kind = "catalog"
 	// KindOrganization: the organization itself.
 	KindOrganization Kind = "organization"
+	// KindMember: one member (MemberID, of CustomerID) changed or went:
+	// the member index looks it up again.
+	KindMember Kind = "member"
 	// KindAll: anything may be stale (a subscriber missed messages).
 	KindAll Kind = "all"
 )
@@ -34,6 +37,7 @@ type Invalidation struct {
 	Kind       Kind   `json:"kind"`
 	CustomerID string `json:"customer_id,omitempty"`
 	EmailHash  string `json:"email_hash,omitempty"`
+	MemberID   string `json:"member_id,omitempty"`
 }
 
 // HashEmail returns the hex SHA-256 of the normalized email, for

@@ -30,8 +30,11 @@ const (
 // role, identity (email, external id) and token subject, as sessions are
 // bound. A customer's refreshed token is the same caller.
 func callerKey(id caller.Identity) string {
-	return strings.Join([]string{id.Connection, string(id.Role), caller.NormalizeEmail(id.Email),
-		id.ExternalID, id.Subject}, "\x00")
+	parts := []string{id.Connection, string(id.Role), caller.NormalizeEmail(id.Email), id.ExternalID, id.Subject}
+	if id.MemberExternalID != "" {
+		parts = append(parts, "member", id.MemberExternalID) // two members of one team are two callers
+	}
+	return strings.Join(parts, "\x00")
 }
 
 // requestCaller is the key of a request's verified caller.

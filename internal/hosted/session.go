@@ -33,8 +33,13 @@ type sessionKeyKey struct{}
 
 func newSessionKey(secret []byte, id caller.Identity) sessionKey {
 	mac := hmac.New(sha256.New, secret)
-	for _, part := range []string{"polar-mcp session binding v2", id.Connection, string(id.Role),
-		caller.NormalizeEmail(id.Email), id.ExternalID, id.Subject} {
+	parts := []string{"polar-mcp session binding v2", id.Connection, string(id.Role),
+		caller.NormalizeEmail(id.Email), id.ExternalID, id.Subject}
+	if id.MemberExternalID != "" {
+		// Two members of one team are two callers.
+		parts = append(parts, "member", id.MemberExternalID)
+	}
+	for _, part := range parts {
 		mac.Write([]byte(part))
 		mac.Write([]byte{0})
 	}

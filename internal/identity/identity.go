@@ -41,6 +41,15 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 			return caller.Identity{}, err
 		}
 	}
+	// external_member_id is taken exactly as sent: an id with spaces is
+	// refused below, never trimmed into another member's.
+	if v, ok := mc["external_member_id"]; ok && v != nil {
+		s, isStr := v.(string)
+		if !isStr || len(s) > maxClaimLen {
+			return caller.Identity{}, refuse(KindMalformed, "external_member_id must be a string of at most 320 bytes")
+		}
+		id.MemberExternalID = s
+	}
 	if id.Role, err = caller.ParseRole(role); err != nil {
 		return caller.Identity{}, refuse(KindUnknownRole, `role must be "customer" or "agent"`)
 	}
@@ -81,9 +90,15 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		if id.ExternalID != "" && caller.CheckExternalID(id.ExternalID) != nil {
 			return caller.Identity{}, refuse(KindInvalidClaim, "external_customer_id has characters an id cannot have")
 		}
+		if id.MemberExternalID != "" && id.ExternalID == "" {
+			return caller.Identity{}, refuse(KindInvalidClaim, "external_member_id names a member of the customer external_customer_id names, and needs it")
+		}
+		if id.MemberExternalID != "" && caller.CheckExternalID(id.MemberExternalID) != nil {
+			return caller.Identity{}, refuse(KindInvalidClaim, "external_member_id has characters an id cannot have")
+		}
 	case caller.Agent:
-		if id.ExternalID != "" {
-			return caller.Identity{}, refuse(KindInvalidClaim, "agent tokens name customers in tool arguments, not external_customer_id")
+		if id.ExternalID != "" || id.MemberExternalID != "" {
+			return caller.Identity{}, refuse(KindInvalidClaim, "agent tokens name customers in tool arguments, not external_customer_id or external_member_id")
 		}
 	}
 	return id, nil

@@ -14,7 +14,7 @@ import (
 // verifiers would not), and never any name twice (the last one wins in
 // some parsers, the first in others).
 func knownClaims() []string {
-	return []string{"role", "email", "email_verified", "external_customer_id", "locale",
+	return []string{"role", "email", "email_verified", "external_customer_id", "external_member_id", "locale",
 		"exp", "iat", "nbf", "aud", "iss", "sub", "jti"}
 }
 

@@ -3,7 +3,7 @@
 //
 // A token is an HS256 JWT. Its claims are role ("customer" or "agent"),
 // email and email_verified, external_customer_id (the merchant's own user
-// id), sub or jti (who the token is: sessions are bound to it), locale,
+// id), external_member_id (the member of a team customer, exact), sub or jti (who the token is: sessions are bound to it), locale,
 // exp (required, at most Policy.MaxTTL ahead), iat, nbf and, in
 // multi-merchant mode, aud (the connection id). The integrator that knows
 // who the end user is (the chatbot platform) mints it with the shared
@@ -44,6 +44,10 @@ type Claims struct {
 	// ExternalCustomerID is the merchant's own user id for a customer
 	// (Polar's customer external_id).
 	ExternalCustomerID string
+	// ExternalMemberID is the merchant's own id for the member of a team
+	// customer the bearer is (Polar's member external_id); it needs
+	// ExternalCustomerID and is sent exactly as given.
+	ExternalMemberID string
 	// Subject is the token's sub: who the caller is in the integrator's
 	// system. Mint adds a random jti when it is empty.
 	Subject string
@@ -87,6 +91,9 @@ func Mint(secret []byte, c Claims, ttl time.Duration, now time.Time) (string, er
 	}
 	set("email", c.Email)
 	set("external_customer_id", c.ExternalCustomerID)
+	if c.ExternalMemberID != "" {
+		mc["external_member_id"] = c.ExternalMemberID // exact, never trimmed
+	}
 	set("sub", c.Subject)
 	set("locale", c.Locale)
 	set("aud", c.Audience)

@@ -34,6 +34,26 @@ type Insights struct {
 	Subscriptions    []string  `json:"subscriptions"`
 	RecentOrders     []Order   `json:"recent_orders"`
 	ActiveBenefits   []Benefit `json:"active_benefits"`
+	// Teams are the memberships of team customers the email holds
+	// (Polar's member model): role and own seat.
+	Teams []Team `json:"teams,omitempty"`
+}
+
+// Team is one membership of a team customer.
+type Team struct {
+	Team string `json:"team"`
+	Role string `json:"role" jsonschema:"owner, billing_manager or member"`
+	Seat *Seat  `json:"seat,omitempty"`
+	// Answered is true for the team the card's plan and orders are of.
+	Answered bool `json:"answered"`
+}
+
+// Seat is a member's own seat.
+type Seat struct {
+	Status              string `json:"status" jsonschema:"pending, claimed or revoked"`
+	InvitationExpiresAt string `json:"invitation_expires_at,omitempty"`
+	ClaimedAt           string `json:"claimed_at,omitempty"`
+	RevokedAt           string `json:"revoked_at,omitempty"`
 }
 
 // Order is one recent order.

@@ -86,6 +86,8 @@ func forget(c *cache.Client, inv fleet.Invalidation) {
 		if inv.CustomerID != "" {
 			c.ForgetBilling(inv.CustomerID)
 		}
+	case fleet.KindMember:
+		c.MemberStale(inv.CustomerID, inv.MemberID)
 	case fleet.KindCatalog, fleet.KindOrganization:
 		c.ForgetCatalog()
 	case fleet.KindAll:

@@ -61,7 +61,7 @@ func StdioIdentity(cfg config.Config) (id caller.Identity, ok bool) {
 		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail, Locale: cfg.Locale}, true
 	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
 		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,
-			Locale: cfg.Locale}, true
+			MemberExternalID: cfg.MemberExternalID, Locale: cfg.Locale}, true
 	case cfg.Demo:
 		return caller.Identity{Role: caller.Agent, Locale: cfg.Locale}, true
 	default:

@@ -27,6 +27,7 @@ type eventData struct {
 	Customer       struct {
 		ID string `json:"id"`
 	} `json:"customer"`
+	MemberID string `json:"member_id"`
 }
 
 // Map returns what ev makes stale; nil for types that change nothing
@@ -37,6 +38,9 @@ type eventData struct {
 //   - subscription.*, order.*, refund.*, benefit_grant.*: that customer's
 //     billing (data.customer_id, else data.customer.id);
 //   - product.*, benefit.*: the catalog;
+//   - member.*: that member in the member index (data is the member);
+//   - customer_seat.*: the seat holder in the member index and the
+//     seat's customer's billing (data is the seat);
 //   - organization.updated: the organization.
 func Map(ev Event) []fleet.Invalidation {
 	var d eventData
@@ -65,6 +69,20 @@ func Map(ev Event) []fleet.Invalidation {
 			return nil
 		}
 		return []fleet.Invalidation{{Org: org, Kind: fleet.KindBilling, CustomerID: id}}
+	case "member":
+		if d.ID == "" {
+			return nil
+		}
+		return []fleet.Invalidation{{Org: org, Kind: fleet.KindMember, CustomerID: d.CustomerID, MemberID: d.ID}}
+	case "customer_seat":
+		var invs []fleet.Invalidation
+		if d.MemberID != "" {
+			invs = append(invs, fleet.Invalidation{Org: org, Kind: fleet.KindMember, CustomerID: d.CustomerID, MemberID: d.MemberID})
+		}
+		if d.CustomerID != "" {
+			invs = append(invs, fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: d.CustomerID})
+		}
+		return invs
 	case "product", "benefit":
 		return []fleet.Invalidation{{Org: org, Kind: fleet.KindCatalog}}
 	case "organization":

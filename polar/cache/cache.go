@@ -55,6 +55,9 @@ type Client struct {
 	group singleflight.Group
 	gen   atomic.Uint64 // bumped by every forget
 
+	members   memberIndex
+	pageEvery time.Duration // Config.MemberPageInterval
+
 	hits      atomic.Uint64
 	misses    atomic.Uint64
 	coalesced atomic.Uint64
@@ -80,6 +83,7 @@ func New(inner polar.Client, cfg Config) *Client {
 		callTimeout: cfg.CallTimeout,
 		now:         cfg.Now,
 		obs:         cfg.Observer,
+		pageEvery:   ttlOr(cfg.MemberPageInterval, DefaultMemberPageInterval),
 	}
 	if c.obs == nil {
 		c.obs = nopObserver{}

@@ -46,6 +46,11 @@ type Config struct {
 	// CallTimeout bounds a coalesced upstream call, which outlives the
 	// caller that started it. Zero means DefaultCallTimeout.
 	CallTimeout time.Duration
+	// MemberPageInterval paces the listing that builds the member index
+	// (members.go): one page of 100 members per interval, so the build
+	// leaves most of the organization's rate budget to questions. Zero
+	// means DefaultMemberPageInterval; negative means no pause.
+	MemberPageInterval time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Observer, when set, is told of every cacheable read's outcome.

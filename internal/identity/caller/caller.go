@@ -41,6 +41,10 @@ type Identity struct {
 	// ExternalID is the customer's id in the merchant's own system
 	// (Polar's customer external_id).
 	ExternalID string
+	// MemberExternalID is the merchant's own id of the member of a team
+	// customer the caller is (Polar's member external_id, unique within
+	// the customer named by ExternalID). Set only with ExternalID.
+	MemberExternalID string
 	// Connection is the merchant connection the request was routed to;
 	// empty in single-merchant mode and on stdio.
 	Connection string

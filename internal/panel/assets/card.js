@@ -202,6 +202,34 @@ var PolarInsightsCard = (function () {
     return s;
   }
 
+  function teams(d, locale) {
+    var items = list(d.teams).filter(function (t) { return t && str(t.role); });
+    if (!items.length) { return null; }
+    var roles = { owner: 'Owner', billing_manager: 'Billing manager', member: 'Member' };
+    var s = section('Team', 'card-teams');
+    var ul = el('ul', 'card-list');
+    items.forEach(function (t) {
+      var li = el('li');
+      li.setAttribute('data-field', 'team');
+      li.appendChild(el('span', 'team-name', str(t.team) || 'Team'));
+      li.appendChild(document.createTextNode(' · ' + (roles[str(t.role)] || str(t.role))));
+      var seat = t.seat && typeof t.seat === 'object' ? t.seat : null;
+      if (!seat) {
+        li.appendChild(document.createTextNode(' · no seat'));
+      } else {
+        li.appendChild(document.createTextNode(' · seat ' + str(seat.status)));
+        var when = str(seat.status) === 'pending' ? seat.invitation_expires_at : (str(seat.status) === 'revoked' ? seat.revoked_at : seat.claimed_at);
+        if (str(when)) {
+          li.appendChild(document.createTextNode(str(seat.status) === 'pending' ? ', invitation expires ' : ' '));
+          li.appendChild(timeNode(when, locale));
+        }
+      }
+      ul.appendChild(li);
+    });
+    s.appendChild(ul);
+    return s;
+  }
+
   function others(d) {
     var subs = list(d.subscriptions).map(str).filter(Boolean);
     if (subs.length < 2) { return null; }
@@ -233,7 +261,7 @@ var PolarInsightsCard = (function () {
     var card = el('article', 'card');
     card.setAttribute('data-state', 'card');
     card.setAttribute('aria-label', 'Insights for ' + (str(d.name) || str(d.email) || 'the customer'));
-    [header(d), plan(d, opts.locale), changes(d, opts.locale), meters(d), orders(d, opts.locale), benefits(d), others(d)]
+    [header(d), teams(d, opts.locale), plan(d, opts.locale), changes(d, opts.locale), meters(d), orders(d, opts.locale), benefits(d), others(d)]
       .forEach(function (n) { if (n) { card.appendChild(n); } });
     container.appendChild(card);
   }

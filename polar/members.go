@@ -1,0 +1,315 @@
+package polar
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Polar's member model: with the organization feature
+// member_model_enabled, every customer has members (owner,
+// billing_manager, member), and a team customer's seats are held by its
+// members. polar-go v0.5.0 has none of these operations, so the adapter
+// builds their requests itself and sends them through the same capture
+// doer, limiter, retries and classification as every other call.
+
+// Scopes of the member operations.
+const (
+	ScopeMembersRead       = "members:read"
+	ScopeCustomerSeatsRead = "customer_seats:read"
+)
+
+// Member roles.
+const (
+	RoleOwner          = "owner"
+	RoleBillingManager = "billing_manager"
+	RoleMember         = "member"
+)
+
+// ErrMemberNotFound is returned when no member matches.
+var ErrMemberNotFound = errors.New("polar: member not found")
+
+// Member is a member of a customer.
+type Member struct {
+	ID         string    `json:"id"`
+	CustomerID string    `json:"customer_id"`
+	Email      string    `json:"email"`
+	Name       *string   `json:"name"`
+	ExternalID *string   `json:"external_id"`
+	Role       string    `json:"role"` // owner | billing_manager | member
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func (m *Member) identified() bool { return m.ID != "" }
+
+// Manages reports whether the member may see the team's orders and
+// invoices and change its plan (owner or billing manager), as Polar's
+// customer portal allows.
+func (m *Member) Manages() bool {
+	return m != nil && (m.Role == RoleOwner || m.Role == RoleBillingManager)
+}
+
+// Seat is one seat of a seat-based subscription or order.
+type Seat struct {
+	ID                  string     `json:"id"`
+	SubscriptionID      *string    `json:"subscription_id"`
+	OrderID             *string    `json:"order_id"`
+	Status              string     `json:"status"` // pending | claimed | revoked
+	CustomerID          *string    `json:"customer_id"`
+	MemberID            *string    `json:"member_id"`
+	Email               *string    `json:"email"`
+	InvitationExpiresAt *time.Time `json:"invitation_token_expires_at"`
+	ClaimedAt           *time.Time `json:"claimed_at"`
+	RevokedAt           *time.Time `json:"revoked_at"`
+	CreatedAt           time.Time  `json:"created_at"`
+}
+
+// Seats is a subscription's (or order's) seats.
+type Seats struct {
+	Seats     []Seat `json:"seats"`
+	Available int    `json:"available_seats"`
+	Total     int    `json:"total_seats"`
+}
+
+// MemberGrant is who a customer's benefit grant was granted to.
+type MemberGrant struct {
+	ID         string  `json:"id"`
+	CustomerID string  `json:"customer_id"`
+	MemberID   *string `json:"member_id"`
+	IsGranted  bool    `json:"is_granted"`
+}
+
+func (g *MemberGrant) identified() bool { return g.ID != "" }
+
+// Members is what polar-mcp asks of Polar's member model. *SDKClient and
+// *cache.Client implement it.
+type Members interface {
+	// ListMembers returns one page of members as q asks.
+	ListMembers(ctx context.Context, q MemberQuery) (Page[Member], error)
+	// MemberByExternalID returns the member with the merchant's own id
+	// memberExt of the customer with the merchant's id customerExt, or
+	// ErrMemberNotFound.
+	MemberByExternalID(ctx context.Context, customerExt, memberExt string) (*Member, error)
+	// GetMember returns member memberID of customer customerID, or
+	// ErrMemberNotFound.
+	GetMember(ctx context.Context, customerID, memberID string) (*Member, error)
+	// SubscriptionSeats returns a seat-based subscription's seats.
+	SubscriptionSeats(ctx context.Context, subscriptionID string) (*Seats, error)
+	// MemberGrants returns the customer's granted benefit grants with the
+	// member each was granted to.
+	MemberGrants(ctx context.Context, customer CustomerRef) ([]MemberGrant, error)
+	// CreateMemberSession creates a customer portal session for member
+	// memberID of the customer (Polar requires one for a team customer).
+	CreateMemberSession(ctx context.Context, customer CustomerRef, memberID string) (*CustomerSession, error)
+}
+
+var _ Members = (*SDKClient)(nil)
+
+// send returns a do function that sends one request polar-go has no
+// operation for. The path is built by the caller from checked ids.
+func (c *SDKClient) send(method, path string, query url.Values, body any) func(context.Context) error {
+	return func(ctx context.Context) error {
+		var rd *bytes.Reader
+		if body != nil {
+			b, err := json.Marshal(body)
+			if err != nil {
+				return err
+			}
+			rd = bytes.NewReader(b)
+		}
+		u := c.baseURL + path
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		var req *http.Request
+		var err error
+		if rd != nil {
+			req, err = http.NewRequestWithContext(ctx, method, u, rd)
+		} else {
+			req, err = http.NewRequestWithContext(ctx, method, u, nil)
+		}
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Accept", "application/json")
+		if rd != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := c.raw.Do(req)
+		if err != nil {
+			return err
+		}
+		return res.Body.Close()
+	}
+}
+
+// MemberQuery is one page of /v1/members/: the organization's members, or
+// one customer's when CustomerID is set; pages are 1-based and hold up to
+// 100 members, oldest first unless NewestFirst.
+type MemberQuery struct {
+	CustomerID  string
+	Page        int
+	NewestFirst bool
+}
+
+// ListMembers implements Members.
+func (c *SDKClient) ListMembers(ctx context.Context, mq MemberQuery) (Page[Member], error) {
+	o := op{id: "members:list_members", scope: ScopeMembersRead}
+	sorting := "created_at"
+	if mq.NewestFirst {
+		sorting = "-created_at"
+	}
+	customerID := mq.CustomerID
+	q := url.Values{"page": {strconv.Itoa(max(mq.Page, 1))}, "limit": {strconv.Itoa(pageSize)}, "sorting": {sorting}}
+	if customerID != "" {
+		if err := checkID(o, customerID); err != nil {
+			return Page[Member]{}, err
+		}
+		q.Set("customer_id", customerID)
+	}
+	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/members/", q, nil))
+	if err != nil {
+		return Page[Member]{}, err
+	}
+	p, err := decode[Page[Member]](o, slot)
+	if err != nil {
+		return Page[Member]{}, err
+	}
+	if customerID != "" {
+		p.Items = onlyCustomer(ctx, c, o, p.Items, func(m Member) bool { return m.CustomerID == customerID })
+	}
+	return p, nil
+}
+
+// MemberByExternalID implements Members.
+func (c *SDKClient) MemberByExternalID(ctx context.Context, customerExt, memberExt string) (*Member, error) {
+	o := op{id: "customers:members:get_external", scope: ScopeMembersRead}
+	if err := checkExternalID(o, customerExt); err != nil {
+		return nil, err
+	}
+	if err := checkExternalID(o, memberExt); err != nil {
+		return nil, err
+	}
+	path := "/v1/customers/external/" + url.PathEscape(customerExt) + "/members/" + url.PathEscape(memberExt)
+	slot, err := c.do(ctx, o, c.send(http.MethodGet, path, nil, nil))
+	if isNotFound(err) {
+		return nil, ErrMemberNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := decode[Member](o, slot)
+	if err != nil {
+		return nil, err
+	}
+	if m.ID == "" || m.ExternalID == nil || *m.ExternalID != memberExt {
+		return nil, ErrMemberNotFound
+	}
+	return &m, nil
+}
+
+// GetMember implements Members.
+func (c *SDKClient) GetMember(ctx context.Context, customerID, memberID string) (*Member, error) {
+	o := op{id: "customers:members:get", scope: ScopeMembersRead}
+	if err := checkID(o, customerID); err != nil {
+		return nil, err
+	}
+	if err := checkID(o, memberID); err != nil {
+		return nil, err
+	}
+	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/customers/"+customerID+"/members/"+memberID, nil, nil))
+	if isNotFound(err) {
+		return nil, ErrMemberNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := decode[Member](o, slot)
+	if err != nil {
+		return nil, err
+	}
+	if m.ID != memberID || m.CustomerID != customerID {
+		return nil, ErrMemberNotFound
+	}
+	return &m, nil
+}
+
+// SubscriptionSeats implements Members.
+func (c *SDKClient) SubscriptionSeats(ctx context.Context, subscriptionID string) (*Seats, error) {
+	o := op{id: "customer-seats:list_seats", scope: ScopeCustomerSeatsRead}
+	if err := checkID(o, subscriptionID); err != nil {
+		return nil, err
+	}
+	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/customer-seats", url.Values{"subscription_id": {subscriptionID}}, nil))
+	if err != nil {
+		return nil, err
+	}
+	s, err := decode[Seats](o, slot)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// MemberGrants implements Members.
+func (c *SDKClient) MemberGrants(ctx context.Context, ref CustomerRef) ([]MemberGrant, error) {
+	o := op{id: "benefit-grants:list", scope: ScopeBenefitsRead}
+	if err := checkRef(o, ref); err != nil {
+		return nil, err
+	}
+	var all []MemberGrant
+	for page := 1; page <= maxPages; page++ {
+		q := customerFilter(ref)
+		q.Set("is_granted", "true")
+		q.Set("limit", strconv.Itoa(pageSize))
+		q.Set("page", strconv.Itoa(page))
+		slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/benefit-grants/", q, nil))
+		if err != nil {
+			return nil, err
+		}
+		p, err := decode[Page[MemberGrant]](o, slot)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		if page >= p.Pagination.MaxPage {
+			break
+		}
+	}
+	if ref.ID != "" {
+		all = onlyCustomer(ctx, c, o, all, func(g MemberGrant) bool { return g.CustomerID == ref.ID })
+	}
+	return all, nil
+}
+
+// CreateMemberSession implements Members.
+func (c *SDKClient) CreateMemberSession(ctx context.Context, ref CustomerRef, memberID string) (*CustomerSession, error) {
+	o := op{id: "customer-sessions:create", scope: ScopeCustomerSessionsWrite}
+	if err := checkRef(o, ref); err != nil {
+		return nil, err
+	}
+	if err := checkID(o, memberID); err != nil {
+		return nil, err
+	}
+	body := map[string]string{"member_id": memberID}
+	if ref.ID != "" {
+		body["customer_id"] = ref.ID
+	} else {
+		body["external_customer_id"] = ref.ExternalID
+	}
+	slot, err := c.do(ctx, o, c.send(http.MethodPost, "/v1/customer-sessions/", nil, body))
+	if err != nil {
+		return nil, err
+	}
+	s, err := decode[CustomerSession](o, slot)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
