@@ -31,6 +31,7 @@ func fixtureSchemas() map[string]string {
 		"benefit_grants.json":  "BenefitGrant",
 		"license_keys.json":    "LicenseKeyWithActivations",
 		"customer_meters.json": "CustomerMeter",
+		"disputes.json":        "Dispute",
 	}
 }
 

@@ -27,6 +27,7 @@ type dataset struct {
 	grants        []object
 	licenseKeys   []object
 	meters        []object // customer meters
+	disputes      []object
 }
 
 func loadDataset(fsys fs.FS) (*dataset, error) {
@@ -46,6 +47,7 @@ func loadDataset(fsys fs.FS) (*dataset, error) {
 		{"benefit_grants.json", &d.grants},
 		{"license_keys.json", &d.licenseKeys},
 		{"customer_meters.json", &d.meters},
+		{"disputes.json", &d.disputes},
 	}
 	for _, l := range lists {
 		err := readJSON(fsys, l.name, l.dst)
@@ -128,5 +130,5 @@ func nested(o object, key string) object {
 // then empty): fixture sets written before the fake served license keys and
 // customer meters stay loadable.
 func optionalFixture(name string) bool {
-	return name == "license_keys.json" || name == "customer_meters.json"
+	return name == "license_keys.json" || name == "customer_meters.json" || name == "disputes.json"
 }

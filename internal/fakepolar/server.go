@@ -32,6 +32,7 @@ func AllScopes() []string {
 		scopeOrganizationsRead, scopeOrganizationsWrite,
 		scopeCustomerSessionsWrite,
 		scopeLicenseKeysRead, scopeLicenseKeysWrite,
+		scopeDisputesRead, scopeDisputesWrite,
 	}
 }
 
@@ -102,7 +103,7 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 		tokens[tok] = set
 	}
 	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}, hooks: newWebhooks(opts.Webhook)}
-	s.routes = append(s.routeTable(), s.billingRoutes()...)
+	s.routes = append(append(s.routeTable(), s.billingRoutes()...), s.enrichRoutes()...)
 	return s, nil
 }
 
