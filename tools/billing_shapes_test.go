@@ -273,3 +273,9 @@ func TestWording(t *testing.T) {
 		t.Errorf("the panel's card reads %+v", card)
 	}
 }
+
+func TestCatalogInTheReadersLocale(t *testing.T) {
+	de := &caller.Identity{Role: caller.Customer, Email: "alice@example.com", Locale: "de"}
+	got := mustAnswer(t, newEnv(t, envOptions{}).call(t, de, tools.NameProducts, nil), "Pro: 24,00 € / month or 26,00 $ / month")
+	notContains(t, got, "€24.00")
+}

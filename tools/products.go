@@ -62,18 +62,19 @@ func Products(deps Deps) server.ServerTool {
 			return failure(ctx, deps, NameProducts, err), nil
 		}
 		products, unread := readable(products, productUnreadable)
+		f := formatOf(ctx)
 		out := ProductsOutput{Products: []ProductView{}}
 		for _, p := range products {
 			if p.IsArchived || (p.Visibility != "" && p.Visibility != "public") {
 				continue
 			}
-			out.Products = append(out.Products, productView(p))
+			out.Products = append(out.Products, productView(f, p))
 		}
 		return answer(productText(out)+unreadableNote(unread, "product", "products"), out), nil
 	}}
 }
 
-func productView(p polar.Product) ProductView {
+func productView(f format, p polar.Product) ProductView {
 	v := ProductView{Name: clean(p.Name), Prices: []PriceView{}}
 	if p.Description != nil {
 		v.Description = clean(*p.Description)
@@ -93,7 +94,7 @@ func productView(p polar.Product) ProductView {
 		if pr.RecurringInterval != nil && interval == "" {
 			interval = clean(*pr.RecurringInterval)
 		}
-		pv := priceView(pr, per(interval, count))
+		pv := priceView(f, pr, per(interval, count))
 		pv.currency = strings.ToUpper(pr.Currency)
 		v.Prices = append(v.Prices, pv)
 	}
@@ -150,29 +151,29 @@ func trial(p polar.Product) (string, int) {
 
 // priceView describes any Polar price. A type added later is named, not
 // an error.
-func priceView(p polar.Price, suffix string) PriceView {
+func priceView(f format, p polar.Price, suffix string) PriceView {
 	switch p.AmountType {
 	case "fixed":
 		if p.PriceAmount == nil || *p.PriceAmount == 0 {
 			return PriceView{Kind: "free", Display: "Free"}
 		}
-		return PriceView{Kind: "fixed", Display: money(*p.PriceAmount, p.Currency) + suffix}
+		return PriceView{Kind: "fixed", Display: f.money(*p.PriceAmount, p.Currency) + suffix}
 	case "free":
 		return PriceView{Kind: "free", Display: "Free"}
 	case "custom":
 		d := "Pay what you want"
 		if p.MinimumAmount != nil && *p.MinimumAmount > 0 {
-			d += ", minimum " + money(*p.MinimumAmount, p.Currency)
+			d += ", minimum " + f.money(*p.MinimumAmount, p.Currency)
 		}
 		if p.MaximumAmount != nil {
-			d += ", maximum " + money(*p.MaximumAmount, p.Currency)
+			d += ", maximum " + f.money(*p.MaximumAmount, p.Currency)
 		}
 		if p.PresetAmount != nil {
-			d += ", suggested " + money(*p.PresetAmount, p.Currency)
+			d += ", suggested " + f.money(*p.PresetAmount, p.Currency)
 		}
 		return PriceView{Kind: "custom", Display: d + suffix}
 	case "seat_based":
-		v := PriceView{Kind: "seat_based", Display: seatTiers(p, suffix)}
+		v := PriceView{Kind: "seat_based", Display: seatTiers(f, p, suffix)}
 		if p.SeatTiers != nil && len(p.SeatTiers.Tiers) > 0 {
 			v.SeatTierType = tierType(p.SeatTiers)
 		}
@@ -180,13 +181,13 @@ func priceView(p polar.Price, suffix string) PriceView {
 	case "metered_unit":
 		d := "Usage-based"
 		if p.UnitAmount != nil {
-			d = decimalMoney(*p.UnitAmount, p.Currency) + " per unit"
+			d = f.decimalMoney(*p.UnitAmount, p.Currency) + " per unit"
 		}
 		if p.Meter != nil && clean(p.Meter.Name) != "" {
 			d += " of " + clean(p.Meter.Name)
 		}
 		if p.CapAmount != nil {
-			d += ", capped at " + money(*p.CapAmount, p.Currency)
+			d += ", capped at " + f.money(*p.CapAmount, p.Currency)
 		}
 		return PriceView{Kind: "metered", Display: d + suffix}
 	default:
@@ -194,7 +195,7 @@ func priceView(p polar.Price, suffix string) PriceView {
 	}
 }
 
-func seatTiers(p polar.Price, suffix string) string {
+func seatTiers(f format, p polar.Price, suffix string) string {
 	if p.SeatTiers == nil || len(p.SeatTiers.Tiers) == 0 {
 		return "Per seat" + suffix
 	}
@@ -206,10 +207,10 @@ func seatTiers(p polar.Price, suffix string) string {
 			seats = fmt.Sprintf("%d–%d seats", t.MinSeats, *t.MaxSeats)
 		}
 		if graduated {
-			parts = append(parts, fmt.Sprintf("seats %s at %s each", strings.TrimSuffix(strings.TrimSuffix(seats, " seats"), " seat"), money(t.PricePerSeat, p.Currency)))
+			parts = append(parts, fmt.Sprintf("seats %s at %s each", strings.TrimSuffix(strings.TrimSuffix(seats, " seats"), " seat"), f.money(t.PricePerSeat, p.Currency)))
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s per seat%s (%s)", money(t.PricePerSeat, p.Currency), suffix, seats))
+		parts = append(parts, fmt.Sprintf("%s per seat%s (%s)", f.money(t.PricePerSeat, p.Currency), suffix, seats))
 	}
 	if graduated {
 		return "Per seat, graduated (each range of seats at its own price): " + strings.Join(parts, ", ") + suffix
