@@ -104,15 +104,14 @@ func OrderHistory(deps Deps) server.ServerTool {
 					}
 					out.Orders = append(out.Orders, orderView(f, o))
 				}
-				var invoiceNote string
 				if in.InvoiceLinks {
-					invoiceNote = invoiceLinks(ctx, t, out.Orders)
+					invoiceLinks(ctx, t, out.Orders)
 				}
 				disputeNote, err := disputes(ctx, t, out.Orders)
 				if err != nil {
 					return "", err
 				}
-				out.Notes = noteList(disputeNote, invoiceNote)
+				out.Notes = noteList(disputeNote)
 				return orderText(f, *out) + notes(out.Notes...) + unreadableNote(unread, "order", "orders"), nil
 			})
 		})}
@@ -161,7 +160,7 @@ func orderView(f format, o polar.Order) OrderView {
 // each, in parallel: an enrichment. A missing invoice is said, never
 // generated; a link that cannot be fetched is said on its order, and
 // logged once.
-func invoiceLinks(ctx context.Context, t *target, orders []OrderView) string {
+func invoiceLinks(ctx context.Context, t *target, orders []OrderView) {
 	c := t.client
 	var (
 		mu     sync.Mutex
@@ -197,7 +196,6 @@ func invoiceLinks(ctx context.Context, t *target, orders []OrderView) string {
 		// The note is on each order; the failure is only logged.
 		_, _ = t.enrichFailed(ctx, "orders:invoice", failed, "")
 	}
-	return ""
 }
 
 func orderItem(o polar.Order) string {
