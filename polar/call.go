@@ -13,6 +13,7 @@ type op struct {
 	id    string     // polar-go's operation id, e.g. "customers:list"
 	scope string     // the token scope the operation needs
 	query url.Values // query parameters polar-go cannot express
+	path  string     // an endpoint polar-go lacks (see capture.path)
 }
 
 // do runs fn, exactly one polar-go call, with a fresh capture slot and
@@ -32,7 +33,7 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		if err != nil {
 			return nil, err
 		}
-		slot := &capture{query: o.query}
+		slot := &capture{query: o.query, path: o.path}
 		actx, cancel := context.WithTimeout(withCapture(ctx, slot), c.timeout)
 		sent := time.Now()
 		sdkErr := fn(actx)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // maxBodyBytes bounds a response body held in memory.
@@ -21,6 +22,9 @@ type captureKey struct{}
 // only after the polar-go call that carried it has returned.
 type capture struct {
 	query url.Values // query parameters to set on the request
+	// path, when set, replaces the request's /v1/... path and its whole
+	// query (then query alone): an endpoint polar-go v0.5.0 does not have.
+	path string
 
 	sent     bool        // the request reached captureDoer
 	method   string      // the request's method
@@ -61,7 +65,13 @@ func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 	if d.userAgent != "" {
 		req.Header.Set("User-Agent", d.userAgent)
 	}
-	if slot != nil && len(slot.query) > 0 {
+	if slot != nil && slot.path != "" {
+		if i := strings.Index(req.URL.Path, "/v1/"); i >= 0 {
+			req.URL.Path = req.URL.Path[:i] + slot.path
+			req.URL.RawPath = ""
+			req.URL.RawQuery = slot.query.Encode()
+		}
+	} else if slot != nil && len(slot.query) > 0 {
 		q := req.URL.Query()
 		for k, vs := range slot.query {
 			q[k] = vs

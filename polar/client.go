@@ -40,6 +40,15 @@ type Client interface {
 	// LicenseKey returns a license key's status, activations, usage and
 	// expiry (never the key itself). It needs license_keys:read.
 	LicenseKey(ctx context.Context, id string) (*LicenseKey, error)
+	// GetProduct returns any of the organization's products by id,
+	// private and archived ones included (a plan change's target).
+	GetProduct(ctx context.Context, id string) (*Product, error)
+	// ListDisputes returns the disputes of the given orders. It needs the
+	// optional disputes:read scope.
+	ListDisputes(ctx context.Context, orderIDs []string) ([]Dispute, error)
+	// ListBenefitGrants returns every benefit grant of a customer, in any
+	// state: granted, pending, errored or revoked.
+	ListBenefitGrants(ctx context.Context, customer CustomerRef) ([]Grant, error)
 	// CreateCustomerSession creates a customer portal session. It is the
 	// only write polar-mcp ever makes.
 	CreateCustomerSession(ctx context.Context, customer CustomerRef) (*CustomerSession, error)

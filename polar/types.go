@@ -70,11 +70,17 @@ type Subscription struct {
 	PauseAtPeriodEnd   bool       `json:"pause_at_period_end"`
 	PausedAt           *time.Time `json:"paused_at"`
 	ResumesAt          *time.Time `json:"resumes_at"`
+	PastDueAt          *time.Time `json:"past_due_at"`
 	Seats              *int       `json:"seats"`
-	CustomerID         string     `json:"customer_id"`
-	Customer           *Customer  `json:"customer"` // as Polar holds it now
-	ProductID          string     `json:"product_id"`
-	Product            *Product   `json:"product"`
+	// CancellationReason is the reason the customer picked when
+	// canceling (too_expensive, unused...); CancellationComment is their
+	// own words, free text to be shown only through textsafe.
+	CancellationReason  *string   `json:"customer_cancellation_reason"`
+	CancellationComment *string   `json:"customer_cancellation_comment"`
+	CustomerID          string    `json:"customer_id"`
+	Customer            *Customer `json:"customer"` // as Polar holds it now
+	ProductID           string    `json:"product_id"`
+	Product             *Product  `json:"product"`
 	// Prices are the subscription's prices (a fixed fee and a metered
 	// price may both be charged).
 	Prices        []Price             `json:"prices"`
@@ -95,21 +101,30 @@ type Order struct {
 	TotalAmount    int64     `json:"total_amount"`
 	RefundedAmount int64     `json:"refunded_amount"` // net of tax
 	// RefundedTaxAmount is the tax refunded on top of RefundedAmount.
-	RefundedTaxAmount  int64        `json:"refunded_tax_amount"`
-	SubtotalAmount     int64        `json:"subtotal_amount"`
-	DiscountAmount     int64        `json:"discount_amount"`
-	TaxAmount          int64        `json:"tax_amount"`
-	IsInvoiceGenerated bool         `json:"is_invoice_generated"`
-	Currency           string       `json:"currency"`
-	BillingReason      string       `json:"billing_reason"`
-	InvoiceNumber      *string      `json:"invoice_number"`
-	Description        string       `json:"description"`
-	CustomerID         string       `json:"customer_id"`
-	Customer           *Customer    `json:"customer"` // as Polar holds it now
-	ProductID          *string      `json:"product_id"`
-	Product            *Product     `json:"product"`
-	Items              []OrderItem  `json:"items"`
-	Subscription       *OrderSubRef `json:"subscription"`
+	RefundedTaxAmount int64 `json:"refunded_tax_amount"`
+	SubtotalAmount    int64 `json:"subtotal_amount"`
+	DiscountAmount    int64 `json:"discount_amount"`
+	TaxAmount         int64 `json:"tax_amount"`
+	// AppliedBalanceAmount is the customer's balance applied to the
+	// order (positive: paid from balance); DueAmount what is still owed.
+	AppliedBalanceAmount int64 `json:"applied_balance_amount"`
+	DueAmount            int64 `json:"due_amount"`
+	// Seats is the number of seats a seat-based one-time order bought.
+	Seats *int `json:"seats"`
+	// NextPaymentAttemptAt is when Polar retries a failed payment.
+	NextPaymentAttemptAt *time.Time   `json:"next_payment_attempt_at"`
+	Discount             *Discount    `json:"discount"`
+	IsInvoiceGenerated   bool         `json:"is_invoice_generated"`
+	Currency             string       `json:"currency"`
+	BillingReason        string       `json:"billing_reason"`
+	InvoiceNumber        *string      `json:"invoice_number"`
+	Description          string       `json:"description"`
+	CustomerID           string       `json:"customer_id"`
+	Customer             *Customer    `json:"customer"` // as Polar holds it now
+	ProductID            *string      `json:"product_id"`
+	Product              *Product     `json:"product"`
+	Items                []OrderItem  `json:"items"`
+	Subscription         *OrderSubRef `json:"subscription"`
 	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
 	// decode: only its id (and its customer, when that decodes) is set.
 	Unreadable bool `json:"-"`
@@ -128,16 +143,20 @@ type OrderSubRef struct {
 
 // Product is a product with its prices.
 type Product struct {
-	ID                string  `json:"id"`
-	Name              string  `json:"name"`
-	Description       *string `json:"description"`
-	Visibility        string  `json:"visibility"`
-	RecurringInterval *string `json:"recurring_interval"`
-	IntervalCount     *int    `json:"recurring_interval_count"`
-	IsRecurring       bool    `json:"is_recurring"`
-	IsArchived        bool    `json:"is_archived"`
-	OrganizationID    string  `json:"organization_id"`
-	Prices            []Price `json:"prices"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	Visibility  string  `json:"visibility"`
+	// TrialInterval and TrialIntervalCount are the free trial a new
+	// subscriber gets (day, week, month or year), when there is one.
+	TrialInterval      *string `json:"trial_interval"`
+	TrialIntervalCount *int    `json:"trial_interval_count"`
+	RecurringInterval  *string `json:"recurring_interval"`
+	IntervalCount      *int    `json:"recurring_interval_count"`
+	IsRecurring        bool    `json:"is_recurring"`
+	IsArchived         bool    `json:"is_archived"`
+	OrganizationID     string  `json:"organization_id"`
+	Prices             []Price `json:"prices"`
 	// Unreadable marks an item Polar sent in a shape polar-mcp cannot
 	// decode: only its id (and its customer, when that decodes) is set.
 	Unreadable bool `json:"-"`
@@ -164,6 +183,9 @@ type Price struct {
 
 // SeatTiers is a seat-based price's tier table.
 type SeatTiers struct {
+	// Type is "volume" (every seat at the matching tier's price, Polar's
+	// default) or "graduated" (each tier's range at its own price).
+	Type  string     `json:"seat_tier_type"`
 	Tiers []SeatTier `json:"tiers"`
 }
 

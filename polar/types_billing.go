@@ -64,3 +64,39 @@ type LicenseKey struct {
 type Activation struct {
 	Label string `json:"label"`
 }
+
+// Dispute is a chargeback on one of an order's payments.
+type Dispute struct {
+	ID        string  `json:"id"`
+	Status    string  `json:"status"` // prevented | early_warning | needs_response | under_review | lost | won
+	Closed    bool    `json:"closed"`
+	Amount    int64   `json:"amount"`
+	TaxAmount int64   `json:"tax_amount"`
+	Currency  string  `json:"currency"`
+	Reason    *string `json:"reason"`
+	// EvidenceDueBy is when the merchant's response is due.
+	EvidenceDueBy *time.Time `json:"evidence_due_by"`
+	OrderID       string     `json:"order_id"`
+}
+
+// Grant is one of a customer's benefit grants as Polar's benefit-grants
+// list has it: granted, pending, errored or revoked.
+type Grant struct {
+	BenefitGrant
+	IsGranted  bool        `json:"is_granted"`
+	IsRevoked  bool        `json:"is_revoked"`
+	RevokedAt  *time.Time  `json:"revoked_at"`
+	Error      *GrantError `json:"error"`
+	CustomerID string      `json:"customer_id"`
+	Customer   *Customer   `json:"customer"` // as Polar holds it now
+	Benefit    *Benefit    `json:"benefit"`
+	// MemberID is the team member the grant is for (Polar's member
+	// model); nil for an individual customer's or the team's own grant.
+	MemberID *string `json:"member_id"`
+}
+
+// GrantError is why Polar could not grant a benefit (a GitHub invitation
+// that failed...). Only its type is shown; the message may quote others.
+type GrantError struct {
+	Type string `json:"type"`
+}

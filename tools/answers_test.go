@@ -3,6 +3,7 @@ package tools_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
@@ -22,14 +23,14 @@ func TestAnswersASupportDeskCanTrust(t *testing.T) {
 		{"refunds@example.com", tools.NameOrderHistory, nil, []string{"€28.80, refunded", "(€12.00 refunded)", "totals including tax"}, []string{"€24.00 refunded"}},
 		{"incomplete@example.com", tools.NameSubscriptionStatus, nil, []string{"payment needed"}, []string{"next billing"}},
 		{"unpaid@example.com", tools.NameSubscriptionStatus, nil, []string{"payment needed"}, []string{"next billing"}},
-		{"metered@example.com", tools.NameSubscriptionStatus, nil, []string{"$9.00 / month plus $0.005 per unit", "63,200 used of 10,000 included", "$266.00 so far"}, []string{" or "}},
-		{"metered@example.com", tools.NameBenefits, nil, []string{"balance -53,200"}, nil},
+		{"metered@example.com", tools.NameSubscriptionStatus, nil, []string{"$9.00 / month plus $0.005 per unit", "63,200 used of 10,000 credited (53,200 over)", "$266.00 so far"}, []string{" or "}},
+		{"metered@example.com", tools.NameBenefits, nil, []string{"63,200 used of 10,000 credited (53,200 over)"}, nil},
 		{"pausing@example.com", tools.NameSubscriptionStatus, nil, []string{"pauses at the end of the current period on 20 Dec 2026"}, nil},
 		{"plan.change@example.com", tools.NameSubscriptionStatus, nil, []string{"changes to Pro at the next period on 10 Dec 2026"}, nil},
 		{"ending@example.com", tools.NameSubscriptionStatus, nil, []string{"ends (no charges after that) on 15 Jan 2027"}, nil},
 		{"discount@example.com", tools.NameSubscriptionStatus, nil, []string{"€19.20 / month", "discount Launch offer: 20% off for 3 months until 8 Jan 2027", "discounts are already applied", "Prices exclude tax"}, nil},
 		{"yen@example.com", tools.NameOrderHistory, map[string]any{"invoice_links": true}, []string{"¥4,180", "no invoice has been generated for this order yet", "invoice link (valid for a short time): https://"}, []string{"¥4,180.00"}},
-		{"license.limit@example.com", tools.NameBenefits, nil, []string{"3 of 3 activations used (Work MacBook Pro, Home desktop, CI runner)", "usage 950 of 1000", "expires 1 Dec 2026", "PRO-****-****-C41E"}, []string{"NOT-REAL"}},
+		{"license.limit@example.com", tools.NameBenefits, nil, []string{"3 of 3 activations used (Work MacBook Pro, Home desktop, CI runner)", "usage 950 of 1000", tensed("1 Dec 2026"), "PRO-****-****-C41E"}, []string{"NOT-REAL"}},
 	}
 	for _, c := range cases {
 		t.Run(c.email+"/"+c.tool, func(t *testing.T) {
@@ -103,4 +104,14 @@ func TestLocaleFormatsProseOnly(t *testing.T) {
 	}
 	yen := caller.Identity{Role: caller.Customer, Email: "yen@example.com", Locale: "de-DE"}
 	mustAnswer(t, e.call(t, &yen, tools.NameSubscriptionStatus, nil), "3.800 ¥")
+}
+
+// tensed is how a key expiring on day (in the demo's fixtures) is said
+// today: "expires" before the day, "expired" after it.
+func tensed(day string) string {
+	at, err := time.Parse("2 Jan 2006", day)
+	if err == nil && time.Now().After(at.Add(24*time.Hour)) {
+		return "expired " + day
+	}
+	return "expires " + day
 }

@@ -17,15 +17,22 @@ import (
 type BenefitsOutput struct {
 	Subject
 	Benefits []BenefitView `json:"benefits"`
+	// Inactive are the grants that give no access now: pending (on their
+	// way), errored (granting failed) or revoked.
+	Inactive []BenefitView `json:"inactive_benefits"`
+	Notes    []string      `json:"-"` // said in the text
 }
 
-// BenefitView is one granted benefit. License keys show only Polar's
+// BenefitView is one benefit grant. License keys show only Polar's
 // masked display key.
 type BenefitView struct {
 	Name       string       `json:"name"`
 	Type       string       `json:"type"`
+	Status     string       `json:"status" jsonschema:"granted, pending, errored or revoked"`
 	Detail     string       `json:"detail"`
 	GrantedAt  *time.Time   `json:"granted_at,omitempty"`
+	RevokedAt  *time.Time   `json:"revoked_at,omitempty"`
+	Error      string       `json:"error_type,omitempty" jsonschema:"why granting failed, as Polar names it"`
 	LicenseKey string       `json:"license_key,omitempty"`
 	License    *LicenseView `json:"license,omitempty"`
 	Meter      *MeterView   `json:"meter,omitempty"`
@@ -42,25 +49,31 @@ func Benefits(deps Deps) server.ServerTool {
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameBenefits,
 		func(ctx context.Context, in EmailArg) *mcp.CallToolResult {
 			f := formatOf(ctx)
-			newOut := func() *BenefitsOutput { return &BenefitsOutput{Benefits: []BenefitView{}} }
+			newOut := func() *BenefitsOutput { return &BenefitsOutput{Benefits: []BenefitView{}, Inactive: []BenefitView{}} }
 			return forCustomer(ctx, deps, NameBenefits, in.Email, newOut, func(t *target, out *BenefitsOutput) (string, error) {
-				state, names, unread, err := grantsWithNames(ctx, t)
+				ga, err := grantsWithNames(ctx, t)
 				if err == nil {
-					err = t.check(&state.Customer)
+					err = t.check(&ga.state.Customer)
 				}
 				if err == nil && t.member != nil {
-					state.GrantedBenefits, err = ownGrants(ctx, t, state.GrantedBenefits)
+					err = ownOnly(ctx, t, ga)
 				}
 				var keys map[string]*polar.LicenseKey
-				var note string
+				var keyNote string
 				if err == nil {
-					keys, note, err = licenseDetails(ctx, t, state.GrantedBenefits)
+					keys, keyNote, err = licenseDetails(ctx, t, ga.state.GrantedBenefits)
 				}
 				if err != nil {
 					return "", err
 				}
-				out.Benefits = benefitViews(f, state, names, keys)
-				text := benefitText(*out, note) + unreadableNote(unread, "benefit", "benefits")
+				out.Benefits = benefitViews(f, ga.state, ga.names, keys)
+				out.Inactive = inactiveViews(f, ga)
+				scope := ""
+				if keyNote == noLicenseScope {
+					scope, keyNote = keyNote, ""
+				}
+				out.Notes = noteList(keyNote, ga.nameNote, ga.inactiveNote)
+				text := benefitText(f, *out, scope) + notes(out.Notes...) + unreadableNote(ga.unread, "benefit", "benefits")
 				if len(out.Benefits) == 0 && len(t.teams) == 0 {
 					// "No benefits" may be wrong for someone holding a team seat.
 					t.lookTeams(ctx)
@@ -72,38 +85,74 @@ func Benefits(deps Deps) server.ServerTool {
 		})}
 }
 
-// grantsWithNames fetches the customer's granted benefits and the
-// organization's benefit names in parallel. The state returned is a copy
-// without the grants Polar sent in a shape polar-mcp cannot decode; unread
-// counts them.
-func grantsWithNames(ctx context.Context, t *target) (_ *polar.CustomerState, _ map[string]string, unread int, _ error) {
+// grants is a customer's benefits: the customer state (the core record,
+// with the active grants), the organization's benefit names, and the
+// grants that are not active, each enrichment with its note when it
+// failed.
+type grants struct {
+	state        *polar.CustomerState
+	names        map[string]string
+	unread       int
+	inactive     []polar.Grant
+	nameNote     string
+	inactiveNote string
+}
+
+// grantsWithNames fetches the customer state, the benefit names and the
+// benefit grants list in parallel. Only the state can fail the answer.
+// The state returned is a copy without the grants Polar sent in a shape
+// polar-mcp cannot decode; unread counts them.
+func grantsWithNames(ctx context.Context, t *target) (*grants, error) {
 	var (
-		state *polar.CustomerState
-		names map[string]string
+		ga               grants
+		namesErr, allErr error
+		all              []polar.Grant
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		state, err = t.client.CustomerState(gctx, t.ref())
+		ga.state, err = t.client.CustomerState(gctx, t.ref())
 		return err
 	})
 	g.Go(func() error {
-		bs, err := t.client.ListBenefits(gctx)
+		bs, err := t.client.ListBenefits(ctx)
 		if err != nil {
-			return err
+			namesErr = err
+			return nil
 		}
-		names = make(map[string]string, len(bs))
+		ga.names = make(map[string]string, len(bs))
 		bs, _ = readable(bs, benefitUnreadable)
 		for _, b := range bs {
-			names[b.ID] = clean(b.Description)
+			ga.names[b.ID] = clean(b.Description)
 		}
 		return nil
 	})
+	g.Go(func() error {
+		all, allErr = t.client.ListBenefitGrants(ctx, t.ref())
+		return nil
+	})
 	if err := g.Wait(); err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
-	cp := *state
-	cp.GrantedBenefits, unread = readable(cp.GrantedBenefits, grantUnreadable)
-	return &cp, names, unread, nil
+	var err error
+	if namesErr != nil {
+		if ga.nameNote, err = t.enrichFailed(ctx, "benefits:list", namesErr, noteNames); err != nil {
+			return nil, err
+		}
+	}
+	if allErr == nil {
+		allErr = checkAll(t, all, func(g polar.Grant) *polar.Customer { return g.Customer })
+	}
+	if allErr != nil {
+		if ga.inactiveNote, err = t.enrichFailed(ctx, "benefit_grants:list", allErr, noteInactive); err != nil {
+			return nil, err
+		}
+		all = nil
+	}
+	cp := *ga.state
+	cp.GrantedBenefits, ga.unread = readable(cp.GrantedBenefits, grantUnreadable)
+	ga.state = &cp
+	ga.inactive = inactiveGrants(cp.GrantedBenefits, all)
+	return &ga, nil
 }
 
 // benefitViews describes the state's grants; keys are the license keys'
@@ -116,18 +165,19 @@ func benefitViews(f format, state *polar.CustomerState, names map[string]string,
 		if name == "" {
 			name = label
 		}
-		v := BenefitView{Name: name, Type: clean(g.BenefitType), Detail: detail, GrantedAt: instant(g.GrantedAt)}
+		v := BenefitView{Name: name, Type: clean(g.BenefitType), Status: "granted", Detail: detail, GrantedAt: instant(g.GrantedAt)}
 		switch g.BenefitType {
 		case "license_keys":
 			v.LicenseKey = clean(g.Properties.DisplayKey)
 			if k := keys[g.Properties.LicenseKeyID]; k != nil {
-				v.License = licenseView(k)
+				v.License = licenseView(f, k)
 				v.Detail += "; " + licenseLine(f, v.License)
 			}
 		case "meter_credit":
 			for _, m := range state.ActiveMeters {
 				if m.MeterID == g.Properties.LastCreditedMeterID {
-					v.Meter = &MeterView{Name: name, Consumed: m.ConsumedUnits, Credited: m.CreditedUnits, Balance: m.Balance}
+					v.Meter = &MeterView{Name: name, Consumed: m.ConsumedUnits, Credited: m.CreditedUnits, Balance: m.Balance,
+						Usage: usageText(f, m.ConsumedUnits, m.CreditedUnits)}
 					v.Detail += "; " + creditLine(f, m)
 				}
 			}
@@ -183,17 +233,33 @@ func permission(p string) string {
 	return " (" + clean(p) + " access)"
 }
 
-func benefitText(out BenefitsOutput, note string) string {
-	if len(out.Benefits) == 0 {
-		return fmt.Sprintf("%s has no active benefits.", out.Email)
-	}
+func benefitText(f format, out BenefitsOutput, scopeNote string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d active benefit(s):", len(out.Benefits))
+	if len(out.Benefits) == 0 {
+		fmt.Fprintf(&b, "%s has no active benefits.", out.Email)
+	} else {
+		b.WriteString(plural(len(out.Benefits), "active benefit", "active benefits") + ":")
+	}
 	for _, v := range out.Benefits {
 		fmt.Fprintf(&b, "\n- %s: %s", v.Name, v.Detail)
 	}
-	if note != "" {
-		b.WriteString("\n(License key " + note + ".)")
+	if len(out.Inactive) > 0 {
+		b.WriteString("\nNot active:")
+		for _, v := range out.Inactive {
+			fmt.Fprintf(&b, "\n- %s: %s", v.Name, v.Detail)
+		}
+	}
+	if scopeNote != "" {
+		b.WriteString("\n(License key " + scopeNote + ".)")
 	}
 	return b.String()
+}
+
+// plural writes n with the word's singular or plural ("1 active
+// benefit", "4 active benefits").
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -22,6 +21,9 @@ type MeterView struct {
 	Credited float64 `json:"credited"`
 	Balance  float64 `json:"balance"`
 	Amount   int64   `json:"amount,omitempty"`
+	// Usage says it in words, in the reader's locale: "12,840 used of
+	// 10,000 credited (2,840 over)".
+	Usage string `json:"usage"`
 }
 
 // subscriptionPrice writes what a subscription charges: its amount per
@@ -93,38 +95,13 @@ func scheduledChanges(f format, s polar.Subscription, plans map[string]string) [
 		}
 		out = append(out, ChangeView{Description: desc, At: firstInstant(u.AppliesAt, s.CurrentPeriodEnd)})
 	}
-	if !s.CancelAtPeriodEnd && s.EndsAt != nil && s.Status != "canceled" {
+	if !s.CancelAtPeriodEnd && s.EndsAt != nil && s.Status != "canceled" && !endsBeforeBilling(s) {
 		out = append(out, ChangeView{Description: "ends (no charges after that)", At: instant(s.EndsAt)})
 	}
 	return out
 }
 
-// planNames names the products of pending plan changes, from the
-// catalog, only when a subscription has one. A catalog that cannot be
-// read leaves the change unnamed rather than failing the answer.
-func planNames(ctx context.Context, c polar.Client, subs []polar.Subscription) map[string]string {
-	need := false
-	for _, s := range subs {
-		need = need || s.PendingUpdate != nil && s.PendingUpdate.ProductID != nil
-	}
-	if !need {
-		return nil
-	}
-	products, err := c.ListProducts(ctx)
-	if err != nil {
-		return nil
-	}
-	names := make(map[string]string, len(products))
-	for _, p := range products {
-		if p.Unreadable {
-			continue
-		}
-		names[p.ID] = clean(p.Name)
-	}
-	return names
-}
-
-func meterViews(ms []polar.SubscriptionMeter) []MeterView {
+func meterViews(f format, ms []polar.SubscriptionMeter) []MeterView {
 	var out []MeterView
 	for _, m := range ms {
 		name := "usage"
@@ -132,7 +109,7 @@ func meterViews(ms []polar.SubscriptionMeter) []MeterView {
 			name = clean(m.Meter.Name)
 		}
 		out = append(out, MeterView{Name: name, Consumed: m.ConsumedUnits, Credited: m.CreditedUnits,
-			Balance: m.CreditedUnits - m.ConsumedUnits, Amount: m.Amount})
+			Balance: m.CreditedUnits - m.ConsumedUnits, Amount: m.Amount, Usage: usageText(f, m.ConsumedUnits, m.CreditedUnits)})
 	}
 	return out
 }
@@ -140,12 +117,27 @@ func meterViews(ms []polar.SubscriptionMeter) []MeterView {
 // meterLine writes a meter's usage so far ("API requests: 63,200 used of
 // 10,000 included, $266.00 so far this period").
 func meterLine(f format, m MeterView, cur string) string {
-	line := m.Name + ": " + f.count(m.Consumed) + " used"
-	if m.Credited > 0 {
-		line += " of " + f.count(m.Credited) + " included"
-	}
+	line := m.Name + ": " + m.Usage
 	if m.Amount > 0 || cur != "" {
 		line += ", " + f.money(m.Amount, cur) + " so far this period"
 	}
 	return line
+}
+
+// usageText writes a meter's use against its credits: "12,840 used of
+// 10,000 credited (2,840 over)", "4,210 used of 10,000 credited (5,790
+// left)", or "4,210 used" without credits.
+func usageText(f format, consumed, credited float64) string {
+	s := f.count(consumed) + " used"
+	if credited <= 0 {
+		return s
+	}
+	s += " of " + f.count(credited) + " credited"
+	switch {
+	case consumed > credited:
+		s += " (" + f.count(consumed-credited) + " over)"
+	case consumed < credited:
+		s += " (" + f.count(credited-consumed) + " left)"
+	}
+	return s
 }

@@ -68,7 +68,8 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	if err != nil {
 		return nil, err
 	}
-	t := &target{email: email, external: external, client: client}
+	id, _ := caller.From(ctx)
+	t := &target{email: email, external: external, client: client, log: deps.Logger, agent: id.Role == caller.Agent}
 	if external != "" {
 		if memberExt != "" {
 			return t, t.memberByExternalID(ctx, memberExt)

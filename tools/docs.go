@@ -24,6 +24,7 @@ func Markdown(list []server.ServerTool) string {
 		}
 		fmt.Fprintf(&b, "### `%s` — %s\n\n%s\n\n*%s.*\n\n", t.Name, t.Title, t.Description, kind)
 		b.WriteString(arguments(t))
+		b.WriteString(outputDocs(t.Name))
 	}
 	return b.String()
 }

@@ -44,8 +44,9 @@ type envOptions struct {
 	// wrap, when set, stands between the adapter and the fake (an
 	// upstream that rewrites answers).
 	wrap       func(http.Handler) http.Handler
-	logger     *slog.Logger // default: discard
-	portalHost string       // tools.Deps.PortalHost
+	logger     *slog.Logger  // default: discard
+	portalHost string        // tools.Deps.PortalHost
+	timeout    time.Duration // bound on each upstream request; default polar's
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -76,7 +77,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	// No client-side rate limit: these tests are about the tools, and the
 	// limiter has its own tests in package polar.
-	sdk, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: o.retryWait, RequestsPerMinute: -1})
+	sdk, err := polar.New(polar.Config{AccessToken: o.token, ServerURL: ts.URL, MaxRetryWait: o.retryWait, RequestsPerMinute: -1, Timeout: o.timeout})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,10 @@ type InsightsOutput struct {
 	Subscriptions  []string      `json:"subscriptions"`
 	RecentOrders   []OrderView   `json:"recent_orders"`
 	ActiveBenefits []BenefitView `json:"active_benefits"`
+	// InactiveBenefits are grants that give no access now: pending,
+	// errored or revoked.
+	InactiveBenefits []BenefitView `json:"inactive_benefits"`
+	Notes            []string      `json:"-"` // said in the text
 
 	team string // the team line, for a member of a team
 }
@@ -55,13 +59,13 @@ func VisitorInsights(deps Deps) server.ServerTool {
 			}
 			f := formatOf(ctx)
 			newOut := func() *InsightsOutput {
-				return &InsightsOutput{Subscriptions: []string{}, RecentOrders: []OrderView{}, ActiveBenefits: []BenefitView{}}
+				return &InsightsOutput{Subscriptions: []string{}, RecentOrders: []OrderView{}, ActiveBenefits: []BenefitView{}, InactiveBenefits: []BenefitView{}}
 			}
 			return forCustomer(ctx, deps, NameVisitorInsights, in.Email, newOut, func(t *target, out *InsightsOutput) (string, error) {
 				if err := insights(ctx, f, t, out); err != nil {
 					return "", err
 				}
-				return insightText(f, *out), nil
+				return insightText(f, *out) + notes(out.Notes...), nil
 			})
 		})}
 }
@@ -92,16 +96,16 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	var (
 		subs   []polar.Subscription
 		orders []polar.Order
-		state  *polar.CustomerState
-		names  map[string]string
+		ga     *grants
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
 	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
-	g.Go(func() (err error) { state, names, _, err = grantsWithNames(gctx, t); return err })
+	g.Go(func() (err error) { ga, err = grantsWithNames(gctx, t); return err })
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	state := ga.state
 	if err := t.check(&state.Customer); err != nil {
 		return err
 	}
@@ -113,15 +117,12 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	}
 	if t.member != nil {
 		// A member's own grants, not every member's.
-		grants, err := ownGrants(ctx, t, state.GrantedBenefits)
-		if err != nil {
+		if err := ownOnly(ctx, t, ga); err != nil {
 			return err
 		}
-		cp := *state
-		cp.GrantedBenefits = grants
-		state = &cp
+		state = ga.state
 	}
-	keys, _, err := licenseDetails(ctx, t, state.GrantedBenefits)
+	keys, keyNote, err := licenseDetails(ctx, t, state.GrantedBenefits)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,10 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	out.CustomerType = clean(state.Type)
 	subs, _ = readable(subs, subUnreadable)
 	orders, _ = readable(orders, orderUnreadable)
-	views := subscriptionViews(f, subs, planNames(ctx, t.client, subs))
+	views, subNotes, err := subscriptionsWithDetails(ctx, f, t, subs)
+	if err != nil {
+		return err
+	}
 	out.SubscriptionView = livePlan(views)
 	for _, v := range views {
 		out.Subscriptions = append(out.Subscriptions, subscriptionLine(f, v))
@@ -142,7 +146,13 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		}
 		out.RecentOrders = append(out.RecentOrders, orderView(f, o))
 	}
-	out.ActiveBenefits = benefitViews(f, state, names, keys)
+	disputeNote, err := disputes(ctx, t, out.RecentOrders)
+	if err != nil {
+		return err
+	}
+	out.ActiveBenefits = benefitViews(f, state, ga.names, keys)
+	out.InactiveBenefits = inactiveViews(f, ga)
+	out.Notes = noteList(append(subNotes, disputeNote, keyNote, ga.nameNote, ga.inactiveNote)...)
 	out.team = agentTeam(ctx, f, t, subs, &out.Subject)
 	return nil
 }
@@ -170,7 +180,7 @@ func insightText(f format, out InsightsOutput) string {
 	if len(out.RecentOrders) > 0 {
 		parts := make([]string, 0, len(out.RecentOrders))
 		for _, v := range out.RecentOrders {
-			parts = append(parts, fmt.Sprintf("%s %s %s (%s)", f.day(&v.Date), v.Item, v.Total, strings.ReplaceAll(v.Status, "_", " ")))
+			parts = append(parts, f.day(&v.Date)+" "+orderLine(f, v))
 		}
 		b.WriteString("\nRecent orders (incl. tax): " + strings.Join(parts, "; "))
 	}
@@ -182,6 +192,13 @@ func insightText(f format, out InsightsOutput) string {
 		b.WriteString("\nActive benefits: " + strings.Join(parts, "; "))
 	} else {
 		b.WriteString("\nActive benefits: none")
+	}
+	if len(out.InactiveBenefits) > 0 {
+		parts := make([]string, 0, len(out.InactiveBenefits))
+		for _, v := range out.InactiveBenefits {
+			parts = append(parts, v.Name+" ("+v.Status+": "+v.Detail+")")
+		}
+		b.WriteString("\nNot active: " + strings.Join(parts, "; "))
 	}
 	return b.String()
 }

@@ -20,15 +20,17 @@ type LicenseView struct {
 	Usage       int        `json:"usage,omitempty"`
 	UsageLimit  int        `json:"usage_limit,omitempty"`
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+	Expired     bool       `json:"expired,omitempty" jsonschema:"expires_at has passed"`
 }
 
 // noLicenseScope is the note on license keys shown without their details.
 const noLicenseScope = "activations are not shown: the Polar token lacks the optional " + polar.ScopeLicenseKeysRead + " scope"
 
 // licenseDetails fetches, in parallel, the state of every license key the
-// grants name. Each key embeds its customer, checked like every record.
-// Without the optional license_keys:read scope the keys stay as they are
-// (masked) with a note.
+// grants name: an enrichment. Each key embeds its customer, checked like
+// every record. Without the optional license_keys:read scope the keys
+// stay as they are (masked) with a note; a key whose details cannot be
+// read (deleted, Polar failing or slow) stays masked with another.
 func licenseDetails(ctx context.Context, t *target, grants []polar.BenefitGrant) (map[string]*polar.LicenseKey, string, error) {
 	ids := []string{}
 	for _, g := range grants {
@@ -37,29 +39,37 @@ func licenseDetails(ctx context.Context, t *target, grants []polar.BenefitGrant)
 		}
 	}
 	keys := make([]*polar.LicenseKey, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
+	errs := make([]error, len(ids))
+	var g errgroup.Group
 	for i, id := range ids {
-		g.Go(func() (err error) { keys[i], err = t.client.LicenseKey(gctx, id); return err })
+		g.Go(func() error { keys[i], errs[i] = t.client.LicenseKey(ctx, id); return nil })
 	}
-	err := g.Wait()
-	if pe, ok := polar.AsError(err); ok && pe.Kind == polar.KindInsufficientScope {
-		return nil, noLicenseScope, nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
+	_ = g.Wait()
 	out := make(map[string]*polar.LicenseKey, len(keys))
+	var failed error
 	for i, k := range keys {
+		if pe, ok := polar.AsError(errs[i]); ok && pe.Kind == polar.KindInsufficientScope {
+			return nil, noLicenseScope, nil
+		}
+		if errs[i] != nil {
+			failed = errs[i]
+			continue
+		}
 		if err := t.check(k.Customer); err != nil {
 			return nil, "", err
 		}
 		out[ids[i]] = k
 	}
+	if failed != nil {
+		note, err := t.enrichFailed(ctx, "license_keys:get", failed, noteActivations)
+		return out, note, err
+	}
 	return out, "", nil
 }
 
-func licenseView(k *polar.LicenseKey) *LicenseView {
+func licenseView(f format, k *polar.LicenseKey) *LicenseView {
 	v := &LicenseView{Status: clean(k.Status), Activations: len(k.Activations), Usage: k.Usage, ExpiresAt: instant(k.ExpiresAt)}
+	v.Expired = v.ExpiresAt != nil && f.past(*v.ExpiresAt)
 	if k.LimitActivations != nil {
 		v.Limit = *k.LimitActivations
 	}
@@ -90,9 +100,12 @@ func licenseLine(f format, v *LicenseView) string {
 	} else if v.Usage > 0 {
 		parts = append(parts, fmt.Sprintf("usage %d", v.Usage))
 	}
-	if v.ExpiresAt != nil {
+	switch {
+	case v.Expired:
+		parts = append(parts, "expired "+f.day(v.ExpiresAt))
+	case v.ExpiresAt != nil:
 		parts = append(parts, "expires "+f.day(v.ExpiresAt))
-	} else {
+	default:
 		parts = append(parts, "no expiry")
 	}
 	return strings.Join(parts, ", ")
@@ -101,5 +114,5 @@ func licenseLine(f format, v *LicenseView) string {
 // creditLine writes a meter-credit benefit's balance from the customer
 // state's meter.
 func creditLine(f format, m polar.StateMeter) string {
-	return fmt.Sprintf("%s credited, %s used this period, balance %s", f.count(m.CreditedUnits), f.count(m.ConsumedUnits), f.count(m.Balance))
+	return usageText(f, m.ConsumedUnits, m.CreditedUnits) + " this period"
 }

@@ -26,12 +26,17 @@ type format struct {
 	p    *message.Printer // nil: English
 	tag  string           // BCP 47 tag, for currency patterns
 	date string           // time layout of a day
+	now  time.Time        // when the answer is written; zero: the clock
+	// agent is set when a support agent reads the answer.
+	agent bool
 }
 
 // formatOf is the format of the caller in ctx.
 func formatOf(ctx context.Context) format {
 	id, _ := caller.From(ctx)
-	return formatFor(id.Locale)
+	f := formatFor(id.Locale)
+	f.agent = id.Role == caller.Agent
+	return f
 }
 
 // formatFor returns the format of a BCP 47 tag; "", "en" and anything
@@ -102,6 +107,15 @@ func (f format) count(v float64) string {
 		return message.NewPrinter(language.English).Sprint(number.Decimal(v))
 	}
 	return f.p.Sprint(number.Decimal(v))
+}
+
+// past reports whether t is before the time the answer is written.
+func (f format) past(t time.Time) bool {
+	now := f.now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return t.Before(now)
 }
 
 // day writes a date; nil and the zero time give "".

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -33,6 +34,7 @@ type OrderHistoryInput struct {
 type OrderHistoryOutput struct {
 	Subject
 	Orders []OrderView `json:"orders"`
+	Notes  []string    `json:"-"` // said in the text
 }
 
 // OrderView is one order as a customer sees it. Totals include tax; a
@@ -50,6 +52,19 @@ type OrderView struct {
 	Refunded      int64     `json:"refunded,omitempty"`
 	InvoiceURL    string    `json:"invoice_url,omitempty"`
 	NoInvoice     bool      `json:"invoice_missing,omitempty"`
+	// AppliedBalance is what the customer's account balance paid of the
+	// total (minor units); the rest, if any, was charged.
+	AppliedBalance int64 `json:"applied_balance,omitempty"`
+	// Discount names the discount and DiscountAmount is what it took off
+	// (a total of 0 may be a 100% discount).
+	Discount       string `json:"discount,omitempty"`
+	DiscountAmount int64  `json:"discount_amount,omitempty"`
+	Seats          int    `json:"seats,omitempty" jsonschema:"seats bought, for a seat purchase"`
+	// Due is what a pending order still owes; RetryAt when Polar retries
+	// the payment.
+	Due     int64        `json:"amount_due,omitempty"`
+	RetryAt *time.Time   `json:"payment_retry_at,omitempty"`
+	Dispute *DisputeView `json:"dispute,omitempty"`
 
 	id, invoiceErr string
 	paid           bool
@@ -95,9 +110,14 @@ func OrderHistory(deps Deps) server.ServerTool {
 					out.Orders = append(out.Orders, orderView(f, o))
 				}
 				if in.InvoiceLinks {
-					invoiceLinks(ctx, t.client, out.Orders)
+					invoiceLinks(ctx, t, out.Orders)
 				}
-				return orderText(f, *out) + unreadableNote(unread, "order", "orders"), nil
+				disputeNote, err := disputes(ctx, t, out.Orders)
+				if err != nil {
+					return "", err
+				}
+				out.Notes = noteList(disputeNote)
+				return orderText(f, *out) + notes(out.Notes...) + unreadableNote(unread, "order", "orders"), nil
 			})
 		})}
 }
@@ -116,6 +136,25 @@ func orderView(f format, o polar.Order) OrderView {
 		id:            o.ID,
 		paid:          o.Paid,
 	}
+	if o.AppliedBalanceAmount > 0 {
+		v.AppliedBalance = o.AppliedBalanceAmount
+	}
+	if o.DiscountAmount > 0 {
+		v.DiscountAmount = o.DiscountAmount
+		if o.Discount != nil {
+			v.Discount = clean(o.Discount.Name)
+		}
+	}
+	if o.Seats != nil && *o.Seats > 0 {
+		v.Seats = *o.Seats
+	}
+	if !o.Paid && o.Status == "pending" {
+		v.Due = o.DueAmount
+		if v.Due == 0 {
+			v.Due = o.TotalAmount
+		}
+		v.RetryAt = instant(o.NextPaymentAttemptAt)
+	}
 	if o.InvoiceNumber != nil {
 		v.Invoice = clean(*o.InvoiceNumber)
 	}
@@ -123,8 +162,15 @@ func orderView(f format, o polar.Order) OrderView {
 }
 
 // invoiceLinks fetches the invoice link of each paid order, one request
-// each, in parallel. A missing invoice is said, never generated.
-func invoiceLinks(ctx context.Context, c polar.Client, orders []OrderView) {
+// each, in parallel: an enrichment. A missing invoice is said, never
+// generated; a link that cannot be fetched is said on its order, and
+// logged once.
+func invoiceLinks(ctx context.Context, t *target, orders []OrderView) {
+	c := t.client
+	var (
+		mu     sync.Mutex
+		failed error
+	)
 	done := make(chan struct{})
 	n := 0
 	for i := range orders {
@@ -140,6 +186,9 @@ func invoiceLinks(ctx context.Context, c polar.Client, orders []OrderView) {
 				v.NoInvoice = true
 			case err != nil:
 				v.invoiceErr = "invoice link unavailable right now"
+				mu.Lock()
+				failed = err
+				mu.Unlock()
 			default:
 				v.InvoiceURL = inv.URL
 			}
@@ -147,6 +196,10 @@ func invoiceLinks(ctx context.Context, c polar.Client, orders []OrderView) {
 	}
 	for ; n > 0; n-- {
 		<-done
+	}
+	if failed != nil {
+		// The note is on each order; the failure is only logged.
+		_, _ = t.enrichFailed(ctx, "orders:invoice", failed, "")
 	}
 }
 
@@ -186,12 +239,17 @@ func orderText(f format, out OrderHistoryOutput) string {
 		return fmt.Sprintf("%s has no orders yet.", out.Email)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Last %d order(s), totals including tax:", len(out.Orders))
+	whose := "Your last "
+	if f.agent {
+		whose = "Their last "
+	}
+	if len(out.Orders) == 1 {
+		b.WriteString(whose + "order, total including tax:")
+	} else {
+		fmt.Fprintf(&b, "%s%d orders, totals including tax:", whose, len(out.Orders))
+	}
 	for _, o := range out.Orders {
-		fmt.Fprintf(&b, "\n- %s: %s (%s), %s, %s", f.day(&o.Date), o.Item, reason(o.BillingReason), o.Total, strings.ReplaceAll(o.Status, "_", " "))
-		if o.Refunded > 0 && o.Status != "refunded" {
-			fmt.Fprintf(&b, " (%s refunded)", f.money(o.Refunded, o.Currency))
-		}
+		fmt.Fprintf(&b, "\n- %s: %s", f.day(&o.Date), orderLine(f, o))
 		if o.Invoice != "" {
 			fmt.Fprintf(&b, ", invoice %s", o.Invoice)
 		}

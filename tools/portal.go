@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -118,8 +119,19 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 		}
 		if action != "" {
 			how, _ := steps(action)
+			if id, _ := caller.From(ctx); id.Role == caller.Agent {
+				how = theirSteps(how)
+			}
 			text += "\n" + how + " Nothing has been changed yet."
 		}
 		return text, nil
 	}), nil
+}
+
+// theirSteps words the steps for an agent, who passes them on: the
+// customer opens the link to their own account.
+func theirSteps(how string) string {
+	return strings.NewReplacer("open the link", "they open the link", "Open the link", "They open the link",
+		"your subscription", "their subscription", "your card", "their card", "You keep", "They keep",
+		"choose your", "choose their", ", choose", ", choose", "and select", "and select").Replace(how)
 }

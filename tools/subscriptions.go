@@ -23,6 +23,7 @@ type EmailArg struct {
 type SubscriptionStatusOutput struct {
 	Subject
 	Subscriptions []SubscriptionView `json:"subscriptions"`
+	Notes         []string           `json:"-"` // said in the text
 }
 
 // SubscriptionView is one subscription as a customer sees it. Prices
@@ -45,8 +46,32 @@ type SubscriptionView struct {
 	ResumesAt   *time.Time   `json:"resumes_at,omitempty"`
 	Changes     []ChangeView `json:"scheduled_changes,omitempty"`
 	Meters      []MeterView  `json:"meters,omitempty"`
+	// PaymentDue is a payment that failed or is still due.
+	PaymentDue *PaymentDueView `json:"payment_due,omitempty"`
+	// Cancellation is why the customer canceled: for agents only.
+	Cancellation *CancellationView `json:"cancellation,omitempty"`
+
+	id string
 
 	discountEnds *time.Time
+}
+
+// PaymentDueView is what a subscription whose payment failed owes.
+type PaymentDueView struct {
+	PastDueSince *time.Time `json:"past_due_since,omitempty"`
+	// Amount is what is outstanding (minor units), Outstanding the same
+	// as written ("£27.84").
+	Amount      int64      `json:"amount_outstanding,omitempty"`
+	Outstanding string     `json:"outstanding,omitempty"`
+	Currency    string     `json:"currency,omitempty"`
+	RetryAt     *time.Time `json:"payment_retry_at,omitempty" jsonschema:"when Polar retries the payment"`
+}
+
+// CancellationView is the reason a customer gave for canceling, and
+// their comment unless it holds card-like digits.
+type CancellationView struct {
+	Reason  string `json:"reason" jsonschema:"customer_service, low_quality, missing_features, switched_service, too_complex, too_expensive, unused or other"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // maxEnded bounds how many ended subscriptions an answer recalls.
@@ -75,9 +100,12 @@ func SubscriptionStatus(deps Deps) server.ServerTool {
 					return "", err
 				}
 				subs, unread := readable(subs, subUnreadable)
-				plans := planNames(ctx, t.client, subs)
-				out.Subscriptions = subscriptionViews(f, subs, plans)
-				return subscriptionText(f, *out) + unreadableNote(unread, "subscription", "subscriptions") +
+				views, ns, err := subscriptionsWithDetails(ctx, f, t, subs)
+				if err != nil {
+					return "", err
+				}
+				out.Subscriptions, out.Notes = views, ns
+				return subscriptionText(f, *out) + notes(ns...) + unreadableNote(unread, "subscription", "subscriptions") +
 					teamSeats(ctx, f, t, subs, out) + otherTeams(ctx, f, t, out), nil
 			})
 		})}
@@ -108,6 +136,20 @@ func subscriptionViews(f format, subs []polar.Subscription, plans map[string]str
 func needsPayment(status string) bool { return status == "incomplete" || status == "unpaid" }
 
 func subscriptionView(f format, s polar.Subscription, plans map[string]string) SubscriptionView {
+	v := subscriptionCore(f, s)
+	if s.Status != "canceled" {
+		v.Changes = scheduledChanges(f, s, plans)
+	}
+	return v
+}
+
+// endsBeforeBilling reports a subscription set to end (ends_at) no later
+// than its current period: no further charge comes before the end.
+func endsBeforeBilling(s polar.Subscription) bool {
+	return s.EndsAt != nil && (s.CurrentPeriodEnd == nil || !s.EndsAt.After(*s.CurrentPeriodEnd))
+}
+
+func subscriptionCore(f format, s polar.Subscription) SubscriptionView {
 	v := SubscriptionView{
 		Plan:      planName(s),
 		Status:    clean(s.Status),
@@ -119,10 +161,14 @@ func subscriptionView(f format, s polar.Subscription, plans map[string]string) S
 		TrialEnds: instant(s.TrialEnd),
 		PausedAt:  instant(s.PausedAt),
 		ResumesAt: instant(s.ResumesAt),
-		Meters:    meterViews(s.Meters),
+		Meters:    meterViews(f, s.Meters),
 	}
 	if s.Seats != nil {
 		v.Seats = *s.Seats
+	}
+	v.id = s.ID
+	if f.agent {
+		v.Cancellation = cancellation(s)
 	}
 	v.Discount, v.discountEnds = discountText(s)
 	switch {
@@ -130,6 +176,8 @@ func subscriptionView(f format, s polar.Subscription, plans map[string]string) S
 		v.EndedAt = firstInstant(s.EndedAt, s.EndsAt, s.CanceledAt)
 	case v.Canceling:
 		v.CancelsAt = firstInstant(s.EndsAt, s.CurrentPeriodEnd)
+	case endsBeforeBilling(s):
+		v.CancelsAt = instant(s.EndsAt)
 	case needsPayment(s.Status):
 	case s.Status == "paused":
 		v.NextBilling = instant(s.ResumesAt)
@@ -138,8 +186,12 @@ func subscriptionView(f format, s polar.Subscription, plans map[string]string) S
 	default:
 		v.NextBilling = instant(s.CurrentPeriodEnd)
 	}
-	if s.Status != "canceled" {
-		v.Changes = scheduledChanges(f, s, plans)
+	if owes(s.Status) {
+		v.PaymentDue = &PaymentDueView{PastDueSince: instant(s.PastDueAt)}
+	}
+	if s.Status == "past_due" && v.NextBilling != nil && f.past(*v.NextBilling) {
+		// The charge that was due failed: the retry date says what comes.
+		v.NextBilling = nil
 	}
 	return v
 }
@@ -192,6 +244,8 @@ func subscriptionLine(f format, v SubscriptionView) string {
 		line += ", ended " + f.day(v.EndedAt)
 	case v.Canceling && v.CancelsAt != nil:
 		line += ", access until " + f.day(v.CancelsAt) + " (no further charges)"
+	case v.CancelsAt != nil:
+		line += ", " + tense(f, v.CancelsAt, "ends", "ended") + " " + f.day(v.CancelsAt) + " (no further charges)"
 	case needsPayment(v.Status):
 		line += ", nothing further is billed until the payment is completed in the customer portal"
 	case v.Status == "paused":
@@ -205,6 +259,13 @@ func subscriptionLine(f format, v SubscriptionView) string {
 		line += ", trial ends " + f.day(v.TrialEnds) + " (first charge then)"
 	case v.NextBilling != nil:
 		line += ", next billing " + f.day(v.NextBilling)
+	}
+	line += paymentDue(f, v)
+	if c := v.Cancellation; c != nil {
+		line += ", cancellation reason: " + strings.ReplaceAll(c.Reason, "_", " ")
+		if c.Comment != "" {
+			line += " (\"" + c.Comment + "\")"
+		}
 	}
 	for _, c := range v.Changes {
 		line += "; " + c.Description

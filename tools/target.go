@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -28,6 +29,8 @@ type target struct {
 	email    string // normalized; may be empty for an external-id caller
 	external string // the caller's external id, when that is their identity
 	client   polar.Client
+	log      *slog.Logger // where failed enrichments are logged
+	agent    bool         // a support agent asks, not the customer
 
 	customer *polar.Customer // from the email lookup; nil for an external id until seen
 	missing  bool            // the lookup found no customer

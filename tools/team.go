@@ -206,6 +206,36 @@ func createSession(ctx context.Context, t *target) (*polar.CustomerSession, erro
 	return t.client.CreateCustomerSession(ctx, t.ref())
 }
 
+// ownOnly narrows a team's grants, active and inactive, to the caller's
+// own, so that no member reads another member's seat, key or device.
+func ownOnly(ctx context.Context, t *target, ga *grants) error {
+	own, err := ownGrants(ctx, t, ga.state.GrantedBenefits)
+	if err != nil {
+		return err
+	}
+	cp := *ga.state
+	cp.GrantedBenefits = own
+	ga.state = &cp
+	kept := ga.inactive[:0:0]
+	for _, g := range ga.inactive {
+		if memberOwns(t.member, g.MemberID) {
+			kept = append(kept, g)
+		}
+	}
+	ga.inactive = kept
+	return nil
+}
+
+// memberOwns tells whether a grant for memberID is the member's own: one
+// granted to them, or, for the owner and billing managers, one granted to
+// the team and no member.
+func memberOwns(m *polar.Member, memberID *string) bool {
+	if memberID == nil {
+		return m.Manages()
+	}
+	return *memberID == m.ID
+}
+
 // ownGrants keeps the grants of a team's customer state that are the
 // caller's own: granted to their member id, and, for the owner and
 // billing managers, the team's grants that no member holds. Polar's
@@ -222,10 +252,7 @@ func ownGrants(ctx context.Context, t *target, grants []polar.BenefitGrant) ([]p
 	}
 	mine := map[string]bool{}
 	for _, g := range whose {
-		switch {
-		case g.MemberID != nil && *g.MemberID == t.member.ID:
-			mine[g.ID] = true
-		case g.MemberID == nil && t.member.Manages():
+		if memberOwns(t.member, g.MemberID) {
 			mine[g.ID] = true
 		}
 	}

@@ -78,21 +78,21 @@ func teamBenefits(ctx context.Context, f format, t *target) (string, []BenefitVi
 	var all []BenefitView
 	for _, m := range t.teams {
 		tt := &target{email: t.email, client: t.client, member: &m}
-		state, names, _, err := grantsWithNames(ctx, tt)
+		ga, err := grantsWithNames(ctx, tt)
 		if err == nil {
-			err = tt.check(&state.Customer)
+			err = tt.check(&ga.state.Customer)
 		}
 		if err == nil {
-			state.GrantedBenefits, err = ownGrants(ctx, tt, state.GrantedBenefits)
+			err = ownOnly(ctx, tt, ga)
 		}
 		var keys map[string]*polar.LicenseKey
 		if err == nil {
-			keys, _, err = licenseDetails(ctx, tt, state.GrantedBenefits)
+			keys, _, err = licenseDetails(ctx, tt, ga.state.GrantedBenefits)
 		}
-		if err != nil || len(state.GrantedBenefits) == 0 {
+		if err != nil || len(ga.state.GrantedBenefits) == 0 {
 			continue
 		}
-		views := benefitViews(f, state, names, keys)
+		views := benefitViews(f, ga.state, ga.names, keys)
 		all = append(all, views...)
 		parts := make([]string, 0, len(views))
 		for _, v := range views {

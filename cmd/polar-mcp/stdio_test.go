@@ -72,7 +72,7 @@ func TestCallCommandDemo(t *testing.T) {
 	t.Chdir(t.TempDir())
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"call", "get_order_history", "--demo", "--email", "alice@example.com", "--arg", "limit=2"}, nil, &stdout, &stderr)
-	if code != 0 || !strings.Contains(stdout.String(), "Last 2 order(s)") {
+	if code != 0 || !strings.Contains(stdout.String(), "Your last 2 orders") {
 		t.Fatalf("exit %d stdout %q stderr %q", code, stdout.String(), stderr.String())
 	}
 }

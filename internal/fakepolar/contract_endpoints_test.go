@@ -91,6 +91,14 @@ func contractCalls(orgID string, customers, products, benefits, subscriptions []
 		list("/v1/benefits/", "?limit=3&page=2&sorting=type", 200),
 		list("/v1/benefits/", "?type=unicorn", 422),
 
+		list("/v1/disputes/", "", 200),
+		list("/v1/disputes/", "?status=needs_response&status=won&sorting=-amount", 200),
+		list("/v1/disputes/", "?organization_id="+orgID+"&limit=100", 200),
+		list("/v1/disputes/", "?order_id="+bad, 422),
+		list("/v1/disputes/", "?status=escalated", 422),
+		byID("/v1/products/{id}", unknownUUID, 404),
+		byID("/v1/products/{id}", bad, 422),
+
 		list("/v1/organizations/", "", 200),
 		list("/v1/organizations/", "?slug=no-such-org", 200),
 		byID("/v1/organizations/{id}", orgID, 200),
@@ -115,6 +123,9 @@ func contractCalls(orgID string, customers, products, benefits, subscriptions []
 	}
 	if orgID == demoOrgID {
 		calls = append(calls, memberCalls()...)
+	}
+	for _, id := range products {
+		calls = append(calls, byID("/v1/products/{id}", id, 200))
 	}
 	for _, t := range benefitTypes() {
 		calls = append(calls, list("/v1/benefits/", "?type="+t, 200))

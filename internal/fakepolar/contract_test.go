@@ -33,6 +33,7 @@ func fixtureSchemas() map[string]string {
 		"customer_meters.json": "CustomerMeter",
 		"members.json":         "Member",
 		"customer_seats.json":  "CustomerSeat",
+		"disputes.json":        "Dispute",
 	}
 }
 

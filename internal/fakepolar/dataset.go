@@ -29,6 +29,7 @@ type dataset struct {
 	meters        []object // customer meters
 	members       []object // members of customers (member model)
 	seats         []object // customer seats
+	disputes      []object
 }
 
 func loadDataset(fsys fs.FS) (*dataset, error) {
@@ -50,6 +51,7 @@ func loadDataset(fsys fs.FS) (*dataset, error) {
 		{"customer_meters.json", &d.meters},
 		{"members.json", &d.members},
 		{"customer_seats.json", &d.seats},
+		{"disputes.json", &d.disputes},
 	}
 	for _, l := range lists {
 		err := readJSON(fsys, l.name, l.dst)
@@ -133,5 +135,5 @@ func nested(o object, key string) object {
 // customer meters stay loadable.
 func optionalFixture(name string) bool {
 	return name == "license_keys.json" || name == "customer_meters.json" ||
-		name == "members.json" || name == "customer_seats.json"
+		name == "members.json" || name == "customer_seats.json" || name == "disputes.json"
 }

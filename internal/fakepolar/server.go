@@ -33,6 +33,7 @@ func AllScopes() []string {
 		scopeCustomerSessionsWrite,
 		scopeLicenseKeysRead, scopeLicenseKeysWrite,
 		scopeMembersRead, scopeMembersWrite, scopeCustomerSeatsRead,
+		scopeDisputesRead, scopeDisputesWrite,
 	}
 }
 
@@ -103,7 +104,7 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 		tokens[tok] = set
 	}
 	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}, hooks: newWebhooks(opts.Webhook)}
-	s.routes = append(append(s.routeTable(), s.billingRoutes()...), s.memberRoutes()...)
+	s.routes = append(append(append(s.routeTable(), s.billingRoutes()...), s.memberRoutes()...), s.enrichRoutes()...)
 	return s, nil
 }
 

@@ -29,6 +29,11 @@ type Insights struct {
 	PausedAt          string `json:"paused_at,omitempty"`
 	ResumesAt         string `json:"resumes_at,omitempty"`
 
+	// PaymentDue is a failed payment on the main subscription;
+	// Cancellation why the customer canceled it.
+	PaymentDue   *PaymentDue   `json:"payment_due,omitempty"`
+	Cancellation *Cancellation `json:"cancellation,omitempty"`
+
 	ScheduledChanges []Change  `json:"scheduled_changes,omitempty"`
 	Meters           []Meter   `json:"meters,omitempty"`
 	Subscriptions    []string  `json:"subscriptions"`
@@ -37,6 +42,9 @@ type Insights struct {
 	// Teams are the memberships of team customers the email holds
 	// (Polar's member model): role and own seat.
 	Teams []Team `json:"teams,omitempty"`
+	// InactiveBenefits are grants that give no access now (pending,
+	// errored, revoked), each with its status.
+	InactiveBenefits []Benefit `json:"inactive_benefits,omitempty"`
 }
 
 // Team is one membership of a team customer.
@@ -56,6 +64,32 @@ type Seat struct {
 	RevokedAt           string `json:"revoked_at,omitempty"`
 }
 
+// PaymentDue is what the main subscription owes after a failed payment.
+type PaymentDue struct {
+	PastDueSince string `json:"past_due_since,omitempty"`
+	Amount       int64  `json:"amount_outstanding,omitempty"`
+	Outstanding  string `json:"outstanding,omitempty" jsonschema:"e.g. £27.84"`
+	Currency     string `json:"currency,omitempty"`
+	RetryAt      string `json:"payment_retry_at,omitempty"`
+}
+
+// Cancellation is the reason a customer gave for canceling, and their
+// comment when it can be shown.
+type Cancellation struct {
+	Reason  string `json:"reason"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Dispute is a chargeback on an order.
+type Dispute struct {
+	Status      string `json:"status"`
+	Amount      int64  `json:"amount,omitempty"`
+	Currency    string `json:"currency,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	ResponseDue string `json:"response_due_at,omitempty"`
+	Closed      bool   `json:"closed,omitempty"`
+}
+
 // Order is one recent order.
 type Order struct {
 	Date    string `json:"date"`
@@ -63,6 +97,17 @@ type Order struct {
 	Total   string `json:"total"`
 	Status  string `json:"status" jsonschema:"paid, pending, refunded, partially_refunded, draft or void"`
 	Invoice string `json:"invoice_number,omitempty"`
+	// Currency and the amounts below (minor units) explain an order that
+	// was not simply charged: paid from balance, still due, disputed.
+	Currency       string   `json:"currency,omitempty"`
+	Amount         int64    `json:"amount,omitempty" jsonschema:"total incl. tax, minor units"`
+	AppliedBalance int64    `json:"applied_balance,omitempty"`
+	Discount       string   `json:"discount,omitempty"`
+	DiscountAmount int64    `json:"discount_amount,omitempty"`
+	Seats          int      `json:"seats,omitempty"`
+	Due            int64    `json:"amount_due,omitempty"`
+	RetryAt        string   `json:"payment_retry_at,omitempty"`
+	Dispute        *Dispute `json:"dispute,omitempty"`
 }
 
 // Benefit is one active benefit. LicenseKey is Polar's masked display
@@ -72,6 +117,7 @@ type Benefit struct {
 	Type       string `json:"type,omitempty"`
 	Detail     string `json:"detail,omitempty"`
 	LicenseKey string `json:"license_key,omitempty"`
+	Status     string `json:"status,omitempty" jsonschema:"granted, pending, errored or revoked"`
 }
 
 // Change is a change scheduled on the main subscription.
@@ -86,4 +132,7 @@ type Meter struct {
 	Consumed float64 `json:"consumed"`
 	Credited float64 `json:"credited,omitempty"`
 	Balance  float64 `json:"balance,omitempty"`
+	// Usage says it in words ("12,840 used of 10,000 credited (2,840
+	// over)"); without it the card writes the same from the numbers.
+	Usage string `json:"usage,omitempty"`
 }

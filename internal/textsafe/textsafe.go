@@ -116,3 +116,23 @@ func Invisible(r rune) bool {
 		(r >= 0xFE00 && r <= 0xFE0F) || (r >= 0xE0100 && r <= 0xE01EF) ||
 		r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0 // Hangul fillers render blank
 }
+
+// CardLike reports whether s holds a run of 13 to 19 digits, possibly
+// split by spaces, dots or dashes: what a payment card number looks like.
+// Text that does is never repeated.
+func CardLike(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+			if digits >= 13 {
+				return true
+			}
+		case r == ' ' || r == '-' || r == '.' || r == '\u00a0':
+		default:
+			digits = 0
+		}
+	}
+	return false
+}

@@ -39,3 +39,18 @@ func TestPlainStripsHiddenCharactersAndBounds(t *testing.T) {
 		t.Errorf("Plain of exactly 10 visible runes = %q, want it whole", got)
 	}
 }
+
+func TestCardLike(t *testing.T) {
+	for s, want := range map[string]bool{
+		"charged my card 4242 4242 4242 4242 twice": true,
+		"card 4242-4242-4242-4242":                  true,
+		"4000056655665556":                          true,
+		"too expensive for 3 seats, 12 users":       false,
+		"invoice 2026-11-30 for 120.00":             false,
+		"":                                          false,
+	} {
+		if got := CardLike(s); got != want {
+			t.Errorf("CardLike(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -291,4 +292,45 @@ func billingCap(cfg Config) time.Duration {
 		return MaxBillingTTLWithWebhooks
 	}
 	return MaxBillingTTL
+}
+
+// GetProduct implements polar.Client. A product is kept as long as the
+// catalog: it names a plan change, and a name changes rarely.
+func (c *Client) GetProduct(ctx context.Context, id string) (*polar.Product, error) {
+	return load(ctx, c, read[*polar.Product]{
+		key:  "product\x00" + id,
+		op:   "products:get",
+		ttl:  c.catalogTTL,
+		call: func(ctx context.Context) (*polar.Product, error) { return c.inner.GetProduct(ctx, id) },
+	})
+}
+
+// ListDisputes implements polar.Client. Disputes only enrich an order
+// history, so they are kept as long as the catalog, by the exact set of
+// orders asked about: a repeated question asks Polar for them once.
+func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.Dispute, error) {
+	v, err := load(ctx, c, read[[]polar.Dispute]{
+		key:  "disputes\x00" + strings.Join(orderIDs, ","),
+		op:   "disputes:list",
+		ttl:  c.catalogTTL,
+		call: func(ctx context.Context) ([]polar.Dispute, error) { return c.inner.ListDisputes(ctx, orderIDs) },
+	})
+	return slices.Clone(v), err
+}
+
+// ListBenefitGrants implements polar.Client. The grants list only adds
+// the grants that are not active to an answer built on the customer
+// state, so it is kept as long as the catalog, and dropped with the
+// customer's billing data (ForgetBilling) when a webhook says it changed.
+func (c *Client) ListBenefitGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.Grant, error) {
+	v, err := load(ctx, c, read[[]polar.Grant]{
+		key:   "grants\x00" + refKey(ref),
+		op:    "benefit_grants:list",
+		ttl:   c.catalogTTL,
+		owner: refOwner(ref),
+		call: func(ctx context.Context) ([]polar.Grant, error) {
+			return c.inner.ListBenefitGrants(ctx, ref)
+		},
+	})
+	return slices.Clone(v), err
 }

@@ -10,7 +10,9 @@ var PolarInsightsCard = (function () {
     active: 'Active', trialing: 'Trial', past_due: 'Past due', paused: 'Paused',
     canceled: 'Canceled', unpaid: 'Unpaid', incomplete: 'Incomplete',
     incomplete_expired: 'Expired', paid: 'Paid', pending: 'Pending',
-    refunded: 'Refunded', partially_refunded: 'Partly refunded', draft: 'Draft', void: 'Void'
+    refunded: 'Refunded', partially_refunded: 'Partly refunded', draft: 'Draft', void: 'Void',
+    errored: 'Failed', revoked: 'Revoked', granted: 'Granted', needs_response: 'Needs response',
+    under_review: 'Under review', early_warning: 'Early warning', won: 'Won', lost: 'Lost'
   };
 
   function el(tag, cls, text) {
@@ -59,6 +61,35 @@ var PolarInsightsCard = (function () {
 
   function list(v) { return Array.isArray(v) ? v : []; }
 
+  function num(v, locale) {
+    try { return Number(v).toLocaleString(locale || 'en-GB', { maximumFractionDigits: 2 }); } catch (e) { return String(v); }
+  }
+
+  /* Minor units of a currency as money ("£27.84", "¥4,180"). */
+  function money(minor, cur, locale) {
+    cur = str(cur).toUpperCase();
+    if (typeof minor !== 'number' || !cur) { return ''; }
+    try {
+      var f = new Intl.NumberFormat(locale || 'en-GB', { style: 'currency', currency: cur });
+      return f.format(minor / Math.pow(10, f.resolvedOptions().maximumFractionDigits));
+    } catch (e) {
+      return cur + ' ' + (minor / 100).toFixed(2);
+    }
+  }
+
+  /* A meter's use against its credits, as the tools write it. */
+  function usage(m, locale) {
+    if (str(m.usage)) { return str(m.usage); }
+    if (typeof m.consumed !== 'number') { return ''; }
+    var s = num(m.consumed, locale) + ' used';
+    if (typeof m.credited === 'number' && m.credited > 0) {
+      s += ' of ' + num(m.credited, locale) + ' credited';
+      if (m.consumed > m.credited) { s += ' (' + num(m.consumed - m.credited, locale) + ' over)'; }
+      else if (m.consumed < m.credited) { s += ' (' + num(m.credited - m.consumed, locale) + ' left)'; }
+    }
+    return s;
+  }
+
   function section(title, cls) {
     var s = el('section', 'card-section ' + cls);
     s.appendChild(el('h3', null, title));
@@ -79,7 +110,10 @@ var PolarInsightsCard = (function () {
   }
 
   function dates(d, locale) {
+    var due = d.payment_due && typeof d.payment_due === 'object' ? d.payment_due : {};
     var rows = [
+      ['Past due since', due.past_due_since, 'past_due_since'],
+      ['Payment retry', due.payment_retry_at, 'payment_retry_at'],
       ['Trial ends', d.trial_ends_at || d.trial_end, 'trial_ends_at'],
       ['Next billing', d.next_billing_at || d.next_billing_date, 'next_billing_at'],
       ['Cancels', d.cancels_at || d.ends_at, 'cancels_at'],
@@ -122,6 +156,14 @@ var PolarInsightsCard = (function () {
     if (price.length) { s.appendChild(el('p', 'plan-price', price.join(' · '))).setAttribute('data-field', 'price'); }
     var disc = typeof d.discount === 'object' && d.discount ? str(d.discount.name || d.discount.description) : str(d.discount);
     if (disc) { s.appendChild(el('p', 'plan-discount', 'Discount: ' + disc)).setAttribute('data-field', 'discount'); }
+    var due = d.payment_due && typeof d.payment_due === 'object' ? d.payment_due : null;
+    var owed = due ? (str(due.outstanding) || money(due.amount_outstanding, due.currency, locale)) : '';
+    if (owed) { s.appendChild(el('p', 'plan-due', owed + ' outstanding')).setAttribute('data-field', 'outstanding'); }
+    var c = d.cancellation && typeof d.cancellation === 'object' ? d.cancellation : null;
+    if (c && str(c.reason)) {
+      var why = 'Cancellation reason: ' + str(c.reason).replace(/_/g, ' ') + (str(c.comment) ? ' (“' + str(c.comment) + '”)' : '');
+      s.appendChild(el('p', 'plan-cancellation', why)).setAttribute('data-field', 'cancellation');
+    }
     var dl = dates(d, locale);
     if (dl) { s.appendChild(dl); }
     return s;
@@ -143,17 +185,16 @@ var PolarInsightsCard = (function () {
     return s;
   }
 
-  function meters(d) {
+  function meters(d, locale) {
     var items = list(d.meters).filter(function (m) { return m && str(m.name); });
     if (!items.length) { return null; }
     var s = section('Usage', 'card-meters');
     var ul = el('ul', 'card-list');
     items.forEach(function (m) {
-      var parts = [];
-      if (typeof m.consumed === 'number') { parts.push(m.consumed + ' used'); }
-      if (typeof m.credited === 'number' && m.credited) { parts.push(m.credited + ' credited'); }
-      if (typeof m.balance === 'number') { parts.push(m.balance + ' left'); }
-      ul.appendChild(el('li', null, str(m.name) + (parts.length ? ': ' + parts.join(', ') : '')));
+      var u = usage(m, locale);
+      var li = el('li', null, str(m.name) + (u ? ': ' + u : ''));
+      li.setAttribute('data-field', 'usage');
+      ul.appendChild(li);
     });
     s.appendChild(ul);
     return s;
@@ -174,6 +215,45 @@ var PolarInsightsCard = (function () {
       li.appendChild(main);
       if (str(o.total)) { li.appendChild(el('span', 'order-total', str(o.total))); }
       if (str(o.status)) { li.appendChild(el('span', 'badge ' + statusClass(o.status), statusLabel(o.status))); }
+      var notes = orderNotes(o, locale);
+      if (notes) { li.appendChild(el('span', 'order-note', notes)).setAttribute('data-field', 'order_note'); }
+      var dp = o.dispute && typeof o.dispute === 'object' ? o.dispute : null;
+      if (dp && str(dp.status)) {
+        var b = el('span', 'badge status-disputed', dp.closed ? 'Dispute ' + statusLabel(dp.status).toLowerCase() : 'Disputed');
+        b.setAttribute('data-field', 'dispute');
+        li.appendChild(b);
+        var dd = [statusLabel(dp.status)];
+        if (str(dp.reason)) { dd.push(str(dp.reason).replace(/_/g, ' ')); }
+        if (str(dp.response_due_at) && !dp.closed) { dd.push('response due ' + fmtDate(dp.response_due_at, locale)); }
+        li.appendChild(el('span', 'order-note', dd.join(' · '))).setAttribute('data-field', 'dispute_detail');
+      }
+      ul.appendChild(li);
+    });
+    s.appendChild(ul);
+    return s;
+  }
+
+  /* What makes an order read otherwise than charged as listed. */
+  function orderNotes(o, locale) {
+    var n = [];
+    if (o.seats > 0) { n.push(o.seats + (o.seats === 1 ? ' seat' : ' seats')); }
+    if (o.amount === 0 && o.discount_amount > 0) { n.push('no charge: ' + (str(o.discount) || 'discount') + ' covered it'); }
+    else if (o.applied_balance > 0) { n.push((typeof o.amount !== 'number' || o.applied_balance >= o.amount) ? 'paid from balance' : money(o.applied_balance, o.currency, locale) + ' from balance'); }
+    if (o.amount_due > 0) { n.push(money(o.amount_due, o.currency, locale) + ' due'); }
+    if (str(o.payment_retry_at)) { n.push('retry ' + fmtDate(o.payment_retry_at, locale)); }
+    return n.join(' · ');
+  }
+
+  function inactive(d) {
+    var items = list(d.inactive_benefits).filter(function (b) { return b && typeof b === 'object'; });
+    if (!items.length) { return null; }
+    var s = section('Not active', 'card-inactive');
+    var ul = el('ul', 'card-list');
+    items.forEach(function (b) {
+      var li = el('li', 'benefit');
+      li.appendChild(el('span', 'benefit-name', str(b.name) || 'Benefit'));
+      if (str(b.status)) { li.appendChild(el('span', 'badge status-' + str(b.status).replace(/[^a-z_]/g, ''), statusLabel(b.status))).setAttribute('data-field', 'grant_status'); }
+      if (str(b.detail)) { li.appendChild(el('span', 'benefit-detail', str(b.detail))); }
       ul.appendChild(li);
     });
     s.appendChild(ul);
@@ -261,7 +341,7 @@ var PolarInsightsCard = (function () {
     var card = el('article', 'card');
     card.setAttribute('data-state', 'card');
     card.setAttribute('aria-label', 'Insights for ' + (str(d.name) || str(d.email) || 'the customer'));
-    [header(d), teams(d, opts.locale), plan(d, opts.locale), changes(d, opts.locale), meters(d), orders(d, opts.locale), benefits(d), others(d)]
+    [header(d), teams(d, opts.locale), plan(d, opts.locale), changes(d, opts.locale), meters(d, opts.locale), orders(d, opts.locale), benefits(d), inactive(d), others(d)]
       .forEach(function (n) { if (n) { card.appendChild(n); } });
     container.appendChild(card);
   }
