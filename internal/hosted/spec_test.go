@@ -151,6 +151,9 @@ func TestSessionErrors(t *testing.T) {
 	nonce, rest, _ := strings.Cut(sid, ".")
 	tag, stamp, _ := strings.Cut(rest, ".")
 	flip := func(s string) string {
+		if s == "" {
+			return "A"
+		}
 		if s[0] == 'A' {
 			return "B" + s[1:]
 		}
