@@ -198,6 +198,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	h.mux.HandleFunc("GET "+server.WellKnownProtectedResourcePath+prefix, h.resourceMetadata)
+	h.sharedSecretRoutes()
 }
 
 // ServeHTTP implements http.Handler. Every refusal closes the connection
