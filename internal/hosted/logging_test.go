@@ -65,6 +65,7 @@ func TestLoggingTellsTheClientAboutPolarRetries(t *testing.T) {
 		ctx := context.Background()
 		req := mcp.SetLevelRequest{}
 		req.Params.Level = mcp.LoggingLevelInfo
+		//lint:ignore SA1019 logging is deprecated from 2026-07-28 on, and what the versions before it offer
 		if err := listening.SetLevel(ctx, req); err != nil {
 			t.Fatalf("%s: logging/setLevel: %v", tr.kind, err)
 		}
