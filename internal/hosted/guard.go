@@ -51,11 +51,11 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 			h.preflight(w, r, next)
 			return
 		}
-		if !methodAllowed(w, r, rt) {
-			return
-		}
 		r, ok := h.authenticate(w, r)
 		if !ok {
+			return
+		}
+		if !methodAllowed(w, r, rt) {
 			return
 		}
 		if !h.ownsSession(w, r, rt) {
@@ -136,7 +136,8 @@ func allowedMethods(rt route) []string {
 }
 
 // methodAllowed refuses, with 405 and Allow, a method the endpoint does
-// not answer, before authentication.
+// not answer (after authentication: an unknown connection or a bad token
+// is refused first, as for any method).
 func methodAllowed(w http.ResponseWriter, r *http.Request, rt route) bool {
 	allowed := allowedMethods(rt)
 	if slices.Contains(allowed, r.Method) || (r.Method == http.MethodHead && rt == routeStreamable) {
