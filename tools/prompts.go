@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -65,18 +64,23 @@ func cancellationHelp(args map[string]string) string {
 		"Do not argue or add offers the merchant has not made.\n%s", args["email"], args["email"], rules)
 }
 
-// agentPrompt refuses anyone but an agent and checks the email.
+// agentPrompt refuses anyone but an agent and checks the arguments. Its
+// errors wrap mcp.ErrInvalidParams: the transports answer them with
+// -32602 (invalid params), as the specification asks, not -32603.
 func agentPrompt(text func(map[string]string) string) server.PromptHandlerFunc {
 	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		if id, _ := caller.From(ctx); id.Role != caller.Agent {
-			return nil, errors.New("this prompt is for support agents only")
+			return nil, fmt.Errorf("this prompt is for support agents only: %w", mcp.ErrInvalidParams)
 		}
 		args := req.Params.Arguments
-		if caller.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
-			return nil, errors.New("email must be the customer's bare email address, such as jane@example.com")
+		if args == nil {
+			args = map[string]string{}
 		}
-		if q, ok := args["question"]; ok && strings.TrimSpace(q) == "" {
-			return nil, errors.New("question is required: paste the customer's question")
+		if caller.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
+			return nil, fmt.Errorf("email must be the customer's bare email address, such as jane@example.com: %w", mcp.ErrInvalidParams)
+		}
+		if q, ok := args["question"]; (ok || req.Params.Name == PromptSupportReply) && strings.TrimSpace(q) == "" {
+			return nil, fmt.Errorf("question is required: paste the customer's question: %w", mcp.ErrInvalidParams)
 		}
 		args["email"] = caller.NormalizeEmail(args["email"])
 		return mcp.NewGetPromptResult(req.Params.Name,

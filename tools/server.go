@@ -58,6 +58,7 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		server.WithToolHandlerMiddleware(recoverAsResult(deps.Logger)),
 		server.WithToolFilter(roleFilter(customerViews(tools))),
 		server.WithPromptCapabilities(false),
+		server.WithLogging(),
 		server.WithPromptFilter(agentPrompts),
 		server.WithInstructions(instructions),
 	}

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { z } from "zod";
 
 const [binary, base, customerToken, agentToken] = process.argv.slice(2);
 
@@ -59,6 +60,59 @@ for (const [label, make] of Object.entries(transports(agentToken))) {
 }
 await check("bad token refused", async () => {
   await assert.rejects(session(transports(customerToken + "x")["streamable HTTP"], async () => {}));
+});
+
+// The specification's error codes, on every transport.
+const codeOf = async (promise) => {
+  try { await promise; } catch (e) { return e.code; }
+  return "no error";
+};
+const stdioAs = (env) => () => new StdioClientTransport({ command: binary, args: ["stdio", "--demo"], env: { ...process.env, ...env }, stderr: "ignore" });
+const agents = { stdio: stdioAs({}), ...transports(agentToken) };
+const customers = { stdio: stdioAs({ POLAR_MCP_CUSTOMER_EMAIL: "bob@example.com" }), ...transports(customerToken) };
+for (const [label, make] of Object.entries(agents)) {
+  await check(`${label} error codes and logging`, () => session(make, async (c) => {
+    assert.equal(await codeOf(c.getPrompt({ name: "support_reply", arguments: { email: "bob@example.com" } })), -32602, "support_reply without question");
+    assert.equal(await codeOf(c.getPrompt({ name: "cancellation_help", arguments: { email: "not an email" } })), -32602, "invalid email");
+    assert.equal(await codeOf(c.request({ method: "resources/read", params: {} }, z.any())), -32602, "resources/read without uri");
+    assert.equal(await codeOf(c.request({ method: "tools/call", params: { name: "get_visitor_insights", arguments: "x" } }, z.any())), -32602, "arguments \"x\"");
+    const ok = await c.getPrompt({ name: "support_reply", arguments: { email: "bob@example.com", question: "Why was I charged?" } });
+    assert.ok(ok.messages[0].content.text.includes("Why was I charged?"));
+    assert.ok(c.getServerCapabilities().logging, "no logging capability");
+    await c.setLoggingLevel("info");
+  }));
+}
+for (const [label, make] of Object.entries(customers)) {
+  await check(`${label} customer reading the agents' resource`, () => session(make, async (c) => {
+    assert.equal(await codeOf(c.readResource({ uri: "ui://polar-mcp/insights.html" })), -32002);
+  }));
+}
+
+// A session ended with DELETE is gone: its id answers 404.
+await check("streamable HTTP DELETE ends the session", async () => {
+  const client = new Client({ name: "polar-mcp-interop", version: "1" });
+  const t = transports(customerToken)["streamable HTTP"]();
+  await client.connect(t);
+  const sid = t.sessionId;
+  assert.ok(sid, "no session id");
+  await t.terminateSession();
+  await client.close();
+  const res = await fetch(base + "/mcp", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${customerToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "Mcp-Session-Id": sid, "MCP-Protocol-Version": "2025-11-25" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+  assert.equal(res.status, 404, await res.text());
+});
+
+// A 401 says why, in WWW-Authenticate and in its body.
+await check("401 names the metadata and the reason", async () => {
+  const res = await fetch(base + "/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: "{}" });
+  const challenge = res.headers.get("www-authenticate") ?? "";
+  assert.equal(res.status, 401);
+  assert.match(challenge, /resource_metadata="[^"]+oauth-protected-resource"/);
+  assert.match(challenge, /error_description="[^"]*bearer token/);
+  assert.match((await res.json()).error_description, /Authorization: Bearer/);
 });
 
 console.log(`interop: ${passed} passed, ${failed} failed`);

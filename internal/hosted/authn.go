@@ -70,24 +70,36 @@ func (h *Handler) verify(ctx context.Context, secret []byte, token, connection s
 	return identity.Verify(secret, token, p)
 }
 
-// unauthorized writes a 401 that, for a bad token, says invalid_token
-// (RFC 6750). With an issuer, its WWW-Authenticate points at the protected
-// resource metadata (RFC 9728), which names it; without one there is no
-// authorization server to send a client to. The token is never echoed.
+// unauthorized writes a 401 whose WWW-Authenticate points at the
+// protected resource metadata (RFC 9728, which MCP 2025-06-18 requires)
+// and says why, in error_description, as the JSON body does: a client
+// that shows either shows the real reason. A bad token is invalid_token
+// (RFC 6750); a missing one carries no error code, as RFC 6750 asks. The
+// token is never echoed.
 func (h *Handler) unauthorized(w http.ResponseWriter, r *http.Request, connection string, err error) {
 	kind := identity.KindOf(err)
-	challenge := `Bearer realm="polar-mcp"`
-	if h.cfg.Issuer != nil {
-		challenge = fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
-	}
+	challenge := fmt.Sprintf(`Bearer resource_metadata=%q`, h.metadataURL(connection))
 	code, description := "unauthorized", "missing bearer token: send Authorization: Bearer <token>"
 	if kind != identity.KindMissingToken {
 		code, description = "invalid_token", err.Error()
-		challenge += fmt.Sprintf(`, error="invalid_token", error_description=%q`, kind.String())
+		challenge += `, error="invalid_token"`
 	}
+	challenge += fmt.Sprintf(`, error_description=%q`, challengeText(description))
 	h.log.InfoContext(r.Context(), "refused caller token", "path", r.URL.Path, "reason", kind.String())
 	w.Header().Set("WWW-Authenticate", challenge)
 	writeError(w, http.StatusUnauthorized, code, description)
+}
+
+// challengeText keeps the characters an auth-param's quoted string may
+// carry (RFC 6750: %x20-21 / %x23-5B / %x5D-7E).
+func challengeText(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }
 
 // Bearer returns the token of an "Authorization: Bearer <token>" header

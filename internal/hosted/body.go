@@ -18,19 +18,28 @@ const maxInitializeParams = 16 << 10
 
 // message is what guard reads of a POSTed JSON-RPC message.
 type message struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
+	ID     json.RawMessage   `json:"id"`
+	Method string            `json:"method"`
+	Params json.RawMessage   `json:"params"`
+	Result json.RawMessage   `json:"result"`
+	Error  json.RawMessage   `json:"error"`
+	batch  []json.RawMessage // the messages of an accepted batch
+}
+
+// isResponse reports whether the message is the client's answer to a
+// request of the server.
+func (m message) isResponse() bool {
+	return m.Method == "" && len(m.ID) > 0 && (len(m.Result) > 0 || len(m.Error) > 0)
 }
 
 // readBody reads a POST body whole, within Config.BodyReadTimeout and
 // maxBodyBytes, then clears the read deadline (a POST answered as a stream
 // may outlive it) and restores the body for mcp-go. It refuses, and
 // returns false, a body too slow (408), too large (413), a JSON-RPC batch
-// (-32600: MCP has no batches since 2025-06-18), or an initialize request
+// where the protocol has none (see readBatch), or an initialize request
 // whose params, or any request whose _meta, exceed maxInitializeParams
 // (413).
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, bool) {
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, rt route) (message, bool) {
 	// A caller reads at most MaxStreamsPerCaller bodies at once: with
 	// POLAR_MCP_MAX_CONNECTIONS set, one token sending slow bodies must
 	// not fill every connection slot until the deadline.
@@ -60,26 +69,27 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (message, boo
 	_ = rc.SetReadDeadline(time.Time{})
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' {
-		writeRPCError(w, mcp.INVALID_REQUEST, "JSON-RPC batches are not supported: send one message per request")
-		return message{}, false
+		return readBatch(w, r, rt, trimmed)
 	}
 	var msg message
 	_ = json.Unmarshal(body, &msg) // mcp-go answers a body that is not JSON
+	return msg, checkMessage(w, msg)
+}
+
+// checkMessage refuses, and returns false, an initialize request whose
+// params, or any request whose _meta, exceed maxInitializeParams (413).
+func checkMessage(w http.ResponseWriter, msg message) bool {
 	if msg.Method == string(mcp.MethodInitialize) && len(msg.Params) > maxInitializeParams {
 		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "initialize params over 16 KiB")
-		return message{}, false
+		return false
 	}
 	if metaTooLarge(msg.Params) {
 		// Protocol 2026-07-28 sends client info and capabilities in every
 		// request's _meta instead of in initialize: the same bound.
 		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request", "request _meta over 16 KiB")
-		return message{}, false
+		return false
 	}
-	if BadCursor(msg.Method, msg.Params) {
-		writeCursorError(w, msg.ID)
-		return message{}, false
-	}
-	return msg, true
+	return true
 }
 
 // metaTooLarge reports whether params carry a _meta over
@@ -105,13 +115,46 @@ func writeRPCError(w http.ResponseWriter, code int, text string) {
 	})
 }
 
-// writeCursorError answers a list request with a bad cursor: -32602 with
-// its id, and 200 as mcp-go answers its own request errors.
-func writeCursorError(w http.ResponseWriter, id json.RawMessage) {
+// rpcAnswer is a JSON-RPC error answer with the request's id.
+type rpcAnswer struct {
+	JSONRPC string                  `json:"jsonrpc"`
+	ID      json.RawMessage         `json:"id"`
+	Error   mcp.JSONRPCErrorDetails `json:"error"`
+}
+
+func newRPCAnswer(id json.RawMessage, e mcp.JSONRPCErrorDetails) rpcAnswer {
+	if len(id) == 0 {
+		id = json.RawMessage("null")
+	}
+	return rpcAnswer{JSONRPC: mcp.JSONRPC_VERSION, ID: id, Error: e}
+}
+
+// refuseEarly answers, and reports, a request CheckRequest refuses: on a
+// Streamable HTTP POST in its body (200, as mcp-go answers its own request
+// errors; 400 on protocol 2026-07-28), on an SSE POST on its session's
+// stream, where the client waits for it (202 to the POST).
+func (h *Handler) refuseEarly(w http.ResponseWriter, r *http.Request, rt route, msg message) bool {
+	if len(msg.ID) == 0 || msg.Method == "" {
+		return false
+	}
+	e := CheckRequest(h.srv, msg.Method, msg.Params)
+	if e == nil {
+		return false
+	}
+	answer := newRPCAnswer(msg.ID, *e)
+	if rt == routeMessage {
+		if h.sse.SendEventToSession(r.URL.Query().Get("sessionId"), answer) != nil {
+			return false // no such stream: mcp-go answers
+		}
+		w.WriteHeader(http.StatusAccepted)
+		return true
+	}
+	status := http.StatusOK
+	if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+		status = http.StatusBadRequest
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(struct {
-		JSONRPC string                  `json:"jsonrpc"`
-		ID      json.RawMessage         `json:"id"`
-		Error   mcp.JSONRPCErrorDetails `json:"error"`
-	}{mcp.JSONRPC_VERSION, id, mcp.NewJSONRPCErrorDetails(mcp.INVALID_PARAMS, CursorMessage, nil)})
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(answer)
+	return true
 }

@@ -52,7 +52,7 @@ func TestPerConnectionRefusals(t *testing.T) {
 	e := newEcho()
 	s := perConnection(t, e)
 	shopA := connectionToken(t, secretA, "shop-a")
-	metadata := "" // connections have no issuer: the challenge names no metadata
+	metadata := s.url + "/.well-known/oauth-protected-resource/c/shop-c"
 	tests := []struct {
 		name, path, token string
 		want              int

@@ -186,7 +186,10 @@ type streamWriter struct {
 const messagePrefix = "event: message\ndata: "
 
 func (s *streamWriter) Write(p []byte) (int, error) {
-	n, err := s.ResponseWriter.Write(p)
+	n, err := s.ResponseWriter.Write(fixEvent(p, false))
+	if err == nil {
+		n = len(p)
+	}
 	if data, ok := bytes.CutPrefix(p, []byte(messagePrefix)); ok && s.stream.id != "" {
 		var msg struct {
 			ID     json.RawMessage `json:"id"`

@@ -55,6 +55,9 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 		if !ok {
 			return
 		}
+		if !methodAllowed(w, r, rt) {
+			return
+		}
 		if !h.ownsSession(w, r, rt) {
 			return
 		}
@@ -71,7 +74,7 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 				return
 			}
 			defer h.drain.end()
-			msg, ok := h.readBody(w, r)
+			msg, ok := h.readBody(w, r, rt)
 			if !ok {
 				return
 			}
@@ -84,12 +87,66 @@ func (h *Handler) guard(rt route, next http.Handler) http.Handler {
 				if r, ok = h.reserveSession(w, r); !ok {
 					return
 				}
+			} else if needsSession(r) {
+				writeError(w, http.StatusBadRequest, "invalid_request",
+					"missing Mcp-Session-Id header: send initialize first, then the session id it returns with every request")
+				return
+			}
+			if h.refuseEarly(w, r, rt, msg) {
+				return
+			}
+			if msg.batch != nil {
+				h.serveBatch(w, r, msg.batch, next)
+				return
+			}
+			if rt == routeStreamable {
+				var out http.ResponseWriter = &fixingWriter{ResponseWriter: w, modern: mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))}
+				if msg.isResponse() {
+					out = &acceptingWriter{ResponseWriter: out}
+				}
+				next.ServeHTTP(out, r)
+				return
 			}
 			next.ServeHTTP(w, r)
+		case rt == routeStreamable && r.Method == http.MethodDelete && !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)):
+			h.endSession(w, r, next)
 		default:
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// needsSession reports whether a Streamable HTTP POST that is not an
+// initialize must name its session: every one before protocol 2026-07-28.
+func needsSession(r *http.Request) bool {
+	return r.Header.Get(server.HeaderKeySessionID) == "" && !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+}
+
+// allowedMethods are the HTTP methods each MCP endpoint answers (OPTIONS,
+// for CORS preflights, aside).
+func allowedMethods(rt route) []string {
+	switch rt {
+	case routeStream:
+		return []string{http.MethodGet}
+	case routeMessage:
+		return []string{http.MethodPost}
+	default:
+		return []string{http.MethodGet, http.MethodPost, http.MethodDelete}
+	}
+}
+
+// methodAllowed refuses, with 405 and Allow, a method the endpoint does
+// not answer (after authentication: an unknown connection or a bad token
+// is refused first, as for any method).
+func methodAllowed(w http.ResponseWriter, r *http.Request, rt route) bool {
+	allowed := allowedMethods(rt)
+	if slices.Contains(allowed, r.Method) || (r.Method == http.MethodHead && rt == routeStreamable) {
+		return true
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+		fmt.Sprintf("%s is not answered here; use %s", r.Method, strings.Join(allowed, " or ")))
+	return false
 }
 
 // hostAllowed is DNS rebinding protection: a request that reached a

@@ -46,8 +46,10 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // resourceMetadata serves RFC 9728 protected resource metadata: the
-// resource, that tokens go in the Authorization header, and, with an
-// issuer, the issuer and the scopes to ask it for.
+// resource, that tokens go in the Authorization header, and the
+// authorization server: with an issuer, the issuer and the scopes to ask
+// it for; without, polar-mcp itself, which explains that it issues no
+// tokens (see discovery.go).
 func (h *Handler) resourceMetadata(w http.ResponseWriter, r *http.Request) {
 	connection := r.PathValue("connection")
 	if h.cfg.PerConnection && !validConnection(connection) {
@@ -62,6 +64,8 @@ func (h *Handler) resourceMetadata(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.Issuer != nil {
 		md.AuthorizationServers = []string{h.cfg.Issuer.URL()}
 		md.ScopesSupported = h.cfg.Issuer.Scopes()
+	} else {
+		md.AuthorizationServers = []string{h.base.String()} // see discovery.go
 	}
 	server.NewProtectedResourceMetadataHandler(md).ServeHTTP(w, r)
 }

@@ -92,6 +92,11 @@ type Config struct {
 	// id stays valid, as it is checked without state.
 	// DefaultSessionIdleTTL when zero.
 	SessionIdleTTL time.Duration
+	// SessionMaxAge is how long a Streamable HTTP session id is accepted
+	// after initialize; an older one gets 404, on which clients open a new
+	// session. It also bounds how long ended sessions are remembered.
+	// DefaultSessionMaxAge when zero.
+	SessionMaxAge time.Duration
 	// BodyReadTimeout bounds the reading of a POST body; SSE streams have
 	// no read deadline. DefaultBodyReadTimeout when zero.
 	BodyReadTimeout time.Duration
@@ -115,6 +120,8 @@ type Handler struct {
 	streams    *counter      // open SSE streams per caller
 	bodies     *counter      // POST bodies being read per caller
 	sessions   *sessionTable // live Streamable HTTP sessions per caller
+	ended      *endedSessions
+	srv        *server.MCPServer
 }
 
 // New builds the handler around mcp, the server built by tools.NewServer.
@@ -147,6 +154,8 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 		streams:  newCounter(),
 		bodies:   newCounter(),
 		sessions: newSessionTable(cfg.MaxSessionsPerCaller),
+		ended:    newEndedSessions(maxEndedSessions),
+		srv:      mcp,
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -189,6 +198,7 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	h.mux.HandleFunc("GET "+server.WellKnownProtectedResourcePath+prefix, h.resourceMetadata)
+	h.sharedSecretRoutes()
 }
 
 // ServeHTTP implements http.Handler. Every refusal closes the connection
@@ -203,7 +213,7 @@ func withDefaults(cfg Config) Config {
 		v   *time.Duration
 		def time.Duration
 	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, DefaultSessionIdleTTL},
-		{&cfg.BodyReadTimeout, DefaultBodyReadTimeout}} {
+		{&cfg.BodyReadTimeout, DefaultBodyReadTimeout}, {&cfg.SessionMaxAge, DefaultSessionMaxAge}} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}

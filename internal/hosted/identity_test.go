@@ -97,19 +97,19 @@ func critToken(t *testing.T, now time.Time) string {
 }
 
 // checkUnauthorized asserts a 401 with a WWW-Authenticate challenge
-// pointing at the resource metadata (none when metadataURL is "": no
-// issuer to send a client to), and a JSON body explaining it.
+// pointing at the resource metadata and saying why in error_description,
+// and a JSON body explaining it.
 func checkUnauthorized(t *testing.T, resp *http.Response, body, metadataURL string, missing bool) {
 	t.Helper()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("status %d, want 401 (body %s)", resp.StatusCode, body)
 	}
 	challenge := resp.Header.Get("WWW-Authenticate")
-	switch {
-	case metadataURL == "" && (!strings.HasPrefix(challenge, "Bearer ") || strings.Contains(challenge, "resource_metadata")):
-		t.Errorf("WWW-Authenticate = %q, want a Bearer challenge without resource_metadata", challenge)
-	case metadataURL != "" && !strings.HasPrefix(challenge, `Bearer resource_metadata="`+metadataURL+`"`):
+	if !strings.HasPrefix(challenge, `Bearer resource_metadata="`+metadataURL+`"`) {
 		t.Errorf("WWW-Authenticate = %q, want resource_metadata=%q", challenge, metadataURL)
+	}
+	if !strings.Contains(challenge, `error_description="`) || strings.Count(challenge, `"`)%2 != 0 {
+		t.Errorf("WWW-Authenticate = %q, want an error_description", challenge)
 	}
 	if invalid := strings.Contains(challenge, `error="invalid_token"`); invalid == missing {
 		t.Errorf("WWW-Authenticate = %q: invalid_token should be there exactly when a token was sent", challenge)
@@ -123,7 +123,7 @@ func checkUnauthorized(t *testing.T, resp *http.Response, body, metadataURL stri
 func TestEveryRequestWithABadTokenIsRefused(t *testing.T) {
 	e := newEcho()
 	s := serve(t, e.srv, nil)
-	metadata := ""                                      // no issuer: the challenge names no metadata
+	metadata := s.url + "/.well-known/oauth-protected-resource"
 	good := openStream(t, s.url, "/sse", agentToken(t)) // a real session to POST to
 	for name, tok := range badTokens(t) {
 		t.Run(name, func(t *testing.T) {

@@ -121,11 +121,44 @@ func TestMetadataWithAndWithoutIssuer(t *testing.T) {
 	checkUnauthorized(t, resp, body, with.url+"/.well-known/oauth-protected-resource", true)
 
 	without := serve(t, newEcho().srv, nil)
-	if md := getMetadata(t, without.url); len(md.Servers) != 0 {
-		t.Errorf("metadata without an issuer names authorization servers: %+v", md)
+	if md := getMetadata(t, without.url); !slices.Equal(md.Servers, []string{without.url}) {
+		t.Errorf("metadata without an issuer = %+v, want polar-mcp itself as the authorization server", md)
 	}
 	resp, body = post(t, without.url+"/mcp", "", initializeBody, nil)
-	checkUnauthorized(t, resp, body, "", true)
+	checkUnauthorized(t, resp, body, without.url+"/.well-known/oauth-protected-resource", true)
+}
+
+// TestSharedSecretModeExplainsEveryOAuthStep: without an issuer, an OAuth
+// client following the metadata finds an authorization server whose every
+// step answers, in OAuth's error shape, that polar-mcp issues no tokens
+// and how to send one; with an issuer, there is no such server.
+func TestSharedSecretModeExplainsEveryOAuthStep(t *testing.T) {
+	s := serve(t, newEcho().srv, nil)
+	resp, err := http.Get(s.url + "/.well-known/oauth-authorization-server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var as map[string]any
+	if err := json.Unmarshal([]byte(readAll(resp)), &as); err != nil || resp.StatusCode != http.StatusOK || as["issuer"] != s.url {
+		t.Fatalf("authorization server metadata: %d %v %v", resp.StatusCode, as, err)
+	}
+	for _, key := range []string{"authorization_endpoint", "token_endpoint", "registration_endpoint"} {
+		endpoint, _ := as[key].(string)
+		if !strings.HasPrefix(endpoint, s.url+"/") {
+			t.Errorf("%s = %q", key, endpoint)
+			continue
+		}
+		resp, body := post(t, endpoint, "", `{"redirect_uris":["http://localhost/cb"]}`, nil)
+		var e errorBody
+		if resp.StatusCode != http.StatusBadRequest || json.Unmarshal([]byte(body), &e) != nil ||
+			e.Error == "" || !strings.Contains(e.Description, "does not issue tokens") || !strings.Contains(e.Description, "Authorization: Bearer") {
+			t.Errorf("%s: %d %s, want 400 with the reason", key, resp.StatusCode, body)
+		}
+	}
+	with := withIssuer(t, testkit.NewIssuer(t))
+	if resp, err := http.Get(with.url + "/.well-known/oauth-authorization-server"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("with an issuer, polar-mcp serves authorization server metadata: %v", resp)
+	}
 }
 
 func TestIssuerRefusedWithPerConnection(t *testing.T) {

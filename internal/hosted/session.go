@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -16,17 +18,22 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
-// A session id is "<nonce>.<tag>", where tag is an HMAC of the nonce under
-// a key derived from the token secret and the caller (connection, role,
-// email, external id and the token's subject: its sub, else its jti, else
-// a digest of the token). The caller who opened a session is thus written
-// into its id:
-// checking that a request's caller owns the session it names needs no
-// server state, and works across replicas that share the secret.
+// A session id is "<nonce>.<tag>.<stamp>". The nonce is the time it was
+// issued (seconds, base 36), '-', and random text. The tag is an HMAC of
+// the nonce under a key derived from the token secret and the caller
+// (connection, role, email, external id and the token's subject: its sub,
+// else its jti, else a digest of the token): the caller who opened a
+// session is thus written into its id. The stamp is an HMAC of nonce and
+// tag under a key derived from the token secret alone: it tells a session
+// this server issued to some caller from an id that was made up or
+// altered. Checking a request's session needs no server state, and works
+// across replicas that share the secret; only the sessions ended with
+// DELETE are remembered (see endedSessions).
 
 // sessionKey binds session ids to the verified caller of a request.
 type sessionKey struct {
-	key []byte // HMAC key binding session ids to this caller
+	key    []byte // HMAC key binding session ids to this caller
+	issuer []byte // HMAC key stamping every session id of this secret
 }
 
 type sessionKeyKey struct{}
@@ -43,7 +50,9 @@ func newSessionKey(secret []byte, id caller.Identity) sessionKey {
 		mac.Write([]byte(part))
 		mac.Write([]byte{0})
 	}
-	return sessionKey{key: mac.Sum(nil)}
+	issuer := hmac.New(sha256.New, secret)
+	issuer.Write([]byte("polar-mcp session issuer v1"))
+	return sessionKey{key: mac.Sum(nil), issuer: issuer.Sum(nil)}
 }
 
 func withSessionKey(ctx context.Context, c sessionKey) context.Context {
@@ -55,29 +64,77 @@ func sessionKeyFrom(ctx context.Context) (sessionKey, bool) {
 	return c, ok
 }
 
-func (c sessionKey) tag(nonce string) string {
-	mac := hmac.New(sha256.New, c.key)
-	mac.Write([]byte(nonce))
+func mac16(key []byte, parts ...string) string {
+	mac := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		mac.Write([]byte(p))
+		mac.Write([]byte{0})
+	}
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // newSessionID returns a fresh session id owned by c.
 func (c sessionKey) newSessionID() string {
-	nonce := rand.Text()
-	return nonce + "." + c.tag(nonce)
+	return c.newSessionIDAt(time.Now())
+}
+
+func (c sessionKey) newSessionIDAt(now time.Time) string {
+	nonce := strconv.FormatInt(now.Unix(), 36) + "-" + rand.Text()
+	tag := mac16(c.key, nonce)
+	return nonce + "." + tag + "." + mac16(c.issuer, nonce, tag)
+}
+
+// sessionOwner is what a session id is to the caller presenting it.
+type sessionOwner int
+
+const (
+	sessionUnknown sessionOwner = iota // not issued here (made up, altered, or another secret's)
+	sessionOther                       // issued here, to another caller
+	sessionMine                        // issued here, to this caller
+)
+
+// owner tells whose session the id is.
+func (c sessionKey) owner(sessionID string) sessionOwner {
+	parts := strings.Split(sessionID, ".")
+	if len(parts) != 3 || parts[0] == "" {
+		return sessionUnknown
+	}
+	nonce, tag, stamp := parts[0], parts[1], parts[2]
+	if !hmac.Equal([]byte(stamp), []byte(mac16(c.issuer, nonce, tag))) {
+		return sessionUnknown
+	}
+	if !hmac.Equal([]byte(tag), []byte(mac16(c.key, nonce))) {
+		return sessionOther
+	}
+	return sessionMine
 }
 
 // owns reports whether the session id was issued to c.
 func (c sessionKey) owns(sessionID string) bool {
-	nonce, tag, ok := strings.Cut(sessionID, ".")
-	return ok && nonce != "" && hmac.Equal([]byte(tag), []byte(c.tag(nonce)))
+	return c.owner(sessionID) == sessionMine
 }
 
-// ownsSession refuses, with 403, a request naming a session its caller did
-// not open: an SSE POST whose sessionId belongs to another caller's
-// stream (the answer would go to that stream), or a Streamable HTTP
-// request with another caller's Mcp-Session-Id. Requests of protocol
-// 2026-07-28 and later have no sessions and are not checked.
+// sessionIssued is when a well-formed session id was issued.
+func sessionIssued(sessionID string) (time.Time, bool) {
+	stamp, _, ok := strings.Cut(sessionID, "-")
+	if !ok {
+		return time.Time{}, false
+	}
+	sec, err := strconv.ParseInt(stamp, 36, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, 0), true
+}
+
+// ownsSession checks the session a request names: an SSE POST's
+// sessionId (the answer goes to that session's stream), or a Streamable
+// HTTP request's Mcp-Session-Id. A session of another caller is refused
+// with 403; an id this server did not issue (made up, altered, of another
+// token secret), or a Streamable HTTP session that was ended with DELETE
+// or is older than Config.SessionMaxAge, with 404, on which a client
+// initializes a new session. Requests of protocol 2026-07-28 and later
+// have no sessions and are not checked.
 func (h *Handler) ownsSession(w http.ResponseWriter, r *http.Request, rt route) bool {
 	var sid string
 	switch rt {
@@ -91,13 +148,30 @@ func (h *Handler) ownsSession(w http.ResponseWriter, r *http.Request, rt route) 
 	if sid == "" {
 		return true
 	}
-	if c, ok := sessionKeyFrom(r.Context()); ok && c.owns(sid) {
+	c, _ := sessionKeyFrom(r.Context())
+	switch c.owner(sid) {
+	case sessionMine:
+		if rt != routeStreamable {
+			return true
+		}
+		if h.ended.ended(sid) {
+			writeSessionNotFound(w, "this session has ended; initialize a new one")
+			return false
+		}
+		if !time.Now().Before(h.sessionExpires(sid)) {
+			writeSessionNotFound(w, "this session has expired; initialize a new one")
+			return false
+		}
 		return true
+	case sessionOther:
+		h.log.WarnContext(r.Context(), "refused a request for another caller's session", "path", r.URL.Path)
+		writeError(w, http.StatusForbidden, "forbidden",
+			"this session was opened with another identity; open a new session with your own token")
+		return false
+	default:
+		writeSessionNotFound(w, "no such session; initialize a new one")
+		return false
 	}
-	h.log.WarnContext(r.Context(), "refused a request for another caller's session", "path", r.URL.Path)
-	writeError(w, http.StatusForbidden, "forbidden",
-		"this session was opened with another identity; open a new session with your own token")
-	return false
 }
 
 // newSSESessionID is the SSE server's session id generator. It runs in the

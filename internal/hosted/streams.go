@@ -59,6 +59,14 @@ func (h *Handler) openStream(w http.ResponseWriter, r *http.Request, rt route, n
 			return
 		}
 	}
+	if rt == routeStreamable {
+		var stop func()
+		var ok bool
+		if r, stop, ok = h.watchSession(w, r); !ok {
+			return
+		}
+		defer stop()
+	}
 	next.ServeHTTP(w, r)
 }
 

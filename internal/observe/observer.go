@@ -74,9 +74,11 @@ func connectionLabel(ctx context.Context) string {
 	return "default"
 }
 
-// OnRequest implements polar.Observer: a span, and the request series.
+// OnRequest implements polar.Observer: a span, the request series, and a
+// notifications/message for the client of a failed or retried request.
 func (o *Observer) OnRequest(ctx context.Context, e polar.RequestEvent) {
 	callFrom(ctx).spent()
+	tellRequest(ctx, e)
 	status := strconv.Itoa(e.Status)
 	if m := o.metrics; m != nil {
 		m.PolarRequests.WithLabelValues(e.Operation, status).Inc()
@@ -94,12 +96,13 @@ func (o *Observer) OnRequest(ctx context.Context, e polar.RequestEvent) {
 	span.End(trace.WithTimestamp(e.Start.Add(e.Duration)))
 }
 
-// OnLimit implements polar.Observer: a span for a wait or a refusal, and
-// the limiter series.
+// OnLimit implements polar.Observer: a span for a wait or a refusal, the
+// limiter series, and a notifications/message for the client.
 func (o *Observer) OnLimit(ctx context.Context, e polar.LimitEvent) {
 	if !e.Waited && !e.Refused {
 		return
 	}
+	tellLimit(ctx, e)
 	if m := o.metrics; m != nil {
 		if e.Waited {
 			m.LimiterWaits.WithLabelValues(e.Operation).Inc()

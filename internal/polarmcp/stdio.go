@@ -41,7 +41,8 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
-	stdio := server.NewStdioServer(tel.toolsServer(cfg, Always(client), log))
+	srv := tel.toolsServer(cfg, Always(client), log)
+	stdio := server.NewStdioServer(srv)
 	stdio.SetContextFunc(func(ctx context.Context) context.Context {
 		ctx = observe.WithTransport(ctx, observe.TransportStdio)
 		if !ok {
@@ -49,6 +50,8 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		}
 		return caller.With(ctx, id)
 	})
-	guarded := &lockedWriter{w: out}
-	return stdio.Listen(ctx, newLineGuard(in, guarded, maxStdioLine, log), guarded)
+	guarded := &lockedWriter{w: out, flow: newStdioFlow()}
+	guard := newLineGuard(in, guarded, maxStdioLine, log)
+	guard.prompts = srv
+	return stdio.Listen(ctx, guard, guarded)
 }
