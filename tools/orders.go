@@ -20,7 +20,7 @@ const (
 )
 
 // errLimit is the answer to a limit outside its bounds.
-var errLimit = fmt.Errorf("the limit must be a whole number from 1 to %d", maxOrders)
+var errLimit = tell(fmt.Sprintf("the limit must be a whole number from 1 to %d", maxOrders))
 
 // OrderHistoryInput is get_order_history's input.
 type OrderHistoryInput struct {
