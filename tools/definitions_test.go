@@ -203,3 +203,28 @@ func TestToolListStaysLean(t *testing.T) {
 		}
 	}
 }
+
+// Every input property has one JSON type (strict validators, such as the
+// MCP inspector's --strict, refuse ["null", "integer"]), and no
+// description speaks of "the caller": an agent passes the customer's
+// email, so the data is the customer's.
+func TestInputSchemasAreStrictAndWordedForBothRoles(t *testing.T) {
+	for _, st := range allTools() {
+		var in struct {
+			Properties map[string]struct {
+				Type any `json:"type"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(st.Tool.RawInputSchema, &in); err != nil && st.Tool.RawInputSchema != nil {
+			t.Fatal(err)
+		}
+		for name, p := range in.Properties {
+			if _, ok := p.Type.(string); !ok {
+				t.Errorf("%s.%s: type %v is not a single JSON type", st.Tool.Name, name, p.Type)
+			}
+		}
+		if strings.Contains(strings.ToLower(st.Tool.Description), "caller") {
+			t.Errorf("%s: description speaks of the caller: %q", st.Tool.Name, st.Tool.Description)
+		}
+	}
+}

@@ -58,7 +58,7 @@ type OrderView struct {
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The caller's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
+		mcp.WithDescription("The customer's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		output[OrderHistoryOutput](),
 		readOnly("Order history"),
