@@ -27,7 +27,7 @@ func typed[In any](deps Deps, tool string, fn func(ctx context.Context, in In) *
 			err = dec.Decode(&in)
 		}
 		if err != nil {
-			res := failure(ctx, deps, tool, errors.New(bindProblem(err)))
+			res := failure(ctx, deps, tool, tell(bindProblem(err)))
 			recordFrom(ctx).fail(err, true)
 			return res, nil
 		}

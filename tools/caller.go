@@ -33,7 +33,7 @@ func subject(ctx context.Context, argEmail string) (email, external, memberExt s
 			return "", "", "", errNoIdentity
 		}
 		if arg != "" && arg != id.Email {
-			return "", "", "", errors.New("you can only see your own account; " +
+			return "", "", "", tell("you can only see your own account; " +
 				"information about other customers is never shared")
 		}
 		return id.Email, id.ExternalID, id.MemberExternalID, nil
@@ -42,10 +42,10 @@ func subject(ctx context.Context, argEmail string) (email, external, memberExt s
 			arg = id.Email
 		}
 		if arg == "" {
-			return "", "", "", errors.New("email is required: as a support agent, pass the customer's email address")
+			return "", "", "", tell("email is required: as a support agent, pass the customer's email address")
 		}
 		if err := caller.CheckEmail(arg); err != nil {
-			return "", "", "", errors.New("that is not a valid email address: pass a bare address " +
+			return "", "", "", tell("that is not a valid email address: pass a bare address " +
 				"such as jane@example.com, without a display name or angle brackets")
 		}
 		return arg, "", "", nil

@@ -124,6 +124,37 @@ func TestReadmeToolDocs(t *testing.T) {
 	}
 }
 
+const promptsStart, promptsEnd = "<!-- prompts:start -->\n", "<!-- prompts:end -->"
+
+// TestReadmePromptDocs keeps README.md's prompt reference generated.
+func TestReadmePromptDocs(t *testing.T) {
+	path := filepath.Join("..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i, j := strings.Index(s, promptsStart), strings.Index(s, promptsEnd)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q markers", promptsStart, promptsEnd)
+	}
+	want := tools.PromptsMarkdown(tools.Prompts())
+	for _, p := range tools.Prompts() {
+		if !strings.Contains(want, "### `"+p.Prompt.Name+"`\n\n"+p.Prompt.Description) {
+			t.Errorf("the docs of %s do not carry its description", p.Prompt.Name)
+		}
+	}
+	if got := s[i+len(promptsStart) : j]; got != want {
+		if !*update {
+			t.Fatal("README.md prompt docs are stale: run go test ./tools -run TestReadmePromptDocs -update")
+		}
+		s = s[:i+len(promptsStart)] + want + s[j:]
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestOutputSchemaCheckCanFail proves the harness's output-schema check
 // rejects content of the wrong shape.
 func TestOutputSchemaCheckCanFail(t *testing.T) {
@@ -169,6 +200,31 @@ func TestToolListStaysLean(t *testing.T) {
 		}
 		if size > 6000 {
 			t.Errorf("%s tools/list is %d bytes, over the 6,000-byte budget", name, size)
+		}
+	}
+}
+
+// Every input property has one JSON type (strict validators, such as the
+// MCP inspector's --strict, refuse ["null", "integer"]), and no
+// description speaks of "the caller": an agent passes the customer's
+// email, so the data is the customer's.
+func TestInputSchemasAreStrictAndWordedForBothRoles(t *testing.T) {
+	for _, st := range allTools() {
+		var in struct {
+			Properties map[string]struct {
+				Type any `json:"type"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(st.Tool.RawInputSchema, &in); err != nil && st.Tool.RawInputSchema != nil {
+			t.Fatal(err)
+		}
+		for name, p := range in.Properties {
+			if _, ok := p.Type.(string); !ok {
+				t.Errorf("%s.%s: type %v is not a single JSON type", st.Tool.Name, name, p.Type)
+			}
+		}
+		if strings.Contains(strings.ToLower(st.Tool.Description), "caller") {
+			t.Errorf("%s: description speaks of the caller: %q", st.Tool.Name, st.Tool.Description)
 		}
 	}
 }

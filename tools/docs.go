@@ -81,3 +81,23 @@ func typeName(t any) string {
 	}
 	return strings.Join(names, " or ")
 }
+
+// PromptsMarkdown documents the prompts for README.md: who may use them,
+// what they do and their arguments, from their definitions.
+func PromptsMarkdown(list []server.ServerPrompt) string {
+	var b strings.Builder
+	for _, sp := range list {
+		p := sp.Prompt
+		fmt.Fprintf(&b, "### `%s`\n\n%s\n\n*Support agents only: hidden from, and refused to, customers.*\n\n", p.Name, p.Description)
+		b.WriteString("| argument | required | description |\n| --- | --- | --- |\n")
+		for _, a := range p.Arguments {
+			need := "no"
+			if a.Required {
+				need = "yes"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", a.Name, need, a.Description)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -96,8 +96,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
 }
 
+// customer is the operator's own stdio session acting as the customer
+// email (as polarmcp.StdioIdentity makes it); a caller token's customer
+// is a visitor (see visitor_setup_test.go).
 func customer(email string) *caller.Identity {
-	return &caller.Identity{Role: caller.Customer, Email: email}
+	return &caller.Identity{Role: caller.Customer, Email: email, Operator: true}
 }
 
 func agent() *caller.Identity { return &caller.Identity{Role: caller.Agent} }

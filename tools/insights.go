@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -52,10 +51,10 @@ func VisitorInsights(deps Deps) server.ServerTool {
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameVisitorInsights,
 		func(ctx context.Context, in InsightsInput) *mcp.CallToolResult {
 			if id, _ := caller.From(ctx); id.Role != caller.Agent {
-				return failure(ctx, deps, NameVisitorInsights, errors.New("get_visitor_insights is for support agents only"))
+				return failure(ctx, deps, NameVisitorInsights, tell("get_visitor_insights is for support agents only"))
 			}
 			if strings.TrimSpace(in.Email) == "" {
-				return failure(ctx, deps, NameVisitorInsights, errors.New("email is required: pass the customer's email address"))
+				return failure(ctx, deps, NameVisitorInsights, tell("email is required: pass the customer's email address"))
 			}
 			f := formatOf(ctx)
 			newOut := func() *InsightsOutput {

@@ -21,7 +21,7 @@ const (
 )
 
 // errLimit is the answer to a limit outside its bounds.
-var errLimit = fmt.Errorf("the limit must be a whole number from 1 to %d", maxOrders)
+var errLimit = tell(fmt.Sprintf("the limit must be a whole number from 1 to %d", maxOrders))
 
 // OrderHistoryInput is get_order_history's input.
 type OrderHistoryInput struct {
@@ -73,7 +73,7 @@ type OrderView struct {
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The caller's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
+		mcp.WithDescription("The customer's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		output[OrderHistoryOutput](),
 		readOnly("Order history"),

@@ -22,7 +22,7 @@ type PortalOutput struct {
 // PortalLink is the get_customer_portal_link tool.
 func PortalLink(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NamePortalLink,
-		mcp.WithDescription("A secure, short-lived link to the caller's customer portal (invoices, payment method, downloads, subscriptions)."),
+		mcp.WithDescription("A secure, short-lived link to the customer's portal (invoices, payment method, downloads, subscriptions)."),
 		input[EmailArg](),
 		output[PortalOutput](),
 		createsSession("Customer portal link"),

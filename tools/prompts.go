@@ -17,19 +17,25 @@ const (
 	PromptCancellationHelp = "cancellation_help"
 )
 
+// The prompts' descriptions: prompts/list and prompts/get both carry them.
+const (
+	supportReplyDescription = "Draft a reply to a customer's billing question from their Polar data."
+	cancellationDescription = "Help a customer who wants to cancel: their plan, what they keep, and how to cancel in the portal."
+)
+
 // Prompts returns the MCP prompts for human support agents.
 func Prompts() []server.ServerPrompt {
 	email := mcp.WithArgument("email", mcp.ArgumentDescription("The customer's email address."), mcp.RequiredArgument())
 	return []server.ServerPrompt{
 		{Prompt: mcp.NewPrompt(PromptSupportReply,
-			mcp.WithPromptDescription("Draft a reply to a customer's billing question from their Polar data."),
+			mcp.WithPromptDescription(supportReplyDescription),
 			email,
 			mcp.WithArgument("question", mcp.ArgumentDescription("The customer's question, as they wrote it."), mcp.RequiredArgument()),
-		), Handler: agentPrompt(supportReply)},
+		), Handler: agentPrompt(supportReplyDescription, supportReply)},
 		{Prompt: mcp.NewPrompt(PromptCancellationHelp,
-			mcp.WithPromptDescription("Help a customer who wants to cancel: their plan, what they keep, and how to cancel in the portal."),
+			mcp.WithPromptDescription(cancellationDescription),
 			email,
-		), Handler: agentPrompt(cancellationHelp)},
+		), Handler: agentPrompt(cancellationDescription, cancellationHelp)},
 	}
 }
 
@@ -64,10 +70,11 @@ func cancellationHelp(args map[string]string) string {
 		"Do not argue or add offers the merchant has not made.\n%s", args["email"], args["email"], rules)
 }
 
-// agentPrompt refuses anyone but an agent and checks the arguments. Its
-// errors wrap mcp.ErrInvalidParams: the transports answer them with
-// -32602 (invalid params), as the specification asks, not -32603.
-func agentPrompt(text func(map[string]string) string) server.PromptHandlerFunc {
+// agentPrompt refuses anyone but an agent and checks the arguments; its
+// result carries the prompt's description. Its errors wrap
+// mcp.ErrInvalidParams: the transports answer them with -32602 (invalid
+// params), as the specification asks, not -32603.
+func agentPrompt(description string, text func(map[string]string) string) server.PromptHandlerFunc {
 	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		if id, _ := caller.From(ctx); id.Role != caller.Agent {
 			return nil, fmt.Errorf("this prompt is for support agents only: %w", mcp.ErrInvalidParams)
@@ -83,7 +90,7 @@ func agentPrompt(text func(map[string]string) string) server.PromptHandlerFunc {
 			return nil, fmt.Errorf("question is required: paste the customer's question: %w", mcp.ErrInvalidParams)
 		}
 		args["email"] = caller.NormalizeEmail(args["email"])
-		return mcp.NewGetPromptResult(req.Params.Name,
+		return mcp.NewGetPromptResult(description,
 			[]mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(text(args)))}), nil
 	}
 }

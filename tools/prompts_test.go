@@ -44,3 +44,26 @@ func TestPromptsAreForAgentsOnly(t *testing.T) {
 		t.Error("a customer got an agent prompt")
 	}
 }
+
+// prompts/get returns each prompt's description as prompts/list gives it,
+// never its name.
+func TestPromptsGetCarriesTheDescription(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c, ctx := e.session(t, agent())
+	list, err := c.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list.Prompts {
+		req := mcp.GetPromptRequest{}
+		req.Params.Name = p.Name
+		req.Params.Arguments = map[string]string{"email": "alice@example.com", "question": "Can I get a refund?"}
+		res, err := c.GetPrompt(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Description == p.Name || res.Description != p.Description || len(p.Description) < 20 {
+			t.Errorf("%s: prompts/get description %q, prompts/list %q", p.Name, res.Description, p.Description)
+		}
+	}
+}

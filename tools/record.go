@@ -25,6 +25,10 @@ const (
 // how it failed, and whom an agent looked up. Put one in the call's
 // context with WithRecord before the tool runs; read it after.
 type Record struct {
+	// RequestID is the request's id, set by the observer before the tool
+	// runs; a failure's log line carries it.
+	RequestID string
+
 	mu       sync.Mutex
 	err      error
 	invalid  bool

@@ -30,9 +30,13 @@ func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallTo
 	if id, _ := caller.From(ctx); visitor(id) {
 		msg = forVisitor(err, msg)
 	}
-	recordFrom(ctx).fail(err, false)
-	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed",
-		slog.String("tool", tool), slog.String("error", err.Error()))
+	rec := recordFrom(ctx)
+	rec.fail(err, false)
+	attrs := []slog.Attr{slog.String("tool", tool), slog.String("error", err.Error())}
+	if rec.RequestID != "" {
+		attrs = append([]slog.Attr{slog.String("request_id", rec.RequestID)}, attrs...)
+	}
+	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed", attrs...)
 	return mcp.NewToolResultError(msg)
 }
 
@@ -87,31 +91,49 @@ func explain(err error) string {
 	}
 }
 
-// visitor reports whether id is a customer who signed in with a caller
-// token (every token caller has a subject: its sub, jti or a digest), not
-// the operator's own stdio session: a visitor is not told how the merchant
-// set polar-mcp up.
-func visitor(id caller.Identity) bool { return id.Role == caller.Customer && id.Subject != "" }
+// visitor reports whether id is a customer other than the operator's own
+// stdio session: whatever their token's claims (sub or none, email or
+// external id), a visitor is never told how the merchant set polar-mcp
+// up.
+func visitor(id caller.Identity) bool { return id.Role == caller.Customer && !id.Operator }
 
-// forVisitor is the message a visitor gets instead of msg: the merchant's
-// setup problems (token, scopes, server URL) are the support team's to
-// fix, and their details are in the log line failure writes.
+// The messages a visitor gets for the merchant's side failing: setup
+// problems (token, scopes, server URL, connection) are the support team's
+// to fix, and their details are in the log line failure writes.
+const (
+	visitorSetup = "Billing information cannot be reached right now because of a setup problem on our side. " +
+		"Please contact support."
+	visitorPortal = "Portal links are not available right now. Please contact support to change your plan or payment method."
+	visitorDown   = "Billing information cannot be reached right now. Please try again in a moment; " +
+		"if it keeps happening, please contact support."
+)
+
+// forVisitor is the message a visitor gets instead of msg. Only messages
+// written for any reader pass: a told error (their own argument or
+// account), a timeout, Polar being busy and a record not found; every
+// other failure is the merchant's and is worded without its details.
 func forVisitor(err error, msg string) string {
+	if isTold(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return msg
+	}
 	pe, ok := polar.AsError(err)
 	if !ok {
-		return msg
+		return visitorSetup
 	}
 	switch pe.Kind {
 	case polar.KindInsufficientScope:
 		if pe.Scope == polar.ScopeCustomerSessionsWrite || pe.Scope == "" && pe.Operation == "customer-sessions:create" {
-			return "Portal links are not available right now. Please contact support to change your plan or payment method."
+			return visitorPortal
 		}
-		fallthrough
-	case polar.KindUnauthorized, polar.KindForbidden, polar.KindRedirect:
-		return "Billing information cannot be reached right now because of a setup problem on our side. " +
-			"Please contact support."
-	default:
+		return visitorSetup
+	case polar.KindRateLimited:
+		return fmt.Sprintf("Billing information is busy right now. Please try again in %d seconds.", retrySeconds(pe.RetryAfter))
+	case polar.KindNotFound:
 		return msg
+	case polar.KindUnavailable, polar.KindDecode:
+		return visitorDown
+	default: // unauthorized, forbidden, redirect, invalid
+		return visitorSetup
 	}
 }
 

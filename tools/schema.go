@@ -13,8 +13,14 @@ type property struct {
 	apply func(p map[string]any)
 }
 
+// between bounds an integer property. An optional one (a pointer field,
+// which the generator types ["null", "integer"]) is declared a plain
+// integer: leaving it out is how it is omitted, and strict validators
+// (the MCP inspector's --strict) refuse a null type.
 func between(name string, lo, hi int) property {
-	return property{name, func(p map[string]any) { p["minimum"], p["maximum"] = lo, hi }}
+	return property{name, func(p map[string]any) {
+		p["type"], p["minimum"], p["maximum"] = "integer", lo, hi
+	}}
 }
 
 func oneOf(name string, values ...string) property {

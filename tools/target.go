@@ -15,11 +15,11 @@ var (
 	errStale = errors.New("the customer record changed while answering")
 	// errUnconfirmed is what a caller is told when a fresh lookup still
 	// does not lead to their own record.
-	errUnconfirmed = errors.New("the record Polar holds for this account changed while answering, " +
+	errUnconfirmed = tell("the record Polar holds for this account changed while answering, " +
 		"so nothing was shown; please try again in a moment")
 	// errTwoCustomers refuses a caller whose email and external id name
 	// different Polar customers.
-	errTwoCustomers = errors.New("your sign-in names two different customer accounts (email and user id); " +
+	errTwoCustomers = tell("your sign-in names two different customer accounts (email and user id); " +
 		"nothing was shown. Please contact support")
 )
 

@@ -38,7 +38,8 @@ func newFakePolarCmd() *cobra.Command {
 			if dir != "" {
 				fsys = os.DirFS(dir)
 			}
-			opts := fakepolar.Options{Latency: latency, RateLimit: rate, Control: control}
+			// The embedded demo's dates follow today, as --demo's do.
+			opts := fakepolar.Options{Latency: latency, RateLimit: rate, Control: control, DatesFollowClock: dir == ""}
 			if hookURL != "" {
 				secret := os.Getenv(fakeWebhookSecretEnv)
 				if secret == "" {

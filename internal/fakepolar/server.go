@@ -53,6 +53,12 @@ type Options struct {
 	// Now is the clock (customer session expiry, rate-limit windows,
 	// timestamps of mutations and webhooks). Nil means time.Now.
 	Now func() time.Time
+	// DatesFollowClock moves every date-time of the fixtures by the whole
+	// days (UTC) from Anchor to Now's day when the server is built, so
+	// that data written for Anchor reads the same relative to today
+	// (a current plan never has a past period end): the demo's setting.
+	// Off, the fixtures' dates are served as written.
+	DatesFollowClock bool
 	// Control enables the HTTP control surface under /__fake/ (see
 	// control.go), which changes the data while the fake runs. Off by
 	// default: Polar has no such paths.
@@ -94,6 +100,9 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.DatesFollowClock {
+		data.shiftDates(ShiftDays(opts.Now()))
 	}
 	tokens := make(map[string]map[string]bool, len(opts.Tokens))
 	for tok, scopes := range opts.Tokens {

@@ -91,7 +91,7 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 				r.id = newID()
 				ctx = withRequest(ctx, r)
 			}
-			rec, spent := &tools.Record{}, &call{}
+			rec, spent := &tools.Record{RequestID: r.id}, &call{}
 			ctx = context.WithValue(tools.WithRecord(ctx, rec), callKey{}, spent)
 			ctx, span := o.tracer.Start(ctx, "tools/call "+tool, trace.WithAttributes(
 				attribute.String("mcp.tool.name", tool),

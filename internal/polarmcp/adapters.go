@@ -204,7 +204,9 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 	token, serverURL := a.cfg.AccessToken, a.cfg.ServerURL
 	var client polar.HTTPDoer
 	if a.cfg.Demo {
-		fake, err := fakepolar.Demo(fakepolar.Options{})
+		// The demo's dates follow today: fixtures written for
+		// fakepolar.Anchor move by whole days to the clock's day.
+		fake, err := fakepolar.Demo(fakepolar.Options{DatesFollowClock: true})
 		if err != nil {
 			return nil, err
 		}

@@ -58,12 +58,12 @@ func Always(c polar.Client) tools.ClientFunc {
 func StdioIdentity(cfg config.Config) (id caller.Identity, ok bool) {
 	switch {
 	case caller.Role(cfg.Role) == caller.Agent:
-		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail, Locale: cfg.Locale}, true
+		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail, Locale: cfg.Locale, Operator: true}, true
 	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
 		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,
-			MemberExternalID: cfg.MemberExternalID, Locale: cfg.Locale}, true
+			MemberExternalID: cfg.MemberExternalID, Locale: cfg.Locale, Operator: true}, true
 	case cfg.Demo:
-		return caller.Identity{Role: caller.Agent, Locale: cfg.Locale}, true
+		return caller.Identity{Role: caller.Agent, Locale: cfg.Locale, Operator: true}, true
 	default:
 		return caller.Identity{}, false
 	}

@@ -55,6 +55,10 @@ type Identity struct {
 	Subject string
 	// Locale is the caller's BCP 47 language tag; empty means English.
 	Locale string
+	// Operator marks the operator's own session (stdio, polar-mcp call):
+	// its reader set polar-mcp up, so a customer session of theirs is told
+	// the merchant's setup problems. Never set for a caller token.
+	Operator bool
 }
 
 type identityKey struct{}
