@@ -132,6 +132,9 @@ func TestOrdersThatWereNotChargedAsListed(t *testing.T) {
 		t.Errorf("orders = %+v", out.Orders)
 	}
 	mustAnswer(t, e.call(t, customer("rosa@example.net"), tools.NameOrderHistory, map[string]any{"limit": 1}), "Your last order, total including tax:")
+	// The demo shows one paid from balance too.
+	mustAnswer(t, newEnv(t, envOptions{}).call(t, customer("pausing@example.com"), tools.NameOrderHistory, nil),
+		"$26.00, paid, paid from the account balance (no card was charged)")
 }
 
 func TestGrantsThatAreNotActive(t *testing.T) {
