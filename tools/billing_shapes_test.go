@@ -282,3 +282,21 @@ func TestCatalogInTheReadersLocale(t *testing.T) {
 	got := mustAnswer(t, newEnv(t, envOptions{}).call(t, de, tools.NameProducts, nil), "Pro: 24,00 € / month or 26,00 $ / month")
 	notContains(t, got, "€24.00")
 }
+
+// TestDisputesWithoutTheirScope: without the optional disputes:read the
+// orders are answered as Polar lists them; an agent is told why disputes
+// are missing, a customer is not told about the merchant's setup.
+func TestDisputesWithoutTheirScope(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if !strings.HasPrefix(s, "disputes:") {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), scopes: scopes})
+	got := mustAnswer(t, e.call(t, agent(), tools.NameOrderHistory, map[string]any{"email": "rosa@example.net"}),
+		"£10.80, paid", "disputes are not shown: the Polar token lacks the optional disputes:read scope")
+	notContains(t, got, "DISPUTED")
+	got = mustAnswer(t, e.call(t, customer("rosa@example.net"), tools.NameOrderHistory, nil), "Your last 5 orders")
+	notContains(t, got, "disputes:read", "Note:", "disputed")
+}
