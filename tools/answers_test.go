@@ -108,10 +108,14 @@ func TestLocaleFormatsProseOnly(t *testing.T) {
 
 // tensed is how a key expiring on day (in the demo's fixtures) is said
 // today: "expires" before the day, "expired" after it.
-func tensed(day string) string {
+func tensed(day string) string { return tensedAs("expires", "expired", day) }
+
+// tensedAs is future+" "+day before day (a demo fixture date) and
+// past+" "+day after it.
+func tensedAs(future, past, day string) string {
 	at, err := time.Parse("2 Jan 2006", day)
 	if err == nil && time.Now().After(at.Add(24*time.Hour)) {
-		return "expired " + day
+		return past + " " + day
 	}
-	return "expires " + day
+	return future + " " + day
 }

@@ -132,6 +132,9 @@ func TestOrdersThatWereNotChargedAsListed(t *testing.T) {
 		t.Errorf("orders = %+v", out.Orders)
 	}
 	mustAnswer(t, e.call(t, customer("rosa@example.net"), tools.NameOrderHistory, map[string]any{"limit": 1}), "Your last order, total including tax:")
+	// The demo shows one paid from balance too.
+	mustAnswer(t, newEnv(t, envOptions{}).call(t, customer("pausing@example.com"), tools.NameOrderHistory, nil),
+		"$26.00, paid, paid from the account balance (no card was charged)")
 }
 
 func TestGrantsThatAreNotActive(t *testing.T) {
@@ -278,4 +281,22 @@ func TestCatalogInTheReadersLocale(t *testing.T) {
 	de := &caller.Identity{Role: caller.Customer, Email: "alice@example.com", Locale: "de"}
 	got := mustAnswer(t, newEnv(t, envOptions{}).call(t, de, tools.NameProducts, nil), "Pro: 24,00 € / month or 26,00 $ / month")
 	notContains(t, got, "€24.00")
+}
+
+// TestDisputesWithoutTheirScope: without the optional disputes:read the
+// orders are answered as Polar lists them; an agent is told why disputes
+// are missing, a customer is not told about the merchant's setup.
+func TestDisputesWithoutTheirScope(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if !strings.HasPrefix(s, "disputes:") {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), scopes: scopes})
+	got := mustAnswer(t, e.call(t, agent(), tools.NameOrderHistory, map[string]any{"email": "rosa@example.net"}),
+		"£10.80, paid", "disputes are not shown: the Polar token lacks the optional disputes:read scope")
+	notContains(t, got, "DISPUTED")
+	got = mustAnswer(t, e.call(t, customer("rosa@example.net"), tools.NameOrderHistory, nil), "Your last 5 orders")
+	notContains(t, got, "disputes:read", "Note:", "disputed")
 }

@@ -32,7 +32,7 @@ func TestSubscriptionStatusFixtureCases(t *testing.T) {
 				t.Errorf("paused view = %+v", v)
 			}
 		}},
-		{"team@acme.example", "trialing", []string{"Team", "trialing", "trial ends 2 Dec 2026", "12 seats"}, func(t *testing.T, v tools.SubscriptionView) {
+		{"team@acme.example", "trialing", []string{"Team", "trialing", tensedAs("trial ends", "trial ended", "2 Dec 2026"), "12 seats"}, func(t *testing.T, v tools.SubscriptionView) {
 			if v.TrialEnds == nil || v.TrialEnds.Format("2006-01-02") != "2026-12-02" || v.Seats != 12 {
 				t.Errorf("trial view = %+v", v)
 			}

@@ -243,7 +243,7 @@ func subscriptionLine(f format, v SubscriptionView) string {
 	case v.Status == "canceled" && v.EndedAt != nil:
 		line += ", ended " + f.day(v.EndedAt)
 	case v.Canceling && v.CancelsAt != nil:
-		line += ", access until " + f.day(v.CancelsAt) + " (no further charges)"
+		line += ", access " + tense(f, v.CancelsAt, "until", "ended") + " " + f.day(v.CancelsAt) + " (no further charges)"
 	case v.CancelsAt != nil:
 		line += ", " + tense(f, v.CancelsAt, "ends", "ended") + " " + f.day(v.CancelsAt) + " (no further charges)"
 	case needsPayment(v.Status):
@@ -256,7 +256,11 @@ func subscriptionLine(f format, v SubscriptionView) string {
 			line += ", resumes " + f.day(v.ResumesAt)
 		}
 	case v.Status == "trialing" && v.TrialEnds != nil:
-		line += ", trial ends " + f.day(v.TrialEnds) + " (first charge then)"
+		if f.past(*v.TrialEnds) {
+			line += ", trial ended " + f.day(v.TrialEnds)
+		} else {
+			line += ", trial ends " + f.day(v.TrialEnds) + " (first charge then)"
+		}
 	case v.NextBilling != nil:
 		line += ", next billing " + f.day(v.NextBilling)
 	}
