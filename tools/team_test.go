@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -376,4 +377,17 @@ func (s spec) operation(method, path string) (map[string]bool, bool) {
 		}
 	}
 	return nil, false
+}
+
+// TestInsightsTeamsReachThePanelCard: the insights' structured teams decode
+// into the panel card's data (panel.Insights), seat and all.
+func TestInsightsTeamsReachThePanelCard(t *testing.T) {
+	e := newEnv(t, envOptions{cached: true})
+	res := e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "max@acme.example"})
+	var card panel.Insights
+	structured(t, res, &card)
+	if len(card.Teams) != 1 || card.Teams[0].Team != "Acme Robotics" || card.Teams[0].Role != "member" ||
+		card.Teams[0].Seat == nil || card.Teams[0].Seat.Status != "revoked" || card.Teams[0].Seat.RevokedAt == "" {
+		t.Fatalf("card teams %+v", card.Teams)
+	}
 }
