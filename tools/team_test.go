@@ -13,6 +13,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
@@ -389,5 +390,23 @@ func TestInsightsTeamsReachThePanelCard(t *testing.T) {
 	if len(card.Teams) != 1 || card.Teams[0].Team != "Acme Robotics" || card.Teams[0].Role != "member" ||
 		card.Teams[0].Seat == nil || card.Teams[0].Seat.Status != "revoked" || card.Teams[0].Seat.RevokedAt == "" {
 		t.Fatalf("card teams %+v", card.Teams)
+	}
+}
+
+// TestTeamWithoutSeatScope: a token without customer_seats:read still
+// answers a member with the team's plan, and says nothing of a seat it
+// could not read.
+func TestTeamWithoutSeatScope(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if s != "customer_seats:read" {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{cached: true, scopes: scopes})
+	got := mustAnswer(t, e.call(t, customer("ken@acme.example"), tools.NameSubscriptionStatus, nil),
+		"Team: trialing", "where you are a member", "Only the team's owner or a billing manager")
+	if strings.Contains(got, "seat is") || strings.Contains(got, "no seat") {
+		t.Errorf("a seat was described without reading it: %s", got)
 	}
 }
