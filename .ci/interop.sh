@@ -15,4 +15,11 @@ pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 customer=$("$work/polar-mcp" token --role customer --email bob@example.com --ttl 5m)
 agent=$("$work/polar-mcp" token --role agent --ttl 5m)
-node "$work/check.mjs" "$work/polar-mcp" "http://127.0.0.1:$port" "$customer" "$agent"
+# Members of the demo's team (Polar's member model), by email or by the
+# team's and the member's external ids.
+mint() { "$work/polar-mcp" token --role customer --ttl 5m "$@"; }
+team=$(printf '{"owner":"%s","billing":"%s","claimed":"%s","pending":"%s","revoked":"%s","both":"%s"}' \
+  "$(mint --email team@acme.example)" "$(mint --external-id org_acme --external-member-id usr_acme_omar)" \
+  "$(mint --email ken@acme.example)" "$(mint --external-id org_acme --external-member-id usr_acme_lena)" \
+  "$(mint --email max@acme.example)" "$(mint --email erin@example.com)")
+node "$work/check.mjs" "$work/polar-mcp" "http://127.0.0.1:$port" "$customer" "$agent" "$team"

@@ -13,7 +13,9 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -376,4 +378,35 @@ func (s spec) operation(method, path string) (map[string]bool, bool) {
 		}
 	}
 	return nil, false
+}
+
+// TestInsightsTeamsReachThePanelCard: the insights' structured teams decode
+// into the panel card's data (panel.Insights), seat and all.
+func TestInsightsTeamsReachThePanelCard(t *testing.T) {
+	e := newEnv(t, envOptions{cached: true})
+	res := e.call(t, agent(), tools.NameVisitorInsights, map[string]any{"email": "max@acme.example"})
+	var card panel.Insights
+	structured(t, res, &card)
+	if len(card.Teams) != 1 || card.Teams[0].Team != "Acme Robotics" || card.Teams[0].Role != "member" ||
+		card.Teams[0].Seat == nil || card.Teams[0].Seat.Status != "revoked" || card.Teams[0].Seat.RevokedAt == "" {
+		t.Fatalf("card teams %+v", card.Teams)
+	}
+}
+
+// TestTeamWithoutSeatScope: a token without customer_seats:read still
+// answers a member with the team's plan, and says nothing of a seat it
+// could not read.
+func TestTeamWithoutSeatScope(t *testing.T) {
+	var scopes []string
+	for _, s := range fakepolar.AllScopes() {
+		if s != "customer_seats:read" {
+			scopes = append(scopes, s)
+		}
+	}
+	e := newEnv(t, envOptions{cached: true, scopes: scopes})
+	got := mustAnswer(t, e.call(t, customer("ken@acme.example"), tools.NameSubscriptionStatus, nil),
+		"Team: trialing", "where you are a member", "Only the team's owner or a billing manager")
+	if strings.Contains(got, "seat is") || strings.Contains(got, "no seat") {
+		t.Errorf("a seat was described without reading it: %s", got)
+	}
 }

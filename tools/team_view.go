@@ -197,13 +197,11 @@ func seatCounts(seats *polar.Seats) string {
 // seatFacts looks up the seats of a team's seat-based subscriptions: the
 // caller's own seat, and each plan's seat counts (for those who may see
 // them).
-func seatFacts(ctx context.Context, t *target, m *polar.Member, subs []polar.Subscription) (*SeatView, []string) {
+func seatFacts(ctx context.Context, t *target, m *polar.Member, subs []polar.Subscription) (own *SeatView, counts []string, known bool) {
 	ms, ok := membersOf(t.client)
 	if !ok {
-		return nil, nil
+		return nil, nil, false
 	}
-	var own *SeatView
-	var counts []string
 	for _, s := range subs {
 		if s.Seats == nil || s.Status == "canceled" {
 			continue
@@ -212,12 +210,13 @@ func seatFacts(ctx context.Context, t *target, m *polar.Member, subs []polar.Sub
 		if err != nil {
 			continue // the plan is still shown; the seat is not known
 		}
+		known = true
 		if v := mySeat(seats, m.ID); v != nil {
 			own = v
 		}
 		counts = append(counts, planName(s)+": "+seatCounts(seats))
 	}
-	return own, counts
+	return own, counts, known
 }
 
 // setSeat records the answered team's seat in the Subject.
@@ -237,11 +236,14 @@ func teamSeats(ctx context.Context, f format, t *target, subs []polar.Subscripti
 		return ""
 	}
 	lines := []string{t.teamIntro()}
-	own, counts := seatFacts(ctx, t, t.member, subs)
+	own, counts, known := seatFacts(ctx, t, t.member, subs)
 	if t.member.Manages() {
 		lines = append(lines, counts...)
 	}
-	lines = append(lines, seatText(f, own))
+	if known {
+		// Nothing is said of a seat no seat list could show.
+		lines = append(lines, seatText(f, own))
+	}
 	setSeat(&out.Subject, own)
 	if !t.member.Manages() {
 		lines = append(lines, onlyManagers)
@@ -255,10 +257,11 @@ func agentTeam(ctx context.Context, f format, t *target, subs []polar.Subscripti
 	if t.member == nil {
 		return ""
 	}
-	own, counts := seatFacts(ctx, t, t.member, subs)
+	own, counts, known := seatFacts(ctx, t, t.member, subs)
 	setSeat(s, own)
 	line := fmt.Sprintf("\nTeam account %s: this email is its %s", t.teamName(), roleWords(t.member.Role))
 	switch {
+	case !known:
 	case own == nil:
 		line += "; holds no seat"
 	case own.Status == "pending":
@@ -311,6 +314,7 @@ func otherTeams(ctx context.Context, f format, t *target, out *SubscriptionStatu
 		name := "a team"
 		var own *SeatView
 		var plans []string
+		known := false
 		for _, s := range subs {
 			if s.Customer == nil || s.Customer.ID != m.CustomerID || s.Status == "canceled" {
 				continue
@@ -325,6 +329,7 @@ func otherTeams(ctx context.Context, f format, t *target, out *SubscriptionStatu
 			if err != nil {
 				continue
 			}
+			known = true
 			if v := mySeat(seats, m.ID); v != nil {
 				own = v
 				plans = append(plans, planName(s)+" ("+strings.ReplaceAll(s.Status, "_", " ")+")")
@@ -337,7 +342,11 @@ func otherTeams(ctx context.Context, f format, t *target, out *SubscriptionStatu
 		if len(plans) > 0 {
 			line += ", on its " + strings.Join(plans, ", ") + " plan"
 		}
-		lines = append(lines, line+". "+seatText(f, own)+" The team's owner or a billing manager manages that plan.")
+		line += "."
+		if known {
+			line += " " + seatText(f, own)
+		}
+		lines = append(lines, line+" The team's owner or a billing manager manages that plan.")
 	}
 	if len(lines) == 0 {
 		return ""

@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { z } from "zod";
 
-const [binary, base, customerToken, agentToken] = process.argv.slice(2);
+const [binary, base, customerToken, agentToken, teamTokens] = process.argv.slice(2);
 
 function transports(token) {
   const headers = { Authorization: `Bearer ${token}` };
@@ -58,6 +58,57 @@ for (const [label, make] of Object.entries(transports(agentToken))) {
     assert.ok(!res.isError && text(res).includes("paused"), text(res));
   }));
 }
+// Team accounts: each role and seat state, with the answers Polar's own
+// portal would give, and never another member's key, device or email.
+const keys = ["A001", "3C7D", "E41B", "9A4F"].map((k) => "PRO-****-****-" + k);
+const mine = { owner: "A001", claimed: "3C7D", both: "E41B" };
+const team = {
+  owner: { status: ["where you are the owner", "Seats: 12 in total"], orders: "NWC-0008", benefits: "PRO-****-****-A001", manages: true },
+  billing: { status: ["where you are a billing manager", "You hold no seat"], orders: "NWC-0008", benefits: "Team workspaces", manages: true },
+  claimed: { status: ["Your seat is active", "seats go from 12 to 15"], orders: "Only the team's owner or a billing manager", benefits: "PRO-****-****-3C7D" },
+  pending: { status: ["accept the invitation email"], orders: "Only the team's owner or a billing manager", benefits: "no active benefits" },
+  revoked: { status: ["Your seat was revoked on 22 Nov 2026"], orders: "Only the team's owner or a billing manager", benefits: "no active benefits" },
+  both: { status: ["has no subscriptions", "You are also a member of the team account Acme Robotics"], orders: "no orders", benefits: "PRO-****-****-E41B", manages: true },
+};
+const emails = ["team@acme.example", "billing@acme.example", "ken@acme.example", "lena@acme.example", "max@acme.example"];
+for (const [who, want] of Object.entries(team)) {
+  const token = JSON.parse(teamTokens ?? "{}")[who];
+  if (!token) continue;
+  await check(`streamable HTTP team ${who}`, () => session(transports(token)["streamable HTTP"], async (c) => {
+    const call = async (name, args = {}) => {
+      const res = await c.callTool({ name, arguments: args });
+      assert.ok(!res.isError, `${name}: ${text(res)}`);
+      const shown = text(res) + JSON.stringify(res.structuredContent ?? {});
+      // Another member's key, and any member's email but the caller's own.
+      for (const k of keys) assert.ok(k.endsWith(mine[who] ?? "none") || !shown.includes(k), `${who} ${name} shows ${k}`);
+      const self = res.structuredContent?.email;
+      for (const e of emails) assert.ok(e === self || !shown.includes(e), `${who} ${name} shows ${e}`);
+      return text(res);
+    };
+    const status = await call("get_subscription_status");
+    for (const w of want.status) assert.ok(status.includes(w), `status lacks ${w}: ${status}`);
+    assert.ok((await call("get_order_history")).includes(want.orders), "orders");
+    assert.ok((await call("get_benefits")).includes(want.benefits), "benefits");
+    assert.ok((await call("get_customer_portal_link")).includes("customer_session_token="), "portal");
+    const manage = await call("manage_subscription", { action: "cancel" });
+    assert.ok(want.manages ? manage.includes("customer_session_token=") : manage.includes("Only the team's owner or a billing manager can cancel"), manage);
+  }));
+}
+if (teamTokens) {
+  await check("stdio team member by external ids", () => session(
+    () => new StdioClientTransport({ command: binary, args: ["stdio", "--demo"], env: { ...process.env, POLAR_MCP_CUSTOMER_EXTERNAL_ID: "org_acme", POLAR_MCP_MEMBER_EXTERNAL_ID: "usr_acme_ken" }, stderr: "ignore" }),
+    async (c) => {
+      const res = await c.callTool({ name: "get_benefits", arguments: {} });
+      assert.ok(!res.isError && text(res).includes("PRO-****-****-3C7D") && !text(res).includes("A001"), text(res));
+    }));
+  for (const [label, make] of Object.entries(transports(agentToken))) {
+    await check(`${label} agent member view`, () => session(make, async (c) => {
+      const res = await c.callTool({ name: "get_visitor_insights", arguments: { email: "lena@acme.example" } });
+      assert.ok(!res.isError && text(res).includes("seat pending") && res.structuredContent.teams?.[0]?.seat?.status === "pending", text(res));
+    }));
+  }
+}
+
 await check("bad token refused", async () => {
   await assert.rejects(session(transports(customerToken + "x")["streamable HTTP"], async () => {}));
 });

@@ -1,11 +1,13 @@
 package fakepolar
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Demo members (fixtures/demo/members.json) and the team subscription.
@@ -153,5 +155,36 @@ func TestCustomerSeatsList(t *testing.T) {
 	}
 	if count["claimed"] != 3 || count["pending"] != 1 || count["revoked"] != 1 || body.Total != 12 || body.Available != 8 {
 		t.Fatalf("seats %v, %d of %d available", count, body.Available, body.Total)
+	}
+}
+
+// TestMemberWebhooksMatchTheirSchemas: adding a member and changing its
+// email send member.created and member.updated with Polar's payloads.
+func TestMemberWebhooksMatchTheirSchemas(t *testing.T) {
+	c := loadContract(t)
+	rc := &receiver{secret: "polar_whs_test_secret", verified: map[string][]byte{}}
+	hook := newHTTPServer(t, rc)
+	s, _ := newTestServer(t, demoFS(t), Options{Webhook: Webhook{URL: hook.URL, Secret: rc.secret, RetryDelay: time.Millisecond}})
+	m, err := s.AddMember(teamID, "new.hire@acme.example", "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateMemberEmail(m["id"].(string), "new.name@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMember(teamID, "x@acme.example", "admin"); err == nil {
+		t.Error("a member with an unknown role was added")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got, err := s.WaitWebhookDeliveries(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, typ := range []string{"member.created", "member.updated"} {
+		if got[i].Type != typ || !got[i].Delivered {
+			t.Fatalf("delivery %d: %+v", i, got[i])
+		}
+		c.validate(t, webhookSchema(t, c, typ), typ, got[i].Body)
 	}
 }

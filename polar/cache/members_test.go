@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -177,5 +178,29 @@ func TestMemberIndexIsShared(t *testing.T) {
 	}
 	if n := countPaths(a, "GET /v1/members/"); n != listed {
 		t.Errorf("the second replica listed members again (%d requests, want %d)", n, listed)
+	}
+}
+
+// TestMemberIndexBuildOutlivesTheQuestion: a question whose time is up
+// before a large organization's listing ends is told to try again, and
+// the listing goes on, paced, for the next question.
+func TestMemberIndexBuildOutlivesTheQuestion(t *testing.T) {
+	a := startDemo(t, false)
+	if err := a.fake.AddMembers(demoTeam, "big.example", 150); err != nil {
+		t.Fatal(err)
+	}
+	c := a.cached(t, cache.Config{MemberPageInterval: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := c.FindMembersByEmail(ctx, "member-149@big.example"); !errors.Is(err, cache.ErrIndexBuilding) {
+		t.Fatalf("a question during the listing: %v", err)
+	}
+	eventually(t, "the listing ends without the question", func() bool { return c.MemberIndexSize() == 24+150 })
+	m, err := c.FindMembersByEmail(context.Background(), "member-149@big.example")
+	if err != nil || len(m) != 1 {
+		t.Fatalf("after the listing: %v %v", m, err)
+	}
+	if n := countPaths(a, "GET /v1/members/"); n != 2 {
+		t.Errorf("%d pages listed, want 2", n)
 	}
 }

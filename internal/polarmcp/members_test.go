@@ -1,0 +1,71 @@
+package polarmcp
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+)
+
+// A member joins a team in Polar; the member.created webhook reaches one
+// instance, and another instance's member index finds the new member by
+// email with one lookup by id, never listing the members again.
+func TestMemberWebhookUpdatesTheIndexOfAnotherInstance(t *testing.T) {
+	redis := testRedis(t)
+	var a *instance
+	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	defer ts.Close()
+	a = newInstance(t, ts.URL, redis, nil)
+	b := newInstance(t, ts.URL, redis, nil)
+	eventually(t, "both instances learn the organization", func() bool {
+		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
+	})
+	ctx := context.Background()
+	idx := b.e.merchant.Client
+	if found, err := idx.FindMembersByEmail(ctx, "ken@acme.example"); err != nil || len(found) != 1 {
+		t.Fatalf("ken: %v %v", found, err)
+	}
+	listings := func() int {
+		n := 0
+		for _, r := range fake.Requests() {
+			if r.Path == "/v1/members/" {
+				n++
+			}
+		}
+		return n
+	}
+	listed := listings()
+	m, err := fake.AddMember("c1000000-0001-4000-8004-000000000004", "new.hire@acme.example", "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitWebhookDeliveries(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other instance finds the new member", func() bool {
+		found, err := idx.FindMembersByEmail(ctx, "new.hire@acme.example")
+		return err == nil && len(found) == 1 && found[0].ID == m["id"]
+	})
+	if n := listings(); n != listed {
+		t.Errorf("the members were listed again (%d listings, want %d)", n, listed)
+	}
+	byID := 0
+	for _, r := range fake.Requests() {
+		if strings.HasSuffix(r.Path, "/members/"+m["id"].(string)) {
+			byID++
+		}
+	}
+	if byID == 0 {
+		t.Error("the new member was never looked up by id")
+	}
+}

@@ -1,0 +1,79 @@
+package cache
+
+import (
+	"context"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+var _ polar.Members = (*Client)(nil)
+
+// ListMembers implements polar.Members; pages are not kept (the index is).
+func (c *Client) ListMembers(ctx context.Context, q polar.MemberQuery) (polar.Page[polar.Member], error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return polar.Page[polar.Member]{}, err
+	}
+	return inner.ListMembers(ctx, q)
+}
+
+// MemberByExternalID implements polar.Members: one request, and the
+// member found goes into a built index.
+func (c *Client) MemberByExternalID(ctx context.Context, customerExt, memberExt string) (*polar.Member, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	m, err := inner.MemberByExternalID(ctx, customerExt, memberExt)
+	if err == nil {
+		c.members.mu.Lock()
+		if !c.members.built.IsZero() {
+			c.members.put(*m)
+		}
+		c.members.mu.Unlock()
+	}
+	return m, err
+}
+
+// GetMember implements polar.Members.
+func (c *Client) GetMember(ctx context.Context, customerID, memberID string) (*polar.Member, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	return inner.GetMember(ctx, customerID, memberID)
+}
+
+// SubscriptionSeats implements polar.Members; seats are billing data and
+// not kept.
+func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (*polar.Seats, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	v, err, _ := c.group.Do("seats\x00"+subscriptionID, func() (any, error) {
+		return inner.SubscriptionSeats(ctx, subscriptionID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*polar.Seats), nil
+}
+
+// MemberGrants implements polar.Members; not kept, like customer state.
+func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	return inner.MemberGrants(ctx, ref)
+}
+
+// CreateMemberSession implements polar.Members; never kept nor shared.
+func (c *Client) CreateMemberSession(ctx context.Context, ref polar.CustomerRef, memberID string) (*polar.CustomerSession, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	return inner.CreateMemberSession(ctx, ref, memberID)
+}
