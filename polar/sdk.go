@@ -121,6 +121,7 @@ type SDKClient struct {
 	limiter      RateLimiter // nil: no client-side limiting
 	counters     sdkCounters
 	obs          Observer
+	env          string // EnvironmentProduction or EnvironmentSandbox
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -176,6 +177,7 @@ func New(cfg Config) (*SDKClient, error) {
 		maxRetryWait: cfg.MaxRetryWait,
 		log:          cfg.Logger,
 		obs:          cfg.Observer,
+		env:          env,
 	}
 	if c.obs == nil {
 		c.obs = nopObserver{}

@@ -33,12 +33,13 @@ type InsightsOutput struct {
 	Subscriptions  []string      `json:"subscriptions"`
 	RecentOrders   []OrderView   `json:"recent_orders"`
 	ActiveBenefits []BenefitView `json:"active_benefits"`
+	Desk           *DeskFacts    `json:"desk,omitempty"`
 }
 
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Agents only: a customer at a glance by email (live plan, status, billing dates, scheduled changes, usage, last orders, benefits)."),
+		mcp.WithDescription("Agents only: a customer at a glance by email: plan, dates, usage, orders, benefits, lifetime value."),
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),
@@ -59,7 +60,7 @@ func VisitorInsights(deps Deps) server.ServerTool {
 				if err := insights(ctx, f, t, out); err != nil {
 					return "", err
 				}
-				return insightText(f, *out), nil
+				return insightText(f, *out) + deskText(f, out.Desk), nil
 			})
 		})}
 }
@@ -92,8 +93,10 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		orders []polar.Order
 		state  *polar.CustomerState
 		names  map[string]string
+		desk   deskReads
 	)
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { desk = readDesk(gctx, t.client, t.ref().ID); return nil })
 	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
 	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
 	g.Go(func() (err error) { state, names, _, err = grantsWithNames(gctx, t); return err })
@@ -131,6 +134,13 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		out.RecentOrders = append(out.RecentOrders, orderView(f, o))
 	}
 	out.ActiveBenefits = benefitViews(f, state, names, keys)
+	currency := ""
+	if out.SubscriptionView != nil {
+		currency = out.SubscriptionView.Currency
+	} else if len(orders) > 0 {
+		currency = orders[0].Currency
+	}
+	out.Desk = desk.facts(f, &state.Customer, currency)
 	return nil
 }
 
