@@ -143,16 +143,21 @@ var PolarInsightsCard = (function () {
     return s;
   }
 
-  function meters(d) {
+  /* A count in the reader's locale (card-desk.js), as given without it. */
+  function num(v, locale) {
+    return typeof PolarCardDesk === 'object' ? PolarCardDesk.num(v, locale) : String(v);
+  }
+
+  function meters(d, locale) {
     var items = list(d.meters).filter(function (m) { return m && str(m.name); });
     if (!items.length) { return null; }
     var s = section('Usage', 'card-meters');
     var ul = el('ul', 'card-list');
     items.forEach(function (m) {
       var parts = [];
-      if (typeof m.consumed === 'number') { parts.push(m.consumed + ' used'); }
-      if (typeof m.credited === 'number' && m.credited) { parts.push(m.credited + ' credited'); }
-      if (typeof m.balance === 'number') { parts.push(m.balance + ' left'); }
+      if (typeof m.consumed === 'number') { parts.push(num(m.consumed, locale) + ' used'); }
+      if (typeof m.credited === 'number' && m.credited) { parts.push(num(m.credited, locale) + ' credited'); }
+      if (typeof m.balance === 'number') { parts.push(num(m.balance, locale) + ' left'); }
       ul.appendChild(el('li', null, str(m.name) + (parts.length ? ': ' + parts.join(', ') : '')));
     });
     s.appendChild(ul);
@@ -172,6 +177,10 @@ var PolarInsightsCard = (function () {
       if (str(o.date || o.created_at)) { main.appendChild(timeNode(o.date || o.created_at, locale)); main.appendChild(document.createTextNode(' ')); }
       main.appendChild(el('span', 'order-item', str(o.item || o.product) || 'Order'));
       li.appendChild(main);
+      if (str(o.invoice_number)) {
+        li.setAttribute('data-invoice', str(o.invoice_number));
+        li.appendChild(el('span', 'order-invoice', str(o.invoice_number)));
+      }
       if (str(o.total)) { li.appendChild(el('span', 'order-total', str(o.total))); }
       if (str(o.status)) { li.appendChild(el('span', 'badge ' + statusClass(o.status), statusLabel(o.status))); }
       ul.appendChild(li);
@@ -180,7 +189,7 @@ var PolarInsightsCard = (function () {
     return s;
   }
 
-  function benefits(d) {
+  function benefits(d, locale) {
     var s = section('Active benefits', 'card-benefits');
     var items = list(d.active_benefits);
     if (!items.length) { s.appendChild(el('p', 'card-empty', 'None')); return s; }
@@ -196,6 +205,8 @@ var PolarInsightsCard = (function () {
       } else if (str(b.detail)) {
         li.appendChild(el('span', 'benefit-detail', str(b.detail)));
       }
+      var act = b.license && typeof PolarCardDesk === 'object' ? PolarCardDesk.license(b.license, locale) : null;
+      if (act) { li.appendChild(act); }
       ul.appendChild(li);
     });
     s.appendChild(ul);
@@ -233,7 +244,10 @@ var PolarInsightsCard = (function () {
     var card = el('article', 'card');
     card.setAttribute('data-state', 'card');
     card.setAttribute('aria-label', 'Insights for ' + (str(d.name) || str(d.email) || 'the customer'));
-    [header(d), plan(d, opts.locale), changes(d, opts.locale), meters(d), orders(d, opts.locale), benefits(d), others(d)]
+    if (str(d.email)) { card.setAttribute('data-email', str(d.email)); }
+    var desk = typeof PolarCardDesk === 'object' ?
+      PolarCardDesk.facts(d, { locale: opts.locale, time: function (v) { return timeNode(v, opts.locale); } }) : null;
+    [header(d), plan(d, opts.locale), desk, changes(d, opts.locale), meters(d, opts.locale), orders(d, opts.locale), benefits(d, opts.locale), others(d)]
       .forEach(function (n) { if (n) { card.appendChild(n); } });
     container.appendChild(card);
   }
