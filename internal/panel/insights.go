@@ -34,6 +34,7 @@ type Insights struct {
 	Subscriptions    []string  `json:"subscriptions"`
 	RecentOrders     []Order   `json:"recent_orders"`
 	ActiveBenefits   []Benefit `json:"active_benefits"`
+	Desk             *Desk     `json:"desk,omitempty"`
 }
 
 // Order is one recent order.
@@ -48,10 +49,11 @@ type Order struct {
 // Benefit is one active benefit. LicenseKey is Polar's masked display
 // key, never the full key.
 type Benefit struct {
-	Name       string `json:"name"`
-	Type       string `json:"type,omitempty"`
-	Detail     string `json:"detail,omitempty"`
-	LicenseKey string `json:"license_key,omitempty"`
+	Name       string   `json:"name"`
+	Type       string   `json:"type,omitempty"`
+	Detail     string   `json:"detail,omitempty"`
+	LicenseKey string   `json:"license_key,omitempty"`
+	License    *License `json:"license,omitempty"`
 }
 
 // Change is a change scheduled on the main subscription.
