@@ -171,7 +171,7 @@ func findByID(ctx context.Context, d polar.Desk, id, by string) ([]CustomerMatch
 		var o *polar.Order
 		if o, err = d.GetOrder(ctx, id); err == nil {
 			if c, order = o.Customer, o.ID; c == nil || c.ID != o.CustomerID {
-				err = errors.New("Polar sent that order without its customer")
+				err = errors.New("the order came from Polar without its customer")
 			}
 		}
 	}
