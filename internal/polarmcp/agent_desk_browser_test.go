@@ -194,5 +194,7 @@ func TestAgentDeskInChromium(t *testing.T) {
 	p.do("pick Frank", chromedp.Click(chromedp.CSS(`#results button[data-email="Frank.Miller@Example.com"]`)))
 	p.waitText("#insights .card-meters", "12,840 used")
 	p.do("settle", chromedp.Evaluate[chromedp.Void](`document.getElementById('results').hidden = true`))
-	p.screenshot("agent-panel")
+	// POLAR_MCP_SCREENSHOTS=dir keeps it as agent-desk.png: README's
+	// docs/agent-panel.png.
+	p.screenshot("agent-desk")
 }

@@ -63,6 +63,11 @@ func TestDeskAPIRefusals(t *testing.T) {
 		if s, b := postDesk(t, base, action, agent, base, body); s != http.StatusOK {
 			t.Errorf("%s from the page's own origin: %d %v", action, s, b)
 		}
+		// Another host on the same machine is another origin.
+		other := strings.Replace(base, "127.0.0.1", "localhost", 1)
+		if s, _ := postDesk(t, base, action, agent, other, body); s != http.StatusForbidden {
+			t.Errorf("%s from %s: %d", action, other, s)
+		}
 	}
 	if s, b := postDesk(t, base, "invoices", agent, "", `{"email":"not an email"}`); s != http.StatusBadRequest {
 		t.Errorf("invoices for a non-email: %d %v", s, b)
