@@ -35,7 +35,7 @@ type Desk interface {
 	// orders, at most MaxHistoryPages requests.
 	OrderHistory(ctx context.Context, customer CustomerRef) (*OrderHistory, error)
 	// OrganizationSlug returns the token's organization's slug (one
-	// request; it needs the optional organizations:read scope).
+	// request), "" without the optional organizations:read scope.
 	OrganizationSlug(ctx context.Context) (string, error)
 	// DashboardHost is the origin of Polar's dashboard for the configured
 	// environment: https://polar.sh or https://sandbox.polar.sh.
@@ -235,6 +235,11 @@ func (c *SDKClient) OrganizationSlug(ctx context.Context) (string, error) {
 		_, err := c.sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
 		return err
 	})
+	if pe, ok := AsError(err); ok && (pe.Kind == KindInsufficientScope || pe.Kind == KindForbidden) {
+		// Without the optional scope there is no slug: an answer, which a
+		// cache keeps, so that it is not asked again on every look-up.
+		return "", nil
+	}
 	if err != nil {
 		return "", err
 	}

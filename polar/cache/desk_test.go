@@ -3,8 +3,10 @@ package cache_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
@@ -86,4 +88,27 @@ func countPath(paths []string, p string) int {
 		}
 	}
 	return n
+}
+
+// Without organizations:read there is no slug, asked once, not per look-up.
+func TestNoSlugWithoutTheScopeIsKept(t *testing.T) {
+	fake, err := fakepolar.Demo(fakepolar.Options{Tokens: map[string][]string{"polar_oat_noorg": {"customers:read"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	sdk, err := polar.New(polar.Config{AccessToken: "polar_oat_noorg", ServerURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cache.New(sdk, cache.Config{})
+	for range 3 {
+		if slug, err := c.OrganizationSlug(context.Background()); slug != "" || err != nil {
+			t.Fatalf("slug %q, %v", slug, err)
+		}
+	}
+	if n := fake.RequestCount(); n != 1 {
+		t.Errorf("%d requests for the slug, want 1", n)
+	}
 }
