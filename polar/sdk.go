@@ -126,6 +126,7 @@ type SDKClient struct {
 	// doer, to baseURL.
 	raw     HTTPDoer
 	baseURL string
+	env     string // EnvironmentProduction or EnvironmentSandbox
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -186,6 +187,7 @@ func New(cfg Config) (*SDKClient, error) {
 		obs:          cfg.Observer,
 		raw:          doer,
 		baseURL:      strings.TrimRight(baseURL, "/"),
+		env:          env,
 	}
 	if c.obs == nil {
 		c.obs = nopObserver{}

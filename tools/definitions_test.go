@@ -28,8 +28,8 @@ func allTools() []server.ServerTool {
 func TestAnnotations(t *testing.T) {
 	writes := map[string]bool{tools.NamePortalLink: true, tools.NameManageSubscription: true}
 	list := allTools()
-	if len(list) != 7 {
-		t.Fatalf("%d tools, want 7", len(list))
+	if len(list) != 8 {
+		t.Fatalf("%d tools, want 8", len(list))
 	}
 	for _, st := range list {
 		a := st.Tool.Annotations
@@ -57,7 +57,7 @@ func TestReadOnlyModeDropsSessionTools(t *testing.T) {
 	for _, tl := range e.list(t, agent()) {
 		names[tl.Name] = true
 	}
-	if names[tools.NamePortalLink] || names[tools.NameManageSubscription] || len(names) != 5 {
+	if names[tools.NamePortalLink] || names[tools.NameManageSubscription] || len(names) != 6 {
 		t.Fatalf("read-only tools = %v", names)
 	}
 	if _, err := e.tryCall(t, customer("alice@example.com"), tools.NamePortalLink, nil); err == nil {

@@ -48,6 +48,9 @@ func arguments(t mcp.Tool) string {
 	for _, n := range names {
 		p, _ := props[n].(map[string]any)
 		desc, _ := p["description"].(string)
+		if desc == "" {
+			desc = argDocs[n]
+		}
 		if enum, ok := p["enum"].([]any); ok {
 			desc += fmt.Sprintf(" One of: %v.", enum)
 		}
@@ -64,6 +67,13 @@ func arguments(t mcp.Tool) string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, typeName(p["type"]), need, desc)
 	}
 	return b.String() + "\n"
+}
+
+// argDocs describe, for the docs, the arguments the schemas leave
+// undescribed to keep tools/list within its budget (see EmailArg).
+var argDocs = map[string]string{
+	"email": "The customer's email.",
+	"query": "A name, part of an email, or a customer, order or external id. A UUID is read as a customer id, then as an order id, then searched as text.",
 }
 
 // typeName writes a JSON Schema type for people: ["null", "integer"] is

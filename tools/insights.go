@@ -37,13 +37,14 @@ type InsightsOutput struct {
 	InactiveBenefits []BenefitView `json:"inactive_benefits"`
 	Notes            []string      `json:"-"` // said in the text
 
-	team string // the team line, for a member of a team
+	team string     // the team line, for a member of a team
+	Desk *DeskFacts `json:"desk,omitempty"`
 }
 
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Agents only: a customer at a glance by email (live plan, status, billing dates, scheduled changes, usage, last orders, benefits)."),
+		mcp.WithDescription("Agents only: a customer at a glance by email: plan, dates, usage, orders, benefits, lifetime value."),
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),
@@ -64,7 +65,7 @@ func VisitorInsights(deps Deps) server.ServerTool {
 				if err := insights(ctx, f, t, out); err != nil {
 					return "", err
 				}
-				return insightText(f, *out) + notes(out.Notes...), nil
+				return insightText(f, *out) + deskText(f, out.Desk) + notes(out.Notes...), nil
 			})
 		})}
 }
@@ -96,8 +97,10 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		subs   []polar.Subscription
 		orders []polar.Order
 		ga     *grants
+		desk   deskReads
 	)
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { desk = readDesk(gctx, t.client, t.ref().ID); return nil })
 	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
 	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
 	g.Go(func() (err error) { ga, err = grantsWithNames(gctx, t); return err })
@@ -153,6 +156,13 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 	out.InactiveBenefits = inactiveViews(f, ga)
 	out.Notes = noteList(append(subNotes, disputeNote, keyNote, ga.nameNote, ga.inactiveNote)...)
 	out.team = agentTeam(ctx, f, t, subs, &out.Subject)
+	currency := ""
+	if out.SubscriptionView != nil {
+		currency = out.SubscriptionView.Currency
+	} else if len(orders) > 0 {
+		currency = orders[0].Currency
+	}
+	out.Desk = desk.facts(f, &state.Customer, currency)
 	return nil
 }
 

@@ -14,9 +14,11 @@ import (
 
 // EmailArg is the email every customer tool accepts. Customers always get
 // their own account (they are not offered the argument); agents name the
-// customer with it.
+// customer with it. It has no description in the schema, which only
+// agents see, to keep tools/list within its budget (TestToolListStaysLean);
+// the docs describe it (argDocs).
 type EmailArg struct {
-	Email string `json:"email" jsonschema:"The customer's email."`
+	Email string `json:"email"`
 }
 
 // SubscriptionStatusOutput is get_subscription_status's structured answer.

@@ -1,4 +1,4 @@
-// Package tools holds polar-mcp's seven MCP tools. Each tool is one
+// Package tools holds polar-mcp's eight MCP tools. Each tool is one
 // constructor returning the tool definition and its handler; handlers read
 // the caller's verified identity from the context (set by the transport),
 // ask the Polar adapter for the fewest upstream requests they need, and turn
@@ -30,6 +30,7 @@ func All(deps Deps, readOnly bool) []server.ServerTool {
 		Benefits(deps),
 		Products(deps),
 		VisitorInsights(deps),
+		FindCustomers(deps),
 	}
 	if !readOnly {
 		tools = append(tools, PortalLink(deps), ManageSubscription(deps))
@@ -38,7 +39,7 @@ func All(deps Deps, readOnly bool) []server.ServerTool {
 }
 
 // agentOnly reports whether a tool is for support agents only.
-func agentOnly(name string) bool { return name == NameVisitorInsights }
+func agentOnly(name string) bool { return name == NameVisitorInsights || name == NameFindCustomers }
 
 // readOnly marks a tool that only reads from Polar. (idempotentHint is
 // left out: the spec gives it meaning only for tools that write.)

@@ -30,7 +30,7 @@ type benchCase struct {
 	args map[string]any
 }
 
-// benchCases calls each of the seven tools once, as a customer (insights:
+// benchCases calls seven of the tools once, as a customer (insights:
 // as an agent) of the demo organization.
 func benchCases() []benchCase {
 	alice := caller.Identity{Role: caller.Customer, Email: "alice@example.com"}

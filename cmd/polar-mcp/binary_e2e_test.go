@@ -61,7 +61,8 @@ func TestStdioDemoThroughSpawnedBinary(t *testing.T) {
 		{"customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=carol@example.com"}, 6, "get_subscription_status", nil, "paused"},
 		{"customer by external id", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003"}, 6, "get_subscription_status", nil, "paused"},
 		{"external id and email of two customers", []string{"POLAR_MCP_CUSTOMER_EXTERNAL_ID=usr_1003", "POLAR_MCP_CUSTOMER_EMAIL=bob@example.com"}, 6, "get_subscription_status", nil, "two different customer accounts"},
-		{"agent", []string{"POLAR_MCP_ROLE=agent"}, 7, "get_visitor_insights", map[string]any{"email": "bob@example.com"}, "$490.00 / year"},
+		{"agent", []string{"POLAR_MCP_ROLE=agent"}, 8, "get_visitor_insights", map[string]any{"email": "bob@example.com"}, "$490.00 / year"},
+		{"agent finds a customer", []string{"POLAR_MCP_ROLE=agent"}, 8, "find_customers", map[string]any{"query": "Miller"}, "Frank Miller <Frank.Miller@Example.com>"},
 		{"read-only customer", []string{"POLAR_MCP_CUSTOMER_EMAIL=alice@example.com", "POLAR_MCP_READ_ONLY=true"}, 4, "get_benefits", nil, "PRO-****-****-7F3A"},
 	}
 	for _, tc := range cases {

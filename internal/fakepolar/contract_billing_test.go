@@ -31,6 +31,7 @@ func undocumentedErrors() map[string]string {
 func TestBillingResponsesMatchOpenAPI(t *testing.T) {
 	c := loadContract(t)
 	want := map[string][]string{
+		"GET /v1/orders/{id}":          {"200", "404", "422"},
 		"GET /v1/orders/{id}/invoice":  {"200", "404", "422"},
 		"POST /v1/orders/{id}/invoice": {"202", "404", "409", "422"},
 		"GET /v1/orders/{id}/receipt":  {"200", "404", "422"},
@@ -69,6 +70,7 @@ func TestBillingResponsesMatchOpenAPI(t *testing.T) {
 			c.validate(t, schema, what, []byte(body))
 		}
 		for _, id := range append(fixtureIDs(t, fsys, "orders.json"), unknownUUID, "not-a-uuid") {
+			check(http.MethodGet, "/v1/orders/{id}", id)
 			check(http.MethodGet, "/v1/orders/{id}/invoice", id)
 			check(http.MethodPost, "/v1/orders/{id}/invoice", id)
 			check(http.MethodGet, "/v1/orders/{id}/receipt", id)

@@ -58,6 +58,7 @@ func (s *Server) routeTable() []route {
 // billingRoutes are the invoice, receipt and license-key operations.
 func (s *Server) billingRoutes() []route {
 	return []route{
+		{http.MethodGet, "/v1/orders/{id}", []string{scopeOrdersRead}, s.getOrder},
 		{http.MethodGet, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.getOrderInvoice},
 		{http.MethodPost, "/v1/orders/{id}/invoice", []string{scopeOrdersRead}, s.generateOrderInvoice},
 		{http.MethodGet, "/v1/orders/{id}/receipt", []string{scopeOrdersRead}, s.getOrderReceipt},

@@ -19,7 +19,7 @@ import (
 // Roles are next's to check.
 func (h *Handler) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !h.sameSite(w, r) {
+		if !h.sameSiteWeb(w, r) {
 			return
 		}
 		r, ok := h.authenticate(w, r)

@@ -39,6 +39,8 @@ func asset(name string) string {
 func AppHTML() string {
 	return strings.NewReplacer(
 		"{{CARD_CSS}}", asset("card.css"),
+		"{{CARD_DESK_CSS}}", asset("card-desk.css"),
+		"{{CARD_DESK_JS}}", asset("card-desk.js"),
 		"{{CARD_JS}}", asset("card.js"),
 		"{{APP_JS}}", asset("app.js"),
 	).Replace(asset("app.html"))

@@ -45,6 +45,7 @@ type Insights struct {
 	// InactiveBenefits are grants that give no access now (pending,
 	// errored, revoked), each with its status.
 	InactiveBenefits []Benefit `json:"inactive_benefits,omitempty"`
+	Desk             *Desk     `json:"desk,omitempty"`
 }
 
 // Team is one membership of a team customer.
@@ -113,11 +114,12 @@ type Order struct {
 // Benefit is one active benefit. LicenseKey is Polar's masked display
 // key, never the full key.
 type Benefit struct {
-	Name       string `json:"name"`
-	Type       string `json:"type,omitempty"`
-	Detail     string `json:"detail,omitempty"`
-	LicenseKey string `json:"license_key,omitempty"`
-	Status     string `json:"status,omitempty" jsonschema:"granted, pending, errored or revoked"`
+	Name       string   `json:"name"`
+	Type       string   `json:"type,omitempty"`
+	Detail     string   `json:"detail,omitempty"`
+	LicenseKey string   `json:"license_key,omitempty"`
+	License    *License `json:"license,omitempty"`
+	Status     string   `json:"status,omitempty" jsonschema:"granted, pending, errored or revoked"`
 }
 
 // Change is a change scheduled on the main subscription.

@@ -71,9 +71,9 @@ func panelFile(name string) (file, ctype string, ok bool) {
 	switch name {
 	case "", "index.html":
 		return "panel.html", "text/html; charset=utf-8", true
-	case "card.js", "panel.js":
+	case "card.js", "panel.js", "card-desk.js", "desk.js":
 		return name, "text/javascript; charset=utf-8", true
-	case "card.css", "panel.css":
+	case "card.css", "panel.css", "card-desk.css", "desk.css":
 		return name, "text/css; charset=utf-8", true
 	}
 	return "", "", false

@@ -228,7 +228,7 @@ func TestPanelUnderPrefixAtPhoneWidth(t *testing.T) {
 	waitFor(t, ctx, "refreshed card", is(field("plan"), "Pro Annual"))
 
 	// Labels, keyboard order and a visible focus ring.
-	if got := eval[string](t, ctx, `[...document.querySelectorAll('input')].map(i => i.labels[0].textContent).join('|')`); got != "Agent token|Customer email" {
+	if got := eval[string](t, ctx, `[...document.querySelectorAll('input')].map(i => i.labels[0].textContent).join('|')`); got != "Agent token|Customer email, name or id" {
 		t.Errorf("input labels %q", got)
 	}
 	if err := chromedp.Do(within(t, ctx), chromedp.Focus(chromedp.ID("token")), chromedp.KeyEvent("\t")); err != nil {

@@ -49,6 +49,7 @@ func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPS
 		events.Subscribe = subscribeVia(client, changes)
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
+	e.agentDesk(prefix, h, srv)
 }
 
 // untilDone ends next's request when quit ends.

@@ -113,6 +113,15 @@
     if (m.error) { p.reject(new Error(m.error.message || 'error')); } else { p.resolve(m.result || {}); }
   });
 
+  /* Links (the Polar dashboard's) open through the host, which may ask
+     the user first: a sandboxed app cannot navigate by itself. */
+  document.addEventListener('click', function (ev) {
+    var a = ev.target && ev.target.closest ? ev.target.closest('a[href]') : null;
+    if (!a) { return; }
+    ev.preventDefault();
+    if (/^https:\/\//.test(a.href)) { request('ui/open-link', { url: a.href }).then(null, function () {}); }
+  });
+
   if (window.ResizeObserver) { new ResizeObserver(queueSize).observe(document.documentElement); }
 
   request('ui/initialize', {

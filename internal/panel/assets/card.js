@@ -213,6 +213,10 @@ var PolarInsightsCard = (function () {
       if (str(o.date || o.created_at)) { main.appendChild(timeNode(o.date || o.created_at, locale)); main.appendChild(document.createTextNode(' ')); }
       main.appendChild(el('span', 'order-item', str(o.item || o.product) || 'Order'));
       li.appendChild(main);
+      if (str(o.invoice_number)) {
+        li.setAttribute('data-invoice', str(o.invoice_number));
+        li.appendChild(el('span', 'order-invoice', str(o.invoice_number)));
+      }
       if (str(o.total)) { li.appendChild(el('span', 'order-total', str(o.total))); }
       if (str(o.status)) { li.appendChild(el('span', 'badge ' + statusClass(o.status), statusLabel(o.status))); }
       var notes = orderNotes(o, locale);
@@ -260,7 +264,7 @@ var PolarInsightsCard = (function () {
     return s;
   }
 
-  function benefits(d) {
+  function benefits(d, locale) {
     var s = section('Active benefits', 'card-benefits');
     var items = list(d.active_benefits);
     if (!items.length) { s.appendChild(el('p', 'card-empty', 'None')); return s; }
@@ -276,6 +280,8 @@ var PolarInsightsCard = (function () {
       } else if (str(b.detail)) {
         li.appendChild(el('span', 'benefit-detail', str(b.detail)));
       }
+      var act = b.license && typeof PolarCardDesk === 'object' ? PolarCardDesk.license(b.license, locale) : null;
+      if (act) { li.appendChild(act); }
       ul.appendChild(li);
     });
     s.appendChild(ul);
@@ -341,7 +347,10 @@ var PolarInsightsCard = (function () {
     var card = el('article', 'card');
     card.setAttribute('data-state', 'card');
     card.setAttribute('aria-label', 'Insights for ' + (str(d.name) || str(d.email) || 'the customer'));
-    [header(d), teams(d, opts.locale), plan(d, opts.locale), changes(d, opts.locale), meters(d, opts.locale), orders(d, opts.locale), benefits(d), inactive(d), others(d)]
+    if (str(d.email)) { card.setAttribute('data-email', str(d.email)); }
+    var desk = typeof PolarCardDesk === 'object' ?
+      PolarCardDesk.facts(d, { locale: opts.locale, time: function (v) { return timeNode(v, opts.locale); } }) : null;
+    [header(d), teams(d, opts.locale), plan(d, opts.locale), desk, changes(d, opts.locale), meters(d, opts.locale), orders(d, opts.locale), benefits(d, opts.locale), inactive(d), others(d)]
       .forEach(function (n) { if (n) { card.appendChild(n); } });
     container.appendChild(card);
   }
