@@ -14,13 +14,14 @@ cd "$(dirname "$0")/.."
 suite_version=0.1.16
 # The scenarios that apply: the ones left out need tools, resources or
 # prompts polar-mcp does not have (fixed test fixtures such as
-# test_simple_text or test://static-text), sampling, elicitation,
-# subscriptions or completions, which it does not offer (README lists
-# each with its reason).
+# test_simple_text or test://static-text), sampling, elicitation or
+# subscriptions, which it does not offer (README lists each with its
+# reason).
 scenarios=(
 	server-initialize
 	ping
 	logging-set-level
+	completion-complete
 	tools-list
 	resources-list
 	prompts-list

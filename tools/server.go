@@ -53,9 +53,13 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 		opts.Version = "dev"
 	}
 	tools := All(deps, opts.ReadOnly)
+	recent := newRecentEmails()
 	serverOpts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithToolHandlerMiddleware(recoverAsResult(deps.Logger)),
+		server.WithToolHandlerMiddleware(recent.record),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(recent),
 		server.WithToolFilter(roleFilter(customerViews(tools))),
 		server.WithPromptCapabilities(false),
 		server.WithLogging(),
@@ -66,6 +70,7 @@ func NewServer(deps Deps, opts Options) *server.MCPServer {
 	if hooks == nil {
 		hooks = &server.Hooks{}
 	}
+	hooks.AddOnUnregisterSession(recent.forget)
 	if opts.App != nil {
 		// The MCP App resource, for agents only (tools/app.go).
 		linkApp(tools, *opts.App)

@@ -131,6 +131,11 @@ for (const [label, make] of Object.entries(agents)) {
     assert.ok(ok.messages[0].content.text.includes("Why was I charged?"));
     assert.ok(c.getServerCapabilities().logging, "no logging capability");
     await c.setLoggingLevel("info");
+    // The prompts' email argument completes from this session's lookups.
+    const looked = await c.callTool({ name: "get_visitor_insights", arguments: { email: "carol@example.com" } });
+    assert.ok(!looked.isError, text(looked));
+    const done = await c.complete({ ref: { type: "ref/prompt", name: "support_reply" }, argument: { name: "email", value: "ca" } });
+    assert.deepEqual(done.completion.values, ["carol@example.com"]);
   }));
 }
 for (const [label, make] of Object.entries(customers)) {
