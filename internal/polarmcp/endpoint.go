@@ -92,10 +92,12 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 	} else {
 		e.mux.Handle("/", e.conns) // health, readiness; /mcp and /sse are 404
 	}
-	e.serve = e.mux
+	// Every route, not only the MCP endpoints, gets the body deadline
+	// and bound, and closes the connection on a refusal.
+	e.serve = hosted.Edge(e.mux, cfg.BodyReadTimeout)
 	if tel != nil {
 		tel.Observer.Metrics().WatchDraining(e.Draining)
-		e.serve = tel.Observer.HTTP(e.mux)
+		e.serve = tel.Observer.HTTP(e.serve)
 	}
 	return e, nil
 }
