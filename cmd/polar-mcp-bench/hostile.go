@@ -168,7 +168,7 @@ func hostileSpecs(o hostileOptions) []hostileSpec {
 		{name: fmt.Sprintf("1e. %d slow bodies on every other route, no token", o.slowConns), setting: capName + ", webhook secret set",
 			env: append(slices.Clone(capEnv), "POLAR_MCP_WEBHOOK_SECRET=whsec_hostile_bench_secret_0123456789"), attack: slow(false, everyRoute)},
 		{name: fmt.Sprintf("1f. %d slow bodies on every other route, valid token", o.slowConns), setting: capName + ", BODY_READ_TIMEOUT=5s, webhook secret set",
-			env: append(slices.Clone(capEnv), "POLAR_MCP_BODY_READ_TIMEOUT=5s", "POLAR_MCP_WEBHOOK_SECRET=whsec_hostile_bench_secret_0123456789"),
+			env:    append(slices.Clone(capEnv), "POLAR_MCP_BODY_READ_TIMEOUT=5s", "POLAR_MCP_WEBHOOK_SECRET=whsec_hostile_bench_secret_0123456789"),
 			attack: slow(true, everyRoute)},
 		{name: fmt.Sprintf("2. %d SSE streams, one token", o.streams), setting: "defaults (10 streams per caller)",
 			attack: withToken(attackerEmail, func(ctx context.Context, t *hostileTarget, token string) attackOutcome {
