@@ -63,11 +63,12 @@ func liveFake(t *testing.T, tokens map[string][]string, secret string) (*fakepol
 	return fake, api.URL, target
 }
 
-// webhookTrust is the billing TTL cap /readyz reports for connection (""
-// the single merchant), "" while the server does not serve it yet.
-func webhookTrust(t *testing.T, base, connection string) string {
+// webhookTrust is the billing TTL cap the detailed /readyz (at readyz,
+// on the metrics listener) reports for connection ("" the single
+// merchant), "" while the server does not serve it yet.
+func webhookTrust(t *testing.T, readyz, connection string) string {
 	t.Helper()
-	res, err := http.Get(base + "/readyz")
+	res, err := http.Get(readyz)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func webhookTrust(t *testing.T, base, connection string) string {
 // Alice is delivered (and accepted), after which /readyz reports the
 // hour-long billing cap for connection, so that a cached billing answer
 // would be served for the whole configured TTL unless a webhook drops it.
-func warmUp(t *testing.T, fake *fakepolar.Server, base, connection string) {
+func warmUp(t *testing.T, fake *fakepolar.Server, readyz, connection string) {
 	t.Helper()
 	before := len(fake.WebhookDeliveries())
 	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"name": "Alice M."}); err != nil {
@@ -111,7 +112,7 @@ func warmUp(t *testing.T, fake *fakepolar.Server, base, connection string) {
 		t.Fatalf("the server answered Polar's %s delivery %d (%s), want 202", d.Type, d.Status, d.Err)
 	}
 	eventually(t, "the server trusts the organization's webhooks", func() bool {
-		return webhookTrust(t, base, connection) == "1h"
+		return webhookTrust(t, readyz, connection) == "1h"
 	})
 }
 
@@ -123,11 +124,11 @@ func TestAgentPanelLiveUpdate(t *testing.T) {
 	ctx := browser(t)
 	const polarToken, webhookSecret = "polar_oat_panel_live_test_5ecret", "whsec_panel_live_test"
 	fake, polarURL, target := liveFake(t, map[string][]string{polarToken: fakepolar.AllScopes()}, webhookSecret)
-	base := serve(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
+	base, readyz := serveReady(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
 		WebhookSecret: webhookSecret, BillingCacheTTL: 10 * time.Minute})
 	target.point(t, base+WebhookPath)
-	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, base, "") != "" })
-	warmUp(t, fake, base, "")
+	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, readyz, "") != "" })
+	warmUp(t, fake, readyz, "")
 
 	p := page{t, ctx}
 	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
@@ -152,7 +153,7 @@ func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
 	p.do("open the connection's panel", chromedp.Navigate(s.base+"/c/"+s.a.id+"/agent/"))
 	p.lookUp(s.a.agentToken(t), "carol@example.com")
 	p.waitText("status", "Paused") // the first request loads A's adapter and cache; then its webhooks are trusted
-	warmUp(t, s.fake, s.base, s.a.id)
+	warmUp(t, s.fake, s.readyz, s.a.id)
 	p.waitText("#live", "Live updates on")
 	if _, err := s.fake.UpdateSubscription(carolSubscription,
 		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {

@@ -44,6 +44,7 @@ type Endpoint struct {
 	merchant *Merchant         // nil without a single merchant
 	hooks    *webhooks.Handler // both webhook paths
 	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
+	admin    *admin.API        // nil without an admin key
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
@@ -122,11 +123,12 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	srv := e.tel.toolsServer(cfg, Always(client), log, e.fleet.callLimit(cfg))
+	limit := e.fleet.callLimit(cfg)
+	srv := e.tel.toolsServer(cfg, Always(client), log, limit)
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
-	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
+	e.agentPanel("", e.root, srv, limit, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
 }
 
@@ -156,12 +158,13 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, e.fleet.callLimit(cfg))
+	limit := e.fleet.callLimit(cfg)
+	srv := e.tel.toolsServer(cfg, tools.FromContext, log, limit)
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
-	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins, true)
+	e.agentPanel("/c/{connection}", e.conns, srv, limit, tools.FromContext, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -175,6 +178,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	if err != nil {
 		return errors.Join(fmt.Errorf("%w: POLAR_MCP_ADMIN_KEY: %v", config.ErrInvalid, err), store.Close())
 	}
+	e.admin = api
 	e.mux.Handle(admin.Path, api)
 	e.mux.Handle(admin.Path+"/", api)
 	return nil
@@ -184,6 +188,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
 		ReadyDetails:   e.readyDetails,
+		ReadyFull:      e.readyFull,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
 		Relay:          e.fleet.relay(log),
@@ -197,6 +202,20 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		SessionIdleTTL:       cfg.SessionIdleTTL,
 		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
+}
+
+// readyFull reports whether a /readyz request carries the admin key:
+// only then does it list the connections and organizations served.
+func (e *Endpoint) readyFull(r *http.Request) bool {
+	return e.admin != nil && e.admin.Authorized(r)
+}
+
+// Readiness is /readyz with every detail, for the metrics listener.
+func (e *Endpoint) Readiness() http.Handler {
+	if e.root != nil {
+		return e.root.Readiness()
+	}
+	return e.conns.Readiness()
 }
 
 // ServeHTTP implements http.Handler.

@@ -39,7 +39,7 @@ func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady, e.Readiness())
 	if err != nil {
 		stopMetrics()
 		return err

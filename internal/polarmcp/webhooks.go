@@ -69,14 +69,19 @@ func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.E
 }
 
 // readyDetails is the fleet's part of /readyz: whether the rate budget is
-// shared, and when webhooks last arrived for each organization served.
-func (e *Endpoint) readyDetails(context.Context) any {
+// shared and, with full (the admin key, the metrics listener), when
+// webhooks last arrived for each connection and organization served. The
+// public answer names no connection and no organization.
+func (e *Endpoint) readyDetails(_ context.Context, full bool) any {
 	budget := "this instance"
 	switch {
 	case e.fleet.Degraded():
 		budget = "redis unreachable: local share"
 	case e.fleet.Shared():
 		budget = "shared through redis"
+	}
+	if !full {
+		return map[string]any{"rate_budget": budget}
 	}
 	type hook struct {
 		Connection   string     `json:"connection,omitempty"`

@@ -99,7 +99,7 @@ func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 // never cached: some carry a signing secret.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if !a.authorized(r) {
+	if !a.Authorized(r) {
 		a.log.InfoContext(r.Context(), "refused admin request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="polar-mcp admin"`)
 		hosted.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: "unauthorized", Message: "send Authorization: Bearer <admin key>"})
@@ -108,9 +108,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mux.ServeHTTP(w, r)
 }
 
-// authorized compares the bearer key in constant time (of equal-length
-// digests, so the key's length does not leak either).
-func (a *API) authorized(r *http.Request) bool {
+// Authorized reports whether r carries the admin key, compared in
+// constant time (of equal-length digests, so the key's length does not
+// leak either). The detailed /readyz asks it too.
+func (a *API) Authorized(r *http.Request) bool {
 	key, ok := hosted.Bearer(r)
 	if !ok {
 		return false
