@@ -98,6 +98,8 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 	e.serve = hosted.Edge(e.mux, cfg.BodyReadTimeout)
 	if tel != nil {
 		tel.Observer.Metrics().WatchDraining(e.Draining)
+		tel.Observer.Metrics().WatchDegraded("redis_unreachable", e.fleet.Degraded)
+		tel.Observer.Metrics().WatchDegraded("organization_unknown", e.orgUnknown)
 		e.serve = tel.Observer.HTTP(e.serve)
 	}
 	return e, nil
@@ -111,6 +113,9 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
+	// Reached by the single merchant's own webhooks before its
+	// organization is known (and by nothing else until then).
+	e.fleet.register("", "", client.Client, cfg.WebhookSecret != "")
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
@@ -203,6 +208,11 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
 }
+
+// orgUnknown reports whether the single merchant's organization is not
+// known yet: its budget is then shared by token digest, and its webhooks
+// reach its own cache only, kept at most the short billing cap.
+func (e *Endpoint) orgUnknown() bool { return e.merchant != nil && e.learn && e.merchant.Org() == "" }
 
 // readyFull reports whether a /readyz request carries the admin key:
 // only then does it list the connections and organizations served.
