@@ -155,7 +155,15 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	claim := dedupeKey(ep, id)
 	first, err := h.cfg.Dedupe.Claim(r.Context(), claim)
 	if err != nil {
-		http.Error(w, "webhook: cannot check for duplicates now", http.StatusServiceUnavailable)
+		// Duplicates cannot be checked (Redis away): the delivery is
+		// processed here anyway (dropping cached answers twice does no
+		// harm, keeping them stale does), and answered 503 so that Polar
+		// delivers it again for the instances it could not reach.
+		select {
+		case h.queue <- ev:
+		default:
+		}
+		http.Error(w, "webhook: cannot check for duplicates now; applied here, retry later", http.StatusServiceUnavailable)
 		return
 	}
 	if !first {
