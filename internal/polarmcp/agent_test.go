@@ -98,28 +98,6 @@ func customerToken(t *testing.T, email string) string {
 	return mint(t, identity.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, time.Now())
 }
 
-// get sends GET base+path with token and returns the status and body.
-func get(t *testing.T, url, token string) (int, map[string]any) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	var body map[string]any
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &body); err != nil {
-			t.Fatalf("GET %s: %v in %s", url, err, raw)
-		}
-	}
-	return res.StatusCode, body
-}
-
 // panelPost POSTs {"email": email} to a panel API url with token as
 // bearer (unless "") and returns the status and JSON body.
 func panelPost(t *testing.T, url, token, email string) (int, map[string]any) {
