@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
@@ -81,5 +83,32 @@ func TestReadyzNamesNoTenantWithoutTheAdminKey(t *testing.T) {
 				t.Errorf("%s: %+v", name, h)
 			}
 		}
+	}
+}
+
+// While the single merchant's organization cannot be learned, /readyz
+// says so (publicly, without ids), polarmcp_degraded{reason=
+// "organization_unknown"} is 1, and the log says it once, however many
+// times the server tries again.
+func TestReadyzTellsWhenTheOrganizationIsUnknown(t *testing.T) {
+	fake, ts := demoAPI(t)
+	fake.InjectFault(fakepolar.Fault{Path: "/v1/", Status: http.StatusNotFound}) // a proxy that knows no Polar path
+	logs := &syncBuffer{}
+	base, metrics := serveObserved(t, logs, func(c *config.Config) {
+		c.Demo, c.AccessToken, c.ServerURL, c.WebhookSecret = false, fakepolar.DemoToken, ts.URL, testWebhookSecret
+	})
+	time.Sleep(3500 * time.Millisecond) // the first probe, and retries after 1 s and 2 s
+	code, body := readyzBody(t, base+"/readyz", "")
+	if code != http.StatusOK || !strings.Contains(body, `"organization":"unknown`) {
+		t.Errorf("/readyz: %d %s, want it to say the organization is unknown", code, body)
+	}
+	if strings.Contains(body, "shared through redis") {
+		t.Errorf("/readyz claims sharing: %s", body)
+	}
+	if _, scrape := fetchText(t, metrics+"/metrics"); !strings.Contains(scrape, `polarmcp_degraded{reason="organization_unknown"} 1`) {
+		t.Error(`the scrape lacks polarmcp_degraded{reason="organization_unknown"} 1`)
+	}
+	if n := strings.Count(logs.String(), "organization not known yet"); n != 1 {
+		t.Errorf("the log says the organization is unknown %d times, want once:\n%s", n, logs.String())
 	}
 }
