@@ -108,6 +108,10 @@ func (c *Config) validateListener(errs []string) error {
 	if !validHostPort(c.Listen) {
 		errs = append(errs, fmt.Sprintf("POLAR_MCP_LISTEN (--listen) must be host:port, e.g. 127.0.0.1:8080, not %q", c.Listen))
 	}
+	if c.MetricsListen != "" && sameListener(c.Listen, c.MetricsListen) {
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_METRICS_LISTEN (%s) must be another address than POLAR_MCP_LISTEN (%s): "+
+			"metrics are served on a listener of their own, never the public one", c.MetricsListen, c.Listen))
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
 	}

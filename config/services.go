@@ -112,6 +112,31 @@ func loopback(host string) bool {
 }
 
 // validHostPort reports whether s is host:port with a port from 0 to 65535.
+// sameListener reports whether two host:port listen addresses would
+// claim the same socket: the same port (not 0, which picks a free one),
+// and the same host or either host a wildcard ("", 0.0.0.0, ::), which
+// binds every address.
+func sameListener(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	na, errA := strconv.ParseUint(pa, 10, 16)
+	nb, errB := strconv.ParseUint(pb, 10, 16)
+	if errA != nil || errB != nil || na == 0 || na != nb {
+		return false
+	}
+	wild := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	loop := func(h string) string {
+		if strings.EqualFold(h, "localhost") {
+			return "127.0.0.1"
+		}
+		return strings.ToLower(h)
+	}
+	return wild(ha) || wild(hb) || loop(ha) == loop(hb)
+}
+
 func validHostPort(s string) bool {
 	_, port, err := net.SplitHostPort(s)
 	if err != nil {

@@ -11,7 +11,10 @@ import (
 // OrganizationID returns the id of the organization the token belongs to,
 // with as few requests as it takes: GET /v1/organizations/ when the token
 // may read it, else the organization_id of one listed customer, else of
-// one listed product. It returns "" when none reveals it.
+// one listed product. When GET /v1/organizations/ fails for any reason
+// (not only a scope refusal: a proxy's 404, a 5xx, a network fault), the
+// lists are asked next, and its error is returned only when none of them
+// reveals the organization. It returns "" when none reveals it.
 func (c *SDKClient) OrganizationID(ctx context.Context) (string, error) {
 	lists := []struct {
 		o    op
@@ -30,9 +33,16 @@ func (c *SDKClient) OrganizationID(ctx context.Context) (string, error) {
 			return err
 		}},
 	}
+	var orgErr error
 	for i, l := range lists {
 		slot, err := c.do(ctx, l.o, l.call)
 		if ok, err := probed(err); err != nil {
+			if i == 0 && ctx.Err() == nil {
+				// GET /v1/organizations/ failed (a proxy's 404, a 5xx,
+				// a network fault): the customer list names it too.
+				orgErr = err
+				continue
+			}
 			return "", err
 		} else if !ok {
 			continue
@@ -54,5 +64,5 @@ func (c *SDKClient) OrganizationID(ctx context.Context) (string, error) {
 			return id, nil
 		}
 	}
-	return "", nil
+	return "", orgErr
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -146,6 +147,25 @@ func TestOrganizationIDIsCheap(t *testing.T) {
 				if r.Method != http.MethodGet {
 					t.Errorf("sent %s %s", r.Method, r.Path)
 				}
+			}
+		})
+	}
+}
+
+// GET /v1/organizations/ failing for any reason (a proxy's 404, a
+// persistent 5xx) does not leave the organization unknown: the customer
+// list names it.
+func TestOrganizationIDWhenTheOrganizationsCallFails(t *testing.T) {
+	const tok = "polar_oat_org_token_0123456789abcdef"
+	for _, status := range []int{http.StatusNotFound, http.StatusInternalServerError, http.StatusBadGateway} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			c, fake := newDemo(t, fakepolar.Options{Tokens: map[string][]string{tok: fakepolar.AllScopes()}}, tok)
+			fake.InjectFault(fakepolar.Fault{Path: "/v1/organizations", Status: status})
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			org, err := c.OrganizationID(ctx)
+			if err != nil || org != fake.OrganizationID() {
+				t.Fatalf("OrganizationID = %q, %v; want %q from the customer list", org, err, fake.OrganizationID())
 			}
 		})
 	}

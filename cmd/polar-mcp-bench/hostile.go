@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,6 +21,7 @@ type hostileOptions struct {
 	maxConns                                      int
 	retryAfter                                    bool
 	binary                                        string
+	only                                          string
 }
 
 // hostileSpec is one attack and the server settings it runs against.
@@ -52,6 +55,7 @@ func runHostile(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.flood, "flood", 500, "tool calls of the flood (attack 4)")
 	fs.IntVar(&o.floodWaves, "flood-waves", 10, "the flood's calls come in this many waves, one a second")
 	fs.BoolVar(&o.retryAfter, "retry-after", true, "run attack 5 (a 429 with Retry-After: 86400; ~2 minutes, beside the others)")
+	fs.StringVar(&o.only, "only", "", "run only the attacks whose name starts with this (\"1\": the slow bodies)")
 	fs.StringVar(&o.binary, "binary", "", "polar-mcp binary to spawn (default: go build ./cmd/polar-mcp)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,16 +79,28 @@ func runHostile(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	rows, err := runSpecs(ctx, binary, hostileSpecs(o), o.retryAfter)
+	specs := hostileSpecs(o)
+	if o.only != "" {
+		specs = slices.DeleteFunc(specs, func(s hostileSpec) bool { return !strings.HasPrefix(s.name, o.only) })
+		if len(specs) == 0 {
+			return fmt.Errorf("no attack's name starts with %q", o.only)
+		}
+	}
+	rows, err := runSpecs(ctx, binary, specs, o.retryAfter)
 	printHostile(out, rows, time.Since(start))
 	return err
 }
 
 // runSpecs runs the specs one after another, and the Retry-After one
-// (the last spec, about two minutes of waiting) beside them when slow.
+// (the last spec when self-timed, about two minutes of waiting) beside
+// them when slow, not at all otherwise.
 func runSpecs(ctx context.Context, binary string, specs []hostileSpec, slow bool) ([]hostileRow, error) {
 	last := specs[len(specs)-1]
-	specs = specs[:len(specs)-1]
+	if last.selfTimed {
+		specs = specs[:len(specs)-1]
+	} else {
+		slow = false
+	}
 	type result struct {
 		row hostileRow
 		err error
@@ -118,7 +134,7 @@ func runSpecs(ctx context.Context, binary string, specs []hostileSpec, slow bool
 func hostileSpecs(o hostileOptions) []hostileSpec {
 	capEnv := []string{fmt.Sprintf("POLAR_MCP_MAX_CONNECTIONS=%d", o.maxConns)}
 	capName := fmt.Sprintf("MAX_CONNECTIONS=%d", o.maxConns)
-	slow := func(withToken bool) func(ctx context.Context, t *hostileTarget, b *bystander) (attackOutcome, error) {
+	slow := func(withToken bool, routes []string) func(ctx context.Context, t *hostileTarget, b *bystander) (attackOutcome, error) {
 		return func(ctx context.Context, t *hostileTarget, b *bystander) (attackOutcome, error) {
 			token := ""
 			if withToken {
@@ -131,7 +147,7 @@ func hostileSpecs(o hostileOptions) []hostileSpec {
 			if withToken {
 				hold += 8 * time.Second // three rounds of a 5 s body deadline through a cap
 			}
-			return slowBodies(ctx, hostOf(t.srv.URL), token, o.slowConns, o.slowEvery, hold), nil
+			return slowBodies(ctx, hostOf(t.srv.URL), token, routes, o.slowConns, o.slowEvery, hold), nil
 		}
 	}
 	withToken := func(email string, f func(ctx context.Context, t *hostileTarget, token string) attackOutcome) func(ctx context.Context, t *hostileTarget, b *bystander) (attackOutcome, error) {
@@ -144,11 +160,16 @@ func hostileSpecs(o hostileOptions) []hostileSpec {
 		}
 	}
 	return []hostileSpec{
-		{name: fmt.Sprintf("1a. %d slow bodies, no token", o.slowConns), setting: "defaults (no connection cap)", attack: slow(false)},
-		{name: fmt.Sprintf("1b. %d slow bodies, no token", o.slowConns), setting: capName, env: capEnv, attack: slow(false)},
+		{name: fmt.Sprintf("1a. %d slow bodies, no token", o.slowConns), setting: "defaults (no connection cap)", attack: slow(false, mcpRoute)},
+		{name: fmt.Sprintf("1b. %d slow bodies, no token", o.slowConns), setting: capName, env: capEnv, attack: slow(false, mcpRoute)},
 		{name: fmt.Sprintf("1c. %d slow bodies, valid token", o.slowConns), setting: capName + ", BODY_READ_TIMEOUT=5s",
-			env: append(capEnv, "POLAR_MCP_BODY_READ_TIMEOUT=5s"), attack: slow(true)},
-		{name: fmt.Sprintf("1d. %d slow bodies, valid token", o.slowConns), setting: "defaults (no cap, BODY_READ_TIMEOUT=30s)", attack: slow(true)},
+			env: append(capEnv, "POLAR_MCP_BODY_READ_TIMEOUT=5s"), attack: slow(true, mcpRoute)},
+		{name: fmt.Sprintf("1d. %d slow bodies, valid token", o.slowConns), setting: "defaults (no cap, BODY_READ_TIMEOUT=30s)", attack: slow(true, mcpRoute)},
+		{name: fmt.Sprintf("1e. %d slow bodies on every other route, no token", o.slowConns), setting: capName + ", webhook secret set",
+			env: append(slices.Clone(capEnv), "POLAR_MCP_WEBHOOK_SECRET=whsec_hostile_bench_secret_0123456789"), attack: slow(false, everyRoute)},
+		{name: fmt.Sprintf("1f. %d slow bodies on every other route, valid token", o.slowConns), setting: capName + ", BODY_READ_TIMEOUT=5s, webhook secret set",
+			env:    append(slices.Clone(capEnv), "POLAR_MCP_BODY_READ_TIMEOUT=5s", "POLAR_MCP_WEBHOOK_SECRET=whsec_hostile_bench_secret_0123456789"),
+			attack: slow(true, everyRoute)},
 		{name: fmt.Sprintf("2. %d SSE streams, one token", o.streams), setting: "defaults (10 streams per caller)",
 			attack: withToken(attackerEmail, func(ctx context.Context, t *hostileTarget, token string) attackOutcome {
 				return sseStreams(ctx, hostOf(t.srv.URL), token, o.streams, 100, 3*time.Second)

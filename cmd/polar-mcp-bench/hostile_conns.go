@@ -62,23 +62,41 @@ func answer(res *http.Response, err error) string {
 	}
 }
 
+// mcpRoute is the route of the MCP slow bodies.
+var mcpRoute = []string{"POST /mcp"}
+
+// everyRoute is one request of each route polar-mcp http serves besides
+// MCP, for the slow bodies sent to all of them: webhooks (the single
+// merchant's and an unknown connection's), the admin API, the agent
+// panel's page and API, health, readiness, and a path nobody serves.
+var everyRoute = []string{
+	"POST /webhooks/polar", "POST /c/conn_unknown/webhooks/polar", "POST /admin/connections",
+	"GET /agent/", "POST /agent/api/insights", "POST /agent/api/events", "GET /healthz", "GET /readyz",
+	"POST /nowhere",
+}
+
 // slowBodies keeps n connections busy for hold: each sends the full
-// headers of a POST /mcp announcing a 200,000-byte body (with token as
-// bearer unless ""), then one byte every `every`; when the server answers
-// or closes, it waits a second and connects again. It counts the answers
-// and the connections open at once.
-func slowBodies(ctx context.Context, addr, token string, n int, every, hold time.Duration) attackOutcome {
+// headers of a request of one of routes ("METHOD /path", in turn)
+// announcing a 200,000-byte body (with token as bearer unless ""), then
+// one byte every `every`; when the server answers or closes, it waits a
+// second and connects again. It counts the answers and the connections
+// open at once.
+func slowBodies(ctx context.Context, addr, token string, routes []string, n int, every, hold time.Duration) attackOutcome {
 	tl := newTally()
 	deadline := time.Now().Add(hold)
-	head := "POST /mcp HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\n" +
-		"Accept: application/json, text/event-stream\r\nContent-Length: 200000\r\n"
-	if token != "" {
-		head += "Authorization: Bearer " + token + "\r\n"
+	heads := make([]string, len(routes))
+	for i, route := range routes {
+		head := route + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\n" +
+			"Accept: application/json, text/event-stream\r\nContent-Length: 200000\r\n"
+		if token != "" {
+			head += "Authorization: Bearer " + token + "\r\n"
+		}
+		heads[i] = head + "\r\n"
 	}
-	head += "\r\n"
 	var attempts atomic.Int64
 	var wg sync.WaitGroup
-	for range n {
+	for i := range n {
+		head := heads[i%len(heads)]
 		wg.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				attempts.Add(1)

@@ -51,7 +51,7 @@ func TestHostileBuildingBlocks(t *testing.T) {
 	t.Run("slow bodies without a token are refused and others are served", func(t *testing.T) {
 		tg, b := start(t, "POLAR_MCP_MAX_CONNECTIONS=10")
 		w := startWatch(ctx, tg, b)
-		out := slowBodies(ctx, hostOf(tg.srv.URL), "", 20, 500*time.Millisecond, 2500*time.Millisecond)
+		out := slowBodies(ctx, hostOf(tg.srv.URL), "", mcpRoute, 20, 500*time.Millisecond, 2500*time.Millisecond)
 		live, _, _ := w.stop()
 		if out.statuses["401"] == 0 {
 			t.Errorf("slow bodies got %v, want 401s", out.statuses)

@@ -33,7 +33,13 @@ const (
 // Invalidation says which cached answers are stale. It never carries an
 // email in clear: EmailHash is HashEmail's.
 type Invalidation struct {
-	Org        string `json:"org,omitempty"`
+	Org string `json:"org,omitempty"`
+	// Merchant marks an invalidation from the single merchant's webhook
+	// endpoint: it reaches the single merchant's cache on every instance,
+	// whatever Org is (empty while its organization is unknown). An
+	// invalidation with neither Org nor Merchant reaches no cache, except
+	// KindAll, which a subscriber that missed messages gets.
+	Merchant   bool   `json:"merchant,omitempty"`
 	Kind       Kind   `json:"kind"`
 	CustomerID string `json:"customer_id,omitempty"`
 	EmailHash  string `json:"email_hash,omitempty"`

@@ -119,6 +119,29 @@ func (b *RedisBudget) Degraded() bool {
 	return b.down
 }
 
+// Check asks Redis whether it answers, and starts or ends an outage as
+// Reserve would: called every RetryInterval, it lets sharing resume (and
+// Degraded tell the truth) within a second of Redis answering again,
+// with or without traffic.
+func (b *RedisBudget) Check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, b.retry)
+	defer cancel()
+	if err := b.rdb.Ping(ctx).Err(); err != nil {
+		if ctx.Err() == nil || errors.Is(err, context.DeadlineExceeded) {
+			b.failed(err)
+		}
+		return err
+	}
+	if err := b.answered(ctx); err != nil {
+		b.failed(err)
+		return err
+	}
+	return nil
+}
+
+// RetryInterval is how often Redis is tried during an outage.
+func (b *RedisBudget) RetryInterval() time.Duration { return b.retry }
+
 // mode returns whether to use Redis and whether to book locally too.
 func (b *RedisBudget) mode(now time.Time) (useRedis, hold bool) {
 	b.mu.Lock()

@@ -19,8 +19,9 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		writeError(w, http.StatusNotFound, "not_found", "unknown connection")
 		return r, false
 	}
+	relayed, isRelayed := relayedFrom(r.Context())
 	token, ok := Bearer(r)
-	if !ok {
+	if !ok && !isRelayed {
 		h.unauthorized(w, r, connection, &identity.Error{Kind: identity.KindMissingToken})
 		return r, false
 	}
@@ -34,6 +35,9 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 		h.log.ErrorContext(r.Context(), "token secret lookup failed", "connection", connection, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "cannot verify tokens right now")
 		return r, false
+	}
+	if isRelayed {
+		return h.asRelayed(w, r, conn, relayed)
 	}
 	id, err := h.verify(r.Context(), secret, token, connection)
 	if err != nil {
@@ -54,6 +58,27 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (*http.Re
 	ctx := caller.With(r.Context(), id)
 	ctx = withSessionKey(ctx, newSessionKey(secret, id))
 	ctx = withExpiry(ctx, token)
+	ctx = withRelayKey(ctx, secret)
+	if conn.Bind != nil {
+		ctx = conn.Bind(ctx)
+	}
+	return r.WithContext(ctx), true
+}
+
+// asRelayed is authenticate for a POST another replica forwarded, sealed
+// (serveRelayed checked the seal with conn's secret): its caller is the
+// one that replica verified, for the connection the POST was routed to.
+func (h *Handler) asRelayed(w http.ResponseWriter, r *http.Request, conn Connection, c relayedCaller) (*http.Request, bool) {
+	id, exp, err := c.identity()
+	if err != nil || id.Connection != r.PathValue("connection") {
+		writeError(w, http.StatusUnauthorized, "invalid_token", "the relayed caller does not match this connection")
+		return r, false
+	}
+	ctx := caller.With(r.Context(), id)
+	ctx = withSessionKey(ctx, newSessionKey(conn.Secret, id))
+	if !exp.IsZero() {
+		ctx = context.WithValue(ctx, expiryKey{}, exp)
+	}
 	if conn.Bind != nil {
 		ctx = conn.Bind(ctx)
 	}

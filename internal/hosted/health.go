@@ -26,15 +26,26 @@ func (h *Handler) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 // readyz is readiness: Config.Ready passes and the server is not shutting
-// down.
+// down. Its details are the public ones unless Config.ReadyFull lets the
+// request see them all.
 func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
+	h.ready(w, r, h.cfg.ReadyFull != nil && h.cfg.ReadyFull(r))
+}
+
+// Readiness is /readyz with the full details, for a listener of the
+// operator's own (the metrics listener), never the public one.
+func (h *Handler) Readiness() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ready(w, r, true) })
+}
+
+func (h *Handler) ready(w http.ResponseWriter, r *http.Request, full bool) {
 	if h.drain.closing() {
 		writeStatus(w, http.StatusServiceUnavailable, status{Status: "shutting down"})
 		return
 	}
 	var details any
 	if h.cfg.ReadyDetails != nil {
-		details = h.cfg.ReadyDetails(r.Context())
+		details = h.cfg.ReadyDetails(r.Context(), full)
 	}
 	if h.cfg.Ready != nil {
 		if err := h.cfg.Ready(r.Context()); err != nil {

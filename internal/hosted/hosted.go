@@ -76,8 +76,13 @@ type Config struct {
 	// shown to whoever asks and so must hold no secret. Nil means ready.
 	Ready func(ctx context.Context) error
 	// ReadyDetails, when set, adds its value to /readyz answers as
-	// "details" (shown to whoever asks: no secret, no customer data).
-	ReadyDetails func(ctx context.Context) any
+	// "details": with full false, what anyone may see (no secret, no
+	// customer data, no connection or organization id); with full true,
+	// what ReadyFull's callers and Readiness's listener see.
+	ReadyDetails func(ctx context.Context, full bool) any
+	// ReadyFull, when set, reports whether a /readyz request may see the
+	// full details (the admin key); nil: none may on this listener.
+	ReadyFull func(r *http.Request) bool
 	// MaxStreamsPerCaller caps the SSE streams (GET /sse and GET /mcp) one
 	// caller holds open at once; beyond it, 429 with Retry-After.
 	// DefaultMaxStreamsPerCaller when zero.

@@ -28,10 +28,11 @@ type Relay interface {
 	Serve(ctx context.Context, handle func(payload []byte) []byte) error
 }
 
-// relayedHeaders are the request headers a forwarded POST keeps: the
-// holder authenticates and checks it again, as if it had come directly.
+// relayedHeaders are the request headers a forwarded POST keeps; never
+// Authorization: the caller goes sealed instead (see relayauth.go), and
+// the holder checks everything else again, as if it had come directly.
 func relayedHeaders() []string {
-	return []string{"Authorization", "Content-Type", "Origin", mcp.HeaderProtocolVersion}
+	return []string{"Content-Type", "Origin", mcp.HeaderProtocolVersion}
 }
 
 // relayedTimeout bounds handling a forwarded POST (an SSE POST is
@@ -42,6 +43,8 @@ type relayedPost struct {
 	Path   string            `json:"path"` // and query
 	Header map[string]string `json:"header"`
 	Body   []byte            `json:"body"`
+	Caller relayedCaller     `json:"caller"` // verified by the forwarder
+	Sent   int64             `json:"sent"`   // Unix milliseconds
 }
 
 type relayedAnswer struct {
@@ -75,8 +78,8 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string
 	body, _ := io.ReadAll(r.Body) // readBody has read and bounded it
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	p := relayedPost{Path: r.URL.RequestURI(), Header: pickHeaders(r.Header, relayedHeaders()), Body: body}
-	payload, err := json.Marshal(p)
-	if err != nil {
+	payload, ok := seal(r.Context(), p, time.Now())
+	if !ok {
 		return false
 	}
 	raw, held, err := h.cfg.Relay.Forward(r.Context(), session, payload)
@@ -101,16 +104,20 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, session string
 // serveRelayed handles a POST another replica forwarded, through every
 // check a direct one gets.
 func (h *Handler) serveRelayed(payload []byte) []byte {
-	var p relayedPost
-	if json.Unmarshal(payload, &p) != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), relayedTimeout)
+	defer cancel()
+	p, err := unseal(payload, time.Now(), func(connection string) ([]byte, error) {
+		conn, err := h.cfg.Resolve(ctx, connection)
+		return conn.Secret, err
+	})
+	if err != nil {
+		h.log.Warn("relay: a forwarded SSE message was refused", "err", err)
 		return nil
 	}
 	if path, _, _ := strings.Cut(p.Path, "?"); !strings.HasSuffix(path, "/message") {
 		return nil // only SSE message POSTs are ever forwarded
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), relayedTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Path, bytes.NewReader(p.Body))
+	req, err := http.NewRequestWithContext(withRelayed(ctx, p.Caller), http.MethodPost, p.Path, bytes.NewReader(p.Body))
 	if err != nil {
 		return nil
 	}

@@ -16,7 +16,8 @@ const maxClaimLen = 320
 // needs a verified email address, an external customer id, or both (and
 // with both, the tools check they name one Polar customer); an agent may
 // carry an email of its own. digest names the token when it has neither
-// sub nor jti.
+// sub nor jti. Claims are taken exactly as signed; only the email is
+// trimmed (and lowercased), as NormalizeEmail documents.
 func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 	str := func(k string) (string, error) {
 		v, ok := mc[k]
@@ -27,7 +28,7 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		if !ok || len(s) > maxClaimLen {
 			return "", refuse(KindMalformed, k+" must be a string of at most 320 bytes")
 		}
-		return strings.TrimSpace(s), nil
+		return s, nil // exact: " agent" is no role, " usr_1" no id
 	}
 	var id caller.Identity
 	var role string
@@ -36,20 +37,12 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		key string
 		dst *string
 	}{{"role", &role}, {"email", &id.Email}, {"external_customer_id", &id.ExternalID},
-		{"sub", &id.Subject}, {"locale", &id.Locale}} {
+		{"external_member_id", &id.MemberExternalID}, {"sub", &id.Subject}, {"locale", &id.Locale}} {
 		if *f.dst, err = str(f.key); err != nil {
 			return caller.Identity{}, err
 		}
 	}
-	// external_member_id is taken exactly as sent: an id with spaces is
-	// refused below, never trimmed into another member's.
-	if v, ok := mc["external_member_id"]; ok && v != nil {
-		s, isStr := v.(string)
-		if !isStr || len(s) > maxClaimLen {
-			return caller.Identity{}, refuse(KindMalformed, "external_member_id must be a string of at most 320 bytes")
-		}
-		id.MemberExternalID = s
-	}
+	id.Email = strings.TrimSpace(id.Email) // the one claim trimmed
 	if id.Role, err = caller.ParseRole(role); err != nil {
 		return caller.Identity{}, refuse(KindUnknownRole, `role must be "customer" or "agent"`)
 	}

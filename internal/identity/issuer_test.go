@@ -145,6 +145,12 @@ func TestIssuerRefusals(t *testing.T) {
 		{"case-variant role", testkit.SignJWT(t, "ES256", key, header, payload(`,"Role":"agent"`)), identity.KindAmbiguousClaims},
 		{"crit header", testkit.SignJWT(t, "ES256", key, fmt.Sprintf(`{"alg":"ES256","kid":%q,"crit":["x"],"x":1}`, key.Kid), payload("")), identity.KindCritical},
 		{"HS256 token", mustMint(t), identity.KindAlgorithm},
+		{"role with a trailing space", ti.Sign(t, "ES256", claims(func(c map[string]any) { c["role"] = "agent " })), identity.KindUnknownRole},
+		{"role with a leading space", ti.Sign(t, "RS256", claims(func(c map[string]any) { c["role"] = " customer" })), identity.KindUnknownRole},
+		{"external id wrapped in whitespace", ti.Sign(t, "EdDSA", claims(func(c map[string]any) {
+			delete(c, "email")
+			c["external_customer_id"] = " usr_4242\t"
+		})), identity.KindInvalidClaim},
 	}
 	for _, tt := range tests {
 		_, err := iss.Verify(context.Background(), tt.token, identity.Policy{})
@@ -206,6 +212,24 @@ func TestNewIssuerNeedsURLAndAudience(t *testing.T) {
 	for _, cfg := range []identity.IssuerConfig{{URL: "https://id.example.com"}, {Audience: clientID}} {
 		if _, err := identity.NewIssuer(cfg); err == nil {
 			t.Errorf("NewIssuer(%+v) accepted", cfg)
+		}
+	}
+}
+
+// RFC 7518 section 3.3: an RS256 key must have 2048 bits or more. A token
+// signed with a published 1024-bit key is refused as unsigned; 2048 and
+// 3072 bits are accepted.
+func TestIssuerRefusesRSAKeysUnder2048Bits(t *testing.T) {
+	ti := testkit.NewIssuer(t)
+	for _, c := range []struct {
+		bits int
+		want identity.Kind
+	}{{1024, identity.KindSignature}, {2047, identity.KindSignature}, {2048, 0}, {3072, 0}} {
+		ti.PublishRSA(t, c.bits)
+		iss := newIssuer(t, ti, "") // a fresh key cache
+		_, err := iss.Verify(context.Background(), ti.Sign(t, "RS256", ti.Claims(clientID, "ada@example.com")), identity.Policy{})
+		if identity.KindOf(err) != c.want {
+			t.Errorf("%d-bit RSA key: %v, want kind %v", c.bits, err, c.want)
 		}
 	}
 }

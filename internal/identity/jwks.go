@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,9 +144,22 @@ func (r *remoteKeys) get(ctx context.Context) ([]jose.JSONWebKey, error) {
 	}
 	var keys []jose.JSONWebKey
 	for _, k := range set.Keys {
-		if k.Valid() && k.IsPublic() && (k.Use == "" || k.Use == "sig") {
+		if k.Valid() && k.IsPublic() && (k.Use == "" || k.Use == "sig") && strongEnough(k) {
 			keys = append(keys, k)
 		}
 	}
 	return keys, nil
+}
+
+// minRSABits is the smallest RSA modulus accepted: RFC 7518 section
+// 3.3 requires 2048 bits or more for RS256.
+const minRSABits = 2048
+
+// strongEnough drops RSA keys under minRSABits: a token they sign is
+// refused as if no key of the issuer's had signed it.
+func strongEnough(k jose.JSONWebKey) bool {
+	if pub, ok := k.Key.(*rsa.PublicKey); ok {
+		return pub.N.BitLen() >= minRSABits
+	}
+	return true
 }

@@ -101,6 +101,12 @@ func TestVerifyIdentityRules(t *testing.T) {
 		"external id of the wrong type":  `{"role":"customer","external_customer_id":42,"exp":%d}`,
 		"agent with an external id":      `{"role":"agent","external_customer_id":"usr_1","exp":%d}`,
 		"locale that is no language tag": `{"role":"customer","external_customer_id":"usr_1","locale":"not a tag!","exp":%d}`,
+		// Claims are exact: nothing but the email is trimmed.
+		"role with a trailing space":          `{"role":"agent ","sub":"agent-7","exp":%d}`,
+		"role with a leading tab":             `{"role":"\tcustomer","external_customer_id":"usr_1","exp":%d}`,
+		"customer role with a newline":        `{"role":"customer\n","external_customer_id":"usr_1","exp":%d}`,
+		"external id wrapped in whitespace":   `{"role":"customer","external_customer_id":" usr_4242\t","exp":%d}`,
+		"external id with a trailing newline": `{"role":"customer","external_customer_id":"usr_4242\n","exp":%d}`,
 	}
 	for name, payload := range refused {
 		if id, err := Verify([]byte(secretA), signRaw(t, hs256, sprintf(payload, exp)), Policy{Now: now}); err == nil {
@@ -113,6 +119,8 @@ func TestVerifyIdentityRules(t *testing.T) {
 			Role: caller.Customer, ExternalID: "usr_1", Email: "a@example.com", Subject: "u1", Locale: "de-DE"},
 		`{"role":"agent","sub":"agent-7","exp":%d}`: {Role: caller.Agent, Subject: "agent-7"},
 		`{"role":"agent","jti":"j-1","exp":%d}`:     {Role: caller.Agent, Subject: "j-1"},
+		// The email alone is trimmed and lowercased (README).
+		`{"role":"customer","email":" Ada@Example.com\t","email_verified":true,"exp":%d}`: {Role: caller.Customer, Email: "ada@example.com"},
 	}
 	for payload, want := range accepted {
 		got, err := Verify([]byte(secretA), signRaw(t, hs256, sprintf(payload, exp)), Policy{Now: now})

@@ -83,6 +83,21 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
+// WatchDegraded registers polarmcp_degraded{reason}, 1 while degraded
+// reports that a guarantee is weakened for reason (redis_unreachable:
+// budgets and invalidations are not shared; organization_unknown: the
+// single merchant's organization is not known). Call it once per reason.
+func (m *Metrics) WatchDegraded(reason string, degraded func() bool) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "polarmcp_degraded",
+		Help:        "1 while a guarantee is weakened, by reason (redis_unreachable, organization_unknown); see /readyz.",
+		ConstLabels: prometheus.Labels{"reason": reason}}, func() float64 {
+		if degraded() {
+			return 1
+		}
+		return 0
+	}))
+}
+
 // WatchDraining registers polarmcp_draining, 1 while draining reports
 // that the server is shutting down (refusing new requests). Call it once.
 func (m *Metrics) WatchDraining(draining func() bool) {

@@ -1,8 +1,11 @@
 package panel
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -43,9 +46,34 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	hosted.WriteJSON(w, status, ErrorBody{Error: code, Message: message})
 }
 
-// queryEmail is the email query parameter, or an APIError.
-func queryEmail(r *http.Request) (string, *APIError) {
-	email := strings.TrimSpace(r.URL.Query().Get("email"))
+// maxRequestBody bounds a panel API request body: {"email": "..."}.
+const maxRequestBody = 4 << 10
+
+// Request is the body of every panel API request, POSTed as JSON: the
+// email travels in the body, never in the URL, so that it stays out of
+// proxy and access logs.
+type Request struct {
+	Email string `json:"email"`
+}
+
+// bodyEmail reads the request's JSON body and returns its email, or an
+// APIError. An email in the URL's query is refused, not read.
+func bodyEmail(r *http.Request) (string, *APIError) {
+	if r.URL.Query().Has("email") {
+		return "", &APIError{http.StatusBadRequest, "bad_request",
+			"send the email in the POST body as {\"email\": \"...\"}, never in the URL"}
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil || len(raw) > maxRequestBody {
+		return "", &APIError{http.StatusBadRequest, "bad_request", "the body must be a JSON object {\"email\": \"...\"} of at most 4 KiB"}
+	}
+	var req Request
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		return "", &APIError{http.StatusBadRequest, "bad_request", "the body must be a JSON object {\"email\": \"...\"}"}
+	}
+	email := strings.TrimSpace(req.Email)
 	switch {
 	case email == "":
 		return "", &APIError{http.StatusBadRequest, "bad_request", "email is required: pass the customer's email address"}
@@ -55,20 +83,21 @@ func queryEmail(r *http.Request) (string, *APIError) {
 	return email, nil
 }
 
-// preflight checks what every panel API request needs: GET, a Bearer
+// preflight checks what every panel API request needs: POST, a Bearer
 // token (the token itself is the lead's auth layer's to check) and an
-// email. It answers the refusal itself and returns "" then.
+// email in the JSON body. It answers the refusal itself and returns ""
+// then.
 func preflight(w http.ResponseWriter, r *http.Request) string {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", "GET")
-		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "use GET")
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "POST the email as {\"email\": \"...\"}")
 		return ""
 	}
 	if _, ok := hosted.Bearer(r); !ok {
 		WriteError(w, http.StatusUnauthorized, "unauthorized", "send the agent token as Authorization: Bearer <token>")
 		return ""
 	}
-	email, aerr := queryEmail(r)
+	email, aerr := bodyEmail(r)
 	if aerr != nil {
 		WriteError(w, aerr.Status, aerr.Code, aerr.Message)
 		return ""
@@ -76,7 +105,7 @@ func preflight(w http.ResponseWriter, r *http.Request) string {
 	return email
 }
 
-// NewInsightsAPI serves GET api/insights?email=: 200 with insights's
+// NewInsightsAPI serves POST api/insights {"email"}: 200 with insights's
 // answer as JSON, or an ErrorBody with 400 (no or bad email), 401 (no
 // Bearer token), an *APIError's status, or 502 (Polar failed).
 func NewInsightsAPI(insights InsightsFunc) http.Handler {

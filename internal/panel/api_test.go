@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-func apiCall(t *testing.T, h http.Handler, method, target, auth string) (int, map[string]any) {
+// apiCall sends method target with body (a JSON object, or "" for none).
+func apiCall(t *testing.T, h http.Handler, method, target, auth, payload string) (int, map[string]any) {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	req := httptest.NewRequest(method, target, strings.NewReader(payload))
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
@@ -47,32 +48,43 @@ func TestInsightsAPIStatuses(t *testing.T) {
 		}
 		return nil, secret
 	})
+	const target = "/agent/api/insights"
 	cases := []struct {
-		target, auth string
-		status       int
-		field, want  string
+		body, auth  string
+		status      int
+		field, want string
 	}{
-		{"/agent/api/insights?email=carol@example.com", "Bearer t", 200, "plan", "Pro"},
-		{"/agent/api/insights?email=nobody@example.com", "Bearer t", 200, "email", "nobody@example.com"},
-		{"/agent/api/insights?email=gone@example.com", "Bearer t", 404, "error", "not_found"},
-		{"/agent/api/insights?email=slow@example.com", "Bearer t", 429, "message", "Polar is busy"},
-		{"/agent/api/insights?email=boom@example.com", "Bearer t", 502, "error", "polar_error"},
-		{"/agent/api/insights?email=carol@example.com", "", 401, "error", "unauthorized"},
-		{"/agent/api/insights?email=carol@example.com", "Basic dTpw", 401, "error", "unauthorized"},
-		{"/agent/api/insights?email=", "Bearer t", 400, "error", "bad_request"},
-		{"/agent/api/insights?email=not-an-email", "Bearer t", 400, "message", "that is not an email address"},
+		{`{"email":"carol@example.com"}`, "Bearer t", 200, "plan", "Pro"},
+		{`{"email":"nobody@example.com"}`, "Bearer t", 200, "email", "nobody@example.com"},
+		{`{"email":"gone@example.com"}`, "Bearer t", 404, "error", "not_found"},
+		{`{"email":"slow@example.com"}`, "Bearer t", 429, "message", "Polar is busy"},
+		{`{"email":"boom@example.com"}`, "Bearer t", 502, "error", "polar_error"},
+		{`{"email":"carol@example.com"}`, "", 401, "error", "unauthorized"},
+		{`{"email":"carol@example.com"}`, "Basic dTpw", 401, "error", "unauthorized"},
+		{`{"email":""}`, "Bearer t", 400, "error", "bad_request"},
+		{``, "Bearer t", 400, "error", "bad_request"},
+		{`{"email":"not-an-email"}`, "Bearer t", 400, "message", "that is not an email address"},
+		{`{"email":"carol@example.com"}{"email":"x@y.z"}`, "Bearer t", 400, "error", "bad_request"},
+		{`{"email":"carol@example.com","other":1}`, "Bearer t", 400, "error", "bad_request"},
+		{`{"email":"` + strings.Repeat("a", 5000) + `@example.com"}`, "Bearer t", 400, "error", "bad_request"},
 	}
 	for _, c := range cases {
-		status, body := apiCall(t, h, http.MethodGet, c.target, c.auth)
+		status, body := apiCall(t, h, http.MethodPost, target, c.auth, c.body)
 		if status != c.status || body[c.field] != c.want {
-			t.Errorf("%s (%q): %d %v, want %d with %s=%q", c.target, c.auth, status, body, c.status, c.field, c.want)
+			t.Errorf("%.60s (%q): %d %v, want %d with %s=%q", c.body, c.auth, status, body, c.status, c.field, c.want)
 		}
 		if msg, _ := body["message"].(string); strings.Contains(msg, "SECRET") || strings.Contains(msg, "10.0.0.1") {
-			t.Errorf("%s: internal error text leaked: %q", c.target, msg)
+			t.Errorf("%s: internal error text leaked: %q", c.body, msg)
 		}
 	}
-	if status, _ := apiCall(t, h, http.MethodPost, "/agent/api/insights?email=carol@example.com", "Bearer t"); status != 405 {
-		t.Errorf("POST: %d", status)
+	// The email never travels in a URL: GET is refused, and so is a POST
+	// naming it in the query.
+	if status, _ := apiCall(t, h, http.MethodGet, target+"?email=carol@example.com", "Bearer t", ""); status != 405 {
+		t.Errorf("GET: %d", status)
+	}
+	if status, body := apiCall(t, h, http.MethodPost, target+"?email=carol@example.com", "Bearer t", `{"email":"carol@example.com"}`); status != 400 ||
+		!strings.Contains(body["message"].(string), "never in the URL") {
+		t.Errorf("POST with ?email=: %d %v", status, body)
 	}
 }
 
@@ -83,8 +95,8 @@ func TestEventsStream(t *testing.T) {
 	unsubscribed := make(chan string, 1)
 	h := NewEvents(EventsConfig{
 		KeepAlive: 50 * time.Millisecond,
-		Subscribe: func(ctx context.Context, email string) (<-chan struct{}, func()) {
-			return updates, func() { unsubscribed <- email }
+		Subscribe: func(ctx context.Context, email string) (<-chan struct{}, func(), error) {
+			return updates, func() { unsubscribed <- email }, nil
 		},
 	})
 	srv := httptest.NewServer(h)
@@ -92,7 +104,7 @@ func TestEventsStream(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/agent/api/events?email=carol@example.com", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/agent/api/events", strings.NewReader(`{"email":"carol@example.com"}`))
 	req.Header.Set("Authorization", "Bearer agent")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -128,18 +140,27 @@ func TestEventsStream(t *testing.T) {
 }
 
 func TestEventsRefusals(t *testing.T) {
-	h := NewEvents(EventsConfig{Subscribe: func(context.Context, string) (<-chan struct{}, func()) {
+	h := NewEvents(EventsConfig{Subscribe: func(context.Context, string) (<-chan struct{}, func(), error) {
 		t.Error("subscribed for a refused request")
-		return nil, nil
+		return nil, nil, nil
 	}})
-	if status, _ := apiCall(t, h, http.MethodGet, "/agent/api/events?email=carol@example.com", ""); status != 401 {
+	if status, _ := apiCall(t, h, http.MethodPost, "/agent/api/events", "", `{"email":"carol@example.com"}`); status != 401 {
 		t.Errorf("no token: %d", status)
 	}
-	if status, _ := apiCall(t, h, http.MethodGet, "/agent/api/events", "Bearer t"); status != 400 {
+	if status, _ := apiCall(t, h, http.MethodPost, "/agent/api/events", "Bearer t", ""); status != 400 {
 		t.Errorf("no email: %d", status)
 	}
-	if status, _ := apiCall(t, NewEvents(EventsConfig{}), http.MethodGet, "/agent/api/events?email=a@b.c", "Bearer t"); status != 501 {
+	if status, _ := apiCall(t, h, http.MethodGet, "/agent/api/events?email=carol@example.com", "Bearer t", ""); status != 405 {
+		t.Errorf("GET with the email in the URL: %d", status)
+	}
+	if status, _ := apiCall(t, NewEvents(EventsConfig{}), http.MethodPost, "/agent/api/events", "Bearer t", `{"email":"a@b.c"}`); status != 501 {
 		t.Errorf("no subscription source: %d", status)
+	}
+	limited := NewEvents(EventsConfig{Subscribe: func(context.Context, string) (<-chan struct{}, func(), error) {
+		return nil, nil, &APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "try again in 20 seconds"}
+	}})
+	if status, body := apiCall(t, limited, http.MethodPost, "/agent/api/events", "Bearer t", `{"email":"a@b.c"}`); status != 429 || body["error"] != "rate_limited" {
+		t.Errorf("a refused subscription: %d %v", status, body)
 	}
 }
 
@@ -147,8 +168,8 @@ func TestEventsRefusals(t *testing.T) {
 func TestEventsEndWhenSubscriptionCloses(t *testing.T) {
 	closed := make(chan struct{})
 	close(closed)
-	h := NewEvents(EventsConfig{Subscribe: func(context.Context, string) (<-chan struct{}, func()) { return closed, nil }})
-	req := httptest.NewRequest(http.MethodGet, "/agent/api/events?email=a@b.c", nil)
+	h := NewEvents(EventsConfig{Subscribe: func(context.Context, string) (<-chan struct{}, func(), error) { return closed, nil, nil }})
+	req := httptest.NewRequest(http.MethodPost, "/agent/api/events", strings.NewReader(`{"email":"a@b.c"}`))
 	req.Header.Set("Authorization", "Bearer t")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req) // returns: the test would hang otherwise

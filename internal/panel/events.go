@@ -2,6 +2,7 @@ package panel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -14,7 +15,9 @@ const DefaultKeepAlive = 25 * time.Second
 // SubscribeFunc subscribes to changes of the customer with email: a
 // value on the channel means "the insights changed, fetch them again";
 // a closed channel ends the stream. The func it returns unsubscribes.
-type SubscribeFunc func(ctx context.Context, email string) (<-chan struct{}, func())
+// An *APIError refuses the stream with its status (429 when the caller's
+// call budget is spent); other errors end it at once.
+type SubscribeFunc func(ctx context.Context, email string) (<-chan struct{}, func(), error)
 
 // EventsConfig configures NewEvents.
 type EventsConfig struct {
@@ -22,7 +25,7 @@ type EventsConfig struct {
 	KeepAlive time.Duration // DefaultKeepAlive when zero
 }
 
-// NewEvents serves GET api/events?email= as Server-Sent Events: first
+// NewEvents serves POST api/events {"email"} as Server-Sent Events: first
 // "event: ready", then "event: update" for each change Subscribe
 // reports, and a ": keep-alive" comment every KeepAlive. The stream ends
 // when the request's context ends or the subscription's channel closes.
@@ -43,9 +46,18 @@ func NewEvents(cfg EventsConfig) http.Handler {
 		}
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
-		updates, unsubscribe := cfg.Subscribe(ctx, email)
+		updates, unsubscribe, err := cfg.Subscribe(ctx, email)
 		if unsubscribe != nil {
 			defer unsubscribe()
+		}
+		var aerr *APIError
+		if errors.As(err, &aerr) {
+			WriteError(w, aerr.Status, aerr.Code, aerr.Message)
+			return
+		}
+		if err != nil {
+			updates = nil
+			cancel() // the stream starts and ends at once
 		}
 		_ = WriteEvents(ctx, w, updates, every)
 	})

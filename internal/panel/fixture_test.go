@@ -56,7 +56,7 @@ func (c *customers) set(i Insights) {
 	}
 }
 
-func (c *customers) subscribe(_ context.Context, email string) (<-chan struct{}, func()) {
+func (c *customers) subscribe(_ context.Context, email string) (<-chan struct{}, func(), error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	email = strings.ToLower(email)
@@ -72,12 +72,12 @@ func (c *customers) subscribe(_ context.Context, email string) (<-chan struct{},
 				break
 			}
 		}
-	}
+	}, nil
 }
 
 // seenRequest is what the fixture server saw of one request.
 type seenRequest struct {
-	URL, Authorization, Cookie string
+	Method, URL, Authorization, Cookie string
 }
 
 // panelServer serves the panel at /agent/ and /c/7/agent/ with its API
@@ -116,7 +116,7 @@ func newPanelServer(t *testing.T, c *customers) *panelServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.seen = append(s.seen, seenRequest{r.URL.String(), r.Header.Get("Authorization"), r.Header.Get("Cookie")})
+		s.seen = append(s.seen, seenRequest{r.Method, r.URL.String(), r.Header.Get("Authorization"), r.Header.Get("Cookie")})
 		s.mu.Unlock()
 		mux.ServeHTTP(w, r)
 	}))

@@ -4,6 +4,7 @@ package panel
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -181,10 +182,13 @@ func checkRequests(t *testing.T, srv *panelServer, prefix string) {
 		if r.Cookie != "" {
 			t.Errorf("%s sent cookies: %q", r.URL, r.Cookie)
 		}
+		if strings.Contains(r.URL, "@") || strings.Contains(r.URL, "%40") || strings.Contains(r.URL, "email") {
+			t.Errorf("an email in a URL: %s %s", r.Method, r.URL)
+		}
 		switch {
-		case strings.HasPrefix(r.URL, prefix+"api/insights?email="):
+		case r.Method == http.MethodPost && r.URL == prefix+"api/insights":
 			insights++
-		case strings.HasPrefix(r.URL, prefix+"api/events?email="):
+		case r.Method == http.MethodPost && r.URL == prefix+"api/events":
 			events++
 		default:
 			continue

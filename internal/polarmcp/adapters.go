@@ -2,6 +2,8 @@ package polarmcp
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -214,7 +216,7 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 		client = &http.Client{Transport: inMemory{fake}}
 	}
 	m := &Merchant{a: a, env: env}
-	m.limiter.set(a.firstLimiter(env))
+	m.limiter.set(a.firstLimiter(env, token))
 	sdk, err := a.sdk(env, token, &m.limiter, serverURL, client)
 	if err != nil {
 		return nil, err
@@ -225,14 +227,25 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 }
 
 // firstLimiter paces the single merchant until its organization is
-// known: with Redis, the share one instance keeps while Redis is away.
-func (a *Adapters) firstLimiter(env connections.Environment) polar.RateLimiter {
+// known. With Redis, every replica with the same token shares one budget
+// (and its 429 pauses) keyed by a digest of the token, never the token:
+// the organization's whole budget, or each replica's share of it while
+// Redis is away. Without Redis, this process's own.
+func (a *Adapters) firstLimiter(env connections.Environment, token string) polar.RateLimiter {
 	perMinute := a.perMinute(env, 0)
 	if perMinute == 0 {
 		return (*polar.Limiter)(nil)
 	}
 	if a.fleet != nil && a.fleet.Shared() {
-		perMinute = max(perMinute/max(a.cfg.ExpectedInstances, 1), 1)
+		return a.Limiter(env, tokenBudgetKey(token), 0)
 	}
 	return ownLimiter(perMinute)
+}
+
+// tokenBudgetKey names the budget replicas with the same token share
+// until their organization is known: a digest, so that the token is in
+// no Redis key.
+func tokenBudgetKey(token string) string {
+	sum := sha256.Sum256([]byte("polar-mcp token budget\x00" + token))
+	return "token-" + hex.EncodeToString(sum[:16])
 }

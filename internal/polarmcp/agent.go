@@ -3,6 +3,7 @@ package polarmcp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -30,13 +31,14 @@ func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
 // token checks: api/insights (get_visitor_insights called through srv)
 // and api/events (WithChanges's source, when set; streams end at
-// Shutdown).
+// Shutdown). limit is srv's per-caller call budget: each events stream
+// opened looks a customer up in Polar, and takes one call from it.
 //
 // The live updates come from Polar's webhooks when they are configured
 // (live): the same invalidations that drop cached answers, published
 // after the cache is dropped. Without them the events route answers 501
 // and the page refreshes on demand.
-func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
+func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer, limit server.ToolHandlerMiddleware,
 	client tools.ClientFunc, frameAncestors []string, live bool) {
 	mux, changes := e.mux, e.opts.changes
 	if changes == nil && live && e.fleet != nil {
@@ -46,7 +48,7 @@ func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPS
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
 	events := panel.EventsConfig{}
 	if changes != nil {
-		events.Subscribe = subscribeVia(client, changes)
+		events.Subscribe = subscribeVia(client, changes, limit)
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
 	e.agentDesk(prefix, h, srv)
@@ -131,21 +133,36 @@ func resultText(res *mcp.CallToolResult) string {
 }
 
 // subscribeVia subscribes the panel to changes of the customer with the
-// email, found through the caller's connection's adapter. A customer it
-// cannot find, or a failed look-up, ends the stream (the page reconnects,
-// then offers Refresh).
-func subscribeVia(client tools.ClientFunc, changes Changes) panel.SubscribeFunc {
-	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
+// email, found through the caller's connection's adapter. The look-up is
+// a call against the caller's call budget (limit, the tools' own): beyond
+// it the stream is refused with 429, as insights are. A customer it
+// cannot find, or a failed look-up, ends the stream (the page
+// reconnects, then offers Refresh).
+func subscribeVia(client tools.ClientFunc, changes Changes, limit server.ToolHandlerMiddleware) panel.SubscribeFunc {
+	return func(ctx context.Context, email string) (<-chan struct{}, func(), error) {
 		id, _ := caller.From(ctx)
-		pc, err := client(ctx)
-		if err != nil {
-			return closed(), nil
+		var customer string
+		find := limit(func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			pc, err := client(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c, err := pc.FindCustomerByEmail(ctx, caller.NormalizeEmail(email))
+			if err != nil || c == nil || c.ID == "" {
+				return nil, errors.New("no such customer")
+			}
+			customer = c.ID
+			return &mcp.CallToolResult{}, nil
+		})
+		res, err := find(ctx, mcp.CallToolRequest{})
+		if _, limited := hosted.RetryAfter(res); limited {
+			return nil, nil, &panel.APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: resultText(res)}
 		}
-		c, err := pc.FindCustomerByEmail(ctx, caller.NormalizeEmail(email))
-		if err != nil || c == nil || c.ID == "" {
-			return closed(), nil
+		if err != nil || customer == "" {
+			return closed(), nil, nil
 		}
-		return changes.Subscribe(ctx, id.Connection, c.ID)
+		ch, unsubscribe := changes.Subscribe(ctx, id.Connection, customer)
+		return ch, unsubscribe, nil
 	}
 }
 

@@ -140,11 +140,11 @@ func TestAgentPanelLiveUpdate(t *testing.T) {
 	ctx := browser(t)
 	const polarToken, webhookSecret = "polar_oat_panel_live_test_5ecret", "whsec_panel_live_test"
 	fake, polarURL, target := liveFake(t, map[string][]string{polarToken: fakepolar.AllScopes()}, webhookSecret)
-	base := serve(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
+	base, readyz := serveReady(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
 		WebhookSecret: webhookSecret, BillingCacheTTL: 10 * time.Minute})
 	target.point(t, base+WebhookPath)
-	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, base, "") != "" })
-	warmUp(t, fake, base, "")
+	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, readyz, "") != "" })
+	warmUp(t, fake, readyz, "")
 
 	p := page{t, ctx}
 	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
@@ -169,7 +169,7 @@ func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
 	p.do("open the connection's panel", chromedp.Navigate(s.base+"/c/"+s.a.id+"/agent/"))
 	p.lookUp(s.a.agentToken(t), "carol@example.com")
 	p.waitText("status", "Paused") // the first request loads A's adapter and cache; then its webhooks are trusted
-	warmUp(t, s.fake, s.base, s.a.id)
+	warmUp(t, s.fake, s.readyz, s.a.id)
 	p.waitText("#live", "Live updates on")
 	if _, err := s.fake.UpdateSubscription(carolSubscription,
 		map[string]any{"status": "active", "paused_at": nil, "resumes_at": nil}); err != nil {

@@ -84,12 +84,13 @@ type sse struct {
 	lines *bufio.Scanner
 }
 
-// openEvents opens url's event stream with token, bounded by the test.
-func openEvents(t *testing.T, url, token string) sse {
+// openEvents opens url's event stream for email (POSTed as the panel
+// does) with token, bounded by the test.
+func openEvents(t *testing.T, url, token, email string) sse {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(`{"email":"`+email+`"}`))
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -118,9 +119,10 @@ func (s sse) next(name string) {
 // webhook path with) and B (without), to the demo organization, with
 // billing answers kept up to 10 minutes while webhooks arrive.
 type connectionServer struct {
-	fake *fakepolar.Server
-	base string
-	a, b storedConnection
+	fake   *fakepolar.Server
+	base   string
+	readyz string // the detailed /readyz, on the metrics listener
+	a, b   storedConnection
 }
 
 func serveConnections(t *testing.T) connectionServer {
@@ -131,9 +133,9 @@ func serveConnections(t *testing.T) connectionServer {
 	// POLAR_MCP_WEBHOOK_SECRET (the single merchant's, unused here) is what
 	// allows a billing TTL above 5 s; A's deliveries are signed with its own.
 	cfg.ServerURL, cfg.WebhookSecret, cfg.BillingCacheTTL = polarURL, "whsec_not_the_connections", 10*time.Minute
-	base := serve(t, cfg)
+	base, readyz := serveReady(t, cfg)
 	target.point(t, base+"/c/"+conns[0].id+WebhookPath)
-	return connectionServer{fake: fake, base: base, a: conns[0], b: conns[1]}
+	return connectionServer{fake: fake, base: base, readyz: readyz, a: conns[0], b: conns[1]}
 }
 
 // A connection's panel: its agents' tokens (signed with its secret, for
@@ -156,7 +158,7 @@ func TestConnectionAgentPanel(t *testing.T) {
 	}
 
 	insights := func(panel, token string) (int, map[string]any) {
-		return get(t, panel+"api/insights?email=carol@example.com", token)
+		return panelPost(t, panel+"api/insights", token, "carol@example.com")
 	}
 	status, body := insights(panelA, a.agentToken(t))
 	if status != http.StatusOK || body["status"] != "paused" {
@@ -181,7 +183,7 @@ func TestConnectionAgentPanel(t *testing.T) {
 		if msg, _ := body["error_description"].(string); status != http.StatusUnauthorized || !strings.Contains(msg, c.says) {
 			t.Errorf("%s: %d %v, want 401 saying %q", c.name, status, body, c.says)
 		}
-		if status, _ := get(t, c.panel+"api/events?email=carol@example.com", c.token); status != http.StatusUnauthorized {
+		if status, _ := panelPost(t, c.panel+"api/events", c.token, "carol@example.com"); status != http.StatusUnauthorized {
 			t.Errorf("%s, events: %d, want 401", c.name, status)
 		}
 	}
@@ -202,8 +204,8 @@ func TestConnectionAgentPanel(t *testing.T) {
 		t.Errorf("a delivery to B, which has no webhook secret: %d, want 404", res.StatusCode)
 	}
 
-	warmUp(t, fake, base, a.id)
-	events := openEvents(t, panelA+"api/events?email=carol@example.com", a.agentToken(t))
+	warmUp(t, fake, s.readyz, a.id)
+	events := openEvents(t, panelA+"api/events", a.agentToken(t), "carol@example.com")
 	events.next("ready")
 	if status, body := insights(panelA, a.agentToken(t)); status != http.StatusOK || body["status"] != "paused" {
 		t.Fatalf("carol before the change: %d %v", status, body)

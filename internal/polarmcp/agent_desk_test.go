@@ -51,7 +51,7 @@ func TestDeskAPIRefusals(t *testing.T) {
 		if s != http.StatusForbidden || !strings.Contains(b["message"].(string), "support agents only") {
 			t.Errorf("%s with a customer's token: %d %v", action, s, b)
 		}
-		if s, _ := get(t, base+"/agent/api/"+action, agent); s != http.StatusMethodNotAllowed {
+		if s := getStatus(t, base+"/agent/api/"+action, agent); s != http.StatusMethodNotAllowed {
 			t.Errorf("GET %s: %d", action, s)
 		}
 		if s, _ := postDesk(t, base, action, agent, "https://evil.example", body); s != http.StatusForbidden {
@@ -109,4 +109,17 @@ func TestDeskPortalLinkReadOnly(t *testing.T) {
 	if s, b := postDesk(t, base, "portal-link", agentToken(t), "", `{"email":"carol@example.com"}`); s != http.StatusNotImplemented {
 		t.Errorf("portal link in read-only mode: %d %v", s, b)
 	}
+}
+
+// getStatus is the status of a GET of url with the bearer token.
+func getStatus(t *testing.T, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }

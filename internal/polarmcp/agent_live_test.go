@@ -60,11 +60,12 @@ func liveFake(t *testing.T, tokens map[string][]string, secret string) (*fakepol
 	return fake, api.URL, target
 }
 
-// webhookTrust is the billing TTL cap /readyz reports for connection (""
-// the single merchant), "" while the server does not serve it yet.
-func webhookTrust(t *testing.T, base, connection string) string {
+// webhookTrust is the billing TTL cap the detailed /readyz (at readyz,
+// on the metrics listener) reports for connection ("" the single
+// merchant), "" while the server does not serve it yet.
+func webhookTrust(t *testing.T, readyz, connection string) string {
 	t.Helper()
-	res, err := http.Get(base + "/readyz")
+	res, err := http.Get(readyz)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func webhookTrust(t *testing.T, base, connection string) string {
 // Alice is delivered (and accepted), after which /readyz reports the
 // hour-long billing cap for connection, so that a cached billing answer
 // would be served for the whole configured TTL unless a webhook drops it.
-func warmUp(t *testing.T, fake *fakepolar.Server, base, connection string) {
+func warmUp(t *testing.T, fake *fakepolar.Server, readyz, connection string) {
 	t.Helper()
 	before := len(fake.WebhookDeliveries())
 	if _, err := fake.UpdateCustomer(aliceID, map[string]any{"name": "Alice M."}); err != nil {
@@ -108,6 +109,6 @@ func warmUp(t *testing.T, fake *fakepolar.Server, base, connection string) {
 		t.Fatalf("the server answered Polar's %s delivery %d (%s), want 202", d.Type, d.Status, d.Err)
 	}
 	eventually(t, "the server trusts the organization's webhooks", func() bool {
-		return webhookTrust(t, base, connection) == "1h"
+		return webhookTrust(t, readyz, connection) == "1h"
 	})
 }

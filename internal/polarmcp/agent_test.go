@@ -1,10 +1,13 @@
 package polarmcp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
@@ -16,6 +19,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -27,19 +31,34 @@ const testSecret = "panel-test-secret-0123456789abcdef-0123456789"
 // until the test ends, and returns its base URL.
 func serve(t *testing.T, cfg config.Config, opts ...Option) string {
 	t.Helper()
-	cfg.Listen, cfg.TokenSecret = "127.0.0.1:0", testSecret
+	base, _ := serveReady(t, cfg, opts...)
+	return base
+}
+
+// serveReady is serve with a metrics listener too, and returns the URL
+// of its detailed /readyz as well.
+func serveReady(t *testing.T, cfg config.Config, opts ...Option) (base, readyz string) {
+	t.Helper()
+	// A port of its own, so that BaseURL names it: the panel's POSTs
+	// carry an Origin, which must be the server's own.
+	cfg.Listen, cfg.TokenSecret, cfg.MetricsListen = freeAddr(t), testSecret, "127.0.0.1:0"
 	if err := cfg.ValidateServer(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready, opts...) }()
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("ServeHTTP: %v", err)
+	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- ServeHTTPMetrics(ctx, cfg, slog.New(slog.DiscardHandler), ready, metricsReady, opts...)
+	}()
+	for base == "" || readyz == "" {
+		select {
+		case addr := <-ready:
+			base = "http://" + addr
+		case addr := <-metricsReady:
+			readyz = "http://" + addr + "/readyz"
+		case err := <-done:
+			t.Fatalf("ServeHTTP: %v", err)
+		}
 	}
 	t.Cleanup(func() {
 		stop()
@@ -47,7 +66,18 @@ func serve(t *testing.T, cfg config.Config, opts ...Option) string {
 			t.Errorf("ServeHTTP: %v", err)
 		}
 	})
-	return base
+	return base, readyz
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // mint signs a caller token as `polar-mcp token` does, issued at now.
@@ -68,10 +98,13 @@ func customerToken(t *testing.T, email string) string {
 	return mint(t, identity.Claims{Role: caller.Customer, Email: email, EmailVerified: true}, time.Now())
 }
 
-// get sends GET base+path with token and returns the status and body.
-func get(t *testing.T, url, token string) (int, map[string]any) {
+// panelPost POSTs {"email": email} to a panel API url with token as
+// bearer (unless "") and returns the status and JSON body.
+func panelPost(t *testing.T, url, token, email string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	payload, _ := json.Marshal(map[string]string{"email": email})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -84,7 +117,7 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 	var body map[string]any
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, &body); err != nil {
-			t.Fatalf("GET %s: %v in %s", url, err, raw)
+			t.Fatalf("POST %s: %v in %s", url, err, raw)
 		}
 	}
 	return res.StatusCode, body
@@ -127,7 +160,7 @@ func TestInsightsAPIAnswersAsTheTool(t *testing.T) {
 	base := serve(t, config.Config{Demo: true})
 	tok := agentToken(t)
 	for _, email := range []string{"carol@example.com", "team@acme.example", "bob@example.com", "nobody@example.com"} {
-		status, body := get(t, base+"/agent/api/insights?email="+email, tok)
+		status, body := panelPost(t, base+"/agent/api/insights", tok, email)
 		if status != http.StatusOK {
 			t.Fatalf("%s: %d %v", email, status, body)
 		}
@@ -145,22 +178,23 @@ func TestInsightsAPIRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	insights := base + "/agent/api/insights?email=carol@example.com"
+	insights, events := base+"/agent/api/insights", base+"/agent/api/events"
 	for _, c := range []struct {
-		name, url, token string
-		status           int
-		says             string
+		name, url, token, email string
+		status                  int
+		says                    string
 	}{
-		{"no token", insights, "", http.StatusUnauthorized, "bearer"},
-		{"expired", insights, expired, http.StatusUnauthorized, "expired"},
-		{"wrong secret", insights, forged, http.StatusUnauthorized, "signature"},
-		{"customer", insights, customerToken(t, "carol@example.com"), http.StatusForbidden, "agents only"},
-		{"customer events", base + "/agent/api/events?email=carol@example.com", customerToken(t, "carol@example.com"), http.StatusForbidden, "agents only"},
-		{"bad email", base + "/agent/api/insights?email=Carol%20%3Ccarol@example.com%3E", agentToken(t), http.StatusBadRequest, "email"},
-		{"no email", base + "/agent/api/insights", agentToken(t), http.StatusBadRequest, "email"},
-		{"no live updates", base + "/agent/api/events?email=carol@example.com", agentToken(t), http.StatusNotImplemented, "Refresh"},
+		{"no token", insights, "", "carol@example.com", http.StatusUnauthorized, "bearer"},
+		{"expired", insights, expired, "carol@example.com", http.StatusUnauthorized, "expired"},
+		{"wrong secret", insights, forged, "carol@example.com", http.StatusUnauthorized, "signature"},
+		{"customer", insights, customerToken(t, "carol@example.com"), "carol@example.com", http.StatusForbidden, "agents only"},
+		{"customer events", events, customerToken(t, "carol@example.com"), "carol@example.com", http.StatusForbidden, "agents only"},
+		{"bad email", insights, agentToken(t), "Carol <carol@example.com>", http.StatusBadRequest, "email"},
+		{"no email", insights, agentToken(t), "", http.StatusBadRequest, "email"},
+		{"email in the URL", insights + "?email=carol@example.com", agentToken(t), "carol@example.com", http.StatusBadRequest, "never in the URL"},
+		{"no live updates", events, agentToken(t), "carol@example.com", http.StatusNotImplemented, "Refresh"},
 	} {
-		status, body := get(t, c.url, c.token)
+		status, body := panelPost(t, c.url, c.token, c.email)
 		msg, _ := body["message"].(string)
 		if msg == "" {
 			msg, _ = body["error_description"].(string)
@@ -187,15 +221,59 @@ func TestInsightsAPISharesTheCallLimit(t *testing.T) {
 	base := serve(t, config.Config{Demo: true, CallsPerMinute: 1, CallBurst: 2})
 	tok := agentToken(t)
 	callInsights(t, base, tok, "carol@example.com")
-	if status, body := get(t, base+"/agent/api/insights?email=carol@example.com", tok); status != http.StatusOK {
+	if status, body := panelPost(t, base+"/agent/api/insights", tok, "carol@example.com"); status != http.StatusOK {
 		t.Fatalf("second call: %d %v", status, body)
 	}
-	status, body := get(t, base+"/agent/api/insights?email=carol@example.com", tok)
+	status, body := panelPost(t, base+"/agent/api/insights", tok, "carol@example.com")
 	if status != http.StatusTooManyRequests || !strings.Contains(body["message"].(string), "try again") {
 		t.Errorf("third call: %d %v, want 429", status, body)
 	}
 	other := mint(t, identity.Claims{Role: caller.Agent, Subject: "agent-8"}, time.Now())
-	if status, body := get(t, base+"/agent/api/insights?email=carol@example.com", other); status != http.StatusOK {
+	if status, body := panelPost(t, base+"/agent/api/insights", other, "carol@example.com"); status != http.StatusOK {
 		t.Errorf("another agent: %d %v", status, body)
+	}
+}
+
+// Each event stream the panel opens looks a customer up in Polar, and
+// takes one call from the caller's budget, as an insights look-up does:
+// with a burst of 3, an agent opening streams for 20 emails gets 3 and
+// then 429s, and Polar is asked for 3 customers, not 20.
+func TestEventStreamsSpendTheCallLimit(t *testing.T) {
+	const polarToken, webhookSecret = "polar_oat_events_limit_5ecret", "whsec_events_limit_test"
+	fake, polarURL, _ := liveFake(t, map[string][]string{polarToken: fakepolar.AllScopes()}, webhookSecret)
+	base := serve(t, config.Config{AccessToken: polarToken, ServerURL: polarURL, WebhookSecret: webhookSecret,
+		CallsPerMinute: 1, CallBurst: 3})
+	tok := agentToken(t)
+	fake.ResetRequests()
+	var opened, refused int
+	for i := range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/agent/api/events",
+			strings.NewReader(fmt.Sprintf(`{"email":"someone%d@example.com"}`, i)))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		switch res.StatusCode {
+		case http.StatusOK:
+			opened++
+		case http.StatusTooManyRequests:
+			refused++
+		default:
+			t.Errorf("stream %d: %d", i, res.StatusCode)
+		}
+		res.Body.Close()
+		cancel()
+	}
+	lookups := 0
+	for _, r := range fake.Requests() {
+		if r.Path == "/v1/customers/" && r.Query.Get("email") != "" {
+			lookups++
+		}
+	}
+	if opened != 3 || refused != 17 || lookups != 3 {
+		t.Errorf("%d streams opened, %d refused, %d customer look-ups sent to Polar; want 3, 17 and 3", opened, refused, lookups)
 	}
 }

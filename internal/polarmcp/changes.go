@@ -60,7 +60,8 @@ func (f *Fleet) notify(inv fleet.Invalidation) {
 	defer f.mu.Unlock()
 	for s := range f.subs {
 		org, known := f.orgOf[s.connection]
-		orgMatch := inv.Org == "" || (known && org == inv.Org)
+		orgMatch := (inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant) ||
+			(known && inv.Org != "" && org == inv.Org) || (inv.Merchant && s.connection == "")
 		if !orgMatch || (inv.Kind != fleet.KindAll && inv.CustomerID != s.customer) {
 			continue
 		}

@@ -44,6 +44,7 @@ type Endpoint struct {
 	merchant *Merchant         // nil without a single merchant
 	hooks    *webhooks.Handler // both webhook paths
 	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
+	admin    *admin.API        // nil without an admin key
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
@@ -92,10 +93,14 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 	} else {
 		e.mux.Handle("/", e.conns) // health, readiness; /mcp and /sse are 404
 	}
-	e.serve = e.mux
+	// Every route, not only the MCP endpoints, gets the body deadline
+	// and bound, and closes the connection on a refusal.
+	e.serve = hosted.Edge(e.mux, cfg.BodyReadTimeout)
 	if tel != nil {
 		tel.Observer.Metrics().WatchDraining(e.Draining)
-		e.serve = tel.Observer.HTTP(e.mux)
+		tel.Observer.Metrics().WatchDegraded("redis_unreachable", e.fleet.Degraded)
+		tel.Observer.Metrics().WatchDegraded("organization_unknown", e.orgUnknown)
+		e.serve = tel.Observer.HTTP(e.serve)
 	}
 	return e, nil
 }
@@ -108,6 +113,9 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
+	// Reached by the single merchant's own webhooks before its
+	// organization is known (and by nothing else until then).
+	e.fleet.register("", "", client.Client, cfg.WebhookSecret != "")
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
@@ -120,11 +128,12 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	srv := e.tel.toolsServer(cfg, Always(client), log, e.fleet.callLimit(cfg))
+	limit := e.fleet.callLimit(cfg)
+	srv := e.tel.toolsServer(cfg, Always(client), log, limit)
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
-	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
+	e.agentPanel("", e.root, srv, limit, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
 }
 
@@ -154,12 +163,13 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, e.fleet.callLimit(cfg))
+	limit := e.fleet.callLimit(cfg)
+	srv := e.tel.toolsServer(cfg, tools.FromContext, log, limit)
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
-	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins, true)
+	e.agentPanel("/c/{connection}", e.conns, srv, limit, tools.FromContext, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -173,6 +183,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	if err != nil {
 		return errors.Join(fmt.Errorf("%w: POLAR_MCP_ADMIN_KEY: %v", config.ErrInvalid, err), store.Close())
 	}
+	e.admin = api
 	e.mux.Handle(admin.Path, api)
 	e.mux.Handle(admin.Path+"/", api)
 	return nil
@@ -182,6 +193,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
 		ReadyDetails:   e.readyDetails,
+		ReadyFull:      e.readyFull,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
 		Relay:          e.fleet.relay(log),
@@ -195,6 +207,25 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		SessionIdleTTL:       cfg.SessionIdleTTL,
 		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
+}
+
+// orgUnknown reports whether the single merchant's organization is not
+// known yet: its budget is then shared by token digest, and its webhooks
+// reach its own cache only, kept at most the short billing cap.
+func (e *Endpoint) orgUnknown() bool { return e.merchant != nil && e.learn && e.merchant.Org() == "" }
+
+// readyFull reports whether a /readyz request carries the admin key:
+// only then does it list the connections and organizations served.
+func (e *Endpoint) readyFull(r *http.Request) bool {
+	return e.admin != nil && e.admin.Authorized(r)
+}
+
+// Readiness is /readyz with every detail, for the metrics listener.
+func (e *Endpoint) Readiness() http.Handler {
+	if e.root != nil {
+		return e.root.Readiness()
+	}
+	return e.conns.Readiness()
 }
 
 // ServeHTTP implements http.Handler.

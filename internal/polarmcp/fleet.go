@@ -149,8 +149,15 @@ func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret 
 	}
 }
 
-// fresh reports whether webhooks of org are known to arrive now.
+// fresh reports whether webhooks of org are known to arrive now, and
+// their invalidations to reach every instance: not while Redis is
+// configured but not answering (an invalidation another instance
+// received cannot reach this one), when billing answers are kept at most
+// the short cap again.
 func (f *Fleet) fresh(org string) bool {
+	if f.Degraded() {
+		return false
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	last, ok := f.last[org]

@@ -19,8 +19,10 @@ const kindDelivery fleet.Kind = "delivery"
 const resubscribe = time.Second
 
 // Run applies the fleet's invalidations to this process's caches and
-// change subscribers until ctx ends.
+// change subscribers until ctx ends, and with Redis asks it every second
+// whether it answers (see watchRedis).
 func (f *Fleet) Run(ctx context.Context) {
+	go f.watchRedis(ctx)
 	for ctx.Err() == nil {
 		err := f.bus.Subscribe(ctx, f.apply)
 		if err == nil {
@@ -35,33 +37,64 @@ func (f *Fleet) Run(ctx context.Context) {
 	}
 }
 
+// watchRedis checks Redis every RetryInterval (a second) until ctx ends,
+// so that an outage is noticed, and sharing resumes, without waiting for
+// traffic to try it.
+func (f *Fleet) watchRedis(ctx context.Context) {
+	if f.budget == nil {
+		return
+	}
+	t := time.NewTicker(f.budget.RetryInterval())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = f.budget.Check(ctx)
+		}
+	}
+}
+
 // Publish sends what a verified webhook event makes stale to every
 // instance (this one included). An event that changes nothing kept is
 // still published as a delivery, so that every instance knows the
-// organization's webhooks arrive.
+// organization's webhooks arrive. A delivery to the single merchant's
+// endpoint is marked Merchant and carries the merchant's organization
+// only (never one its payload names): it reaches the merchant's cache
+// and its organization's, never another tenant's. When the bus cannot
+// take it (Redis away), it is applied here at least.
 func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
+	merchant := ev.Connection == ""
 	invs := webhooks.Map(ev)
 	if len(invs) == 0 {
 		invs = []fleet.Invalidation{{Org: ev.Org, Kind: kindDelivery}}
 	}
 	for _, inv := range invs {
+		if merchant {
+			inv.Org, inv.Merchant = ev.Org, true
+		}
 		if err := f.bus.Publish(ctx, inv); err != nil {
-			f.log.Warn("fleet: invalidation not sent to the other instances", slog.String("kind", string(inv.Kind)),
+			f.log.Warn("fleet: invalidation not sent to the other instances; applied here only", slog.String("kind", string(inv.Kind)),
 				slog.String("error", err.Error()))
+			f.apply(inv)
 		}
 	}
 }
 
-// apply drops what inv makes stale in this process.
+// apply drops what inv makes stale in this process: the caches of its
+// organization, the single merchant's when it is Merchant, and every
+// cache only for a KindAll that names no organization (missed messages).
 func (f *Fleet) apply(inv fleet.Invalidation) {
 	f.mu.Lock()
 	if inv.Org != "" && inv.Kind != fleet.KindAll {
 		f.last[inv.Org] = f.now()
 	}
+	everything := inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant
 	var targets []*cache.Client
 	for org, m := range f.caches {
-		if inv.Org == "" || org == inv.Org {
-			for c := range m {
+		for c, conn := range m {
+			if everything || (inv.Org != "" && org == inv.Org) || (inv.Merchant && conn == "") {
 				targets = append(targets, c)
 			}
 		}

@@ -45,7 +45,7 @@ func (m *Merchant) Org() string {
 // with backoff), then moves the merchant to its organization's shared
 // rate budget and invalidations.
 func (m *Merchant) LearnOrganization(ctx context.Context) {
-	wait := time.Second
+	wait, warned := time.Second, false
 	for ctx.Err() == nil {
 		pctx, cancel := context.WithTimeout(ctx, learnTimeout)
 		org, err := m.sdk.OrganizationID(pctx)
@@ -58,7 +58,14 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 		if err != nil {
 			reason = err.Error()
 		}
-		m.a.log.Warn("single merchant: organization not known yet; its rate budget is not shared until it is",
+		// Once in the log at warning level; the retries at debug.
+		level := slog.LevelDebug
+		if !warned {
+			level, warned = slog.LevelWarn, true
+		}
+		m.a.log.Log(ctx, level, "single merchant: organization not known yet; until it is, replicas with the same "+
+			"token share one budget, its webhooks reach its own cache only and billing answers are kept at most 5s "+
+			"(see /readyz, polarmcp_degraded{reason=\"organization_unknown\"})",
 			slog.String("reason", reason), slog.Duration("retry_in", wait))
 		select {
 		case <-ctx.Done():

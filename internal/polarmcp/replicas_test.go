@@ -3,9 +3,11 @@ package polarmcp
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,8 +15,10 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
@@ -101,10 +105,14 @@ func TestStreamableSessionsNeedNoStickyReplica(t *testing.T) {
 // A legacy SSE stream opened at one replica gets the answers to message
 // POSTs a balancer without sticky sessions sends to the other: that one
 // forwards them, through Redis, to the replica holding the stream.
+//
+// No caller token crosses Redis: a subscriber to every relay channel sees
+// the forwarded POSTs, and not one byte of the tokens that sent them.
 func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
-	redis := testRedis(t)
+	redisURL := testRedis(t)
+	spy := spyRelay(t, redisURL)
 	_, ts := demoAPI(t)
-	a, b := newInstance(t, ts.URL, redis, nil), newInstance(t, ts.URL, redis, nil)
+	a, b := newInstance(t, ts.URL, redisURL, nil), newInstance(t, ts.URL, redisURL, nil)
 	rr := balance(t, a, b)
 	secret := strings.Repeat("k", 48)
 	tok, err := identity.Mint([]byte(secret), identity.Claims{Role: caller.Customer, Email: "alice@example.com",
@@ -112,6 +120,7 @@ func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer spy.check(t, tok, secret)
 	c, err := client.NewSSEMCPClient(a.url+"/sse", transport.WithHTTPClient(&http.Client{Transport: rr}),
 		transport.WithHeaders(map[string]string{"Authorization": "Bearer " + tok}))
 	if err != nil {
@@ -156,6 +165,69 @@ func TestSSEMessagesReachTheReplicaHoldingTheStream(t *testing.T) {
 	}
 	if code := postMessage(t, b.url+"/message?sessionId=nobody.x", tok, ping); code == http.StatusAccepted {
 		t.Error("a POST for a session no replica holds was accepted")
+	}
+	spy.check(t, bob)
+}
+
+// relaySpy is a subscriber to every channel of the SSE relay.
+type relaySpy struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func spyRelay(t *testing.T, redisURL string) *relaySpy {
+	t.Helper()
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	sub := rdb.PSubscribe(t.Context(), fleet.DefaultRelayPrefix+"*")
+	t.Cleanup(func() { sub.Close() })
+	if _, err := sub.Receive(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s := &relaySpy{}
+	go func() {
+		for m := range sub.Channel() {
+			s.mu.Lock()
+			s.msgs = append(s.msgs, m.Payload)
+			s.mu.Unlock()
+		}
+	}()
+	return s
+}
+
+// check fails the test unless the spy saw relayed POSTs, and none
+// holding any of secrets (tokens, their signatures, "Bearer").
+func (s *relaySpy) check(t *testing.T, secrets ...string) {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond) // the last messages arrive
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.msgs) == 0 {
+		t.Fatal("the spy saw nothing cross the relay")
+	}
+	var parts []string
+	for _, sec := range secrets {
+		parts = append(parts, sec)
+		if tokParts := strings.Split(sec, "."); len(tokParts) == 3 {
+			parts = append(parts, tokParts...) // a JWT's header, claims and signature, each
+		}
+	}
+	for _, m := range s.msgs {
+		var env struct {
+			P []byte `json:"p"` // a forwarded message, base64 in its envelope
+		}
+		if json.Unmarshal([]byte(m), &env) == nil {
+			m += string(env.P)
+		}
+		for _, p := range append(parts, "Bearer", "Authorization") {
+			if len(p) >= 6 && strings.Contains(m, p) {
+				t.Errorf("%q crossed Redis in a relay message (%d bytes)", p[:6]+"…", len(m))
+			}
+		}
 	}
 }
 

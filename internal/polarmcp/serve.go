@@ -39,7 +39,7 @@ func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady, e.Readiness())
 	if err != nil {
 		stopMetrics()
 		return err
@@ -55,7 +55,7 @@ func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, 
 	defer stopBackground()
 	go e.Run(bg)
 	// No WriteTimeout: SSE streams are long-lived.
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: hosted.HeaderReadTimeout, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL),
 		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly),
 		slog.Bool("single_merchant", e.root != nil), slog.Bool("connections", e.conns != nil),

@@ -24,7 +24,7 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	}
 	defer flushTraces(tel, log)
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil, nil)
 	if err != nil {
 		stopMetrics()
 		return err

@@ -50,9 +50,10 @@ func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) str
 
 // ListenMetrics opens the metrics listener cfg.MetricsListen names and
 // serves the registry on it in the background until ctx ends; ready,
-// when not nil, receives its address. It does nothing when no metrics
+// when not nil, receives its address; readiness, when not nil, is served
+// at /readyz beside the metrics. It does nothing when no metrics
 // listener is configured. stop waits for the listener to close.
-func (t *Telemetry) ListenMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) (stop func(), err error) {
+func (t *Telemetry) ListenMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, readiness http.Handler) (stop func(), err error) {
 	if cfg.MetricsListen == "" {
 		return func() {}, nil
 	}
@@ -66,7 +67,7 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, cfg config.Config, log *s
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := observe.ServeMetrics(ctx, ln, t.Registry, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := observe.ServeMetrics(ctx, ln, t.Registry, readiness, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics listener failed", slog.String("error", err.Error()))
 		}
 	}()

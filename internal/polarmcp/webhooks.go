@@ -69,14 +69,27 @@ func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.E
 }
 
 // readyDetails is the fleet's part of /readyz: whether the rate budget is
-// shared, and when webhooks last arrived for each organization served.
-func (e *Endpoint) readyDetails(context.Context) any {
-	budget := "this instance"
+// shared and, with full (the admin key, the metrics listener), when
+// webhooks last arrived for each connection and organization served. The
+// public answer names no connection and no organization.
+func (e *Endpoint) readyDetails(_ context.Context, full bool) any {
+	budget, invalidations := "this instance", "this instance"
 	switch {
 	case e.fleet.Degraded():
 		budget = "redis unreachable: local share"
+		invalidations = "redis unreachable: applied on this instance only; billing answers kept at most 5s"
 	case e.fleet.Shared():
-		budget = "shared through redis"
+		budget, invalidations = "shared through redis", "shared through redis"
+	}
+	out := map[string]any{"rate_budget": budget, "invalidations": invalidations}
+	if e.orgUnknown() {
+		out["organization"] = "unknown: its webhooks reach this server's own cache only, billing answers kept at most 5s"
+		if e.fleet.Shared() && !e.fleet.Degraded() {
+			out["rate_budget"] = "shared through redis by replicas with the same token (organization unknown)"
+		}
+	}
+	if !full {
+		return out
 	}
 	type hook struct {
 		Connection   string     `json:"connection,omitempty"`
@@ -95,5 +108,6 @@ func (e *Endpoint) readyDetails(context.Context) any {
 		}
 		hooks = append(hooks, h)
 	}
-	return map[string]any{"rate_budget": budget, "webhooks": hooks}
+	out["webhooks"] = hooks
+	return out
 }

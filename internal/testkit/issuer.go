@@ -101,6 +101,22 @@ func (i *Issuer) Rotate(t testing.TB, alg string) IssuerKey {
 	return old
 }
 
+// PublishRSA publishes a new RS256 key of bits bits in place of the
+// current one and returns it (a 1024-bit key tests the floor of RFC 7518).
+func (i *Issuer) PublishRSA(t testing.TB, bits int) IssuerKey {
+	t.Helper()
+	s, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.n++
+	k := IssuerKey{Kid: fmt.Sprintf("RS256-%d-bits-%d", bits, i.n), Signer: s}
+	i.keys["RS256"] = k
+	return k
+}
+
 // Claims are valid claims for a verified customer: this issuer, aud,
 // issued now, valid for an hour.
 func (i *Issuer) Claims(aud, email string) map[string]any {

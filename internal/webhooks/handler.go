@@ -119,12 +119,21 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	v := Verifier{Secret: ep.Secret, Now: h.cfg.Now}
+	if err := v.CheckHeaders(r.Header); err != nil {
+		// No credential: refused before the body is read.
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	if r.ContentLength > MaxBody {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
 		return
 	}
-	v := Verifier{Secret: ep.Secret, Now: h.cfg.Now}
 	id, err := v.Verify(r.Header, body)
 	if err != nil {
 		h.cfg.Logger.Warn("webhooks: delivery refused", "connection", ep.Connection, "reason", err.Error())
@@ -143,9 +152,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.last[key] = h.cfg.Now()
 	h.mu.Unlock()
-	first, err := h.cfg.Dedupe.Claim(r.Context(), id)
+	claim := dedupeKey(ep, id)
+	first, err := h.cfg.Dedupe.Claim(r.Context(), claim)
 	if err != nil {
-		http.Error(w, "webhook: cannot check for duplicates now", http.StatusServiceUnavailable)
+		// Duplicates cannot be checked (Redis away): the delivery is
+		// processed here anyway (dropping cached answers twice does no
+		// harm, keeping them stale does), and answered 503 so that Polar
+		// delivers it again for the instances it could not reach.
+		select {
+		case h.queue <- ev:
+		default:
+		}
+		http.Error(w, "webhook: cannot check for duplicates now; applied here, retry later", http.StatusServiceUnavailable)
 		return
 	}
 	if !first {
@@ -156,9 +174,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	case h.queue <- ev:
 		w.WriteHeader(http.StatusAccepted)
 	default:
-		h.cfg.Dedupe.Unclaim(context.WithoutCancel(r.Context()), id)
+		h.cfg.Dedupe.Unclaim(context.WithoutCancel(r.Context()), claim)
 		http.Error(w, "webhook: busy, retry later", http.StatusServiceUnavailable)
 	}
+}
+
+// dedupeKey is what a delivery is deduplicated by: its id within its
+// endpoint. Polar's delivery ids are unique per webhook endpoint, and a
+// delivery to one connection's endpoint says nothing of another's.
+func dedupeKey(ep Endpoint, id string) string {
+	if ep.Connection == "" {
+		return "merchant:" + id // the single merchant's /webhooks/polar
+	}
+	return "c/" + ep.Connection + ":" + id
 }
 
 // outcomeRecorder remembers the status a delivery was answered with.

@@ -59,15 +59,18 @@ func mac(key []byte, id, ts string, body []byte) []byte {
 	return h.Sum(nil)
 }
 
-// Verify checks the headers of a delivery of body and returns its id.
-func (v Verifier) Verify(h http.Header, body []byte) (string, error) {
+// CheckHeaders checks what can be checked of a delivery before its body
+// is read: the three headers are there, with a timestamp within
+// Tolerance of now. A request failing it carries no credential, and is
+// refused without reading its body.
+func (v Verifier) CheckHeaders(h http.Header) error {
 	id, ts, sigs := h.Get("webhook-id"), h.Get("webhook-timestamp"), h.Get("webhook-signature")
 	if id == "" || ts == "" || sigs == "" || v.Secret == "" {
-		return "", ErrMissingHeaders
+		return ErrMissingHeaders
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return "", ErrBadTimestamp
+		return ErrBadTimestamp
 	}
 	now := time.Now
 	if v.Now != nil {
@@ -78,8 +81,17 @@ func (v Verifier) Verify(h http.Header, body []byte) (string, error) {
 		tol = DefaultTolerance
 	}
 	if d := now().Sub(time.Unix(sec, 0)); d > tol || d < -tol {
-		return "", ErrBadTimestamp
+		return ErrBadTimestamp
 	}
+	return nil
+}
+
+// Verify checks the headers of a delivery of body and returns its id.
+func (v Verifier) Verify(h http.Header, body []byte) (string, error) {
+	if err := v.CheckHeaders(h); err != nil {
+		return "", err
+	}
+	id, ts, sigs := h.Get("webhook-id"), h.Get("webhook-timestamp"), h.Get("webhook-signature")
 	want := mac([]byte(v.Secret), id, ts, body)
 	for _, sig := range strings.Fields(sigs) {
 		version, b64, ok := strings.Cut(sig, ",")

@@ -164,3 +164,55 @@ func TestRedisDedupeAcrossInstances(t *testing.T) {
 		t.Fatalf("three instances answered %v, want one 202 and then 204s", codes)
 	}
 }
+
+// Delivery ids are deduplicated per endpoint: the same id delivered to
+// two connections' endpoints and to the single merchant's is processed
+// at each, once, across instances sharing one Redis.
+func TestRedisDedupeIsPerEndpoint(t *testing.T) {
+	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
+	if url == "" {
+		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pfx := "polar-mcp-test:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
+	got := make(chan Event, 16)
+	endpoints := map[string]Endpoint{
+		"/c/conn_a/webhooks/polar": {Org: "org_a", Connection: "conn_a", Secret: "polar_whs_secret_of_a"},
+		"/c/conn_b/webhooks/polar": {Org: "org_b", Connection: "conn_b", Secret: "polar_whs_secret_of_b"},
+		"/webhooks/polar":          {Org: "org_m", Secret: "polar_whs_secret_of_m"},
+	}
+	var instances []*Handler
+	for range 2 {
+		rdb := redis.NewClient(opt)
+		t.Cleanup(func() { _ = rdb.Close() })
+		h, err := NewHandler(HandlerConfig{
+			Endpoint: func(r *http.Request) (Endpoint, bool) { ep, ok := endpoints[r.URL.Path]; return ep, ok },
+			Process:  func(_ context.Context, ev Event) { got <- ev },
+			Dedupe:   NewRedisDedupe(rdb, pfx),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		instances = append(instances, h)
+	}
+	body := `{"type":"subscription.canceled","data":{"id":"s1","customer_id":"c1"}}`
+	send := func(h *Handler, path string) int {
+		now := time.Now()
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header = headers("msg_same", now, independent([]byte(endpoints[path].Secret), "msg_same", now, body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i, path := range []string{"/c/conn_a/webhooks/polar", "/c/conn_b/webhooks/polar", "/webhooks/polar"} {
+		if code := send(instances[i%2], path); code != http.StatusAccepted {
+			t.Errorf("%s: first delivery of msg_same answered %d, want 202: another endpoint's delivery made it a duplicate", path, code)
+		}
+		if code := send(instances[(i+1)%2], path); code != http.StatusNoContent {
+			t.Errorf("%s: second delivery of msg_same on another instance answered %d, want 204", path, code)
+		}
+	}
+}

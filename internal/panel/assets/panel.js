@@ -22,8 +22,12 @@
   function clear() { while (out.firstChild) { out.removeChild(out.firstChild); } }
   function show(kind, title, detail) { clear(); out.appendChild(PolarInsightsCard.notice(kind, title, detail)); }
   function setLive(state, text) { live.setAttribute('data-live', state); live.textContent = text; }
+  /* Every API request is a POST whose JSON body carries the email: it
+     never goes in a URL, where proxies and access logs would keep it. */
   function auth(accept) {
-    return { headers: { Authorization: 'Bearer ' + current.token, Accept: accept }, cache: 'no-store', credentials: 'omit' };
+    return { method: 'POST', body: JSON.stringify({ email: current.email }),
+      headers: { Authorization: 'Bearer ' + current.token, Accept: accept, 'Content-Type': 'application/json' },
+      cache: 'no-store', credentials: 'omit' };
   }
 
   function describe(status, body) {
@@ -49,7 +53,7 @@
     opts.signal = ctl.signal;
     out.setAttribute('aria-busy', 'true');
     if (!quiet) { show('loading', 'Looking up ' + current.email + '…'); }
-    fetch('api/insights?email=' + encodeURIComponent(current.email), opts).then(function (res) {
+    fetch('api/insights', opts).then(function (res) {
       return res.text().then(function (t) {
         var body = null;
         try { body = t ? JSON.parse(t) : null; } catch (e) { body = null; }
@@ -128,7 +132,7 @@
     var reconnect = retries > 0;
     var opts = auth('text/event-stream');
     opts.signal = ctl.signal;
-    fetch('api/events?email=' + encodeURIComponent(current.email), opts).then(function (res) {
+    fetch('api/events', opts).then(function (res) {
       if (!res.ok || !res.body) { return { status: res.status }; }
       if (ctl !== streamCtl) { return {}; }
       setLive('on', 'Live updates on');

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -98,7 +99,7 @@ func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 // never cached: some carry a signing secret.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if !a.authorized(r) {
+	if !a.Authorized(r) {
 		a.log.InfoContext(r.Context(), "refused admin request", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="polar-mcp admin"`)
 		hosted.WriteJSON(w, http.StatusUnauthorized, errorBody{Error: "unauthorized", Message: "send Authorization: Bearer <admin key>"})
@@ -107,9 +108,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mux.ServeHTTP(w, r)
 }
 
-// authorized compares the bearer key in constant time (of equal-length
-// digests, so the key's length does not leak either).
-func (a *API) authorized(r *http.Request) bool {
+// Authorized reports whether r carries the admin key, compared in
+// constant time (of equal-length digests, so the key's length does not
+// leak either). The detailed /readyz asks it too.
+func (a *API) Authorized(r *http.Request) bool {
 	key, ok := hosted.Bearer(r)
 	if !ok {
 		return false
@@ -152,9 +154,7 @@ type one struct {
 
 func (a *API) create(w http.ResponseWriter, r *http.Request) {
 	var req createRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := decode(w, r, &req); err != nil {
 		a.fail(w, r, invalid("the body must be a JSON object {name, environment, token}%s", unknownField(err)), "")
 		return
 	}
@@ -212,10 +212,8 @@ func (a *API) setWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Secret *string `json:"webhook_secret"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.Secret == nil {
-		a.fail(w, r, invalid("the body must be a JSON object {webhook_secret}"), "")
+	if err := decode(w, r, &req); err != nil || req.Secret == nil {
+		a.fail(w, r, invalid("the body must be a JSON object {webhook_secret}%s", unknownField(err)), "")
 		return
 	}
 	c, err := a.svc.SetWebhookSecret(r.Context(), r.PathValue("id"), *req.Secret)
@@ -230,10 +228,8 @@ func (a *API) setRateLimit(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		PerMinute *int `json:"requests_per_minute"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || req.PerMinute == nil {
-		a.fail(w, r, invalid("the body must be a JSON object {requests_per_minute}: a whole number, 0 for the server's limit"), "")
+	if err := decode(w, r, &req); err != nil || req.PerMinute == nil {
+		a.fail(w, r, invalid("the body must be a JSON object {requests_per_minute}: a whole number, 0 for the server's limit%s", unknownField(err)), "")
 		return
 	}
 	c, err := a.svc.SetRateLimit(r.Context(), r.PathValue("id"), *req.PerMinute)
@@ -270,9 +266,34 @@ func (a *API) remove(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// unknownField names the unknown field a JSON decode refused, if that is
-// why; a field name is never a secret, a value could be.
+// errTrailing is decode's error for a body with more after its object.
+var errTrailing = errors.New("trailing data after the JSON object")
+
+// decode reads a request body that must be exactly one JSON object of
+// v's fields (at most maxBody bytes): unknown fields and anything after
+// the object (a second object, stray text) are refused.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailing
+	}
+	return nil
+}
+
+// unknownField names why a JSON decode refused the body when that is an
+// unknown field or trailing data; a field name is never a secret, a value
+// could be.
 func unknownField(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, errTrailing) {
+		return ": " + errTrailing.Error() + " (send one object)"
+	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 		return ": " + strings.TrimPrefix(msg, "json: ") + " (a connection names an environment, never a server URL)"
 	}

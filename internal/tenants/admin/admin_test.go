@@ -185,6 +185,22 @@ func TestAdminAPIRefusals(t *testing.T) {
 			422, "invalid_token", []string{"401", "sandbox", "production"}},
 		{"missing scopes", `{"name":"x","environment":"sandbox","token":"` + a.m.noOrders + `"}`,
 			422, "missing_scopes", []string{"orders:read", "benefits:read"}},
+		// A token no header could carry is the caller's mistake, named
+		// as such, and never sent to Polar.
+		{"token with CR LF", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `\r\nX-Injected: 1"}`,
+			400, "invalid_request", []string{"token", "control characters"}},
+		{"token with a tab", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `\tx"}`,
+			400, "invalid_request", []string{"token", "control characters"}},
+		{"token with NUL", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `\u0000"}`,
+			400, "invalid_request", []string{"token", "control characters"}},
+		{"token with DEL", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `\u007f"}`,
+			400, "invalid_request", []string{"token", "control characters"}},
+		{"token with an inner space", `{"name":"x","environment":"sandbox","token":"polar_oat_a b"}`,
+			400, "invalid_request", []string{"token", "spaces"}},
+		{"trailing object", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `"}{"name":"y"}`,
+			400, "invalid_request", []string{"trailing data"}},
+		{"trailing text", `{"name":"x","environment":"sandbox","token":"` + a.m.northwind + `"} and more`,
+			400, "invalid_request", []string{"trailing data"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,5 +262,28 @@ func TestAdminAPIKeyHeaderForms(t *testing.T) {
 			resp.Header.Get("Content-Type") != "application/json") {
 			t.Errorf("%q: refusal %+v, headers %v", header, e, resp.Header)
 		}
+	}
+}
+
+// PUT bodies are one JSON object too: trailing data is refused and
+// nothing changes.
+func TestAdminAPIRefusesTrailingDataInPUTs(t *testing.T) {
+	a := newAdminAPI(t, t.TempDir()+"/c.db")
+	for _, c := range []struct{ path, body string }{
+		{"/admin/connections/" + a.a + "/rate-limit", `{"requests_per_minute":10}{"requests_per_minute":99}`},
+		{"/admin/connections/" + a.a + "/rate-limit", `{"requests_per_minute":10} 7`},
+		{"/admin/connections/" + a.a + "/webhook-secret", `{"webhook_secret":"polar_whs_abcdef"}[]`},
+	} {
+		status, body := a.do(t, "PUT", c.path, adminKey, c.body)
+		if status != http.StatusBadRequest || !strings.Contains(body, "trailing data") {
+			t.Errorf("PUT %s %s: %d %s, want 400 naming the trailing data", c.path, c.body, status, body)
+		}
+	}
+	got, err := a.store.Get(context.Background(), a.a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RateLimit != 0 || got.WebhookSecretSet {
+		t.Errorf("a refused PUT changed the connection: %+v", got)
 	}
 }
