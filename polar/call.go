@@ -130,8 +130,10 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // drops the request URL, which may hold a customer's email.
 func (c *SDKClient) networkError(o op, err error) *Error {
 	e := &Error{Kind: KindUnavailable, Operation: o.id}
+	// A redirect's URL is its target, never named; any other failure's
+	// is the server asked.
 	var ue0 *url.Error
-	if errors.As(err, &ue0) {
+	if !errors.Is(err, ErrRedirected) && errors.As(err, &ue0) {
 		e.Server = serverOf(ue0.URL)
 	}
 	if !errors.Is(err, context.Canceled) && !errors.Is(err, ErrRedirected) {
