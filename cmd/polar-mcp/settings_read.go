@@ -146,6 +146,13 @@ func readConfigFile(cmd *cobra.Command) (*viper.Viper, string, error) {
 	if file == "" {
 		return nil, "", nil
 	}
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return nil, "", fmt.Errorf("%w: config file %s is a directory: name the YAML file, such as %s",
+			config.ErrInvalid, file, filepath.Join(file, "polar-mcp.yaml"))
+	}
+	if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" {
+		return nil, "", fmt.Errorf("%w: config file %s: a config file is YAML, named *.yaml or *.yml", config.ErrInvalid, file)
+	}
 	v := viper.New()
 	v.SetConfigFile(file)
 	if err := v.ReadInConfig(); err != nil {

@@ -122,7 +122,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	}
 	srv := e.tel.toolsServer(cfg, Always(client), log, e.fleet.callLimit(cfg))
 	if e.root, err = hosted.New(hc, srv); err != nil {
-		return err
+		return originErr(err)
 	}
 	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
@@ -157,7 +157,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	srv := e.tel.toolsServer(cfg, tools.FromContext, log, e.fleet.callLimit(cfg))
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
-		return errors.Join(err, store.Close())
+		return errors.Join(originErr(err), store.Close())
 	}
 	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
@@ -254,4 +254,13 @@ func (e *Endpoint) Close() error {
 		errs = append(errs, e.store.Close())
 	}
 	return errors.Join(append(errs, e.fleet.Close())...)
+}
+
+// originErr marks a malformed POLAR_MCP_ALLOWED_ORIGINS entry as the
+// configuration error it is (exit 2, like every other bad setting).
+func originErr(err error) error {
+	if errors.Is(err, hosted.ErrInvalidOrigin) {
+		return fmt.Errorf("%w: POLAR_MCP_ALLOWED_ORIGINS: %v", config.ErrInvalid, err)
+	}
+	return err
 }
