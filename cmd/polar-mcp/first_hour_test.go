@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,8 +23,10 @@ func TestFirstHourSettingsMistakes(t *testing.T) {
 			[]string{"*.yaml"}},
 		{"allowed origin without a scheme", map[string]string{"POLAR_MCP_ALLOWED_ORIGINS": "example.com"},
 			[]string{"http", "--demo", "--listen", "127.0.0.1:0"}, []string{"POLAR_MCP_ALLOWED_ORIGINS", "https://example.com"}},
+		{"a config file's bad token", nil, []string{"stdio", "--config", writeFile(t, dir, "bad.yaml", "access_token: sk_bad\n")},
+			[]string{"bad.yaml: access_token does not look like a Polar token"}},
 		{"an agent with a customer email", nil, []string{"stdio", "--demo", "--role", "agent", "--customer-email", "alice@example.com"},
-			[]string{"POLAR_MCP_ROLE=agent takes no POLAR_MCP_CUSTOMER_EMAIL", "drop the role"}},
+			[]string{"--role=agent takes no --customer-email", "drop the role"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
@@ -39,9 +42,22 @@ func TestFirstHourSettingsMistakes(t *testing.T) {
 					t.Errorf("stderr lacks %q: %s", w, errOut.String())
 				}
 			}
+			if tc.name == "a config file's bad token" && strings.Contains(errOut.String(), "POLAR_ACCESS_TOKEN") {
+				t.Errorf("named the variable, not the config key: %s", errOut.String())
+			}
 			if strings.Contains(errOut.String(), `Unsupported Config Type`) {
 				t.Errorf("viper's message leaked: %s", errOut.String())
 			}
 		})
 	}
+}
+
+// writeFile writes text to dir/name and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
