@@ -178,6 +178,10 @@ func (c *Config) validate(tokenRequired bool) error {
 	if c.MemberExternalID != "" && caller.CheckExternalID(c.MemberExternalID) != nil {
 		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID: "+caller.ErrBadExternalID.Error())
 	}
+	if caller.Role(c.Role) == caller.Agent && (c.CustomerEmail != "" || c.CustomerExternalID != "") {
+		errs = append(errs, "POLAR_MCP_ROLE=agent takes no POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID: "+
+			"an agent names the customer in each tool call (the email argument); drop the role to act as that customer")
+	}
 	if caller.Role(c.Role) == caller.Customer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID")
 	}

@@ -131,6 +131,15 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // drops the request URL, which may hold a customer's email.
 func (c *SDKClient) networkError(o op, err error) *Error {
 	e := &Error{Kind: KindUnavailable, Operation: o.id}
+	// A redirect's URL is its target, never named; any other failure's
+	// is the server asked.
+	var ue0 *url.Error
+	if !errors.Is(err, ErrRedirected) && errors.As(err, &ue0) {
+		e.Server = serverOf(ue0.URL)
+	}
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, ErrRedirected) {
+		e.Hint = networkHint(err)
+	}
 	var timeout interface{ Timeout() bool }
 	switch {
 	case errors.Is(err, ErrRedirected):

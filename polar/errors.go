@@ -34,6 +34,9 @@ type Error struct {
 	RetryAfter time.Duration // for KindRateLimited, from Retry-After
 	Detail     string        // Polar's detail, sanitized, may be empty
 	Err        error         // underlying cause, sanitized
+	// Server is the scheme and host a network failure happened on (never
+	// a path or query); Hint says what its cause means and what to check.
+	Server, Hint string
 }
 
 func (e *Error) Error() string {
@@ -43,6 +46,17 @@ func (e *Error) Error() string {
 	}
 	if e.Detail != "" {
 		msg += ": " + e.Detail
+	}
+	if e.Status == 0 && e.Kind == KindUnavailable {
+		if e.Server != "" {
+			msg += " reaching " + e.Server
+		}
+		if e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+		if e.Hint != "" {
+			msg += " (" + e.Hint + ")"
+		}
 	}
 	return msg
 }

@@ -86,6 +86,10 @@ func explain(err error) string {
 		return "Polar sent an answer polar-mcp could not read (its API may have changed). " +
 			"Please try again later; if it keeps happening, polar-mcp needs an update."
 	default:
+		if pe.Status == 0 && pe.Server != "" {
+			return fmt.Sprintf("Unable to reach Polar at %s: %s. Please try again in a moment; if it keeps failing, %s.",
+				pe.Server, causeOf(pe), pe.Hint)
+		}
 		return "Unable to retrieve data from Polar right now (network problem or Polar outage). " +
 			"Please try again in a moment; if it keeps failing, check connectivity, rate limits and the token's permissions."
 	}
@@ -135,6 +139,14 @@ func forVisitor(err error, msg string) string {
 	default: // unauthorized, forbidden, redirect, invalid
 		return visitorSetup
 	}
+}
+
+// causeOf is a network failure's cause, for a sentence.
+func causeOf(pe *polar.Error) string {
+	if pe.Err == nil {
+		return "no answer"
+	}
+	return pe.Err.Error()
 }
 
 func retrySeconds(d time.Duration) int {

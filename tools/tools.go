@@ -39,7 +39,11 @@ func All(deps Deps, readOnly bool) []server.ServerTool {
 }
 
 // agentOnly reports whether a tool is for support agents only.
-func agentOnly(name string) bool { return name == NameVisitorInsights || name == NameFindCustomers }
+func agentOnly(name string) bool { return AgentOnly(name) }
+
+// AgentOnly reports whether only support agents may call the tool name
+// (it is hidden from, and refused to, customers).
+func AgentOnly(name string) bool { return name == NameVisitorInsights || name == NameFindCustomers }
 
 // readOnly marks a tool that only reads from Polar. (idempotentHint is
 // left out: the spec gives it meaning only for tools that write.)

@@ -32,15 +32,26 @@ func newCallCmd() *cobra.Command {
 		Example: "  polar-mcp call get_subscription_status --demo --email alice@example.com\n" +
 			"  polar-mcp call get_visitor_insights --demo --email carol@example.com\n" +
 			"  polar-mcp call get_order_history --demo --email alice@example.com --arg limit=2",
-		Args: cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, pos []string) error {
+			if len(pos) != 1 {
+				return usageErr("call takes one tool name; the tools are:%s", toolNames(toolDefinitions(false)))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, pos []string) error {
 			cfg, err := loadConfig(cmd)
 			if err != nil {
 				return err
 			}
 			name := pos[0]
+			if err := checkToolName(name, toolDefinitions(cfg.ReadOnly)); err != nil {
+				return err
+			}
 			arguments, err := parseArgs(args)
 			if err != nil {
+				return err
+			}
+			if err := needsEmail(name, arguments, email != "" || cfg.CustomerEmail != "" || cfg.CustomerExternalID != ""); err != nil {
 				return err
 			}
 			if name == tools.NameVisitorInsights {
@@ -53,9 +64,12 @@ func newCallCmd() *cobra.Command {
 					cfg.CustomerEmail = email
 				}
 			}
+			// A failed call prints its error once, as the command's error:
+			// the tools' own log lines show with -v only.
 			level := slog.LevelError
+			cfg.LogLevel = ""
 			if verbose {
-				level, cfg.LogLevel = slog.LevelDebug, ""
+				level = slog.LevelDebug
 			}
 			logger := cliLogger(cfg, cmd.ErrOrStderr(), level)
 			adapters := polarmcp.NewAdapters(cfg, logger)

@@ -259,11 +259,14 @@ func newConnectionsStateCmd(verb string) *cobra.Command {
 }
 
 func newConnectionsRemoveCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "remove ID",
-		Short: "Delete a connection and its encrypted token and signing secret",
+		Short: "Delete a connection and its encrypted token and signing secret (asks first, unless --yes)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := confirmRemove(cmd, args[0]); err != nil {
+				return err
+			}
 			return withStore(cmd, func(ctx context.Context, svc *tenants.Service, _ *connections.Store) error {
 				if err := svc.Remove(ctx, args[0]); err != nil {
 					return err
@@ -273,6 +276,8 @@ func newConnectionsRemoveCmd() *cobra.Command {
 			})
 		},
 	}
+	cmd.Flags().Bool("yes", false, "remove without asking")
+	return cmd
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -115,7 +115,16 @@ func TestConnectionsCLI(t *testing.T) {
 		if json.Unmarshal([]byte(r.stdout), &shown) != nil || shown.Connection.DisabledAt == nil {
 			t.Errorf("disabled connection shows as %s", r.stdout)
 		}
-		if r = tr.cli("", "connections", "remove", noPortal); r.code != 0 {
+		// remove asks first: no answer (or no) removes nothing.
+		for _, answer := range []string{"", "n\n"} {
+			if r = tr.cli(answer, "connections", "remove", noPortal); r.code != exitUsage || !strings.Contains(r.stderr, "--yes") {
+				t.Errorf("remove without confirmation: exit %d %s", r.code, r.stderr)
+			}
+			if r = tr.cli("", "connections", "show", noPortal); r.code != 0 {
+				t.Errorf("remove without confirmation removed it: %s", r.stderr)
+			}
+		}
+		if r = tr.cli("", "connections", "remove", "--yes", noPortal); r.code != 0 {
 			t.Errorf("remove: %s", r.stderr)
 		}
 		if r = tr.cli("", "connections", "show", noPortal); r.code != 1 || !strings.Contains(r.stderr, "not found") {

@@ -72,6 +72,6 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	addConfigFlags(root)
-	root.AddCommand(newStdioCmd(), newCallCmd(), newHTTPCmd(), newTokenCmd(), newFakePolarCmd(), newConnectionsCmd(), newCheckCmd())
+	root.AddCommand(newStdioCmd(), newCallCmd(), newHTTPCmd(), newTokenCmd(), newFakePolarCmd(), newConnectionsCmd(), newCheckCmd(), newToolsCmd())
 	return root
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,11 +17,17 @@ import (
 
 // loadConfig reads the configuration (see readConfig) and validates it.
 func loadConfig(cmd *cobra.Command) (config.Config, error) {
-	cfg, err := readConfig(cmd)
+	cfg, where, err := readConfigFrom(cmd)
 	if err != nil {
 		return cfg, err
 	}
-	return cfg, cfg.Validate()
+	return cfg, nameSources(cfg.Validate(), where)
+}
+
+// readConfig is readConfigFrom without where each setting came from.
+func readConfig(cmd *cobra.Command) (config.Config, error) {
+	cfg, _, err := readConfigFrom(cmd)
+	return cfg, err
 }
 
 // readConfig reads flags, then environment, then the config file, in that
@@ -28,16 +35,23 @@ func loadConfig(cmd *cobra.Command) (config.Config, error) {
 // value is parsed strictly: a setting that does not parse, an unknown key
 // in the config file or an unreadable secret file is an error wrapping
 // config.ErrInvalid that names the setting, never a silent default.
-func readConfig(cmd *cobra.Command) (config.Config, error) {
+// where maps a setting's environment variable to the place its value
+// came from when that is not the variable itself (a flag, a config file
+// key, a _FILE variable).
+func readConfigFrom(cmd *cobra.Command) (config.Config, map[string]string, error) {
 	var cfg config.Config
+	where := map[string]string{}
 	file, path, err := readConfigFile(cmd)
 	if err != nil {
-		return cfg, err
+		return cfg, where, err
 	}
 	src := sources{flags: cmd.Flags(), getenv: os.Getenv, file: file, path: path}
 	var errs []string
 	for _, s := range settings() {
 		v, ok, err := src.lookup(s)
+		if ok && v.where != s.env {
+			where[s.env] = v.where
+		}
 		if err == nil && ok {
 			err = v.assign(s, s.field(&cfg))
 		}
@@ -47,9 +61,23 @@ func readConfig(cmd *cobra.Command) (config.Config, error) {
 	}
 	cfg.Demo, _ = cmd.Flags().GetBool("demo")
 	if len(errs) > 0 {
-		return cfg, fmt.Errorf("%w: %s", config.ErrInvalid, strings.Join(errs, "; "))
+		return cfg, where, fmt.Errorf("%w: %s", config.ErrInvalid, strings.Join(errs, "; "))
 	}
-	return cfg, nil
+	return cfg, where, nil
+}
+
+// nameSources rewrites a validation error to name each setting where it
+// was set (a config file's key, a flag) instead of its environment
+// variable.
+func nameSources(err error, where map[string]string) error {
+	if err == nil || len(where) == 0 {
+		return err
+	}
+	msg := strings.TrimPrefix(err.Error(), config.ErrInvalid.Error())
+	for env, w := range where {
+		msg = regexp.MustCompile(`\b`+regexp.QuoteMeta(env)+`\b`).ReplaceAllLiteralString(msg, w)
+	}
+	return fmt.Errorf("%w%s", config.ErrInvalid, msg)
 }
 
 // sources are the places a setting is read from, highest precedence first.
@@ -145,6 +173,13 @@ func readConfigFile(cmd *cobra.Command) (*viper.Viper, string, error) {
 	}
 	if file == "" {
 		return nil, "", nil
+	}
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return nil, "", fmt.Errorf("%w: config file %s is a directory: name the YAML file, such as %s",
+			config.ErrInvalid, file, filepath.Join(file, "polar-mcp.yaml"))
+	}
+	if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" {
+		return nil, "", fmt.Errorf("%w: config file %s: a config file is YAML, named *.yaml or *.yml", config.ErrInvalid, file)
 	}
 	v := viper.New()
 	v.SetConfigFile(file)

@@ -2,6 +2,7 @@ package hosted
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -192,6 +193,10 @@ type origins struct {
 	any    bool     // "*" was listed
 }
 
+// ErrInvalidOrigin is the error of an allowed origin that is not
+// scheme://host[:port] (a configuration error).
+var ErrInvalidOrigin = errors.New("an allowed origin must be scheme://host[:port]")
+
 func parseOrigins(list []string, base *url.URL) (origins, error) {
 	o := origins{self: strings.ToLower(base.Scheme + "://" + base.Host)}
 	for _, raw := range list {
@@ -202,7 +207,7 @@ func parseOrigins(list []string, base *url.URL) (origins, error) {
 		}
 		u, err := url.Parse(strings.TrimSuffix(raw, "/"))
 		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" {
-			return origins{}, fmt.Errorf("hosted: allowed origin %q must be scheme://host[:port]", raw)
+			return origins{}, fmt.Errorf("%w, such as https://%s, not %q", ErrInvalidOrigin, strings.Trim(raw, "/"), raw)
 		}
 		o.listed = append(o.listed, strings.ToLower(u.Scheme+"://"+u.Host))
 	}

@@ -12,8 +12,17 @@ import (
 type sessionRedactor struct{ slog.Handler }
 
 // Handle implements slog.Handler.
+// mcp-go's routine session housekeeping (an idle session swept) is logged
+// at DEBUG, not at INFO: it is no event an operator acts on.
 func (h sessionRedactor) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	level := r.Level
+	if level == slog.LevelInfo && strings.HasPrefix(r.Message, "Sweeping expired session") {
+		level = slog.LevelDebug
+		if !h.Handler.Enabled(ctx, level) {
+			return nil
+		}
+	}
+	out := slog.NewRecord(r.Time, level, r.Message, r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		if a.Key == "session" && a.Value.Kind() == slog.KindString {
 			nonce, _, _ := strings.Cut(a.Value.String(), ".")

@@ -131,7 +131,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 	limit := e.fleet.callLimit(cfg)
 	srv := e.tel.toolsServer(cfg, Always(client), log, limit)
 	if e.root, err = hosted.New(hc, srv); err != nil {
-		return err
+		return originErr(err)
 	}
 	e.agentPanel("", e.root, srv, limit, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
@@ -167,7 +167,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	srv := e.tel.toolsServer(cfg, tools.FromContext, log, limit)
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
-		return errors.Join(err, store.Close())
+		return errors.Join(originErr(err), store.Close())
 	}
 	e.agentPanel("/c/{connection}", e.conns, srv, limit, tools.FromContext, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
@@ -285,4 +285,13 @@ func (e *Endpoint) Close() error {
 		errs = append(errs, e.store.Close())
 	}
 	return errors.Join(append(errs, e.fleet.Close())...)
+}
+
+// originErr marks a malformed POLAR_MCP_ALLOWED_ORIGINS entry as the
+// configuration error it is (exit 2, like every other bad setting).
+func originErr(err error) error {
+	if errors.Is(err, hosted.ErrInvalidOrigin) {
+		return fmt.Errorf("%w: POLAR_MCP_ALLOWED_ORIGINS: %v", config.ErrInvalid, err)
+	}
+	return err
 }

@@ -36,6 +36,9 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	if err != nil {
 		return err
 	}
+	if !cfg.Demo {
+		go client.ReportReachable(ctx)
+	}
 	id, ok := StdioIdentity(cfg)
 	if !ok {
 		log.Warn("no caller identity configured: customer tools will refuse; " +
