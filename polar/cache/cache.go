@@ -11,6 +11,8 @@
 //   - subscriptions, orders and customer state: not kept by default, and
 //     never more than MaxBillingTTL, so a customer who just changed their
 //     plan in the portal never sees the old one.
+//   - license keys, disputes and benefit grants (enrichments): as long as
+//     the catalog, dropped with their customer's billing data.
 //   - customer portal sessions: never kept nor shared; each call is new.
 //
 // Errors are never kept. Identical reads in flight at the same time are
@@ -229,10 +231,30 @@ func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoi
 	return c.inner.OrderInvoice(ctx, orderID)
 }
 
-// LicenseKey implements polar.Client. It is passed through, never cached:
-// activations change as the customer uses the key.
+// LicenseKey implements polar.Client. A key's details only enrich the
+// benefits answer of its customer, so they are kept like the other
+// enrichments: as long as the catalog (activations change as the customer
+// uses the key, and no event reports that), owned by the key's customer
+// so that the events that change its grants (ForgetBilling) drop them.
 func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
-	return c.inner.LicenseKey(ctx, id)
+	v, err := load(ctx, c, read[*polar.LicenseKey]{
+		key: "license\x00" + id,
+		op:  "license_keys:get",
+		ttl: c.catalogTTL,
+		ownerOf: func(k *polar.LicenseKey) string {
+			if k == nil {
+				return ""
+			}
+			return k.CustomerID
+		},
+		call: func(ctx context.Context) (*polar.LicenseKey, error) { return c.inner.LicenseKey(ctx, id) },
+	})
+	if err != nil || v == nil {
+		return nil, err
+	}
+	cp := *v
+	cp.Activations = slices.Clone(v.Activations)
+	return &cp, nil
 }
 
 // CreateCustomerSession implements polar.Client. It is never cached nor

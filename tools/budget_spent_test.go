@@ -1,0 +1,98 @@
+package tools_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
+	"github.com/polar-mcp/polar-mcp/tools"
+)
+
+// spendable is a polar.RateLimiter whose budget a test spends at will:
+// while spent, every request is refused as the fleet limiter refuses one.
+type spendable struct {
+	spent atomic.Bool
+	mu    sync.Mutex
+	asked []string // operations refused while spent
+}
+
+func (s *spendable) Wait(_ context.Context, op string) (bool, error) {
+	if s.spent.Load() {
+		s.mu.Lock()
+		s.asked = append(s.asked, op)
+		s.mu.Unlock()
+		return false, &polar.Error{Kind: polar.KindRateLimited, Operation: op, RetryAfter: time.Second, Err: polar.ErrBudgetSpent}
+	}
+	return false, nil
+}
+func (s *spendable) Pause(time.Duration) {}
+func (s *spendable) Settle(bool, bool)   {}
+func (s *spendable) refused() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.asked...)
+}
+
+// budgetEnv serves the demo organization through the cache as the server
+// builds it with webhooks on (billing kept ten minutes), paced by lim.
+func budgetEnv(t *testing.T, lim polar.RateLimiter) (*env, *cache.Client) {
+	t.Helper()
+	fake, err := fakepolar.New(fakepolar.DemoFS(), fakepolar.Options{Tokens: map[string][]string{testToken: fakepolar.AllScopes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	t.Cleanup(ts.Close)
+	sdk, err := polar.New(polar.Config{AccessToken: testToken, ServerURL: ts.URL, MaxRetryWait: -1, RequestsPerMinute: -1, Limiter: lim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := cache.New(sdk, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Fresh: func() bool { return true }})
+	deps := tools.Deps{
+		Client: func(context.Context) (polar.Client, error) { return cc, nil },
+		Logger: slog.New(slog.DiscardHandler),
+	}
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{App: insightsApp()})}, cc
+}
+
+// TestBudgetSpentAnswersWhatIsKept: once the organization's budget is
+// spent, a question whose answer the cache keeps (webhooks on) is still
+// answered, and only one that must reach Polar is refused, saying what
+// could not be fetched.
+func TestBudgetSpentAnswersWhatIsKept(t *testing.T) {
+	lim := &spendable{}
+	e, _ := budgetEnv(t, lim)
+	warm := customer("alice@example.com")
+	asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
+	for _, name := range asked {
+		if res := e.call(t, warm, name, nil); res.IsError {
+			t.Fatalf("%s before the budget is spent: %s", name, testkit.Text(res))
+		}
+	}
+	lim.spent.Store(true)
+	for _, name := range asked {
+		res := e.call(t, warm, name, nil)
+		if res.IsError {
+			t.Errorf("%s, kept, while the budget is spent: %s", name, testkit.Text(res))
+		}
+	}
+	if r := lim.refused(); len(r) > 0 {
+		t.Errorf("warm questions asked Polar while the budget was spent: %v", r)
+	}
+	cold := e.call(t, customer("bob@example.com"), tools.NameSubscriptionStatus, nil)
+	if !cold.IsError {
+		t.Fatalf("a cold question was answered while the budget is spent: %s", testkit.Text(cold))
+	}
+	if txt := testkit.Text(cold); !strings.Contains(txt, "busy") && !strings.Contains(txt, "try again") {
+		t.Errorf("cold refusal = %q, want it to say Polar is busy", txt)
+	}
+}
