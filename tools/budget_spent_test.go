@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -92,7 +91,36 @@ func TestBudgetSpentAnswersWhatIsKept(t *testing.T) {
 	if !cold.IsError {
 		t.Fatalf("a cold question was answered while the budget is spent: %s", testkit.Text(cold))
 	}
-	if txt := testkit.Text(cold); !strings.Contains(txt, "busy") && !strings.Contains(txt, "try again") {
-		t.Errorf("cold refusal = %q, want it to say Polar is busy", txt)
+	mustFail(t, cold, "Polar is busy", "could not be fetched", "Try again in")
+}
+
+// TestBudgetSpentEveryKeptQuestion asks every customer question of the
+// demo organization once, spends the budget, and asks them all again:
+// each is answered from what was kept, with no request to Polar.
+func TestBudgetSpentEveryKeptQuestion(t *testing.T) {
+	lim := &spendable{}
+	e, _ := budgetEnv(t, lim)
+	emails := []string{"alice@example.com", "bob@example.com", "carol@example.com", "team@acme.example", "dave@example.com",
+		"erin@example.com", "frank.miller@example.com", "grace@example.com", "refunds@example.com", "incomplete@example.com",
+		"unpaid@example.com", "switcher@example.com", "metered@example.com", "pausing@example.com", "plan.change@example.com",
+		"ending@example.com", "discount@example.com", "yen@example.com", "license.limit@example.com", "nobody@example.com"}
+	asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
+	for _, em := range emails {
+		for _, name := range asked {
+			if res := e.call(t, customer(em), name, nil); res.IsError {
+				t.Fatalf("%s for %s before the budget is spent: %s", name, em, testkit.Text(res))
+			}
+		}
+	}
+	lim.spent.Store(true)
+	for _, em := range emails {
+		for _, name := range asked {
+			if res := e.call(t, customer(em), name, nil); res.IsError {
+				t.Errorf("%s for %s, kept, while the budget is spent: %s", name, em, testkit.Text(res))
+			}
+		}
+	}
+	if r := lim.refused(); len(r) > 0 {
+		t.Errorf("warm questions asked Polar while the budget was spent: %v", r)
 	}
 }

@@ -59,6 +59,7 @@ type Client struct {
 	gen   atomic.Uint64 // bumped by every forget
 
 	members   memberIndex
+	subOwners subOwners     // subscription id -> customer, for seats
 	pageEvery time.Duration // Config.MemberPageInterval
 
 	hits      atomic.Uint64
@@ -158,7 +159,11 @@ func (c *Client) ListSubscriptions(ctx context.Context, ref polar.CustomerRef) (
 		billing: true,
 		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Subscription, error) {
-			return c.inner.ListSubscriptions(ctx, ref)
+			v, err := c.inner.ListSubscriptions(ctx, ref)
+			if err == nil {
+				c.subOwners.learn(v)
+			}
+			return v, err
 		},
 	})
 	return slices.Clone(v), err

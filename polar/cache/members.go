@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -448,29 +449,56 @@ func (c *Client) GetMember(ctx context.Context, customerID, memberID string) (*p
 	return inner.GetMember(ctx, customerID, memberID)
 }
 
-// SubscriptionSeats implements polar.Members; seats are billing data and
-// not kept.
+// SubscriptionSeats implements polar.Members. Seats are billing data:
+// kept as long as subscriptions are, owned by the subscription's customer
+// (learned from its subscription list) so that the events that change
+// them (customer_seat.*, subscription.*) drop them. Seats of a
+// subscription whose customer is not known are not kept.
 func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (*polar.Seats, error) {
 	inner, err := c.membersInner()
 	if err != nil {
 		return nil, err
 	}
-	v, err, _ := c.group.Do("seats\x00"+subscriptionID, func() (any, error) {
-		return inner.SubscriptionSeats(ctx, subscriptionID)
+	owner := c.subOwners.of(subscriptionID)
+	ttl := c.billingFor()
+	if owner == "" {
+		ttl = 0
+	}
+	v, err := load(ctx, c, read[*polar.Seats]{
+		key:     "seats\x00" + subscriptionID,
+		op:      "customer-seats:list_seats",
+		ttl:     ttl,
+		billing: true,
+		owner:   owner,
+		call: func(ctx context.Context) (*polar.Seats, error) {
+			return inner.SubscriptionSeats(ctx, subscriptionID)
+		},
 	})
-	if err != nil {
+	if err != nil || v == nil {
 		return nil, err
 	}
-	return v.(*polar.Seats), nil
+	cp := *v
+	cp.Seats = slices.Clone(v.Seats)
+	return &cp, nil
 }
 
-// MemberGrants implements polar.Members; not kept, like customer state.
+// MemberGrants implements polar.Members; kept like customer state.
 func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
 	inner, err := c.membersInner()
 	if err != nil {
 		return nil, err
 	}
-	return inner.MemberGrants(ctx, ref)
+	v, err := load(ctx, c, read[[]polar.MemberGrant]{
+		key:     "member-grants\x00" + refKey(ref),
+		op:      "benefit-grants:list",
+		ttl:     c.billingFor(),
+		billing: true,
+		owner:   refOwner(ref),
+		call: func(ctx context.Context) ([]polar.MemberGrant, error) {
+			return inner.MemberGrants(ctx, ref)
+		},
+	})
+	return slices.Clone(v), err
 }
 
 // CreateMemberSession implements polar.Members; never kept nor shared.
