@@ -3,6 +3,7 @@ package tools_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -45,22 +46,55 @@ func (s *spendable) refused() []string {
 // builds it with webhooks on (billing kept ten minutes), paced by lim.
 func budgetEnv(t *testing.T, lim polar.RateLimiter) (*env, *cache.Client) {
 	t.Helper()
+	e, cc, _ := webhookEnv(t, lim, func() bool { return true })
+	return e, cc
+}
+
+// webhookEnv is budgetEnv with fresh saying whether webhooks arrive, and
+// a count of the requests the fake answered, by method and path.
+func webhookEnv(t *testing.T, lim polar.RateLimiter, fresh func() bool) (*env, *cache.Client, *requestCount) {
+	t.Helper()
 	fake, err := fakepolar.New(fakepolar.DemoFS(), fakepolar.Options{Tokens: map[string][]string{testToken: fakepolar.AllScopes()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(fake)
+	rc := &requestCount{n: map[string]int{}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc.add(r.Method + " " + r.URL.Path)
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
+	if lim == nil {
+		lim = &spendable{}
+	}
 	sdk, err := polar.New(polar.Config{AccessToken: testToken, ServerURL: ts.URL, MaxRetryWait: -1, RequestsPerMinute: -1, Limiter: lim})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc := cache.New(sdk, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Fresh: func() bool { return true }})
+	cc := cache.New(sdk, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Fresh: fresh})
 	deps := tools.Deps{
 		Client: func(context.Context) (polar.Client, error) { return cc, nil },
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{App: insightsApp()})}, cc
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{App: insightsApp()})}, cc, rc
+}
+
+// requestCount counts requests by method and path.
+type requestCount struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *requestCount) add(k string) {
+	c.mu.Lock()
+	c.n[k]++
+	c.mu.Unlock()
+}
+
+func (c *requestCount) get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k]
 }
 
 // TestBudgetSpentAnswersWhatIsKept: once the organization's budget is

@@ -13,7 +13,8 @@
 //     plan in the portal never sees the old one.
 //   - license keys, disputes and benefit grants (enrichments): as long as
 //     the catalog, dropped with their customer's billing data.
-//   - customer portal sessions: never kept nor shared; each call is new.
+//   - customer portal sessions: never shared; reused for the same verified
+//     caller only while webhooks arrive (sessions.go).
 //
 // Errors are never kept. Identical reads in flight at the same time are
 // made once (singleflight), whether or not their answer is kept; each
@@ -262,14 +263,14 @@ func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, 
 	return &cp, nil
 }
 
-// CreateCustomerSession implements polar.Client. It is never cached nor
-// coalesced: every call creates a new session.
+// CreateCustomerSession implements polar.Client. It is never coalesced
+// nor shared; while webhooks arrive, the session created for the same
+// verified caller is handed out again while it is valid by a safe margin
+// (sessions.go).
 func (c *Client) CreateCustomerSession(ctx context.Context, ref polar.CustomerRef) (*polar.CustomerSession, error) {
-	s, err := c.inner.CreateCustomerSession(ctx, ref)
-	if isNotFound(err) {
-		c.forget(refOwner(ref))
-	}
-	return s, err
+	return c.session(ctx, ref, "", func(ctx context.Context) (*polar.CustomerSession, error) {
+		return c.inner.CreateCustomerSession(ctx, ref)
+	})
 }
 
 // Stats returns the cache's counters, added to the inner client's when it

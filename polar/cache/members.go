@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -317,6 +317,11 @@ func (c *Client) MemberStale(customerID, memberID string) {
 	}
 	c.members.mu.Unlock()
 	c.gen.Add(1)
+	if c.store != nil && customerID != "" {
+		// A member's role or seat may have changed: no session of that
+		// team is handed out again.
+		c.store.removeOwnerIf(customerID, func(key string) bool { return strings.HasPrefix(key, "session\x00") })
+	}
 }
 
 // lookStale looks up the members webhooks said changed, one request
@@ -447,65 +452,4 @@ func (c *Client) GetMember(ctx context.Context, customerID, memberID string) (*p
 		return nil, err
 	}
 	return inner.GetMember(ctx, customerID, memberID)
-}
-
-// SubscriptionSeats implements polar.Members. Seats are billing data:
-// kept as long as subscriptions are, owned by the subscription's customer
-// (learned from its subscription list) so that the events that change
-// them (customer_seat.*, subscription.*) drop them. Seats of a
-// subscription whose customer is not known are not kept.
-func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (*polar.Seats, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	owner := c.subOwners.of(subscriptionID)
-	ttl := c.billingFor()
-	if owner == "" {
-		ttl = 0
-	}
-	v, err := load(ctx, c, read[*polar.Seats]{
-		key:     "seats\x00" + subscriptionID,
-		op:      "customer-seats:list_seats",
-		ttl:     ttl,
-		billing: true,
-		owner:   owner,
-		call: func(ctx context.Context) (*polar.Seats, error) {
-			return inner.SubscriptionSeats(ctx, subscriptionID)
-		},
-	})
-	if err != nil || v == nil {
-		return nil, err
-	}
-	cp := *v
-	cp.Seats = slices.Clone(v.Seats)
-	return &cp, nil
-}
-
-// MemberGrants implements polar.Members; kept like customer state.
-func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	v, err := load(ctx, c, read[[]polar.MemberGrant]{
-		key:     "member-grants\x00" + refKey(ref),
-		op:      "benefit-grants:list",
-		ttl:     c.billingFor(),
-		billing: true,
-		owner:   refOwner(ref),
-		call: func(ctx context.Context) ([]polar.MemberGrant, error) {
-			return inner.MemberGrants(ctx, ref)
-		},
-	})
-	return slices.Clone(v), err
-}
-
-// CreateMemberSession implements polar.Members; never kept nor shared.
-func (c *Client) CreateMemberSession(ctx context.Context, ref polar.CustomerRef, memberID string) (*polar.CustomerSession, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	return inner.CreateMemberSession(ctx, ref, memberID)
 }
