@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
@@ -157,4 +159,76 @@ func TestBudgetSpentEveryKeptQuestion(t *testing.T) {
 	if r := lim.refused(); len(r) > 0 {
 		t.Errorf("warm questions asked Polar while the budget was spent: %v", r)
 	}
+}
+
+// statusOf asks id's subscription status and returns its subscriptions.
+func statusOf(t *testing.T, e *env, id *caller.Identity) []tools.SubscriptionView {
+	t.Helper()
+	res := e.call(t, id, tools.NameSubscriptionStatus, nil)
+	mustAnswer(t, res)
+	var out tools.SubscriptionStatusOutput
+	structured(t, res, &out)
+	return out.Subscriptions
+}
+
+// TestWebhookWritesThroughWhileBudgetSpent: a subscription.canceled
+// webhook carrying the canceled subscription is visible at once while the
+// budget is spent (no request to Polar), and an older event arriving
+// after it changes nothing.
+func TestWebhookWritesThroughWhileBudgetSpent(t *testing.T) {
+	lim := &spendable{}
+	e, cc := budgetEnv(t, lim)
+	alice := customer("alice@example.com")
+	before := statusOf(t, e, alice)
+	if len(before) == 0 || before[0].Status != "active" || before[0].Canceling {
+		t.Fatalf("alice before: %+v", before)
+	}
+	ctx := context.Background()
+	subs, err := cc.ListSubscriptions(ctx, polar.ByID(mustCustomer(t, cc, "alice@example.com").ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(subs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	event := func(status string, cancelAtEnd bool, modified time.Time) []byte {
+		rec["status"], rec["cancel_at_period_end"], rec["modified_at"] = status, cancelAtEnd, modified.Format(time.RFC3339Nano)
+		b, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	lim.spent.Store(true)
+	newer := event("active", true, now)
+	older := event("active", false, now.Add(-time.Minute))
+	if !cc.WriteSubscription(newer, now) {
+		t.Fatal("the canceled subscription was not written through")
+	}
+	after := statusOf(t, e, alice)
+	if len(after) == 0 || !after[0].Canceling {
+		t.Errorf("cancellation not visible at once while the budget is spent: %+v", after)
+	}
+	cc.WriteSubscription(older, now.Add(-time.Minute))
+	if again := statusOf(t, e, alice); len(again) == 0 || !again[0].Canceling {
+		t.Errorf("an older event overwrote the newer record: %+v", again)
+	}
+	if r := lim.refused(); len(r) > 0 {
+		t.Errorf("the written-through answer asked Polar: %v", r)
+	}
+}
+
+func mustCustomer(t *testing.T, cc *cache.Client, email string) *polar.Customer {
+	t.Helper()
+	c, err := cc.FindCustomerByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -61,6 +61,7 @@ type Client struct {
 
 	members   memberIndex
 	subOwners subOwners     // subscription id -> customer, for seats
+	vers      versions      // newest version written through, by record
 	pageEvery time.Duration // Config.MemberPageInterval
 
 	hits      atomic.Uint64
