@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -231,4 +233,32 @@ func mustCustomer(t *testing.T, cc *cache.Client, email string) *polar.Customer 
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestFleetBudgetSpentAnswersWhatIsKept is TestBudgetSpentAnswersWhatIsKept
+// on the fleet's own limiter: a budget of 100 requests a minute, spent by
+// other requests of the organization once alice's answers are kept.
+func TestFleetBudgetSpentAnswersWhatIsKept(t *testing.T) {
+	budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: 100, Window: time.Minute}, nil)
+	e, _ := budgetEnv(t, fleetlimit.New(budget, "org", -1))
+	alice := customer("alice@example.com")
+	asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
+	for _, name := range asked {
+		mustAnswer(t, e.call(t, alice, name, nil))
+	}
+	ctx := context.Background()
+	for {
+		s, err := budget.Reserve(ctx, "org", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.OK {
+			break
+		}
+	}
+	for _, name := range asked {
+		mustAnswer(t, e.call(t, alice, name, nil))
+	}
+	mustFail(t, e.call(t, customer("bob@example.com"), tools.NameOrderHistory, nil),
+		"Polar is busy", "could not be fetched")
 }
