@@ -83,11 +83,15 @@ func portal(ctx context.Context, deps Deps, tool, argEmail, action string) (*mcp
 	newOut := func() *PortalOutput { return &PortalOutput{Action: action} }
 	return forCustomer(ctx, deps, tool, argEmail, newOut, func(t *target, out *PortalOutput) (string, error) {
 		// A session (which can cancel a plan or change a card) is only
-		// created for a customer confirmed as the caller right now, not
-		// from a cached lookup, and its link is discarded unless the
-		// session's own embedded customer is the caller too.
-		if err := t.refresh(ctx); err != nil || t.missing {
-			return "", err // missing: run answers "not found"
+		// created for a customer confirmed as the caller right now: looked
+		// up from Polar during this call, or kept by a cache that Polar's
+		// webhooks keep fresh; never from a lookup that may be stale. Its
+		// link is discarded unless the session's own embedded customer is
+		// the caller too.
+		if !t.lookedUpNow() {
+			if err := t.refresh(ctx); err != nil || t.missing {
+				return "", err // missing: run answers "not found"
+			}
 		}
 		if t.member != nil && !t.member.Manages() && action != "" && action != "other" {
 			// Polar's portal lets a plain member see their seat, not

@@ -71,7 +71,7 @@ func explain(err error) string {
 		return "Polar refused the request (403 Forbidden): the access token is not allowed to read this data. " +
 			"Check the token's organization and scopes."
 	case polar.KindRateLimited:
-		return fmt.Sprintf("Polar is busy: this organization hit its rate limit. Try again in %d seconds.", retrySeconds(pe.RetryAfter))
+		return fmt.Sprintf("Polar is busy: this organization hit its rate limit%s. Try again in %d seconds.", unfetched(pe.Operation), retrySeconds(pe.RetryAfter))
 	case polar.KindNotFound:
 		return "Polar could not find that record (404). It may have been deleted."
 	case polar.KindInvalid:
@@ -131,7 +131,7 @@ func forVisitor(err error, msg string) string {
 		}
 		return visitorSetup
 	case polar.KindRateLimited:
-		return fmt.Sprintf("Billing information is busy right now. Please try again in %d seconds.", retrySeconds(pe.RetryAfter))
+		return fmt.Sprintf("Billing information is busy right now%s. Please try again in %d seconds.", unfetched(pe.Operation), retrySeconds(pe.RetryAfter))
 	case polar.KindNotFound:
 		return msg
 	case polar.KindUnavailable, polar.KindDecode:

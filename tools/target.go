@@ -150,6 +150,14 @@ func freshLookup(c polar.Client) func(context.Context, string) (*polar.Customer,
 	return c.FindCustomerByEmail
 }
 
+// lookedUpNow reports whether the target's email lookup is as good as
+// one made now: made from Polar during this call, or kept by a cache
+// whose webhooks would have dropped it (polar.Customer.Kept unset). A
+// member or external-id target is always refreshed.
+func (t *target) lookedUpNow() bool {
+	return t.customer != nil && !t.customer.Kept && t.member == nil && t.external == "" && !t.missing
+}
+
 // refresh confirms the target from Polar's current record rather than a
 // cached lookup: an email is looked up again, an external id (which Polar
 // never reassigns) is confirmed as confirm does.

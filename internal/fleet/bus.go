@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
@@ -44,6 +45,12 @@ type Invalidation struct {
 	CustomerID string `json:"customer_id,omitempty"`
 	EmailHash  string `json:"email_hash,omitempty"`
 	MemberID   string `json:"member_id,omitempty"`
+	// Event, Record and At carry a webhook's record to write through
+	// (KindBilling of a subscription.* event): its type, its data as
+	// Polar sent it, and the event's timestamp, for ordering.
+	Event  string    `json:"event,omitempty"`
+	Record string    `json:"record,omitempty"`
+	At     time.Time `json:"at,omitzero"`
 }
 
 // HashEmail returns the hex SHA-256 of the normalized email, for

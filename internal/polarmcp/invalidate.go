@@ -3,6 +3,7 @@ package polarmcp
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
@@ -116,6 +117,9 @@ func forget(c *cache.Client, inv fleet.Invalidation) {
 			c.ForgetEmailHash(inv.EmailHash)
 		}
 	case fleet.KindBilling:
+		if strings.HasPrefix(inv.Event, "subscription.") && c.WriteSubscription([]byte(inv.Record), inv.At) {
+			return
+		}
 		if inv.CustomerID != "" {
 			c.ForgetBilling(inv.CustomerID)
 		}

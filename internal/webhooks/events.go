@@ -68,7 +68,12 @@ func Map(ev Event) []fleet.Invalidation {
 		if id == "" {
 			return nil
 		}
-		return []fleet.Invalidation{{Org: org, Kind: fleet.KindBilling, CustomerID: id}}
+		inv := fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: id}
+		if kind == "subscription" {
+			// The event carries the subscription: caches write it through.
+			inv.Event, inv.Record, inv.At = ev.Type, string(ev.Data), ev.Timestamp
+		}
+		return []fleet.Invalidation{inv}
 	case "member":
 		if d.ID == "" {
 			return nil

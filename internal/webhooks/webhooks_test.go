@@ -77,7 +77,8 @@ func TestMap(t *testing.T) {
 		want      []fleet.Invalidation
 	}{
 		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCustomer, CustomerID: "c1", EmailHash: fleet.HashEmail("a@x.io")}}},
-		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c2"}}},
+		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c2",
+			Event: "subscription.canceled", Record: `{"id":"s1","customer_id":"c2"}`}}},
 		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c3"}}},
 		{"product.updated", `{"id":"p1"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCatalog}}},
 		{"organization.updated", `{"id":"o"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindOrganization}}},

@@ -11,7 +11,10 @@
 //   - subscriptions, orders and customer state: not kept by default, and
 //     never more than MaxBillingTTL, so a customer who just changed their
 //     plan in the portal never sees the old one.
-//   - customer portal sessions: never kept nor shared; each call is new.
+//   - license keys, disputes and benefit grants (enrichments): as long as
+//     the catalog, dropped with their customer's billing data.
+//   - customer portal sessions: never shared; reused for the same verified
+//     caller only while webhooks arrive (sessions.go).
 //
 // Errors are never kept. Identical reads in flight at the same time are
 // made once (singleflight), whether or not their answer is kept; each
@@ -57,6 +60,8 @@ type Client struct {
 	gen   atomic.Uint64 // bumped by every forget
 
 	members   memberIndex
+	subOwners subOwners     // subscription id -> customer, for seats
+	vers      versions      // newest version written through, by record
 	pageEvery time.Duration // Config.MemberPageInterval
 
 	hits      atomic.Uint64
@@ -156,7 +161,11 @@ func (c *Client) ListSubscriptions(ctx context.Context, ref polar.CustomerRef) (
 		billing: true,
 		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Subscription, error) {
-			return c.inner.ListSubscriptions(ctx, ref)
+			v, err := c.inner.ListSubscriptions(ctx, ref)
+			if err == nil {
+				c.subOwners.learn(v)
+			}
+			return v, err
 		},
 	})
 	return slices.Clone(v), err
@@ -229,20 +238,40 @@ func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoi
 	return c.inner.OrderInvoice(ctx, orderID)
 }
 
-// LicenseKey implements polar.Client. It is passed through, never cached:
-// activations change as the customer uses the key.
+// LicenseKey implements polar.Client. A key's details only enrich the
+// benefits answer of its customer, so they are kept like the other
+// enrichments: as long as the catalog (activations change as the customer
+// uses the key, and no event reports that), owned by the key's customer
+// so that the events that change its grants (ForgetBilling) drop them.
 func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
-	return c.inner.LicenseKey(ctx, id)
+	v, err := load(ctx, c, read[*polar.LicenseKey]{
+		key: "license\x00" + id,
+		op:  "license_keys:get",
+		ttl: c.catalogTTL,
+		ownerOf: func(k *polar.LicenseKey) string {
+			if k == nil {
+				return ""
+			}
+			return k.CustomerID
+		},
+		call: func(ctx context.Context) (*polar.LicenseKey, error) { return c.inner.LicenseKey(ctx, id) },
+	})
+	if err != nil || v == nil {
+		return nil, err
+	}
+	cp := *v
+	cp.Activations = slices.Clone(v.Activations)
+	return &cp, nil
 }
 
-// CreateCustomerSession implements polar.Client. It is never cached nor
-// coalesced: every call creates a new session.
+// CreateCustomerSession implements polar.Client. It is never coalesced
+// nor shared; while webhooks arrive, the session created for the same
+// verified caller is handed out again while it is valid by a safe margin
+// (sessions.go).
 func (c *Client) CreateCustomerSession(ctx context.Context, ref polar.CustomerRef) (*polar.CustomerSession, error) {
-	s, err := c.inner.CreateCustomerSession(ctx, ref)
-	if isNotFound(err) {
-		c.forget(refOwner(ref))
-	}
-	return s, err
+	return c.session(ctx, ref, "", func(ctx context.Context) (*polar.CustomerSession, error) {
+		return c.inner.CreateCustomerSession(ctx, ref)
+	})
 }
 
 // Stats returns the cache's counters, added to the inner client's when it

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -314,6 +315,11 @@ func (c *Client) MemberStale(customerID, memberID string) {
 	}
 	c.members.mu.Unlock()
 	c.gen.Add(1)
+	if c.store != nil && customerID != "" {
+		// A member's role or seat may have changed: no session of that
+		// team is handed out again.
+		c.store.removeOwnerIf(customerID, func(key string) bool { return strings.HasPrefix(key, "session\x00") })
+	}
 }
 
 // lookStale looks up the members webhooks said changed, one request

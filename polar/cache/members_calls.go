@@ -43,37 +43,3 @@ func (c *Client) GetMember(ctx context.Context, customerID, memberID string) (*p
 	}
 	return inner.GetMember(ctx, customerID, memberID)
 }
-
-// SubscriptionSeats implements polar.Members; seats are billing data and
-// not kept.
-func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (*polar.Seats, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	v, err, _ := c.group.Do("seats\x00"+subscriptionID, func() (any, error) {
-		return inner.SubscriptionSeats(ctx, subscriptionID)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*polar.Seats), nil
-}
-
-// MemberGrants implements polar.Members; not kept, like customer state.
-func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	return inner.MemberGrants(ctx, ref)
-}
-
-// CreateMemberSession implements polar.Members; never kept nor shared.
-func (c *Client) CreateMemberSession(ctx context.Context, ref polar.CustomerRef, memberID string) (*polar.CustomerSession, error) {
-	inner, err := c.membersInner()
-	if err != nil {
-		return nil, err
-	}
-	return inner.CreateMemberSession(ctx, ref, memberID)
-}

@@ -1,0 +1,72 @@
+package cache
+
+import (
+	"context"
+	"slices"
+
+	"github.com/polar-mcp/polar-mcp/polar"
+)
+
+// SubscriptionSeats implements polar.Members. Seats are billing data:
+// kept as long as subscriptions are, owned by the subscription's customer
+// (learned from its subscription list) so that the events that change
+// them (customer_seat.*, subscription.*) drop them. Seats of a
+// subscription whose customer is not known are not kept.
+func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (*polar.Seats, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	owner := c.subOwners.of(subscriptionID)
+	ttl := c.billingFor()
+	if owner == "" {
+		ttl = 0
+	}
+	v, err := load(ctx, c, read[*polar.Seats]{
+		key:     "seats\x00" + subscriptionID,
+		op:      "customer-seats:list_seats",
+		ttl:     ttl,
+		billing: true,
+		owner:   owner,
+		call: func(ctx context.Context) (*polar.Seats, error) {
+			return inner.SubscriptionSeats(ctx, subscriptionID)
+		},
+	})
+	if err != nil || v == nil {
+		return nil, err
+	}
+	cp := *v
+	cp.Seats = slices.Clone(v.Seats)
+	return &cp, nil
+}
+
+// MemberGrants implements polar.Members; kept like customer state.
+func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	v, err := load(ctx, c, read[[]polar.MemberGrant]{
+		key:     "member-grants\x00" + refKey(ref),
+		op:      "benefit-grants:list",
+		ttl:     c.billingFor(),
+		billing: true,
+		owner:   refOwner(ref),
+		call: func(ctx context.Context) ([]polar.MemberGrant, error) {
+			return inner.MemberGrants(ctx, ref)
+		},
+	})
+	return slices.Clone(v), err
+}
+
+// CreateMemberSession implements polar.Members; reused as
+// CreateCustomerSession is, for the same caller and member only.
+func (c *Client) CreateMemberSession(ctx context.Context, ref polar.CustomerRef, memberID string) (*polar.CustomerSession, error) {
+	inner, err := c.membersInner()
+	if err != nil {
+		return nil, err
+	}
+	return c.session(ctx, ref, "member\x00"+memberID, func(ctx context.Context) (*polar.CustomerSession, error) {
+		return inner.CreateMemberSession(ctx, ref, memberID)
+	})
+}
