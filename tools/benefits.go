@@ -41,7 +41,7 @@ type BenefitView struct {
 // Benefits is the get_benefits tool.
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
-		mcp.WithDescription("The customer's granted benefits: license keys (masked; activations, usage, expiry), usage credits and balance, Discord, Slack, GitHub repos, downloads, feature flags, perks."),
+		mcp.WithDescription("The customer's benefits: license keys (masked), activations, credits, Discord, Slack, GitHub, downloads, feature flags."),
 		input[EmailArg](),
 		output[BenefitsOutput](),
 		readOnly("Benefits"),

@@ -18,7 +18,7 @@ const insightOrders = 3
 
 // InsightsInput is get_visitor_insights's input.
 type InsightsInput struct {
-	Email string `json:"email" jsonschema:"The customer's email address."`
+	Email string `json:"email"`
 }
 
 // InsightsOutput is get_visitor_insights's structured answer, in the
@@ -44,7 +44,7 @@ type InsightsOutput struct {
 // VisitorInsights is the agent-only get_visitor_insights tool.
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
-		mcp.WithDescription("Agents only: a customer at a glance by email: plan, dates, usage, orders, benefits, lifetime value."),
+		mcp.WithDescription("Agents only: a customer at a glance: plan, dates, usage, orders, benefits, lifetime value."),
 		input[InsightsInput](),
 		output[InsightsOutput](),
 		readOnly("Visitor insights"),

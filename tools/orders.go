@@ -26,8 +26,8 @@ var errLimit = tell(fmt.Sprintf("the limit must be a whole number from 1 to %d",
 // OrderHistoryInput is get_order_history's input.
 type OrderHistoryInput struct {
 	EmailArg
-	Limit        *int `json:"limit,omitempty" jsonschema:"How many recent orders (default 5)."`
-	InvoiceLinks bool `json:"invoice_links,omitempty" jsonschema:"Also fetch each paid order's invoice link."`
+	Limit        *int `json:"limit,omitempty" jsonschema:"How many (default 5)."`
+	InvoiceLinks bool `json:"invoice_links,omitempty" jsonschema:"Also fetch invoice links."`
 }
 
 // OrderHistoryOutput is get_order_history's structured answer.
@@ -73,7 +73,7 @@ type OrderView struct {
 // OrderHistory is the get_order_history tool.
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
-		mcp.WithDescription("The customer's recent orders: date, item, total incl. tax, status, refunds, invoice number; invoice_links adds download links. For \"show my invoices\"."),
+		mcp.WithDescription("The customer's recent orders: date, item, total, status, refunds, invoice number."),
 		input[OrderHistoryInput](between("limit", 1, maxOrders)),
 		output[OrderHistoryOutput](),
 		readOnly("Order history"),

@@ -22,7 +22,7 @@ type PortalOutput struct {
 // PortalLink is the get_customer_portal_link tool.
 func PortalLink(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NamePortalLink,
-		mcp.WithDescription("A secure, short-lived link to the customer's portal (invoices, payment method, downloads, subscriptions)."),
+		mcp.WithDescription("A short-lived link to the customer's portal (invoices, card, subscriptions)."),
 		input[EmailArg](),
 		output[PortalOutput](),
 		createsSession("Customer portal link"),
@@ -37,7 +37,7 @@ func PortalLink(deps Deps) server.ServerTool {
 // ManageInput is manage_subscription's input.
 type ManageInput struct {
 	EmailArg
-	Action string `json:"action,omitempty" jsonschema:"What the customer wants: cancel, change_plan, update_payment_method or other."`
+	Action string `json:"action,omitempty" jsonschema:"What the customer wants."`
 }
 
 // steps frames the portal link for what the customer wants to do.
@@ -59,7 +59,7 @@ func steps(action string) (string, bool) {
 // subscription itself: it hands the customer a portal link.
 func ManageSubscription(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameManageSubscription,
-		mcp.WithDescription("For \"cancel\", \"change plan\", \"update my card\": a customer portal link with the steps. Changes nothing itself."),
+		mcp.WithDescription("For cancel, change plan or update card: a portal link with the steps. Changes nothing itself."),
 		input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
 		output[PortalOutput](),
 		createsSession("Manage subscription"),

@@ -48,7 +48,7 @@ type PriceView struct {
 // Products is the get_products tool. It needs no identity.
 func Products(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameProducts,
-		mcp.WithDescription("Plans and products on sale, with prices (fixed, pay what you want, free, per seat, usage-based) and interval. Needs no account."),
+		mcp.WithDescription("Plans and products on sale: prices, trials, intervals. Needs no account."),
 		output[ProductsOutput](),
 		readOnly("Products and pricing"),
 	)

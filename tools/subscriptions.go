@@ -82,7 +82,7 @@ const maxEnded = 3
 // SubscriptionStatus is the get_subscription_status tool.
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
-		mcp.WithDescription("The customer's subscriptions: plan, status, price, discount, next billing, trial, cancellation, pause and plan-change dates, metered usage so far. For \"what's my plan?\" and \"how much have I used?\"."),
+		mcp.WithDescription("The customer's subscriptions: plan, status, price, next billing, trial, cancel, pause and plan-change dates, usage."),
 		input[EmailArg](),
 		output[SubscriptionStatusOutput](),
 		readOnly("Subscription status"),
