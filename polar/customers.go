@@ -8,6 +8,7 @@ import (
 	"github.com/polarsource/polar-go/models/components"
 	"github.com/polarsource/polar-go/models/operations"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -172,9 +173,9 @@ func checkRef(o op, ref CustomerRef) error {
 }
 
 // checkExternalID rejects an external id that could reshape a URL path
-// or a log line (caller.CheckExternalID).
+// or a log line (config.CheckExternalID).
 func checkExternalID(o op, ext string) error {
-	if caller.CheckExternalID(ext) != nil {
+	if config.CheckExternalID(ext) != nil {
 		return &Error{Kind: KindInvalid, Operation: o.id, Detail: "malformed external customer id"}
 	}
 	return nil

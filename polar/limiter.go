@@ -29,6 +29,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Published per-organization request limits, and the limiter defaults.
@@ -123,7 +125,7 @@ func RateBudget(cfg Config) int {
 	case limit < 0:
 		return 0
 	case limit > 0:
-	case cfg.ServerURL == "" && strings.EqualFold(strings.TrimSpace(cfg.Environment), EnvironmentSandbox):
+	case cfg.ServerURL == "" && strings.EqualFold(strings.TrimSpace(cfg.Environment), config.Sandbox):
 		limit = SandboxRequestsPerMinute
 	default:
 		limit = ProductionRequestsPerMinute

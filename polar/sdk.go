@@ -43,19 +43,14 @@ import (
 
 	polargo "github.com/polarsource/polar-go"
 	"github.com/polarsource/polar-go/retry"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Defaults applied by New to a zero Config field.
 const (
-	DefaultAPIVersion   = "2026-04"
 	DefaultTimeout      = 15 * time.Second
 	DefaultMaxRetryWait = 5 * time.Second
-)
-
-// Environments a Config may name.
-const (
-	EnvironmentProduction = "production"
-	EnvironmentSandbox    = "sandbox"
 )
 
 // HTTPDoer sends HTTP requests; *http.Client is one.
@@ -137,20 +132,20 @@ func New(cfg Config) (*SDKClient, error) {
 		polargo.WithSecurity(cfg.AccessToken),
 		polargo.WithRetryConfig(retry.Config{Strategy: "none"}),
 	}
-	env := EnvironmentProduction
+	env := config.Production
 	if strings.TrimSpace(cfg.Environment) != "" {
 		var err error
-		if env, err = ParseEnvironment(cfg.Environment); err != nil {
+		if env, err = config.ParseEnvironment(cfg.Environment); err != nil {
 			return nil, fmt.Errorf("polar: %w", err)
 		}
 	}
 	switch {
 	case cfg.ServerURL != "":
-		if err := CheckServerURL(cfg.ServerURL); err != nil {
+		if err := config.CheckServerURL(cfg.ServerURL); err != nil {
 			return nil, fmt.Errorf("polar: server URL %w", err)
 		}
 		opts = append(opts, polargo.WithServerURL(cfg.ServerURL))
-	case env == EnvironmentProduction:
+	case env == config.Production:
 		opts = append(opts, polargo.WithServer(polargo.ServerProduction))
 	default:
 		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
@@ -165,7 +160,7 @@ func New(cfg Config) (*SDKClient, error) {
 	}
 	version := cfg.APIVersion
 	if version == "" {
-		version = DefaultAPIVersion
+		version = config.DefaultAPIVersion
 	}
 	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version, userAgent: cfg.UserAgent}))
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -43,7 +44,7 @@ func subject(ctx context.Context, argEmail string) (email, external string, err 
 		if arg == "" {
 			return "", "", errors.New("email is required: as a support agent, pass the customer's email address")
 		}
-		if err := caller.CheckEmail(arg); err != nil {
+		if err := config.CheckEmail(arg); err != nil {
 			return "", "", errors.New("that is not a valid email address: pass a bare address " +
 				"such as jane@example.com, without a display name or angle brackets")
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -62,7 +63,7 @@ func agentPrompt(text func(map[string]string) string) server.PromptHandlerFunc {
 			return nil, errors.New("this prompt is for support agents only")
 		}
 		args := req.Params.Arguments
-		if caller.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
+		if config.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
 			return nil, errors.New("email must be the customer's bare email address, such as jane@example.com")
 		}
 		if q, ok := args["question"]; ok && strings.TrimSpace(q) == "" {

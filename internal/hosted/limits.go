@@ -10,14 +10,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
-// Defaults of the per-caller limits, used when a Config field is zero.
-const (
-	DefaultMaxStreamsPerCaller  = 10
-	DefaultMaxSessionsPerCaller = 100
-	DefaultSessionIdleTTL       = 10 * time.Minute
-	DefaultBodyReadTimeout      = 30 * time.Second
-)
-
 // Retry-After values of the 429s: a stream or session slot frees when the
 // caller closes one or a session idles out.
 const (

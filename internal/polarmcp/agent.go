@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
@@ -81,7 +82,7 @@ func agentsOnly(next http.Handler) http.Handler {
 // structuredContent.
 func insightsVia(srv *server.MCPServer) panel.InsightsFunc {
 	return func(ctx context.Context, _ *http.Request, email string) (any, error) {
-		if err := caller.CheckEmail(caller.NormalizeEmail(email)); err != nil {
+		if err := config.CheckEmail(caller.NormalizeEmail(email)); err != nil {
 			return nil, &panel.APIError{Status: http.StatusBadRequest, Code: "bad_request",
 				Message: "that is not an email address: pass a bare address such as jane@example.com"}
 		}

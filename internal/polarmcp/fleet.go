@@ -20,7 +20,7 @@ import (
 
 // WebhooksStaleAfter is how long an organization's webhooks are trusted
 // after the last delivery: past it, with no delivery since, its billing
-// answers are kept at most cache.MaxBillingTTL (5 s) again, until the next
+// answers are kept at most config.MaxBillingTTL (5 s) again, until the next
 // delivery arrives.
 const WebhooksStaleAfter = 10 * time.Minute
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -45,9 +46,9 @@ func checkTokenShape(token string) (string, error) {
 	switch {
 	case token == "":
 		return "", invalid("a Polar access token is required (Polar → Settings → General → Developers → New Token)")
-	case polar.CheckAccessToken(token) != nil:
+	case config.CheckAccessToken(token) != nil:
 		return "", invalid("this does not look like a Polar access token: %v "+
-			"(create one in Polar → Settings → General → Developers)", polar.CheckAccessToken(token))
+			"(create one in Polar → Settings → General → Developers)", config.CheckAccessToken(token))
 	}
 	return token, nil
 }
