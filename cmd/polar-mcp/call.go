@@ -58,7 +58,10 @@ func newCallCmd() *cobra.Command {
 				level, cfg.LogLevel = slog.LevelDebug, ""
 			}
 			logger := cliLogger(cfg, cmd.ErrOrStderr(), level)
-			adapters := polarmcp.NewAdapters(cfg, logger)
+			adapters, err := polarmcp.NewAdapters(cfg, logger)
+			if err != nil {
+				return err
+			}
 			pc, err := adapters.Merchant()
 			if err != nil {
 				return err

@@ -59,7 +59,10 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *tenants.Ser
 		return err
 	}
 	defer store.Close()
-	adapters := polarmcp.NewAdapters(cfg, logger)
+	adapters, err := polarmcp.NewAdapters(cfg, logger)
+	if err != nil {
+		return err
+	}
 	svc, err := polarmcp.NewService(adapters, store, nil, logger)
 	if err != nil {
 		return err

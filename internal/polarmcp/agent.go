@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
@@ -20,12 +21,12 @@ import (
 type Option func(*options)
 
 type options struct {
-	changes Changes
+	changes fleet.Changes
 }
 
 // WithChanges gives the agent panel another source of live updates (GET
 // .../agent/api/events) than the server's own webhooks (Fleet).
-func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
+func WithChanges(c fleet.Changes) Option { return func(o *options) { o.changes = c } }
 
 // agentPanel mounts the agent panel under prefix ("" or
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
@@ -134,7 +135,7 @@ func resultText(res *mcp.CallToolResult) string {
 // email, found through the caller's connection's adapter. A customer it
 // cannot find, or a failed look-up, ends the stream (the page reconnects,
 // then offers Refresh).
-func subscribeVia(client tools.ClientFunc, changes Changes) panel.SubscribeFunc {
+func subscribeVia(client tools.ClientFunc, changes fleet.Changes) panel.SubscribeFunc {
 	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
 		id, _ := caller.From(ctx)
 		pc, err := client(ctx)

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
@@ -40,8 +41,8 @@ type Endpoint struct {
 	quit    context.Context
 	quitNow context.CancelFunc
 
-	fleet    *Fleet
-	merchant *Merchant         // nil without a single merchant
+	fleet    *fleet.Fleet
+	merchant *fleet.Merchant   // nil without a single merchant
 	hooks    *webhooks.Handler // both webhook paths
 	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
 }
@@ -55,11 +56,15 @@ func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts 
 // NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
 // tool call and audit log lines); nil tel observes nothing.
 func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry, opts ...Option) (*Endpoint, error) {
-	fl, err := NewFleet(cfg, log)
+	fl, err := fleet.NewFleet(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	adapters := NewAdapters(cfg, log).WithFleet(fl)
+	adapters, err := NewAdapters(cfg, log)
+	if err != nil {
+		return nil, errors.Join(err, fl.Close())
+	}
+	adapters.WithFleet(fl)
 	if tel != nil {
 		adapters = adapters.Observed(tel.Observer)
 	}
@@ -101,7 +106,7 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 }
 
 // serveMerchant serves the single merchant at the root.
-func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, log *slog.Logger) error {
 	client, err := adapters.Merchant()
 	if err != nil {
 		return err
@@ -120,7 +125,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
-	srv := e.tel.toolsServer(cfg, Always(client), log, e.fleet.callLimit(cfg))
+	srv := e.tel.toolsServer(cfg, Always(client), log, callLimit(e.fleet, cfg))
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 // and the admin API when an admin key is set. Each request's connection
 // is resolved once, at the edge: its secret verifies the token, and its
 // adapter is bound to the request for the tools.
-func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *fleet.Adapters, log *slog.Logger) error {
 	store, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -150,11 +155,14 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	}
 	resolve := func(ctx context.Context, id string) (hosted.Connection, error) {
 		secret, client, err := e.router.Resolve(ctx, id)
+		if errors.Is(err, tenants.ErrUnknownConnection) {
+			err = &identity.Error{Kind: identity.KindUnknownAudience} // answered 404
+		}
 		e.tel.storeError("resolve", err)
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, e.fleet.callLimit(cfg))
+	srv := e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(e.fleet, cfg))
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
@@ -181,10 +189,10 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 // hostedConfig maps cfg to a hosted endpoint's settings.
 func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
-		ReadyDetails:   e.readyDetails,
+		ReadyDetails:   e.fleet.ReadyDetails,
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
-		Relay:          e.fleet.relay(log),
+		Relay:          relay(e.fleet, log),
 		PerConnection:  perConnection,
 		AllowedOrigins: cfg.AllowedOrigins,
 		MaxTokenTTL:    cfg.TokenMaxTTL,
@@ -195,6 +203,25 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 		SessionIdleTTL:       cfg.SessionIdleTTL,
 		BodyReadTimeout:      cfg.BodyReadTimeout,
 	}
+}
+
+// callLimit is the per-caller tool-call budget of the hosted endpoint:
+// one bucket per caller for the whole fleet through Redis, this process's
+// own while Redis is away or not configured.
+func callLimit(f *fleet.Fleet, cfg config.Config) server.ToolHandlerMiddleware {
+	local := hosted.NewCallBuckets(cfg.CallsPerMinute, cfg.CallBurst)
+	if local == nil || !f.Shared() {
+		return hosted.LimitCalls(local)
+	}
+	return hosted.LimitCalls(f.Calls(cfg.CallsPerMinute, cfg.CallBurst, local))
+}
+
+// relay is f's relay of legacy-SSE message POSTs, nil without Redis.
+func relay(f *fleet.Fleet, log *slog.Logger) hosted.Relay {
+	if r := f.Relay(log); r != nil {
+		return r
+	}
+	return nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -233,7 +260,7 @@ func (e *Endpoint) Run(ctx context.Context) {
 // Changes is the subscription API of live views (the agent panel): it
 // signals customers whose Polar data changed, from any instance's
 // webhooks.
-func (e *Endpoint) Changes() Changes { return e.fleet }
+func (e *Endpoint) Changes() fleet.Changes { return e.fleet }
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {

@@ -15,15 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
-	"github.com/redis/go-redis/v9"
 )
 
 const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
@@ -127,12 +129,12 @@ func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
 	var clients []polar.Client
 	for range 3 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
 		for range 2 { // the root and a connection to the same organization
 			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 			if err != nil {
@@ -180,12 +182,12 @@ func TestFleetShares429Pause(t *testing.T) {
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: 1000, RedisURL: redis, ExpectedInstances: 2}
 	var sdks []polar.Client
 	for range 2 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
 		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 		if err != nil {
 			t.Fatal(err)

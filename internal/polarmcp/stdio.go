@@ -31,8 +31,11 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	}
 	defer metricsDone()
 	defer stopMetrics()
-	adapters := NewAdapters(cfg, log).Observed(tel.Observer)
-	client, err := adapters.Merchant()
+	adapters, err := NewAdapters(cfg, log)
+	if err != nil {
+		return err
+	}
+	client, err := adapters.Observed(tel.Observer).Merchant()
 	if err != nil {
 		return err
 	}

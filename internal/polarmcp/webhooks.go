@@ -43,7 +43,7 @@ func (e *Endpoint) newWebhooks(secret string, log *slog.Logger) (*webhooks.Handl
 				}
 			}
 		},
-		Dedupe:  e.fleet.dedupe,
+		Dedupe:  e.fleet.Dedupe(),
 		Logger:  log,
 		Outcome: e.tel.webhookOutcome,
 	})
@@ -66,34 +66,4 @@ func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.E
 		return webhooks.Endpoint{}, false
 	}
 	return webhooks.Endpoint{Org: c.Organization.ID, Connection: id, Secret: secret.Reveal()}, true
-}
-
-// readyDetails is the fleet's part of /readyz: whether the rate budget is
-// shared, and when webhooks last arrived for each organization served.
-func (e *Endpoint) readyDetails(context.Context) any {
-	budget := "this instance"
-	switch {
-	case e.fleet.Degraded():
-		budget = "redis unreachable: local share"
-	case e.fleet.Shared():
-		budget = "shared through redis"
-	}
-	type hook struct {
-		Connection   string     `json:"connection,omitempty"`
-		Organization string     `json:"organization,omitempty"`
-		LastReceived *time.Time `json:"last_received,omitempty"`
-		BillingTTL   string     `json:"billing_ttl_cap"`
-	}
-	var hooks []hook
-	for _, s := range e.fleet.served() {
-		h := hook{Connection: s.connection, Organization: s.org, BillingTTL: "5s"}
-		if t, ok := e.fleet.LastWebhook(s.org); ok {
-			h.LastReceived = &t
-		}
-		if s.secret && e.fleet.fresh(s.org) {
-			h.BillingTTL = "1h"
-		}
-		hooks = append(hooks, h)
-	}
-	return map[string]any{"rate_budget": budget, "webhooks": hooks}
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -74,13 +73,13 @@ func TestVerify(t *testing.T) {
 func TestMap(t *testing.T) {
 	cases := []struct {
 		typ, data string
-		want      []fleet.Invalidation
+		want      []Change
 	}{
-		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCustomer, CustomerID: "c1", EmailHash: fleet.HashEmail("a@x.io")}}},
-		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c2"}}},
-		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c3"}}},
-		{"product.updated", `{"id":"p1"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCatalog}}},
-		{"organization.updated", `{"id":"o"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindOrganization}}},
+		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Change{{Org: "o", Scope: ScopeCustomer, CustomerID: "c1", Email: "A@x.io"}}},
+		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c2"}}},
+		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c3"}}},
+		{"product.updated", `{"id":"p1"}`, []Change{{Org: "o", Scope: ScopeCatalog}}},
+		{"organization.updated", `{"id":"o"}`, []Change{{Org: "o", Scope: ScopeOrganization}}},
 		{"checkout.created", `{"id":"k"}`, nil},
 	}
 	for _, c := range cases {

@@ -1,10 +1,6 @@
-package polarmcp
+package fleet
 
-import (
-	"context"
-
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
-)
+import "context"
 
 // Changes tells live views (the agent panel) that what Polar holds about
 // a customer changed: the same invalidations that drop cached answers,
@@ -52,8 +48,8 @@ func (f *Fleet) Subscribe(ctx context.Context, connection, customerID string) (<
 }
 
 // notify signals the subscribers inv concerns.
-func (f *Fleet) notify(inv fleet.Invalidation) {
-	if inv.Kind != fleet.KindCustomer && inv.Kind != fleet.KindBilling && inv.Kind != fleet.KindAll {
+func (f *Fleet) notify(inv Invalidation) {
+	if inv.Kind != KindCustomer && inv.Kind != KindBilling && inv.Kind != KindAll {
 		return
 	}
 	f.mu.Lock()
@@ -61,7 +57,7 @@ func (f *Fleet) notify(inv fleet.Invalidation) {
 	for s := range f.subs {
 		org, known := f.orgOf[s.connection]
 		orgMatch := inv.Org == "" || (known && org == inv.Org)
-		if !orgMatch || (inv.Kind != fleet.KindAll && inv.CustomerID != s.customer) {
+		if !orgMatch || (inv.Kind != KindAll && inv.CustomerID != s.customer) {
 			continue
 		}
 		select {

@@ -1,4 +1,4 @@
-package fleetlimit_test
+package fleet_test
 
 import (
 	"bytes"
@@ -15,7 +15,6 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -69,7 +68,7 @@ func (s *syncBuffer) String() string {
 // instance is one polar-mcp instance's budget and limiter for org.
 type instance struct {
 	budget *fleet.RedisBudget
-	lim    *fleetlimit.Limiter
+	lim    *fleet.Limiter
 	log    *syncBuffer
 }
 
@@ -84,7 +83,7 @@ func newInstance(t *testing.T, rdb redis.UniversalClient, prefix string, perWind
 	if err != nil {
 		t.Fatal(err)
 	}
-	return instance{budget: b, lim: fleetlimit.New(b, org, maxWait), log: logs}
+	return instance{budget: b, lim: fleet.NewLimiter(b, org, maxWait), log: logs}
 }
 
 // fakePolar serves the demo organization, with perMinute requests per

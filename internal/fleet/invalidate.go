@@ -1,18 +1,17 @@
-package polarmcp
+package fleet
 
 import (
 	"context"
 	"log/slog"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // kindDelivery is published for a verified webhook that makes nothing
 // stale: every instance learns that the organization's webhooks arrive.
-const kindDelivery fleet.Kind = "delivery"
+const kindDelivery Kind = "delivery"
 
 // resubscribe is how long Run waits before subscribing again after the
 // bus refused.
@@ -40,9 +39,12 @@ func (f *Fleet) Run(ctx context.Context) {
 // still published as a delivery, so that every instance knows the
 // organization's webhooks arrive.
 func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
-	invs := webhooks.Map(ev)
+	var invs []Invalidation
+	for _, c := range webhooks.Map(ev) {
+		invs = append(invs, invalidation(c))
+	}
 	if len(invs) == 0 {
-		invs = []fleet.Invalidation{{Org: ev.Org, Kind: kindDelivery}}
+		invs = []Invalidation{{Org: ev.Org, Kind: kindDelivery}}
 	}
 	for _, inv := range invs {
 		if err := f.bus.Publish(ctx, inv); err != nil {
@@ -52,10 +54,30 @@ func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
 	}
 }
 
+// invalidation is the fleet's message for a webhook's change: the same
+// scope, and the email only as HashEmail's hash.
+func invalidation(c webhooks.Change) Invalidation {
+	inv := Invalidation{Org: c.Org, CustomerID: c.CustomerID}
+	switch c.Scope {
+	case webhooks.ScopeCustomer:
+		inv.Kind = KindCustomer
+	case webhooks.ScopeBilling:
+		inv.Kind = KindBilling
+	case webhooks.ScopeCatalog:
+		inv.Kind = KindCatalog
+	case webhooks.ScopeOrganization:
+		inv.Kind = KindOrganization
+	}
+	if c.Email != "" {
+		inv.EmailHash = HashEmail(c.Email)
+	}
+	return inv
+}
+
 // apply drops what inv makes stale in this process.
-func (f *Fleet) apply(inv fleet.Invalidation) {
+func (f *Fleet) apply(inv Invalidation) {
 	f.mu.Lock()
-	if inv.Org != "" && inv.Kind != fleet.KindAll {
+	if inv.Org != "" && inv.Kind != KindAll {
 		f.last[inv.Org] = f.now()
 	}
 	var targets []*cache.Client
@@ -73,22 +95,22 @@ func (f *Fleet) apply(inv fleet.Invalidation) {
 	f.notify(inv)
 }
 
-func forget(c *cache.Client, inv fleet.Invalidation) {
+func forget(c *cache.Client, inv Invalidation) {
 	switch inv.Kind {
-	case fleet.KindCustomer:
+	case KindCustomer:
 		if inv.CustomerID != "" {
 			c.ForgetCustomer(inv.CustomerID)
 		}
 		if inv.EmailHash != "" {
 			c.ForgetEmailHash(inv.EmailHash)
 		}
-	case fleet.KindBilling:
+	case KindBilling:
 		if inv.CustomerID != "" {
 			c.ForgetBilling(inv.CustomerID)
 		}
-	case fleet.KindCatalog, fleet.KindOrganization:
+	case KindCatalog, KindOrganization:
 		c.ForgetCatalog()
-	case fleet.KindAll:
+	case KindAll:
 		c.ForgetAll()
 	}
 }
