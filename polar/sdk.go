@@ -28,8 +28,8 @@ package polar
 // polar-go's own retries are disabled; a 429 is retried at most once,
 // here, when its Retry-After is short and fits the caller's deadline.
 //
-// Before each request, do takes a slot from the organization's Limiter
-// (limiter.go), and a 429 pauses that Limiter until its Retry-After.
+// Before each request, do takes a slot from the organization's
+// RateLimiter (ratelimiter.go), and a 429 pauses it until its Retry-After.
 // cache.Client (package polar/cache) caches and coalesces reads in front
 // of all this.
 
@@ -86,20 +86,16 @@ type Config struct {
 	// Logger receives debug logs; discarded when nil.
 	Logger *slog.Logger
 
-	// RequestsPerMinute is the organization's Polar rate limit. Zero means
-	// the published limit of Environment (production for a custom
-	// ServerURL); negative disables client-side limiting.
+	// RequestsPerMinute is the organization's Polar rate limit, for
+	// RateBudget. Zero means the published limit of Environment
+	// (production for a custom ServerURL); negative disables limiting.
 	RequestsPerMinute int
-	// Headroom is the fraction of RequestsPerMinute left unused, below 1.
-	// Zero means DefaultHeadroom; negative means none.
+	// Headroom is the fraction of RequestsPerMinute left unused (for
+	// RateBudget), below 1. Zero means DefaultHeadroom; negative means
+	// none.
 	Headroom float64
-	// RateLimitWait is the longest a request waits for a rate limit slot
-	// before failing with KindRateLimited. Zero means
-	// DefaultRateLimitWait; negative means never wait.
-	RateLimitWait time.Duration
-	// Limiter, when set, paces this client's requests instead of a new
-	// Limiter built from the three fields above. Share one RateLimiter
-	// among all clients of an organization.
+	// Limiter paces this client's requests (share one RateLimiter among
+	// all clients of an organization); nil means Unlimited.
 	Limiter RateLimiter
 	// Observer, when set, is told of every request and limiter decision.
 	Observer Observer
@@ -113,7 +109,7 @@ type SDKClient struct {
 	timeout      time.Duration
 	maxRetryWait time.Duration
 	log          *slog.Logger
-	limiter      RateLimiter // nil: no client-side limiting
+	limiter      RateLimiter // Unlimited when none is given
 	counters     sdkCounters
 	obs          Observer
 }
@@ -184,13 +180,9 @@ func New(cfg Config) (*SDKClient, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	switch {
-	case cfg.Limiter != nil:
-		c.limiter = cfg.Limiter
-	case cfg.RequestsPerMinute >= 0:
-		c.limiter = NewLimiter(LimiterConfig{RequestsPerMinute: RateBudget(cfg), MaxWait: cfg.RateLimitWait})
-	default:
-		c.limiter = (*Limiter)(nil) // a nil *Limiter never waits
+	c.limiter = cfg.Limiter
+	if c.limiter == nil {
+		c.limiter = Unlimited{}
 	}
 	return c, nil
 }

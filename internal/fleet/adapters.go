@@ -93,11 +93,11 @@ func (a *Adapters) perMinute(env connections.Environment, own int) int {
 // org "" (not known yet) gets a limiter of its own. own is a connection's
 // own budget (0: the server's): the organization is paced at the lowest
 // budget any of its connections asks for. With POLAR_MCP_RATE_LIMIT < 0
-// it is a nil *polar.Limiter, which never waits.
+// it is polar.Unlimited, which never waits.
 func (a *Adapters) Limiter(env connections.Environment, org string, own int) polar.RateLimiter {
 	perMinute := a.perMinute(env, own)
 	if perMinute == 0 {
-		return (*polar.Limiter)(nil)
+		return polar.Unlimited{}
 	}
 	if org == "" {
 		return ownLimiter(perMinute)
@@ -157,16 +157,15 @@ func (a *Adapters) sdk(env connections.Environment, token string, limiter polar.
 		obs = a.obs
 	}
 	return polar.New(polar.Config{
-		Observer:          obs,
-		AccessToken:       token,
-		Environment:       string(env),
-		ServerURL:         serverURL,
-		APIVersion:        a.cfg.APIVersion,
-		UserAgent:         buildinfo.UserAgent(),
-		HTTPClient:        client,
-		Logger:            a.log,
-		Limiter:           limiter,
-		RequestsPerMinute: -1, // paced by limiter only
+		Observer:    obs,
+		AccessToken: token,
+		Environment: string(env),
+		ServerURL:   serverURL,
+		APIVersion:  a.cfg.APIVersion,
+		UserAgent:   buildinfo.UserAgent(),
+		HTTPClient:  client,
+		Logger:      a.log,
+		Limiter:     limiter,
 	})
 }
 
@@ -229,7 +228,7 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 func (a *Adapters) firstLimiter(env connections.Environment) polar.RateLimiter {
 	perMinute := a.perMinute(env, 0)
 	if perMinute == 0 {
-		return (*polar.Limiter)(nil)
+		return polar.Unlimited{}
 	}
 	if a.fleet != nil && a.fleet.Shared() {
 		perMinute = max(perMinute/max(a.cfg.ExpectedInstances, 1), 1)

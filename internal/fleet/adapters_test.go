@@ -19,7 +19,7 @@ import (
 // adapter; otherwise every organization gets a limiter.
 func TestLimitersFollowTheOperatorsSettings(t *testing.T) {
 	a := fleet.NewAdapters(config.Config{RateLimit: -1}, slog.New(slog.DiscardHandler), nil)
-	if l, ok := a.Limiter(connections.Production, "org", 0).(*polar.Limiter); !ok || l != nil {
+	if _, ok := a.Limiter(connections.Production, "org", 0).(polar.Unlimited); !ok {
 		t.Error("POLAR_MCP_RATE_LIMIT=-1 still limits")
 	}
 	a = fleet.NewAdapters(config.Config{RateLimit: 120, RateHeadroom: 0.5}, slog.New(slog.DiscardHandler), nil)
@@ -64,5 +64,34 @@ func TestOneProcessHoldsTheCeilingWithoutRedis(t *testing.T) {
 	}
 	if refused.Load() != 30-perMinute {
 		t.Fatalf("%d calls refused without sending, want %d", refused.Load(), 30-perMinute)
+	}
+}
+
+// An organization is paced at the lowest budget any of its connections
+// asks for: a connection asking for less slows it down, one asking for
+// more changes nothing.
+func TestLowerBudgetSlowsTheOrganization(t *testing.T) {
+	fake, url := fakePolar(t, 0)
+	a := fleet.NewAdapters(config.Config{ServerURL: url, RateLimit: 60, RateHeadroom: -1}, slog.New(slog.DiscardHandler), nil)
+	sent := func(l polar.RateLimiter) int {
+		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fake.ResetRequests()
+		flood(t, sdk, 70)
+		return fake.RequestCount()
+	}
+	l := a.Limiter(connections.Production, "org-faster", 0)
+	if a.Limiter(connections.Production, "org-faster", 120) != l {
+		t.Fatal("a connection asking for more got a limiter of its own")
+	}
+	if n := sent(l); n != 60 {
+		t.Errorf("at 60/min, after a connection asked for 120: a flood of 70 sent %d, want 60", n)
+	}
+	l = a.Limiter(connections.Production, "org-slower", 0)
+	a.Limiter(connections.Production, "org-slower", 6)
+	if n := sent(l); n != 6 {
+		t.Errorf("after a connection asked for 6/min: a flood of 70 sent %d, want 6", n)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -34,7 +35,7 @@ type harness struct {
 	c     *client.Client
 }
 
-func newHarness(t *testing.T, limiter *polar.Limiter) *harness {
+func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
 	t.Helper()
 	fake, err := fakepolar.Demo(fakepolar.Options{})
 	if err != nil {
@@ -47,7 +48,7 @@ func newHarness(t *testing.T, limiter *polar.Limiter) *harness {
 	obs := observe.New(observe.Config{Metrics: observe.NewMetrics(prometheus.NewRegistry()),
 		Tracer: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans)), Logger: log})
 	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: ts.URL, Observer: obs,
-		Limiter: limiter, RequestsPerMinute: -1, Logger: slog.New(slog.DiscardHandler)})
+		Limiter: limiter, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestToolCallAndAuditLines(t *testing.T) {
 // TestLimiterRefusalIsObserved: a request the limiter refuses is a
 // rate_limited call and a limiter span, never a Polar request.
 func TestLimiterRefusalIsObserved(t *testing.T) {
-	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 1, MaxWait: -1})
+	lim := fleet.NewLimiter(fleet.NewLocalBudget(fleet.Limits{PerWindow: 1}, nil), "org", -1)
 	h := newHarness(t, lim)
 	h.call(t, caller.Identity{Role: caller.Customer, Email: "alice@example.com"}, tools.NameProducts, nil)
 	res := h.call(t, caller.Identity{Role: caller.Customer, Email: "bob@example.com"}, tools.NameSubscriptionStatus, nil)

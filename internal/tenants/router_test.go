@@ -40,7 +40,7 @@ func newRouted(t *testing.T, url string, recheck time.Duration) *routed {
 	}
 	var err error
 	r.router, err = tenants.NewRouter(tenants.RouterConfig{Store: r.store, NewAdapter: counting,
-		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache[connections.Connection], Recheck: recheck, Logger: discard()})
+		NewLimiter: limiter, NewCache: testkit.Cache[connections.Connection], Recheck: recheck, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
