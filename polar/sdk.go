@@ -13,14 +13,15 @@ package polar
 // itself, with the tolerant types of this package, from the very bytes
 // polar-go received, so there is never a second request:
 //
-//  1. Each call puts a fresh capture slot in the request context.
-//  2. polar-go is given captureDoer as its HTTP client. captureDoer sets
-//     the Polar-Version header and the query parameters polar-go cannot
-//     express or names wrongly (visibility, customer_id; see
-//     TestPolarGoQueryLedger), reads the whole response body into memory,
-//     records status, headers and body in the slot, and hands polar-go a
+//  1. Each attempt of a call gets a fresh capture (capture.go), a plain
+//     HTTP client, and a polar-go client built around it: nothing is
+//     passed through the request context.
+//  2. The capture sets the Polar-Version header and the query parameters
+//     polar-go cannot express or names wrongly (visibility, customer_id;
+//     see TestPolarGoQueryLedger), reads the whole response body into
+//     memory, records status, headers and body, and hands polar-go a
 //     fresh reader over the same bytes.
-//  3. When the polar-go call returns, the slot alone decides the outcome:
+//  3. When the polar-go call returns, the capture alone decides the outcome:
 //     a 2xx body is decoded with our types whether or not polar-go managed
 //     to decode it; any other status is classified into an *Error. The
 //     error polar-go returned is never shown (it may quote the body).
@@ -104,7 +105,10 @@ type Config struct {
 // SDKClient is the Client backed by polar-go. It is safe for concurrent
 // use.
 type SDKClient struct {
-	sdk          *polargo.Polar
+	sdkOpts      []polargo.SDKOption // polar-go's options but its HTTP client (a capture per request)
+	next         HTTPDoer            // sends the requests
+	version      string              // Polar-Version
+	userAgent    string              // replaces polar-go's when set
 	token        string
 	timeout      time.Duration
 	maxRetryWait time.Duration
@@ -158,10 +162,11 @@ func New(cfg Config) (*SDKClient, error) {
 	if version == "" {
 		version = config.DefaultAPIVersion
 	}
-	opts = append(opts, polargo.WithClient(captureDoer{next: next, version: version, userAgent: cfg.UserAgent}))
-
 	c := &SDKClient{
-		sdk:          polargo.New(opts...),
+		sdkOpts:      opts,
+		next:         next,
+		version:      version,
+		userAgent:    cfg.UserAgent,
 		token:        cfg.AccessToken,
 		timeout:      cfg.Timeout,
 		maxRetryWait: cfg.MaxRetryWait,

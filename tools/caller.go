@@ -63,11 +63,11 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	if err != nil {
 		return nil, err
 	}
-	client, err := deps.Client(ctx)
+	client, err := FromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := &target{email: email, external: external, client: client}
+	t := &target{email: email, external: external, client: client, obs: deps.Observer}
 	if external != "" {
 		return t, nil
 	}
@@ -78,14 +78,14 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	c, err := find(ctx, email)
 	if errors.Is(err, polar.ErrCustomerNotFound) {
 		t.missing = true
-		recordFrom(ctx).looked(ctx, nil)
+		deps.Observer.LookedUp(ctx, nil)
 		return t, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	t.customer = c
-	recordFrom(ctx).looked(ctx, c)
+	deps.Observer.LookedUp(ctx, c)
 	return t, nil
 }
 
@@ -129,8 +129,8 @@ func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail
 
 // noCustomer is the answer for a caller no customer is: an answer, not an
 // error, worded for whoever asked.
-func noCustomer(ctx context.Context, email string) string {
-	recordFrom(ctx).missing()
+func noCustomer(ctx context.Context, obs Observer, email string) string {
+	obs.NoCustomer(ctx)
 	if id, _ := caller.From(ctx); id.Role == caller.Agent {
 		return fmt.Sprintf("No Polar customer has the email %s.", email)
 	}

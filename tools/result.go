@@ -30,7 +30,7 @@ func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallTo
 	if id, _ := caller.From(ctx); visitor(id) {
 		msg = forVisitor(err, msg)
 	}
-	recordFrom(ctx).fail(err, false)
+	deps.Observer.ToolFailed(ctx, err, false)
 	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed",
 		slog.String("tool", tool), slog.String("error", err.Error()))
 	return mcp.NewToolResultError(msg)

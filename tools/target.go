@@ -28,6 +28,7 @@ type target struct {
 	email    string // normalized; may be empty for an external-id caller
 	external string // the caller's external id, when that is their identity
 	client   polar.Client
+	obs      Observer
 
 	customer *polar.Customer // from the email lookup; nil for an external id until seen
 	missing  bool            // the lookup found no customer
@@ -157,7 +158,7 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 	}
 	out := fresh()
 	if t.missing {
-		return out, noCustomer(ctx, t.email), nil
+		return out, noCustomer(ctx, t.obs, t.email), nil
 	}
 	text, err := body(t, out)
 	if pe, ok := polar.AsError(err); ok && pe.Kind == polar.KindNotFound && t.external != "" {
@@ -171,7 +172,7 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 	case err != nil:
 		return out, "", err
 	case t.missing:
-		return fresh(), noCustomer(ctx, t.email), nil
+		return fresh(), noCustomer(ctx, t.obs, t.email), nil
 	}
 	out.subject().Found = true
 	return out, text, nil

@@ -66,11 +66,11 @@ func newCallCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
+			ctx := tools.WithClient(cmd.Context(), pc)
 			if id, ok := polarmcp.StdioIdentity(cfg); ok {
 				ctx = caller.With(ctx, id)
 			}
-			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, polarmcp.Always(pc), logger))
+			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, logger, nil))
 			if err != nil {
 				return err
 			}

@@ -33,6 +33,7 @@ type harness struct {
 	spans *tracetest.SpanRecorder
 	logs  *bytes.Buffer
 	c     *client.Client
+	pc    polar.Client // the organization's adapter, bound to every call
 }
 
 func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
@@ -53,7 +54,8 @@ func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
 		t.Fatal(err)
 	}
 	pc := cache.New(sdk, cache.Config{Observer: obs})
-	srv := tools.NewServer(tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }, Logger: log},
+	h.pc = pc
+	srv := tools.NewServer(tools.Deps{Logger: log, Observer: obs},
 		tools.Options{Middleware: []server.ToolHandlerMiddleware{obs.ToolMiddleware()}, Hooks: obs.Hooks()})
 	h.c, err = client.NewInProcessClient(srv)
 	if err != nil {
@@ -76,7 +78,7 @@ func (h *harness) call(t *testing.T, id caller.Identity, tool string, args map[s
 	t.Helper()
 	req := mcp.CallToolRequest{}
 	req.Params.Name, req.Params.Arguments = tool, args
-	res, err := h.c.CallTool(caller.With(context.Background(), id), req)
+	res, err := h.c.CallTool(caller.With(tools.WithClient(context.Background(), h.pc), id), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +176,7 @@ func TestToolCallAndAuditLines(t *testing.T) {
 	if len(calls) != 3 || len(audits) != 2 {
 		t.Fatalf("%d call lines and %d audit lines, want 3 and 2:\n%s", len(calls), len(audits), h.logs)
 	}
-	wantOutcomes := []string{tools.OutcomeOK, tools.OutcomeNotFound, tools.OutcomeOK}
+	wantOutcomes := []string{observe.OutcomeOK, observe.OutcomeNotFound, observe.OutcomeOK}
 	for i, c := range calls {
 		if c["outcome"] != wantOutcomes[i] || c["connection"] != calls[0]["connection"] && i < 2 {
 			t.Errorf("call %d: %v", i, c)

@@ -21,8 +21,19 @@ import (
 type Option func(*options)
 
 type options struct {
-	changes fleet.Changes
+	changes      fleet.Changes
+	tel          *Telemetry    // nil: not observed
+	metricsReady chan<- string // ServeHTTP: the metrics listener's address
 }
+
+// WithTelemetry makes NewEndpoint observed by tel: metrics, traces, the
+// tool call and audit log lines. ServeHTTP builds its own.
+func WithTelemetry(tel *Telemetry) Option { return func(o *options) { o.tel = tel } }
+
+// WithMetricsReady makes ServeHTTP send the metrics listener's address
+// (cfg.MetricsListen, tests listen on port 0) to ready once it is up,
+// before the endpoint's.
+func WithMetricsReady(ready chan<- string) Option { return func(o *options) { o.metricsReady = ready } }
 
 // WithChanges gives the agent panel another source of live updates (GET
 // .../agent/api/events) than the server's own webhooks (Fleet).
@@ -39,7 +50,7 @@ func WithChanges(c fleet.Changes) Option { return func(o *options) { o.changes =
 // after the cache is dropped. Without them the events route answers 501
 // and the page refreshes on demand.
 func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
-	client tools.ClientFunc, frameAncestors []string, live bool) {
+	frameAncestors []string, live bool) {
 	mux, changes := e.mux, e.opts.changes
 	if changes == nil && live && e.fleet != nil {
 		changes = e.fleet
@@ -48,7 +59,7 @@ func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPS
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
 	events := panel.EventsConfig{}
 	if changes != nil {
-		events.Subscribe = subscribeVia(client, changes)
+		events.Subscribe = subscribeVia(changes)
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
 }
@@ -132,13 +143,14 @@ func resultText(res *mcp.CallToolResult) string {
 }
 
 // subscribeVia subscribes the panel to changes of the customer with the
-// email, found through the caller's connection's adapter. A customer it
+// email, found through the adapter bound to the request (its connection's,
+// or the single merchant's). A customer it
 // cannot find, or a failed look-up, ends the stream (the page reconnects,
 // then offers Refresh).
-func subscribeVia(client tools.ClientFunc, changes fleet.Changes) panel.SubscribeFunc {
+func subscribeVia(changes fleet.Changes) panel.SubscribeFunc {
 	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
 		id, _ := caller.From(ctx)
-		pc, err := client(ctx)
+		pc, err := tools.FromContext(ctx)
 		if err != nil {
 			return closed(), nil
 		}

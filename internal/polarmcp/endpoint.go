@@ -48,14 +48,14 @@ type Endpoint struct {
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
-// describes, with the agent panel at /agent/ and /c/{id}/agent/.
+// describes, with the agent panel at /agent/ and /c/{id}/agent/; it is
+// observed when WithTelemetry says by what.
 func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*Endpoint, error) {
-	return NewObservedEndpoint(ctx, cfg, log, nil, opts...)
-}
-
-// NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
-// tool call and audit log lines); nil tel observes nothing.
-func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry, opts ...Option) (*Endpoint, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	tel := o.tel
 	fl, err := fleet.NewFleet(cfg, log)
 	if err != nil {
 		return nil, err
@@ -68,11 +68,8 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 	if tel != nil {
 		adapters = adapters.Observed(tel.Observer)
 	}
-	e := &Endpoint{mux: http.NewServeMux(), tel: tel, fleet: fl}
+	e := &Endpoint{mux: http.NewServeMux(), tel: tel, fleet: fl, opts: o}
 	e.quit, e.quitNow = context.WithCancel(context.Background())
-	for _, o := range opts {
-		o(&e.opts)
-	}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -113,7 +110,8 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
-	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
+	bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
+	resolve, err := hosted.Static([]byte(cfg.TokenSecret), bind)
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
@@ -125,11 +123,11 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 		}
 		hc.Issuer = issuer
 	}
-	srv := e.tel.toolsServer(cfg, Always(client), log, callLimit(e.fleet, cfg))
+	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return err
 	}
-	e.agentPanel("", e.root, srv, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
+	e.agentPanel("", e.root, srv, cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
 }
 
@@ -162,12 +160,12 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, callLimit(e.fleet, cfg))
+	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
-	e.agentPanel("/c/{connection}", e.conns, srv, tools.FromContext, cfg.AllowedOrigins, true)
+	e.agentPanel("/c/{connection}", e.conns, srv, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {

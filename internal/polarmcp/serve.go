@@ -18,28 +18,27 @@ const ShutdownGrace = 30 * time.Second
 // ServeHTTP serves the hosted endpoint cfg (validated with ValidateServer)
 // describes until ctx ends, then drains calls in flight and closes
 // streams. ready, when not nil, receives the bound address once the
-// listener is up (tests listen on port 0).
+// listener is up (tests listen on port 0). The metrics are served on
+// their own listener when cfg.MetricsListen is set (WithMetricsReady
+// tells its address), and traces exported when the OTEL_* variables ask
+// for it (see NewTelemetry).
 func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
-	return ServeHTTPMetrics(ctx, cfg, log, ready, nil, opts...)
-}
-
-// ServeHTTPMetrics is ServeHTTP that also serves the metrics on their own
-// listener when cfg.MetricsListen is set; metricsReady, when not nil,
-// receives its address first. Traces are exported when the OTEL_*
-// variables ask for it (see NewTelemetry).
-func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready, metricsReady chan<- string, opts ...Option) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	tel, err := NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
 	defer flushTraces(tel, log)
-	e, err := NewObservedEndpoint(ctx, cfg, log, tel, opts...)
+	e, err := NewEndpoint(ctx, cfg, log, append(opts[:len(opts):len(opts)], WithTelemetry(tel))...)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, o.metricsReady)
 	if err != nil {
 		stopMetrics()
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
+	"github.com/polar-mcp/polar-mcp/tools"
 )
 
 // RunStdio serves MCP over in and out until ctx ends or in closes, for the
@@ -44,9 +45,9 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
-	stdio := server.NewStdioServer(tel.toolsServer(cfg, Always(client), log))
+	stdio := server.NewStdioServer(NewToolsServer(cfg, log, tel))
 	stdio.SetContextFunc(func(ctx context.Context) context.Context {
-		ctx = observe.WithTransport(ctx, observe.TransportStdio)
+		ctx = tools.WithClient(observe.WithTransport(ctx, observe.TransportStdio), client)
 		if !ok {
 			return ctx
 		}

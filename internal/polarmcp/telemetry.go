@@ -9,13 +9,11 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
-	"github.com/polar-mcp/polar-mcp/tools"
 )
 
 // Telemetry is one server's observability: its metrics registry, its
@@ -75,15 +73,6 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, cfg config.Config, log *s
 
 // Shutdown flushes the spans still buffered.
 func (t *Telemetry) Shutdown(ctx context.Context) error { return t.shutdown(ctx) }
-
-// toolsServer is NewToolsServer observed by t (when not nil): the
-// observer's middleware outermost, then mw, and its session hooks.
-func (t *Telemetry) toolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
-	if t == nil {
-		return NewToolsServer(cfg, client, log, mw...)
-	}
-	return newToolsServer(cfg, client, log, t.Observer.Hooks(), append([]server.ToolHandlerMiddleware{t.Observer.ToolMiddleware()}, mw...))
-}
 
 // storeError counts a connection store failure (not an unknown or
 // disabled connection, which is the caller's problem).
