@@ -66,10 +66,3 @@ func writeTooMany(w http.ResponseWriter, retry time.Duration, description string
 	w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
 	writeError(w, http.StatusTooManyRequests, "too_many_requests", description)
 }
-
-// count is how many slots key holds.
-func (c *counter) count(key string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n[key]
-}

@@ -21,7 +21,6 @@ import (
 type Option func(*options)
 
 type options struct {
-	changes      fleet.Changes
 	tel          *Telemetry    // nil: not observed
 	metricsReady chan<- string // ServeHTTP: the metrics listener's address
 }
@@ -35,14 +34,10 @@ func WithTelemetry(tel *Telemetry) Option { return func(o *options) { o.tel = te
 // before the endpoint's.
 func WithMetricsReady(ready chan<- string) Option { return func(o *options) { o.metricsReady = ready } }
 
-// WithChanges gives the agent panel another source of live updates (GET
-// .../agent/api/events) than the server's own webhooks (Fleet).
-func WithChanges(c fleet.Changes) Option { return func(o *options) { o.changes = c } }
-
 // agentPanel mounts the agent panel under prefix ("" or
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
 // token checks: api/insights (get_visitor_insights called through srv)
-// and api/events (WithChanges's source, when set; streams end at
+// and api/events (the fleet's changes, when live; streams end at
 // Shutdown).
 //
 // The live updates come from Polar's webhooks when they are configured
@@ -51,15 +46,12 @@ func WithChanges(c fleet.Changes) Option { return func(o *options) { o.changes =
 // and the page refreshes on demand.
 func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
 	frameAncestors []string, live bool) {
-	mux, changes := e.mux, e.opts.changes
-	if changes == nil && live && e.fleet != nil {
-		changes = e.fleet
-	}
+	mux := e.mux
 	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
 	events := panel.EventsConfig{}
-	if changes != nil {
-		events.Subscribe = subscribeVia(changes)
+	if live {
+		events.Subscribe = subscribeVia(e.fleet)
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
 }

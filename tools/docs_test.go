@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -79,4 +80,17 @@ func typeName(t any) string {
 		}
 	}
 	return strings.Join(names, " or ")
+}
+
+// inputProperties decodes a tool's input schema for the docs.
+func inputProperties(t mcp.Tool) (props map[string]any, required []string) {
+	if t.RawInputSchema == nil {
+		return t.InputSchema.Properties, t.InputSchema.Required
+	}
+	var s struct {
+		Properties map[string]any `json:"properties"`
+		Required   []string       `json:"required"`
+	}
+	_ = json.Unmarshal(t.RawInputSchema, &s)
+	return s.Properties, s.Required
 }
