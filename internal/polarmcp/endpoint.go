@@ -14,6 +14,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
@@ -34,8 +35,8 @@ type Endpoint struct {
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
 	router *tenants.Router
-	tel    *Telemetry   // nil: not observed
-	serve  http.Handler // mux, observed by tel
+	tel    *observe.Telemetry // nil: not observed
+	serve  http.Handler       // mux, observed by tel
 	opts   options
 	// quit ends the agent panel's event streams at Shutdown.
 	quit    context.Context
@@ -156,7 +157,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		if errors.Is(err, tenants.ErrUnknownConnection) {
 			err = &identity.Error{Kind: identity.KindUnknownAudience} // answered 404
 		}
-		e.tel.storeError("resolve", err)
+		storeError(e.tel, "resolve", err)
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 )
 
 // ShutdownGrace bounds how long a SIGTERM waits for calls in flight.
@@ -21,13 +22,13 @@ const ShutdownGrace = 30 * time.Second
 // listener is up (tests listen on port 0). The metrics are served on
 // their own listener when cfg.MetricsListen is set (WithMetricsReady
 // tells its address), and traces exported when the OTEL_* variables ask
-// for it (see NewTelemetry).
+// for it (see observe.NewTelemetry).
 func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	tel, err := NewTelemetry(ctx, log, nil)
+	tel, err := observe.NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, o.metricsReady)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, o.metricsReady)
 	if err != nil {
 		stopMetrics()
 		return err
@@ -82,7 +83,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 }
 
 // flushTraces sends the spans still buffered, within a bound.
-func flushTraces(tel *Telemetry, log *slog.Logger) {
+func flushTraces(tel *observe.Telemetry, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := tel.Shutdown(ctx); err != nil {

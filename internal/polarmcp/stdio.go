@@ -10,6 +10,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
+	stdioedge "github.com/polar-mcp/polar-mcp/internal/stdio"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -19,13 +20,13 @@ import (
 // Metrics are served on their own listener when cfg.MetricsListen is
 // set, and traces exported when the OTEL_* variables ask for it.
 func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Writer, log *slog.Logger) error {
-	tel, err := NewTelemetry(ctx, log, nil)
+	tel, err := observe.NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
 	defer flushTraces(tel, log)
 	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil)
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, nil)
 	if err != nil {
 		stopMetrics()
 		return err
@@ -45,14 +46,14 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
-	stdio := server.NewStdioServer(NewToolsServer(cfg, log, tel))
-	stdio.SetContextFunc(func(ctx context.Context) context.Context {
+	srv := server.NewStdioServer(NewToolsServer(cfg, log, tel))
+	srv.SetContextFunc(func(ctx context.Context) context.Context {
 		ctx = tools.WithClient(observe.WithTransport(ctx, observe.TransportStdio), client)
 		if !ok {
 			return ctx
 		}
 		return caller.With(ctx, id)
 	})
-	guarded := &lockedWriter{w: out}
-	return stdio.Listen(ctx, newLineGuard(in, guarded, maxStdioLine, log), guarded)
+	in, out = stdioedge.Guard(in, out, stdioedge.MaxLine, log)
+	return srv.Listen(ctx, in, out)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -17,7 +18,7 @@ import (
 // tel (its tool middleware outermost, then mw, and its session hooks;
 // nil observes nothing). Each call is served by the Polar adapter bound
 // to its context (tools.WithClient).
-func NewToolsServer(cfg config.Config, log *slog.Logger, tel *Telemetry, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
+func NewToolsServer(cfg config.Config, log *slog.Logger, tel *observe.Telemetry, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
 	deps := tools.Deps{Logger: log, PortalHost: serverHost(cfg)}
 	opts := tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, App: insightsApp()}
 	if tel != nil {
