@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -22,23 +22,7 @@ const org = "org-fleetlimit-test"
 
 // testRedis returns a client of the test Redis, as one instance has it,
 // or skips the test.
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("POLAR_MCP_TEST_REDIS_URL: %v", err)
-	}
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { _ = rdb.Close() })
-	if err := rdb.Ping(t.Context()).Err(); err != nil {
-		t.Fatalf("the test Redis at POLAR_MCP_TEST_REDIS_URL does not answer: %v", err)
-	}
-	return rdb
-}
+func testRedis(t *testing.T) *redis.Client { return testkit.Redis(t) }
 
 // keyPrefix returns a Redis key prefix no other test run uses.
 func keyPrefix(t *testing.T) string {

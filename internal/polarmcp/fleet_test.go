@@ -37,14 +37,8 @@ const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
 // count in their budgets.
 func testRedis(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if u == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is not set; `source .ci/redis.sh` starts a Redis and sets it")
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opt := testkit.RedisOptions(t)
+	u := os.Getenv(testkit.EnvRedisURL)
 	h := fnv.New32a()
 	h.Write([]byte(t.Name()))
 	opt.DB = 1 + int(h.Sum32()%8)

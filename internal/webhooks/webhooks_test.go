@@ -7,13 +7,14 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 const secret = "polar_whs_test_secret"
@@ -142,14 +143,7 @@ func TestHandlerAcceptsOnceAndSheds(t *testing.T) {
 }
 
 func TestRedisDedupeAcrossInstances(t *testing.T) {
-	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opt := testkit.RedisOptions(t)
 	pfx := "polar-mcp-test:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
 	got := make(chan Event, 4)
 	var codes []int
