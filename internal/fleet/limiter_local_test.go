@@ -21,7 +21,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
-// demoAlice is a customer of the demo organization.
+// demoAlice is a demo customer (internal/fakepolar/fixtures/demo/README.md).
 const demoAlice = "c1000000-0001-4000-8001-000000000001"
 
 func newClock() *testkit.Clock {
