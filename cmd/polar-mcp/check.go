@@ -75,7 +75,7 @@ func newCheckCmd() *cobra.Command {
 
 // printVerdict writes the organization and one line per scope.
 func printVerdict(w io.Writer, v tenants.Verdict) {
-	fmt.Fprintf(w, "organization: %s\n", orgText(v.Organization))
+	fmt.Fprintf(w, "organization: %s\n", tenants.OrgText(v.Organization))
 	for _, s := range wantedScopes() {
 		optional := slices.Contains(tenants.OptionalScopes(), s)
 		switch {

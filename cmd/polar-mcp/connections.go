@@ -105,7 +105,7 @@ func newConnectionsAddCmd() *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				c := added.Connection
-				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, orgText(c.Organization))
+				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, tenants.OrgText(c.Organization))
 				fmt.Fprintf(out, "connection id:  %s\n", c.ID)
 				fmt.Fprintf(out, "signing secret: %s\n", added.SigningSecret.Reveal())
 				fmt.Fprintf(out, "The signing secret is shown only now: keep it in the chatbot backend, which signs caller\n"+
@@ -160,7 +160,7 @@ func newConnectionsListCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"connections": list})
 				}
-				printList(cmd.OutOrStdout(), list)
+				tenants.WriteList(cmd.OutOrStdout(), list)
 				return nil
 			})
 		},
@@ -184,7 +184,7 @@ func newConnectionsShowCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"connection": c})
 				}
-				printConnection(cmd.OutOrStdout(), c)
+				tenants.WriteConnection(cmd.OutOrStdout(), c)
 				return nil
 			})
 		},
@@ -205,7 +205,7 @@ func newConnectionsCheckCmd() *cobra.Command {
 				if err != nil && !errors.As(err, &missing) {
 					return err
 				}
-				printConnection(cmd.OutOrStdout(), res.Connection)
+				tenants.WriteConnection(cmd.OutOrStdout(), res.Connection)
 				for _, w := range res.Warnings {
 					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 				}
