@@ -8,21 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/polar-mcp/polar-mcp/internal/hosted"
-	"github.com/polar-mcp/polar-mcp/internal/identity"
-	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/polar"
 )
-
-// Environments Polar offers (package polar owns them).
-const (
-	Production = polar.EnvironmentProduction
-	Sandbox    = polar.EnvironmentSandbox
-)
-
-// DefaultAPIVersion is the Polar-Version sent when none is configured.
-const DefaultAPIVersion = polar.DefaultAPIVersion
 
 // Config is everything polar-mcp needs to serve one Polar organization.
 type Config struct {
@@ -92,8 +78,8 @@ func (c *Config) ValidateHosted() error {
 	switch n := len(c.TokenSecret); {
 	case n == 0:
 		errs = append(errs, "POLAR_MCP_TOKEN_SECRET is required: a random secret of at least 32 bytes that signs caller tokens (e.g. openssl rand -base64 48)")
-	case n < identity.MinSecretLen:
-		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, identity.MinSecretLen))
+	case n < MinTokenSecret:
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_TOKEN_SECRET is too short: %d bytes, need at least %d", n, MinTokenSecret))
 	}
 	errs = append(errs, c.limitErrs()...)
 	return c.validateListener(errs)
@@ -115,7 +101,7 @@ func (c *Config) validateListener(errs []string) error {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
 	}
-	if _, err := hosted.ParseBaseURL(c.BaseURL); err != nil {
+	if _, err := ParseBaseURL(c.BaseURL); err != nil {
 		errs = append(errs, "POLAR_MCP_BASE_URL must be scheme://host[:port], e.g. https://mcp.example.com")
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
@@ -149,7 +135,7 @@ func (c *Config) validate(tokenRequired bool) error {
 	c.CustomerEmail = strings.TrimSpace(c.CustomerEmail)
 	c.CustomerExternalID = strings.TrimSpace(c.CustomerExternalID)
 	var errs []string
-	if _, err := polar.ParseEnvironment(c.Environment); err != nil {
+	if _, err := ParseEnvironment(c.Environment); err != nil {
 		errs = append(errs, fmt.Sprintf("POLAR_ENVIRONMENT must be %q or %q, not %q", Production, Sandbox, c.Environment))
 	}
 	if !c.Demo {
@@ -157,32 +143,32 @@ func (c *Config) validate(tokenRequired bool) error {
 		case tok == "" && !tokenRequired:
 		case tok == "":
 			errs = append(errs, "POLAR_ACCESS_TOKEN is required (an organization access token from Polar → Settings → General → Developers), or run with --demo")
-		case polar.CheckAccessToken(tok) != nil:
-			errs = append(errs, "POLAR_ACCESS_TOKEN does not look like a Polar token: "+polar.CheckAccessToken(tok).Error())
+		case CheckAccessToken(tok) != nil:
+			errs = append(errs, "POLAR_ACCESS_TOKEN does not look like a Polar token: "+CheckAccessToken(tok).Error())
 		}
 	}
 	if c.ServerURL != "" {
-		if polar.CheckServerURL(c.ServerURL) != nil {
+		if CheckServerURL(c.ServerURL) != nil {
 			errs = append(errs, "POLAR_SERVER_URL must be an http(s) URL")
 		}
 	}
-	if _, err := caller.ParseRole(c.Role); c.Role != "" && err != nil {
-		errs = append(errs, fmt.Sprintf("POLAR_MCP_ROLE must be %q or %q, not %q", caller.Customer, caller.Agent, c.Role))
+	if _, err := checkRole(c.Role); c.Role != "" && err != nil {
+		errs = append(errs, fmt.Sprintf("POLAR_MCP_ROLE must be %q or %q, not %q", RoleCustomer, RoleAgent, c.Role))
 	}
-	if c.CustomerEmail != "" && caller.CheckEmail(c.CustomerEmail) != nil {
+	if c.CustomerEmail != "" && CheckEmail(c.CustomerEmail) != nil {
 		errs = append(errs, "POLAR_MCP_CUSTOMER_EMAIL is not a bare email address (no display name or angle brackets)")
 	}
 	if c.MemberExternalID != "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID names a member of the team POLAR_MCP_CUSTOMER_EXTERNAL_ID names, and needs it")
 	}
-	if c.MemberExternalID != "" && caller.CheckExternalID(c.MemberExternalID) != nil {
-		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID: "+caller.ErrBadExternalID.Error())
+	if c.MemberExternalID != "" && CheckExternalID(c.MemberExternalID) != nil {
+		errs = append(errs, "POLAR_MCP_MEMBER_EXTERNAL_ID: "+ErrBadExternalID.Error())
 	}
-	if caller.Role(c.Role) == caller.Agent && (c.CustomerEmail != "" || c.CustomerExternalID != "") {
+	if c.Role == RoleAgent && (c.CustomerEmail != "" || c.CustomerExternalID != "") {
 		errs = append(errs, "POLAR_MCP_ROLE=agent takes no POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID: "+
 			"an agent names the customer in each tool call (the email argument); drop the role to act as that customer")
 	}
-	if caller.Role(c.Role) == caller.Customer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
+	if c.Role == RoleCustomer && c.CustomerEmail == "" && c.CustomerExternalID == "" {
 		errs = append(errs, "POLAR_MCP_ROLE=customer needs POLAR_MCP_CUSTOMER_EMAIL or POLAR_MCP_CUSTOMER_EXTERNAL_ID")
 	}
 	if c.RateLimit < 0 {

@@ -3,24 +3,26 @@ package config
 import (
 	"fmt"
 	"time"
-
-	"github.com/polar-mcp/polar-mcp/internal/identity"
-	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
-// Caps of POLAR_MCP_CACHE_BILLING_TTL (package cache owns them). Without
+// Caps of POLAR_MCP_CACHE_BILLING_TTL. Without
 // webhooks nothing tells the server that a customer changed their plan in
 // the portal, so cached billing data must expire almost at once; with a
 // webhook secret, Polar's events invalidate it and it may live longer.
 const (
-	MaxBillingTTL             = cache.MaxBillingTTL
-	MaxBillingTTLWithWebhooks = cache.MaxBillingTTLWithWebhooks
+	MaxBillingTTL             = 5 * time.Second
+	MaxBillingTTLWithWebhooks = time.Hour
 )
 
-// Defaults of the per-caller limits and the caller-token lifetime, used
-// when a field is zero.
+// MinTokenSecret is the shortest caller-token signing secret accepted
+// (POLAR_MCP_TOKEN_SECRET, a connection's secret), in bytes.
+const MinTokenSecret = 32
+
+// Defaults of the per-caller limits, the caller-token lifetime and the
+// hosted endpoint's timing, used when a field is zero (here and by the
+// packages that take these settings).
 const (
-	DefaultTokenMaxTTL          = identity.DefaultMaxTTL
+	DefaultTokenMaxTTL          = 24 * time.Hour
 	DefaultMaxStreamsPerCaller  = 10
 	DefaultMaxSessionsPerCaller = 100
 	DefaultSessionIdleTTL       = 10 * time.Minute

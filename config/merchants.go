@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"strings"
 )
 
@@ -10,9 +9,8 @@ import (
 // not set: a SQLite file in the working directory.
 const DefaultDatabaseURL = "polar-mcp.db"
 
-// MinAdminKey is the shortest accepted admin API key, in bytes (package
-// admin owns it).
-const MinAdminKey = admin.MinKey
+// MinAdminKey is the shortest accepted admin API key, in bytes.
+const MinAdminKey = 32
 
 // SingleMerchant reports whether one organization is served at the root
 // of the hosted endpoint: POLAR_ACCESS_TOKEN is set, or --demo.

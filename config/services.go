@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"net"
 	"net/netip"
 	"net/url"
@@ -33,8 +32,8 @@ const DefaultOIDCRoleClaim = "role"
 // URL or the webhook secret.
 func (c *Config) serviceErrs() []string {
 	var errs []string
-	if c.CustomerExternalID != "" && caller.CheckExternalID(c.CustomerExternalID) != nil {
-		errs = append(errs, "POLAR_MCP_CUSTOMER_EXTERNAL_ID: "+caller.ErrBadExternalID.Error())
+	if c.CustomerExternalID != "" && CheckExternalID(c.CustomerExternalID) != nil {
+		errs = append(errs, "POLAR_MCP_CUSTOMER_EXTERNAL_ID: "+ErrBadExternalID.Error())
 	}
 	c.Locale = strings.TrimSpace(c.Locale)
 	if c.Locale == "" {

@@ -3,6 +3,8 @@ package polar
 import (
 	"context"
 	"errors"
+
+	polargo "github.com/polarsource/polar-go"
 )
 
 // ErrNoInvoice means an order has no invoice yet: Polar generates one on
@@ -16,8 +18,8 @@ func (c *SDKClient) OrderInvoice(ctx context.Context, orderID string) (*Invoice,
 	if err := checkObjectID(o, orderID, "order"); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Orders.Invoice(ctx, orderID)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Orders.Invoice(ctx, orderID)
 		return err
 	})
 	if isNotFound(err) {
@@ -46,8 +48,8 @@ func (c *SDKClient) LicenseKey(ctx context.Context, id string) (*LicenseKey, err
 	if err := checkObjectID(o, id, "license key"); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.LicenseKeys.Get(ctx, id)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.LicenseKeys.Get(ctx, id)
 		return err
 	})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	polargo "github.com/polarsource/polar-go"
 )
 
 // op names one upstream operation.
@@ -14,14 +16,15 @@ type op struct {
 	scope string     // the token scope the operation needs
 	query url.Values // query parameters polar-go cannot express
 	path  string     // an endpoint polar-go lacks (see capture.path)
+	body  []byte     // the JSON body of such an endpoint (see capture.reqBody)
 }
 
-// do runs fn, exactly one polar-go call, with a fresh capture slot and
-// returns the slot of its 2xx response. Any other outcome is an *Error.
+// do runs fn, exactly one polar-go call, on a polar-go client whose HTTP
+// client is a fresh capture, and returns the capture of its 2xx response. Any other outcome is an *Error.
 // A 429 is retried once when its Retry-After allows (see shouldWait), and
 // a GET that failed at Polar's edge up to maxRetries times (retry.go).
 // Each attempt first takes a slot from c.limiter.
-func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error) (*capture, error) {
+func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context, *polargo.Polar) error) (*capture, error) {
 	retries, waited, attempt := 0, false, 0
 	for {
 		asked := time.Now()
@@ -33,10 +36,10 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 		if err != nil {
 			return nil, err
 		}
-		slot := &capture{query: o.query, path: o.path}
-		actx, cancel := context.WithTimeout(withCapture(ctx, slot), c.timeout)
+		slot := &capture{next: c.next, version: c.version, userAgent: c.userAgent, query: o.query, path: o.path, reqBody: o.body}
+		actx, cancel := context.WithTimeout(ctx, c.timeout)
 		sent := time.Now()
-		sdkErr := fn(actx)
+		sdkErr := fn(actx, polargo.New(append(c.sdkOpts[:len(c.sdkOpts):len(c.sdkOpts)], polargo.WithClient(slot))...))
 		cancel()
 		if slot.sent {
 			attempt++
@@ -76,7 +79,7 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context) error
 			return nil, e
 		case slot.status >= 200 && slot.status < 300:
 			// polar-go's verdict on the body is ignored on purpose: it was
-			// handed an empty object (see captureDoer), and the slot holds
+			// handed an empty object (see capture.Do), and the capture holds
 			// the real body.
 			c.log.DebugContext(ctx, "polar call", "operation", o.id, "status", slot.status)
 			slot.report = func(skipped int, err error) { c.reportDecode(ctx, o, skipped, err) }

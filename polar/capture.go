@@ -2,7 +2,6 @@ package polar
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,19 +13,25 @@ import (
 // maxBodyBytes bounds a response body held in memory.
 const maxBodyBytes = 16 << 20
 
-// captureKey is the context key of a call's capture slot.
-type captureKey struct{}
-
-// capture is one upstream call's slot: what polar-go cannot express about
-// the request, and what came back. It is written by captureDoer and read
-// only after the polar-go call that carried it has returned.
+// capture is one upstream request's recorder: the HTTP client polar-go
+// is given for that one attempt (SDKClient.do builds a polar-go client
+// around it), which adds what polar-go cannot express about the request
+// (the Polar-Version and User-Agent headers, query parameters) and
+// records what came back. It is read only after the polar-go call that
+// used it has returned.
 type capture struct {
-	query url.Values // query parameters to set on the request
+	next      HTTPDoer
+	version   string
+	userAgent string     // replaces polar-go's when set
+	query     url.Values // query parameters to set on the request
 	// path, when set, replaces the request's /v1/... path and its whole
 	// query (then query alone): an endpoint polar-go v0.5.0 does not have.
 	path string
+	// reqBody, when set, replaces the request's body (an endpoint
+	// polar-go v0.5.0 has no body type for).
+	reqBody []byte
 
-	sent     bool        // the request reached captureDoer
+	sent     bool        // the request reached Do
 	method   string      // the request's method
 	err      error       // transport failure, when there is no response
 	redirect int         // status of a redirect refused with ErrRedirected
@@ -39,39 +44,28 @@ type capture struct {
 	report func(skipped int, err error)
 }
 
-func withCapture(ctx context.Context, c *capture) context.Context {
-	return context.WithValue(ctx, captureKey{}, c)
-}
-
-func captureFrom(ctx context.Context) *capture {
-	c, _ := ctx.Value(captureKey{}).(*capture)
-	return c
-}
-
-// captureDoer is the HTTP client given to polar-go. See the package notes
-// in sdk.go.
-type captureDoer struct {
-	next      HTTPDoer
-	version   string
-	userAgent string // replaces polar-go's when set
-}
-
-// Do sends req with the Polar-Version (and User-Agent) header and records the response in
-// the request's capture slot, returning it with a fresh body reader.
-func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
-	slot := captureFrom(req.Context())
+// Do sends req with the Polar-Version (and User-Agent) header and records
+// the response, returning it with a fresh body reader.
+func (slot *capture) Do(req *http.Request) (*http.Response, error) {
+	d := slot
 	req = req.Clone(req.Context())
 	req.Header.Set("Polar-Version", d.version)
 	if d.userAgent != "" {
 		req.Header.Set("User-Agent", d.userAgent)
 	}
-	if slot != nil && slot.path != "" {
+	if slot.reqBody != nil {
+		req.Body = io.NopCloser(bytes.NewReader(slot.reqBody))
+		req.ContentLength = int64(len(slot.reqBody))
+		req.GetBody = nil
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if slot.path != "" {
 		if i := strings.Index(req.URL.Path, "/v1/"); i >= 0 {
 			req.URL.Path = req.URL.Path[:i] + slot.path
 			req.URL.RawPath = ""
 			req.URL.RawQuery = slot.query.Encode()
 		}
-	} else if slot != nil && len(slot.query) > 0 {
+	} else if len(slot.query) > 0 {
 		q := req.URL.Query()
 		for k, vs := range slot.query {
 			q[k] = vs
@@ -79,9 +73,6 @@ func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 		req.URL.RawQuery = q.Encode()
 	}
 	res, err := d.next.Do(req)
-	if slot == nil {
-		return res, err
-	}
 	slot.sent, slot.method = true, req.Method
 	if err == nil && res.Request != nil && res.Request.URL != nil && !sameServer(res.Request.URL, req.URL) {
 		// A doer that followed a redirect to another server itself.
@@ -106,7 +97,7 @@ func (d captureDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 	slot.status, slot.header, slot.body = res.StatusCode, res.Header, body
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
-		// The adapter decodes 2xx bodies itself from the slot and ignores
+		// The adapter decodes 2xx bodies itself from the capture and ignores
 		// polar-go's verdict, so polar-go gets an empty object to decode:
 		// decoding the real body twice cost about a third of the server's
 		// CPU per call (docs/BENCHMARKS.md).

@@ -11,7 +11,7 @@ import (
 )
 
 // TestConcurrentCallsKeepTheirOwnBodies runs different methods at once on
-// one client: each capture slot must hold its own call's body.
+// one client: each capture must hold its own call's body.
 func TestConcurrentCallsKeepTheirOwnBodies(t *testing.T) {
 	bodies := map[string]string{
 		"/v1/subscriptions/": fixture(t, "subscriptions_list.json"),

@@ -8,6 +8,7 @@ import (
 	"github.com/polarsource/polar-go/models/components"
 	"github.com/polarsource/polar-go/models/operations"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -22,8 +23,8 @@ func (c *SDKClient) FindCustomerByEmail(ctx context.Context, email string) (*Cus
 		return nil, ErrCustomerNotFound
 	}
 	o := op{id: "customers:list", scope: ScopeCustomersRead}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Customers.List(ctx, operations.CustomersListRequest{
 			Email: &email,
 			Limit: polargo.Int64(10),
 		})
@@ -50,8 +51,8 @@ func (c *SDKClient) FindCustomerByExternalID(ctx context.Context, ext string) (*
 	if err := checkExternalID(o, ext); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Customers.GetExternal(ctx, ext)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Customers.GetExternal(ctx, ext)
 		return err
 	})
 	if isNotFound(err) {
@@ -73,11 +74,14 @@ func (c *SDKClient) FindCustomerByExternalID(ctx context.Context, ext string) (*
 // CustomerState implements Client.
 func (c *SDKClient) CustomerState(ctx context.Context, ref CustomerRef) (*CustomerState, error) {
 	o := op{id: "customers:get_state", scope: ScopeCustomersRead}
-	fn := func(ctx context.Context) error { _, err := c.sdk.Customers.GetState(ctx, ref.ID); return err }
+	fn := func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Customers.GetState(ctx, ref.ID)
+		return err
+	}
 	if ref.ID == "" {
 		o.id = "customers:get_state_external"
-		fn = func(ctx context.Context) error {
-			_, err := c.sdk.Customers.GetStateExternal(ctx, ref.ExternalID)
+		fn = func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Customers.GetStateExternal(ctx, ref.ExternalID)
 			return err
 		}
 	}
@@ -107,8 +111,8 @@ func (c *SDKClient) CreateCustomerSession(ctx context.Context, ref CustomerRef) 
 		req = operations.CreateCustomerSessionsCreateCustomerSessionCreateCustomerSessionCustomerExternalIDCreate(
 			components.CustomerSessionCustomerExternalIDCreate{CustomerExternalID: ref.ExternalID})
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.CustomerSessions.Create(ctx, req)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.CustomerSessions.Create(ctx, req)
 		return err
 	})
 	if err != nil {
@@ -172,9 +176,9 @@ func checkRef(o op, ref CustomerRef) error {
 }
 
 // checkExternalID rejects an external id that could reshape a URL path
-// or a log line (caller.CheckExternalID).
+// or a log line (config.CheckExternalID).
 func checkExternalID(o op, ext string) error {
-	if caller.CheckExternalID(ext) != nil {
+	if config.CheckExternalID(ext) != nil {
 		return &Error{Kind: KindInvalid, Operation: o.id, Detail: "malformed external customer id"}
 	}
 	return nil

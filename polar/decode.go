@@ -31,7 +31,7 @@ type bodyDecoder interface {
 type identified interface{ identified() bool }
 
 // decode decodes a captured 2xx body into T, checking its shape when T
-// is a bodyDecoder, and reports skipped items and failures to the slot.
+// is a bodyDecoder, and reports skipped items and failures to the capture.
 func decode[T any](o op, slot *capture) (T, error) {
 	var v T
 	var skipped int

@@ -10,9 +10,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
-// demoAlice is a demo customer (polar/fakepolar/fixtures/demo/README.md).
-const demoAlice = "c1000000-0001-4000-8001-000000000001"
-
 // newClock is a fake clock at the demo's "today", moving only when told.
 func newClock() *testkit.Clock {
 	return testkit.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	polargo "github.com/polarsource/polar-go"
 	"github.com/polarsource/polar-go/models/components"
 	"github.com/polarsource/polar-go/models/operations"
@@ -77,8 +78,8 @@ func (c *SDKClient) SearchCustomers(ctx context.Context, query string, limit int
 		return nil, &Error{Kind: KindInvalid, Operation: o.id, Detail: "an empty search"}
 	}
 	limit = min(max(limit, 1), pageSize)
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Customers.List(ctx, operations.CustomersListRequest{
 			Query: &query,
 			Limit: polargo.Int64(int64(limit)),
 		})
@@ -100,7 +101,7 @@ func (c *SDKClient) GetCustomer(ctx context.Context, id string) (*Customer, erro
 	if err := checkObjectID(o, id, "customer"); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error { _, err := c.sdk.Customers.Get(ctx, id); return err })
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error { _, err := sdk.Customers.Get(ctx, id); return err })
 	if isNotFound(err) || isValidation(err) {
 		return nil, ErrCustomerNotFound
 	}
@@ -123,7 +124,7 @@ func (c *SDKClient) GetOrder(ctx context.Context, id string) (*Order, error) {
 	if err := checkObjectID(o, id, "order"); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error { _, err := c.sdk.Orders.Get(ctx, id); return err })
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error { _, err := sdk.Orders.Get(ctx, id); return err })
 	if isNotFound(err) || isValidation(err) {
 		return nil, ErrOrderNotFound
 	}
@@ -156,8 +157,8 @@ func (c *SDKClient) CustomersSubscriptions(ctx context.Context, ids []string) ([
 		// polar-go v0.5.0 cannot send the filter (see customerFilter).
 		o.query.Add("customer_id", id)
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{
 			Limit:   polargo.Int64(pageSize),
 			Sorting: []components.SubscriptionSortProperty{components.SubscriptionSortPropertyMinusStartedAt},
 		})
@@ -181,8 +182,8 @@ func (c *SDKClient) OrderHistory(ctx context.Context, ref CustomerRef) (*OrderHi
 	}
 	h := &OrderHistory{Net: map[string]int64{}}
 	for page := int64(1); ; page++ {
-		slot, err := c.do(ctx, o, func(ctx context.Context) error {
-			_, err := c.sdk.Orders.List(ctx, operations.OrdersListRequest{
+		slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Orders.List(ctx, operations.OrdersListRequest{
 				Page:    &page,
 				Limit:   polargo.Int64(pageSize),
 				Sorting: []components.OrderSortProperty{components.OrderSortPropertyCreatedAt},
@@ -231,8 +232,8 @@ func (h *OrderHistory) add(orders []Order) {
 // OrganizationSlug implements Desk.
 func (c *SDKClient) OrganizationSlug(ctx context.Context) (string, error) {
 	o := op{id: "organizations:list", scope: ScopeOrganizationsRead}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
 		return err
 	})
 	if pe, ok := AsError(err); ok && (pe.Kind == KindInsufficientScope || pe.Kind == KindForbidden) {
@@ -271,7 +272,7 @@ func slugLike(s string) bool {
 
 // DashboardHost implements Desk.
 func (c *SDKClient) DashboardHost() string {
-	if c.env == EnvironmentSandbox {
+	if c.env == config.Sandbox {
 		return "https://sandbox.polar.sh"
 	}
 	return "https://polar.sh"

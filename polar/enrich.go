@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	polargo "github.com/polarsource/polar-go"
 	"github.com/polarsource/polar-go/models/operations"
 )
 
@@ -22,8 +23,8 @@ func (c *SDKClient) GetProduct(ctx context.Context, id string) (*Product, error)
 	if err := checkObjectID(o, id, "product"); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Products.Get(ctx, id)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Products.Get(ctx, id)
 		return err
 	})
 	if err != nil {
@@ -57,8 +58,8 @@ func (c *SDKClient) ListDisputes(ctx context.Context, orderIDs []string) ([]Disp
 			return nil, err
 		}
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
 		return err
 	})
 	if err != nil {
@@ -84,8 +85,8 @@ func (c *SDKClient) ListBenefitGrants(ctx context.Context, ref CustomerRef) ([]G
 	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
 		return err
 	})
 	if err != nil {

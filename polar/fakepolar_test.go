@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -107,7 +108,7 @@ func TestAgainstFakePolar(t *testing.T) {
 	}
 
 	for _, r := range fake.Requests() {
-		if r.PolarVersion != polar.DefaultAPIVersion || !r.Authorized {
+		if r.PolarVersion != config.DefaultAPIVersion || !r.Authorized {
 			t.Errorf("%s %s: Polar-Version %q, authorized %v", r.Method, r.Path, r.PolarVersion, r.Authorized)
 		}
 	}

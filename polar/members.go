@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +8,10 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	polargo "github.com/polarsource/polar-go"
+	"github.com/polarsource/polar-go/models/components"
+	"github.com/polarsource/polar-go/models/operations"
 )
 
 // Polar's member model: with the organization feature
@@ -110,43 +113,32 @@ type Members interface {
 
 var _ Members = (*SDKClient)(nil)
 
-// send returns a do function that sends one request polar-go has no
-// operation for. The path is built by the caller from checked ids.
-func (c *SDKClient) send(method, path string, query url.Values, body any) func(context.Context) error {
-	return func(ctx context.Context) error {
-		var rd *bytes.Reader
-		if body != nil {
-			b, err := json.Marshal(body)
-			if err != nil {
-				return err
-			}
-			rd = bytes.NewReader(b)
-		}
-		u := c.baseURL + path
-		if len(query) > 0 {
-			u += "?" + query.Encode()
-		}
-		var req *http.Request
-		var err error
-		if rd != nil {
-			req, err = http.NewRequestWithContext(ctx, method, u, rd)
-		} else {
-			req, err = http.NewRequestWithContext(ctx, method, u, nil)
-		}
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+c.token)
-		req.Header.Set("Accept", "application/json")
-		if rd != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := c.raw.Do(req)
-		if err != nil {
-			return err
-		}
-		return res.Body.Close()
+// doRaw sends one request polar-go has no operation for, riding on a
+// polar-go call of the same method whose path, query and body the
+// capture replaces (capture.path, capture.reqBody), so that it takes the
+// same limiter, retries and classification as every other call. The
+// path is built by the caller from checked ids.
+func (c *SDKClient) doRaw(ctx context.Context, o op, method, path string, query url.Values, body any) (*capture, error) {
+	o.path, o.query = path, query
+	if o.query == nil {
+		o.query = url.Values{}
 	}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		o.body = b
+	}
+	return c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		if method == http.MethodPost {
+			_, err := sdk.CustomerSessions.Create(ctx, operations.CreateCustomerSessionsCreateCustomerSessionCreateCustomerSessionCustomerIDCreate(
+				components.CustomerSessionCustomerIDCreate{}))
+			return err
+		}
+		_, err := sdk.Customers.List(ctx, operations.CustomersListRequest{})
+		return err
+	})
 }
 
 // MemberQuery is one page of /v1/members/: the organization's members, or
@@ -173,7 +165,7 @@ func (c *SDKClient) ListMembers(ctx context.Context, mq MemberQuery) (Page[Membe
 		}
 		q.Set("customer_id", customerID)
 	}
-	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/members/", q, nil))
+	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/members/", q, nil)
 	if err != nil {
 		return Page[Member]{}, err
 	}
@@ -197,7 +189,7 @@ func (c *SDKClient) MemberByExternalID(ctx context.Context, customerExt, memberE
 		return nil, err
 	}
 	path := "/v1/customers/external/" + url.PathEscape(customerExt) + "/members/" + url.PathEscape(memberExt)
-	slot, err := c.do(ctx, o, c.send(http.MethodGet, path, nil, nil))
+	slot, err := c.doRaw(ctx, o, http.MethodGet, path, nil, nil)
 	if isNotFound(err) {
 		return nil, ErrMemberNotFound
 	}
@@ -223,7 +215,7 @@ func (c *SDKClient) GetMember(ctx context.Context, customerID, memberID string) 
 	if err := checkID(o, memberID); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/customers/"+customerID+"/members/"+memberID, nil, nil))
+	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/customers/"+customerID+"/members/"+memberID, nil, nil)
 	if isNotFound(err) {
 		return nil, ErrMemberNotFound
 	}
@@ -246,7 +238,7 @@ func (c *SDKClient) SubscriptionSeats(ctx context.Context, subscriptionID string
 	if err := checkID(o, subscriptionID); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/customer-seats", url.Values{"subscription_id": {subscriptionID}}, nil))
+	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/customer-seats", url.Values{"subscription_id": {subscriptionID}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +261,7 @@ func (c *SDKClient) MemberGrants(ctx context.Context, ref CustomerRef) ([]Member
 		q.Set("is_granted", "true")
 		q.Set("limit", strconv.Itoa(pageSize))
 		q.Set("page", strconv.Itoa(page))
-		slot, err := c.do(ctx, o, c.send(http.MethodGet, "/v1/benefit-grants/", q, nil))
+		slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/benefit-grants/", q, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -303,7 +295,7 @@ func (c *SDKClient) CreateMemberSession(ctx context.Context, ref CustomerRef, me
 	} else {
 		body["external_customer_id"] = ref.ExternalID
 	}
-	slot, err := c.do(ctx, o, c.send(http.MethodPost, "/v1/customer-sessions/", nil, body))
+	slot, err := c.doRaw(ctx, o, http.MethodPost, "/v1/customer-sessions/", nil, body)
 	if err != nil {
 		return nil, err
 	}

@@ -26,8 +26,8 @@ func (c *SDKClient) ListSubscriptions(ctx context.Context, ref CustomerRef) ([]S
 	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
-	all, err := listAll[Subscription](ctx, c, o, func(ctx context.Context, page int64) error {
-		_, err := c.sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{
+	all, err := listAll[Subscription](ctx, c, o, func(ctx context.Context, sdk *polargo.Polar, page int64) error {
+		_, err := sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{
 			Page:    &page,
 			Limit:   polargo.Int64(pageSize),
 			Sorting: []components.SubscriptionSortProperty{components.SubscriptionSortPropertyMinusStartedAt},
@@ -51,8 +51,8 @@ func (c *SDKClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) 
 		limit = defaultOrders
 	}
 	limit = min(limit, pageSize)
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Orders.List(ctx, operations.OrdersListRequest{
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Orders.List(ctx, operations.OrdersListRequest{
 			Limit:   polargo.Int64(int64(limit)),
 			Sorting: []components.OrderSortProperty{components.OrderSortPropertyMinusCreatedAt},
 		})
@@ -77,8 +77,8 @@ func (c *SDKClient) ListProducts(ctx context.Context) ([]Product, error) {
 		// polar-go v0.5.0 has no visibility filter.
 		query: url.Values{"visibility": {"public"}},
 	}
-	all, err := listAll[Product](ctx, c, o, func(ctx context.Context, page int64) error {
-		_, err := c.sdk.Products.List(ctx, operations.ProductsListRequest{
+	all, err := listAll[Product](ctx, c, o, func(ctx context.Context, sdk *polargo.Polar, page int64) error {
+		_, err := sdk.Products.List(ctx, operations.ProductsListRequest{
 			IsArchived: polargo.Bool(false),
 			Page:       &page,
 			Limit:      polargo.Int64(pageSize),
@@ -100,8 +100,8 @@ func (c *SDKClient) ListProducts(ctx context.Context) ([]Product, error) {
 // ListBenefits implements Client.
 func (c *SDKClient) ListBenefits(ctx context.Context) ([]Benefit, error) {
 	o := op{id: "benefits:list", scope: ScopeBenefitsRead}
-	return listAll[Benefit](ctx, c, o, func(ctx context.Context, page int64) error {
-		_, err := c.sdk.Benefits.List(ctx, operations.BenefitsListRequest{
+	return listAll[Benefit](ctx, c, o, func(ctx context.Context, sdk *polargo.Polar, page int64) error {
+		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{
 			Page:  &page,
 			Limit: polargo.Int64(pageSize),
 		})
@@ -110,10 +110,10 @@ func (c *SDKClient) ListBenefits(ctx context.Context) ([]Benefit, error) {
 }
 
 // listAll follows a list endpoint's pages, at most maxPages of them.
-func listAll[T any](ctx context.Context, c *SDKClient, o op, fetch func(ctx context.Context, page int64) error) ([]T, error) {
+func listAll[T any](ctx context.Context, c *SDKClient, o op, fetch func(ctx context.Context, sdk *polargo.Polar, page int64) error) ([]T, error) {
 	var all []T
 	for page := int64(1); ; page++ {
-		slot, err := c.do(ctx, o, func(ctx context.Context) error { return fetch(ctx, page) })
+		slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error { return fetch(ctx, sdk, page) })
 		if err != nil {
 			return nil, err
 		}

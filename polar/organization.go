@@ -18,18 +18,18 @@ import (
 func (c *SDKClient) OrganizationID(ctx context.Context) (string, error) {
 	lists := []struct {
 		o    op
-		call func(context.Context) error
+		call func(context.Context, *polargo.Polar) error
 	}{
-		{op{id: "organizations:list", scope: ScopeOrganizationsRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
+		{op{id: "organizations:list", scope: ScopeOrganizationsRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Organizations.List(ctx, nil, nil, polargo.Int64(2), nil)
 			return err
 		}},
-		{op{id: "customers:list", scope: ScopeCustomersRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{Limit: polargo.Int64(1)})
+		{op{id: "customers:list", scope: ScopeCustomersRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Customers.List(ctx, operations.CustomersListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
-		{op{id: "products:list", scope: ScopeProductsRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Products.List(ctx, operations.ProductsListRequest{Limit: polargo.Int64(1)})
+		{op{id: "products:list", scope: ScopeProductsRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Products.List(ctx, operations.ProductsListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
 	}

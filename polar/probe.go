@@ -82,26 +82,26 @@ func (c *SDKClient) Probe(ctx context.Context) (*Probe, error) {
 	p := &Probe{}
 	lists := []struct {
 		o    op
-		call func(context.Context) error
+		call func(context.Context, *polargo.Polar) error
 	}{
-		{op{id: "customers:list", scope: ScopeCustomersRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Customers.List(ctx, operations.CustomersListRequest{Limit: polargo.Int64(1)})
+		{op{id: "customers:list", scope: ScopeCustomersRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Customers.List(ctx, operations.CustomersListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
-		{op{id: "subscriptions:list", scope: ScopeSubscriptionsRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{Limit: polargo.Int64(1)})
+		{op{id: "subscriptions:list", scope: ScopeSubscriptionsRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
-		{op{id: "orders:list", scope: ScopeOrdersRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Orders.List(ctx, operations.OrdersListRequest{Limit: polargo.Int64(1)})
+		{op{id: "orders:list", scope: ScopeOrdersRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Orders.List(ctx, operations.OrdersListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
-		{op{id: "products:list", scope: ScopeProductsRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Products.List(ctx, operations.ProductsListRequest{Limit: polargo.Int64(1)})
+		{op{id: "products:list", scope: ScopeProductsRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Products.List(ctx, operations.ProductsListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
-		{op{id: "benefits:list", scope: ScopeBenefitsRead}, func(ctx context.Context) error {
-			_, err := c.sdk.Benefits.List(ctx, operations.BenefitsListRequest{Limit: polargo.Int64(1)})
+		{op{id: "benefits:list", scope: ScopeBenefitsRead}, func(ctx context.Context, sdk *polargo.Polar) error {
+			_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{Limit: polargo.Int64(1)})
 			return err
 		}},
 	}
@@ -172,8 +172,8 @@ func (c *SDKClient) probeSessions(ctx context.Context, p *Probe) error {
 	}
 	req := operations.CreateCustomerSessionsCreateCustomerSessionCreateCustomerSessionCustomerIDCreate(
 		components.CustomerSessionCustomerIDCreate{CustomerID: id})
-	_, err = c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.CustomerSessions.Create(ctx, req)
+	_, err = c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.CustomerSessions.Create(ctx, req)
 		return err
 	})
 	if pe, ok := AsError(err); ok && (pe.Kind == KindInvalid || pe.Kind == KindNotFound) {
@@ -190,8 +190,8 @@ func (c *SDKClient) probeLicenseKeys(ctx context.Context, p *Probe) error {
 	if err != nil {
 		return &Error{Kind: KindUnavailable, Operation: o.id, Err: err}
 	}
-	_, err = c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.LicenseKeys.Get(ctx, id)
+	_, err = c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.LicenseKeys.Get(ctx, id)
 		return err
 	})
 	if pe, ok := AsError(err); ok && pe.Kind == KindNotFound {
@@ -205,8 +205,8 @@ func (c *SDKClient) probeLicenseKeys(ctx context.Context, p *Probe) error {
 // here, the organization id found by the other probes stands.
 func (c *SDKClient) probeOrganization(ctx context.Context, p *Probe) error {
 	o := op{id: "organizations:list", scope: ScopeOrganizationsRead}
-	slot, err := c.do(ctx, o, func(ctx context.Context) error {
-		_, err := c.sdk.Organizations.List(ctx, nil, nil, polargo.Int64(10), nil)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Organizations.List(ctx, nil, nil, polargo.Int64(10), nil)
 		return err
 	})
 	if err != nil {

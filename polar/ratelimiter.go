@@ -7,9 +7,9 @@ import (
 
 // RateLimiter paces the requests of one Polar organization: SDKClient.do
 // calls Wait before every HTTP request, Pause after a 429, and Settle once
-// the request is answered. *Limiter keeps the budget in this process;
-// package polar/fleetlimit shares it between instances through Redis.
-// Implementations are safe for concurrent use.
+// the request is answered. Package internal/fleet's Limiter keeps the
+// budget, in this process or shared between instances through Redis;
+// Unlimited never waits. Implementations are safe for concurrent use.
 type RateLimiter interface {
 	// Wait takes a slot for one request of operation opID, sleeping until
 	// it is due if that is within the limiter's wait limit and ctx's
@@ -36,27 +36,20 @@ type rateCounted interface {
 	RateCounters() RateCounters
 }
 
-var _ RateLimiter = (*Limiter)(nil)
+// Unlimited is the RateLimiter of an organization that is not paced
+// (POLAR_MCP_RATE_LIMIT < 0): it never waits.
+type Unlimited struct{}
 
-// Wait implements RateLimiter.
-func (l *Limiter) Wait(ctx context.Context, opID string) (bool, error) {
-	probe, _, err := l.wait(ctx, opID)
-	return probe, err
-}
+var _ RateLimiter = Unlimited{}
 
-// Pause implements RateLimiter.
-func (l *Limiter) Pause(d time.Duration) { l.pause(d) }
+// Wait implements RateLimiter: every request may go at once.
+func (Unlimited) Wait(context.Context, string) (bool, error) { return false, nil }
 
-// Settle implements RateLimiter.
-func (l *Limiter) Settle(probe, answered bool) { l.settle(probe, answered) }
+// Pause implements RateLimiter: nothing to pause.
+func (Unlimited) Pause(time.Duration) {}
 
-// RateCounters returns the limiter's counters.
-func (l *Limiter) RateCounters() RateCounters {
-	if l == nil {
-		return RateCounters{}
-	}
-	return RateCounters{Waits: l.waits.Load(), Refusals: l.refusals.Load(), Pauses: l.pauses.Load()}
-}
+// Settle implements RateLimiter: there is never a probe.
+func (Unlimited) Settle(bool, bool) {}
 
 // addRateStats adds l's counters to s when it counts.
 func addRateStats(l RateLimiter, s *Stats) {

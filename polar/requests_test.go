@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -101,8 +102,8 @@ func TestRequests(t *testing.T) {
 			if !reflect.DeepEqual(q, tt.query) {
 				t.Errorf("query = %v, want %v", q, tt.query)
 			}
-			if got := h.Header.Get("Polar-Version"); got != polar.DefaultAPIVersion {
-				t.Errorf("Polar-Version = %q, want %q", got, polar.DefaultAPIVersion)
+			if got := h.Header.Get("Polar-Version"); got != config.DefaultAPIVersion {
+				t.Errorf("Polar-Version = %q, want %q", got, config.DefaultAPIVersion)
 			}
 			if got := h.Header.Get("Authorization"); got != "Bearer "+testToken {
 				t.Errorf("Authorization header is not the bearer token")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -82,8 +83,10 @@ func TestEdgeFailuresAreRetried(t *testing.T) {
 
 	t.Run("each attempt takes a limiter slot", func(t *testing.T) {
 		api := startDemo(t)
-		lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 60, Burst: 2, MaxWait: -1, Now: newClock().Now})
-		c := api.adapter(t, withLimiter(lim))
+		// Two slots a minute, over the limiter the server runs (package
+		// fleet), on a frozen clock.
+		budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: 2}, newClock().Now)
+		c := api.adapter(t, func(c *polar.Config) { c.Limiter = fleet.NewLimiter(budget, "org", -1) })
 		api.fake.InjectFault(fakepolar.Fault{Status: http.StatusServiceUnavailable})
 		_, err := c.ListBenefits(ctx)
 		if pe, ok := polar.AsError(err); !ok || pe.Kind != polar.KindRateLimited {

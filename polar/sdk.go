@@ -13,14 +13,15 @@ package polar
 // itself, with the tolerant types of this package, from the very bytes
 // polar-go received, so there is never a second request:
 //
-//  1. Each call puts a fresh capture slot in the request context.
-//  2. polar-go is given captureDoer as its HTTP client. captureDoer sets
-//     the Polar-Version header and the query parameters polar-go cannot
-//     express or names wrongly (visibility, customer_id; see
-//     TestPolarGoQueryLedger), reads the whole response body into memory,
-//     records status, headers and body in the slot, and hands polar-go a
+//  1. Each attempt of a call gets a fresh capture (capture.go), a plain
+//     HTTP client, and a polar-go client built around it: nothing is
+//     passed through the request context.
+//  2. The capture sets the Polar-Version header and the query parameters
+//     polar-go cannot express or names wrongly (visibility, customer_id;
+//     see TestPolarGoQueryLedger), reads the whole response body into
+//     memory, records status, headers and body, and hands polar-go a
 //     fresh reader over the same bytes.
-//  3. When the polar-go call returns, the slot alone decides the outcome:
+//  3. When the polar-go call returns, the capture alone decides the outcome:
 //     a 2xx body is decoded with our types whether or not polar-go managed
 //     to decode it; any other status is classified into an *Error. The
 //     error polar-go returned is never shown (it may quote the body).
@@ -28,8 +29,8 @@ package polar
 // polar-go's own retries are disabled; a 429 is retried at most once,
 // here, when its Retry-After is short and fits the caller's deadline.
 //
-// Before each request, do takes a slot from the organization's Limiter
-// (limiter.go), and a 429 pauses that Limiter until its Retry-After.
+// Before each request, do takes a slot from the organization's
+// RateLimiter (ratelimiter.go), and a 429 pauses it until its Retry-After.
 // cache.Client (package polar/cache) caches and coalesces reads in front
 // of all this.
 
@@ -43,19 +44,14 @@ import (
 
 	polargo "github.com/polarsource/polar-go"
 	"github.com/polarsource/polar-go/retry"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Defaults applied by New to a zero Config field.
 const (
-	DefaultAPIVersion   = "2026-04"
 	DefaultTimeout      = 15 * time.Second
 	DefaultMaxRetryWait = 5 * time.Second
-)
-
-// Environments a Config may name.
-const (
-	EnvironmentProduction = "production"
-	EnvironmentSandbox    = "sandbox"
 )
 
 // HTTPDoer sends HTTP requests; *http.Client is one.
@@ -91,20 +87,16 @@ type Config struct {
 	// Logger receives debug logs; discarded when nil.
 	Logger *slog.Logger
 
-	// RequestsPerMinute is the organization's Polar rate limit. Zero means
-	// the published limit of Environment (production for a custom
-	// ServerURL); negative disables client-side limiting.
+	// RequestsPerMinute is the organization's Polar rate limit, for
+	// RateBudget. Zero means the published limit of Environment
+	// (production for a custom ServerURL); negative disables limiting.
 	RequestsPerMinute int
-	// Headroom is the fraction of RequestsPerMinute left unused, below 1.
-	// Zero means DefaultHeadroom; negative means none.
+	// Headroom is the fraction of RequestsPerMinute left unused (for
+	// RateBudget), below 1. Zero means DefaultHeadroom; negative means
+	// none.
 	Headroom float64
-	// RateLimitWait is the longest a request waits for a rate limit slot
-	// before failing with KindRateLimited. Zero means
-	// DefaultRateLimitWait; negative means never wait.
-	RateLimitWait time.Duration
-	// Limiter, when set, paces this client's requests instead of a new
-	// Limiter built from the three fields above. Share one RateLimiter
-	// among all clients of an organization.
+	// Limiter paces this client's requests (share one RateLimiter among
+	// all clients of an organization); nil means Unlimited.
 	Limiter RateLimiter
 	// Observer, when set, is told of every request and limiter decision.
 	Observer Observer
@@ -113,20 +105,18 @@ type Config struct {
 // SDKClient is the Client backed by polar-go. It is safe for concurrent
 // use.
 type SDKClient struct {
-	sdk          *polargo.Polar
+	sdkOpts      []polargo.SDKOption // polar-go's options but its HTTP client (a capture per request)
+	next         HTTPDoer            // sends the requests
+	version      string              // Polar-Version
+	userAgent    string              // replaces polar-go's when set
 	token        string
 	timeout      time.Duration
 	maxRetryWait time.Duration
 	log          *slog.Logger
-	limiter      RateLimiter // nil: no client-side limiting
+	limiter      RateLimiter // Unlimited when none is given
 	counters     sdkCounters
 	obs          Observer
-	// raw sends the requests polar-go has no operation for (members,
-	// customer seats, sessions for a member) through the same capture
-	// doer, to baseURL.
-	raw     HTTPDoer
-	baseURL string
-	env     string // EnvironmentProduction or EnvironmentSandbox
+	env          string // config.Production or config.Sandbox
 }
 
 var _ Client = (*SDKClient)(nil)
@@ -143,25 +133,23 @@ func New(cfg Config) (*SDKClient, error) {
 		polargo.WithSecurity(cfg.AccessToken),
 		polargo.WithRetryConfig(retry.Config{Strategy: "none"}),
 	}
-	env, baseURL := EnvironmentProduction, cfg.ServerURL
+	env := config.Production
 	if strings.TrimSpace(cfg.Environment) != "" {
 		var err error
-		if env, err = ParseEnvironment(cfg.Environment); err != nil {
+		if env, err = config.ParseEnvironment(cfg.Environment); err != nil {
 			return nil, fmt.Errorf("polar: %w", err)
 		}
 	}
 	switch {
 	case cfg.ServerURL != "":
-		if err := CheckServerURL(cfg.ServerURL); err != nil {
+		if err := config.CheckServerURL(cfg.ServerURL); err != nil {
 			return nil, fmt.Errorf("polar: server URL %w", err)
 		}
 		opts = append(opts, polargo.WithServerURL(cfg.ServerURL))
-	case env == EnvironmentProduction:
+	case env == config.Production:
 		opts = append(opts, polargo.WithServer(polargo.ServerProduction))
-		baseURL = polargo.ServerList[polargo.ServerProduction]
 	default:
 		opts = append(opts, polargo.WithServer(polargo.ServerSandbox))
-		baseURL = polargo.ServerList[polargo.ServerSandbox]
 	}
 
 	next := cfg.HTTPClient
@@ -173,20 +161,18 @@ func New(cfg Config) (*SDKClient, error) {
 	}
 	version := cfg.APIVersion
 	if version == "" {
-		version = DefaultAPIVersion
+		version = config.DefaultAPIVersion
 	}
-	doer := captureDoer{next: next, version: version, userAgent: cfg.UserAgent}
-	opts = append(opts, polargo.WithClient(doer))
-
 	c := &SDKClient{
-		sdk:          polargo.New(opts...),
+		sdkOpts:      opts,
+		next:         next,
+		version:      version,
+		userAgent:    cfg.UserAgent,
 		token:        cfg.AccessToken,
 		timeout:      cfg.Timeout,
 		maxRetryWait: cfg.MaxRetryWait,
 		log:          cfg.Logger,
 		obs:          cfg.Observer,
-		raw:          doer,
-		baseURL:      strings.TrimRight(baseURL, "/"),
 		env:          env,
 	}
 	if c.obs == nil {
@@ -201,13 +187,9 @@ func New(cfg Config) (*SDKClient, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	switch {
-	case cfg.Limiter != nil:
-		c.limiter = cfg.Limiter
-	case cfg.RequestsPerMinute >= 0:
-		c.limiter = NewLimiter(LimiterConfig{RequestsPerMinute: RateBudget(cfg), MaxWait: cfg.RateLimitWait})
-	default:
-		c.limiter = (*Limiter)(nil) // a nil *Limiter never waits
+	c.limiter = cfg.Limiter
+	if c.limiter == nil {
+		c.limiter = Unlimited{}
 	}
 	return c, nil
 }

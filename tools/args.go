@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
 	"github.com/polar-mcp/polar-mcp/internal/textsafe"
 )
 
@@ -28,7 +29,7 @@ func typed[In any](deps Deps, tool string, fn func(ctx context.Context, in In) *
 		}
 		if err != nil {
 			res := failure(ctx, deps, tool, tell(bindProblem(err)))
-			recordFrom(ctx).fail(err, true)
+			deps.Observer.ToolFailed(ctx, err, true)
 			return res, nil
 		}
 		return fn(ctx, in), nil

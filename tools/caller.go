@@ -7,6 +7,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -44,7 +45,7 @@ func subject(ctx context.Context, argEmail string) (email, external, memberExt s
 		if arg == "" {
 			return "", "", "", tell("email is required: as a support agent, pass the customer's email address")
 		}
-		if err := caller.CheckEmail(arg); err != nil {
+		if err := config.CheckEmail(arg); err != nil {
 			return "", "", "", tell("that is not a valid email address: pass a bare address " +
 				"such as jane@example.com, without a display name or angle brackets")
 		}
@@ -64,12 +65,12 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 	if err != nil {
 		return nil, err
 	}
-	client, err := deps.Client(ctx)
+	client, err := FromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
 	id, _ := caller.From(ctx)
-	t := &target{email: email, external: external, client: client, log: deps.Logger, agent: id.Role == caller.Agent}
+	t := &target{email: email, external: external, client: client, log: deps.Logger, agent: id.Role == caller.Agent, obs: deps.Observer}
 	if external != "" {
 		if memberExt != "" {
 			return t, t.memberByExternalID(ctx, memberExt)
@@ -89,14 +90,14 @@ func resolve(ctx context.Context, deps Deps, argEmail string, fresh bool) (*targ
 		if t.member == nil {
 			t.missing = true
 		}
-		recordFrom(ctx).looked(ctx, nil)
+		deps.Observer.LookedUp(ctx, nil)
 		return t, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	t.customer = c
-	recordFrom(ctx).looked(ctx, c)
+	deps.Observer.LookedUp(ctx, c)
 	return t, t.memberships(ctx)
 }
 
@@ -140,8 +141,8 @@ func forCustomer[T aboutCustomer](ctx context.Context, deps Deps, tool, argEmail
 
 // noCustomer is the answer for a caller no customer is: an answer, not an
 // error, worded for whoever asked.
-func noCustomer(ctx context.Context, email string) string {
-	recordFrom(ctx).missing()
+func noCustomer(ctx context.Context, obs Observer, email string) string {
+	obs.NoCustomer(ctx)
 	if id, _ := caller.From(ctx); id.Role == caller.Agent {
 		return fmt.Sprintf("No Polar customer has the email %s.", email)
 	}

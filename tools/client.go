@@ -10,13 +10,13 @@ import (
 type clientKey struct{}
 
 // WithClient returns ctx carrying the Polar adapter of the organization a
-// request was routed to; the hosted edge binds it once per request.
+// call is for: the hosted edge binds it once per request, stdio and the
+// call command once per session.
 func WithClient(ctx context.Context, c polar.Client) context.Context {
 	return context.WithValue(ctx, clientKey{}, c)
 }
 
-// FromContext is the ClientFunc of requests whose adapter was bound with
-// WithClient.
+// FromContext returns the adapter bound with WithClient.
 func FromContext(ctx context.Context) (polar.Client, error) {
 	if c, ok := ctx.Value(clientKey{}).(polar.Client); ok && c != nil {
 		return c, nil

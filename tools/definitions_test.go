@@ -22,7 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files and README's tool docs")
 
 func allTools() []server.ServerTool {
-	return tools.All(tools.Deps{Client: func(context.Context) (polar.Client, error) { return nil, nil }}, false)
+	return tools.All(tools.Deps{}, false)
 }
 
 func TestAnnotations(t *testing.T) {
@@ -170,12 +170,9 @@ func TestOutputSchemaCheckCanFail(t *testing.T) {
 }
 
 func TestPanicsAndErrorsBecomeToolResults(t *testing.T) {
-	boom := tools.Deps{
-		Client: func(context.Context) (polar.Client, error) { panic("adapter exploded") },
-		Logger: slog.New(slog.DiscardHandler),
-	}
+	boom := tools.Deps{Logger: slog.New(slog.DiscardHandler)}
 	srv := tools.NewServer(boom, tools.Options{})
-	e := &env{srv: srv}
+	e := &env{srv: srv, client: explodingClient{}}
 	res := e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil)
 	got := mustFail(t, res, "Internal error")
 	if strings.Contains(got, "exploded") {
@@ -227,4 +224,15 @@ func TestInputSchemasAreStrictAndWordedForBothRoles(t *testing.T) {
 			t.Errorf("%s: description speaks of the caller: %q", st.Tool.Name, st.Tool.Description)
 		}
 	}
+}
+
+// explodingClient is an adapter whose every read panics.
+type explodingClient struct{ polar.Client }
+
+func (explodingClient) FindCustomerByEmail(context.Context, string) (*polar.Customer, error) {
+	panic("adapter exploded")
+}
+
+func (explodingClient) ListProducts(context.Context) ([]polar.Product, error) {
+	panic("adapter exploded")
 }

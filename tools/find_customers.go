@@ -92,10 +92,10 @@ func FindCustomers(deps Deps) server.ServerTool {
 			q, err := findArgs(in)
 			if err != nil {
 				res := failure(ctx, deps, NameFindCustomers, err)
-				recordFrom(ctx).fail(err, true)
+				deps.Observer.ToolFailed(ctx, err, true)
 				return res
 			}
-			c, err := deps.Client(ctx)
+			c, err := FromContext(ctx)
 			if err != nil {
 				return failure(ctx, deps, NameFindCustomers, err)
 			}
@@ -110,7 +110,7 @@ func FindCustomers(deps Deps) server.ServerTool {
 			if err != nil {
 				return failure(ctx, deps, NameFindCustomers, err)
 			}
-			recordFrom(ctx).searched(ctx, matches)
+			deps.Observer.Searched(ctx, matchIDs(matches))
 			out := FindCustomersOutput{Customers: matches, query: q}
 			return answer(findText(out), out)
 		})}
@@ -277,18 +277,11 @@ func findText(out FindCustomersOutput) string {
 	return b.String()
 }
 
-// searched records an agent's search for the audit line: every customer
-// the answer showed, by Polar id (none: found nothing).
-func (r *Record) searched(ctx context.Context, ms []CustomerMatch) {
-	if id, _ := caller.From(ctx); id.Role != caller.Agent {
-		return
-	}
+// matchIDs are the Polar ids of the matches, for the audit line.
+func matchIDs(ms []CustomerMatch) []string {
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.ID
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lookup, r.customer = true, strings.Join(ids, ",")
-	r.notFound = len(ms) == 0
+	return ids
 }

@@ -30,8 +30,9 @@ const testToken = "polar_oat_tools_test_token_5ecret"
 // env is one organization served by the fake Polar API behind the real
 // adapter and the real MCP server.
 type env struct {
-	fake *fakepolar.Server
-	srv  *server.MCPServer
+	fake   *fakepolar.Server
+	srv    *server.MCPServer
+	client polar.Client // bound to every call's context, as the edge does
 }
 
 type envOptions struct {
@@ -88,12 +89,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	deps := tools.Deps{
-		Client:     func(context.Context) (polar.Client, error) { return pc, nil },
-		Logger:     o.logger,
-		PortalHost: o.portalHost,
-	}
-	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
+	deps := tools.Deps{Logger: o.logger, PortalHost: o.portalHost}
+	return &env{fake: fake, client: pc, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
 }
 
 // customer is the operator's own stdio session acting as the customer
@@ -109,7 +106,7 @@ func agent() *caller.Identity { return &caller.Identity{Role: caller.Agent} }
 // identity).
 func (e *env) session(t testing.TB, id *caller.Identity) (*client.Client, context.Context) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := tools.WithClient(context.Background(), e.client)
 	if id != nil {
 		ctx = caller.With(ctx, *id)
 	}

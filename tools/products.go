@@ -53,7 +53,7 @@ func Products(deps Deps) server.ServerTool {
 		readOnly("Products and pricing"),
 	)
 	return server.ServerTool{Tool: tool, Handler: func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		client, err := deps.Client(ctx)
+		client, err := FromContext(ctx)
 		if err != nil {
 			return failure(ctx, deps, NameProducts, err), nil
 		}

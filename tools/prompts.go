@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -83,7 +84,7 @@ func agentPrompt(description string, text func(map[string]string) string) server
 		if args == nil {
 			args = map[string]string{}
 		}
-		if caller.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
+		if config.CheckEmail(caller.NormalizeEmail(args["email"])) != nil {
 			return nil, fmt.Errorf("email must be the customer's bare email address, such as jane@example.com: %w", mcp.ErrInvalidParams)
 		}
 		if q, ok := args["question"]; (ok || req.Params.Name == PromptSupportReply) && strings.TrimSpace(q) == "" {

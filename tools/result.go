@@ -30,11 +30,10 @@ func failure(ctx context.Context, deps Deps, tool string, err error) *mcp.CallTo
 	if id, _ := caller.From(ctx); visitor(id) {
 		msg = forVisitor(err, msg)
 	}
-	rec := recordFrom(ctx)
-	rec.fail(err, false)
+	deps.Observer.ToolFailed(ctx, err, false)
 	attrs := []slog.Attr{slog.String("tool", tool), slog.String("error", err.Error())}
-	if rec.RequestID != "" {
-		attrs = append([]slog.Attr{slog.String("request_id", rec.RequestID)}, attrs...)
+	if id := deps.Observer.RequestID(ctx); id != "" {
+		attrs = append([]slog.Attr{slog.String("request_id", id)}, attrs...)
 	}
 	deps.Logger.LogAttrs(ctx, slog.LevelWarn, "tool call failed", attrs...)
 	return mcp.NewToolResultError(msg)

@@ -55,19 +55,6 @@ func input[T any](props ...property) mcp.ToolOption {
 	}
 }
 
-// inputProperties decodes a tool's input schema for the docs.
-func inputProperties(t mcp.Tool) (props map[string]any, required []string) {
-	if t.RawInputSchema == nil {
-		return t.InputSchema.Properties, t.InputSchema.Required
-	}
-	var s struct {
-		Properties map[string]any `json:"properties"`
-		Required   []string       `json:"required"`
-	}
-	_ = json.Unmarshal(t.RawInputSchema, &s)
-	return s.Properties, s.Required
-}
-
 // output sets a tool's output schema from T, kept lean for the model's
 // context (tools/list stays within 6,000 bytes per role): the top-level
 // fields with their types, nested objects as just "object", and no

@@ -8,18 +8,16 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/polar"
 )
 
-// ClientFunc returns the Polar adapter for the call's organization. In
-// single-merchant mode it always returns the same client; in multi-merchant
-// mode it picks the connection the request was routed to.
-type ClientFunc func(ctx context.Context) (polar.Client, error)
-
-// Deps are the collaborators every tool needs.
+// Deps are the collaborators every tool needs. The Polar adapter of the
+// call's organization is not one of them: whoever serves the call binds
+// it to the call's context (WithClient), next to the verified caller
+// (caller.With), at the edge of each transport.
 type Deps struct {
-	Client ClientFunc
 	Logger *slog.Logger // slog.Default() when nil
+	// Observer is told how each call went; nothing when nil.
+	Observer Observer
 	// PortalHost is a host portal links may be on besides polar.sh and
 	// its subdomains: the configured Polar server's (tests, proxies).
 	PortalHost string
@@ -48,6 +46,9 @@ type Options struct {
 func NewServer(deps Deps, opts Options) *server.MCPServer {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
+	}
+	if deps.Observer == nil {
+		deps.Observer = nopObserver{}
 	}
 	if opts.Version == "" {
 		opts.Version = "dev"

@@ -31,6 +31,7 @@ type target struct {
 	client   polar.Client
 	log      *slog.Logger // where failed enrichments are logged
 	agent    bool         // a support agent asks, not the customer
+	obs      Observer
 
 	customer *polar.Customer // from the email lookup; nil for an external id until seen
 	missing  bool            // the lookup found no customer
@@ -192,7 +193,7 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 	}
 	out := fresh()
 	if t.missing {
-		return out, noCustomer(ctx, t.email), nil
+		return out, noCustomer(ctx, t.obs, t.email), nil
 	}
 	text, err := body(t, out)
 	if pe, ok := polar.AsError(err); ok && pe.Kind == polar.KindNotFound && t.external != "" {
@@ -206,7 +207,7 @@ func run[T aboutCustomer](ctx context.Context, t *target, newOut func() T, body 
 	case err != nil:
 		return out, "", err
 	case t.missing:
-		return fresh(), noCustomer(ctx, t.email), nil
+		return fresh(), noCustomer(ctx, t.obs, t.email), nil
 	}
 	out.subject().Found = true
 	for i := range out.subject().Teams {

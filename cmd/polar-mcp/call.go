@@ -72,16 +72,19 @@ func newCallCmd() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			logger := cliLogger(cfg, cmd.ErrOrStderr(), level)
-			adapters := polarmcp.NewAdapters(cfg, logger)
+			adapters, err := polarmcp.NewAdapters(cfg, logger)
+			if err != nil {
+				return err
+			}
 			pc, err := adapters.Merchant()
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
+			ctx := tools.WithClient(cmd.Context(), pc)
 			if id, ok := polarmcp.StdioIdentity(cfg); ok {
 				ctx = caller.With(ctx, id)
 			}
-			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, polarmcp.Always(pc), logger))
+			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, logger, nil))
 			if err != nil {
 				return err
 			}

@@ -36,7 +36,10 @@ func newCheckCmd() *cobra.Command {
 				return usageErr("check probes a real POLAR_ACCESS_TOKEN; --demo has none to check")
 			}
 			log := slog.New(slog.DiscardHandler)
-			adapters := polarmcp.NewAdapters(cfg, log)
+			adapters, err := polarmcp.NewAdapters(cfg, log)
+			if err != nil {
+				return err
+			}
 			env := connections.Environment(cfg.Environment)
 			adapter, err := adapters.SDK(env, cfg.AccessToken, adapters.Limiter(env, "", 0))
 			if err != nil {
@@ -72,7 +75,7 @@ func newCheckCmd() *cobra.Command {
 
 // printVerdict writes the organization and one line per scope.
 func printVerdict(w io.Writer, v tenants.Verdict) {
-	fmt.Fprintf(w, "organization: %s\n", orgText(v.Organization))
+	fmt.Fprintf(w, "organization: %s\n", tenants.OrgText(v.Organization))
 	for _, s := range wantedScopes() {
 		optional := slices.Contains(tenants.OptionalScopes(), s)
 		switch {

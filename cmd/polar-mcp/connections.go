@@ -59,7 +59,10 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *tenants.Ser
 		return err
 	}
 	defer store.Close()
-	adapters := polarmcp.NewAdapters(cfg, logger)
+	adapters, err := polarmcp.NewAdapters(cfg, logger)
+	if err != nil {
+		return err
+	}
 	svc, err := polarmcp.NewService(adapters, store, nil, logger)
 	if err != nil {
 		return err
@@ -102,7 +105,7 @@ func newConnectionsAddCmd() *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				c := added.Connection
-				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, orgText(c.Organization))
+				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, tenants.OrgText(c.Organization))
 				fmt.Fprintf(out, "connection id:  %s\n", c.ID)
 				fmt.Fprintf(out, "signing secret: %s\n", added.SigningSecret.Reveal())
 				fmt.Fprintf(out, "The signing secret is shown only now: keep it in the chatbot backend, which signs caller\n"+
@@ -157,7 +160,7 @@ func newConnectionsListCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"connections": list})
 				}
-				printList(cmd.OutOrStdout(), list)
+				tenants.WriteList(cmd.OutOrStdout(), list)
 				return nil
 			})
 		},
@@ -181,7 +184,7 @@ func newConnectionsShowCmd() *cobra.Command {
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"connection": c})
 				}
-				printConnection(cmd.OutOrStdout(), c)
+				tenants.WriteConnection(cmd.OutOrStdout(), c)
 				return nil
 			})
 		},
@@ -202,7 +205,7 @@ func newConnectionsCheckCmd() *cobra.Command {
 				if err != nil && !errors.As(err, &missing) {
 					return err
 				}
-				printConnection(cmd.OutOrStdout(), res.Connection)
+				tenants.WriteConnection(cmd.OutOrStdout(), res.Connection)
 				for _, w := range res.Warnings {
 					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 				}

@@ -35,7 +35,7 @@ func newConnectionsSetWebhookSecretCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "connection %s: %s\n", c.ID, webhookState(c))
+				fmt.Fprintf(cmd.OutOrStdout(), "connection %s: %s\n", c.ID, tenants.WebhookState(c))
 				return nil
 			})
 		},
@@ -63,17 +63,9 @@ func newConnectionsSetRateLimitCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "connection %s: %s\n", c.ID, rateLimitState(c))
+				fmt.Fprintf(cmd.OutOrStdout(), "connection %s: %s\n", c.ID, tenants.RateLimitState(c))
 				return nil
 			})
 		},
 	}
-}
-
-// rateLimitState says which budget a connection uses.
-func rateLimitState(c connections.Connection) string {
-	if c.RateLimit == 0 {
-		return "rate limit: the server's (POLAR_MCP_RATE_LIMIT)"
-	}
-	return fmt.Sprintf("rate limit: %d requests per minute, before the headroom", c.RateLimit)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
@@ -40,7 +41,7 @@ func newTokenCmd() *cobra.Command {
 			}
 			maxTTL := cfg.TokenMaxTTL
 			if maxTTL <= 0 {
-				maxTTL = identity.DefaultMaxTTL
+				maxTTL = config.DefaultTokenMaxTTL
 			}
 			if ttl <= 0 || ttl > maxTTL {
 				return usageErr("--ttl must be between 1s and %s (POLAR_MCP_TOKEN_MAX_TTL, the longest lifetime the server accepts)", maxTTL)

@@ -11,21 +11,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 // redisOptions returns the options of the test Redis, or skips.
-func redisOptions(t testing.TB) *redis.Options {
-	t.Helper()
-	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("POLAR_MCP_TEST_REDIS_URL: %v", err)
-	}
-	return opt
-}
+func redisOptions(t testing.TB) *redis.Options { return testkit.RedisOptions(t) }
 
 // network lets a test cut one instance off Redis: while down, dials
 // fail and open connections error on every read and write.

@@ -34,9 +34,9 @@ func TestToolCallsPerCallerAreRateLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }, Logger: slog.New(slog.DiscardHandler)}
+	deps := tools.Deps{Logger: slog.New(slog.DiscardHandler)}
 	srv := tools.NewServer(deps, tools.Options{Middleware: []server.ToolHandlerMiddleware{LimitCalls(NewCallBuckets(1, burst))}})
-	ts := serve(t, srv, nil)
+	ts := serve(t, srv, withClient(t, pc))
 
 	ctx := context.Background()
 	call := func(email string) (string, bool) {

@@ -33,8 +33,7 @@ func realServer(t *testing.T) (*testServer, *fakepolar.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }}
-	return serve(t, tools.NewServer(deps, tools.Options{Version: "test"}), nil), fake
+	return serve(t, tools.NewServer(tools.Deps{}, tools.Options{Version: "test"}), withClient(t, pc)), fake
 }
 
 func toolNames(t *testing.T, c *client.Client) []string {

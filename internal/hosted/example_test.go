@@ -17,17 +17,17 @@ import (
 // Serving polar-mcp over HTTP in single-merchant mode, with graceful
 // shutdown on SIGTERM.
 func ExampleNew() {
-	secrets, err := hosted.Static([]byte(os.Getenv("POLAR_MCP_TOKEN_SECRET")), nil)
-	if err != nil {
-		log.Fatal(err)
-	}
 	pc, err := polar.New(polar.Config{AccessToken: os.Getenv("POLAR_ACCESS_TOKEN")})
 	if err != nil {
 		log.Fatal(err)
 	}
-	mcp := tools.NewServer(tools.Deps{
-		Client: func(context.Context) (polar.Client, error) { return pc, nil },
-	}, tools.Options{})
+	// Every verified request carries the organization's adapter.
+	bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, pc) }
+	secrets, err := hosted.Static([]byte(os.Getenv("POLAR_MCP_TOKEN_SECRET")), bind)
+	if err != nil {
+		log.Fatal(err)
+	}
+	mcp := tools.NewServer(tools.Deps{}, tools.Options{})
 
 	h, err := hosted.New(hosted.Config{
 		BaseURL: "https://mcp.example.com",

@@ -21,6 +21,8 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
+	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/tools"
 )
 
 const (
@@ -104,6 +106,17 @@ func serve(t *testing.T, srv *server.MCPServer, edit func(*Config)) *testServer 
 		ts.Close()
 	})
 	return &testServer{h: h, ts: ts, url: base}
+}
+
+// withClient binds pc, the one organization's adapter, to every request
+// whose token secretA signs, as the server binds the single merchant's.
+func withClient(t *testing.T, pc polar.Client) func(*Config) {
+	t.Helper()
+	secrets, err := Static([]byte(secretA), func(ctx context.Context) context.Context { return tools.WithClient(ctx, pc) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(c *Config) { c.Resolve = secrets }
 }
 
 func token(t *testing.T, secret string, c identity.Claims) string {

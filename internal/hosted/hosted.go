@@ -16,14 +16,14 @@ package hosted
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // DefaultKeepAlive is the SSE ping interval when Config.KeepAlive is zero:
@@ -85,17 +85,17 @@ type Config struct {
 	ReadyFull func(r *http.Request) bool
 	// MaxStreamsPerCaller caps the SSE streams (GET /sse and GET /mcp) one
 	// caller holds open at once; beyond it, 429 with Retry-After.
-	// DefaultMaxStreamsPerCaller when zero.
+	// config.DefaultMaxStreamsPerCaller when zero.
 	MaxStreamsPerCaller int
 	// MaxSessionsPerCaller caps one caller's live Streamable HTTP
 	// sessions; an initialize beyond it gets 429 with Retry-After.
-	// DefaultMaxSessionsPerCaller when zero.
+	// config.DefaultMaxSessionsPerCaller when zero.
 	MaxSessionsPerCaller int
 	// SessionIdleTTL is how long the Streamable HTTP transport keeps the
 	// state of a session nobody uses (clients rarely end sessions with
 	// DELETE); it then stops counting against MaxSessionsPerCaller. Its
 	// id stays valid, as it is checked without state.
-	// DefaultSessionIdleTTL when zero.
+	// config.DefaultSessionIdleTTL when zero.
 	SessionIdleTTL time.Duration
 	// SessionMaxAge is how long a Streamable HTTP session id is accepted
 	// after initialize; an older one gets 404, on which clients open a new
@@ -103,7 +103,7 @@ type Config struct {
 	// DefaultSessionMaxAge when zero.
 	SessionMaxAge time.Duration
 	// BodyReadTimeout bounds the reading of a POST body; SSE streams have
-	// no read deadline. DefaultBodyReadTimeout when zero.
+	// no read deadline. config.DefaultBodyReadTimeout when zero.
 	BodyReadTimeout time.Duration
 	// Logger receives refusals and transport errors; slog.Default() when
 	// nil. Tokens and secrets are never logged.
@@ -140,7 +140,7 @@ func New(cfg Config, mcp *server.MCPServer) (*Handler, error) {
 	if cfg.Issuer != nil && cfg.PerConnection {
 		return nil, errors.New("hosted: an OpenID Connect issuer is not supported with per-connection endpoints")
 	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := config.ParseBaseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -217,17 +217,22 @@ func withDefaults(cfg Config) Config {
 	for _, d := range []struct {
 		v   *time.Duration
 		def time.Duration
+<<<<<<< HEAD
 	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, DefaultSessionIdleTTL},
 		{&cfg.BodyReadTimeout, DefaultBodyReadTimeout}, {&cfg.SessionMaxAge, DefaultSessionMaxAge}} {
+=======
+	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, config.DefaultSessionIdleTTL},
+		{&cfg.BodyReadTimeout, config.DefaultBodyReadTimeout}} {
+>>>>>>> i17
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
 	}
 	if cfg.MaxStreamsPerCaller <= 0 {
-		cfg.MaxStreamsPerCaller = DefaultMaxStreamsPerCaller
+		cfg.MaxStreamsPerCaller = config.DefaultMaxStreamsPerCaller
 	}
 	if cfg.MaxSessionsPerCaller <= 0 {
-		cfg.MaxSessionsPerCaller = DefaultMaxSessionsPerCaller
+		cfg.MaxSessionsPerCaller = config.DefaultMaxSessionsPerCaller
 	}
 	return cfg
 }
@@ -267,17 +272,4 @@ func ssePrefix(r *http.Request, _ string) string {
 		return "/c/" + c
 	}
 	return "/"
-}
-
-// ParseBaseURL checks a public base URL: an absolute http(s) URL with
-// scheme and host only (an optional trailing slash is dropped).
-func ParseBaseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("hosted: BaseURL %q must be an absolute http(s) URL", raw)
-	}
-	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("hosted: BaseURL %q must be scheme and host only", raw)
-	}
-	return u, nil
 }

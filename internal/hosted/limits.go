@@ -10,14 +10,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
-// Defaults of the per-caller limits, used when a Config field is zero.
-const (
-	DefaultMaxStreamsPerCaller  = 10
-	DefaultMaxSessionsPerCaller = 100
-	DefaultSessionIdleTTL       = 10 * time.Minute
-	DefaultBodyReadTimeout      = 30 * time.Second
-)
-
 // Retry-After values of the 429s: a stream or session slot frees when the
 // caller closes one or a session idles out.
 const (
@@ -76,11 +68,4 @@ func (c *counter) release(key string) {
 func writeTooMany(w http.ResponseWriter, retry time.Duration, description string) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))
 	writeError(w, http.StatusTooManyRequests, "too_many_requests", description)
-}
-
-// count is how many slots key holds.
-func (c *counter) count(key string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n[key]
 }

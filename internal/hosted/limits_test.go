@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
@@ -53,7 +54,7 @@ func TestStreamsPerCallerAreCapped(t *testing.T) {
 	ts := serve(t, newEcho().srv, nil)
 	alice := customerToken(t, "alice@example.com")
 	var streams []*rawStream
-	for range DefaultMaxStreamsPerCaller {
+	for range config.DefaultMaxStreamsPerCaller {
 		streams = append(streams, openStream(t, ts.url, "/sse", alice))
 	}
 	// A fresh token for the same customer is the same caller.

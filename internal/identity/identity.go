@@ -6,6 +6,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/text/language"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -62,7 +63,7 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		return caller.Identity{}, refuse(KindMalformed, "email_verified must be true or false")
 	}
 	if id.Email != "" {
-		if caller.CheckEmail(id.Email) != nil {
+		if config.CheckEmail(id.Email) != nil {
 			return caller.Identity{}, refuse(KindInvalidEmail, "")
 		}
 		id.Email = caller.NormalizeEmail(id.Email)
@@ -80,7 +81,7 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		if id.Email != "" && !verified {
 			return caller.Identity{}, refuse(KindUnverifiedEmail, "")
 		}
-		if id.ExternalID != "" && caller.CheckExternalID(id.ExternalID) != nil {
+		if id.ExternalID != "" && config.CheckExternalID(id.ExternalID) != nil {
 			return caller.Identity{}, refuse(KindInvalidClaim, "external_customer_id has characters an id cannot have")
 		}
 		if id.MemberExternalID != "" && id.ExternalID == "" {

@@ -3,10 +3,9 @@ package identity
 import (
 	"context"
 	"fmt"
-)
 
-// MinSecretLen is the shortest signing secret accepted, in bytes.
-const MinSecretLen = 32
+	"github.com/polar-mcp/polar-mcp/config"
+)
 
 // SecretFunc returns the signing secret for the connection a token is
 // presented to. audience is the connection id in multi-merchant mode and ""
@@ -17,8 +16,8 @@ type SecretFunc func(ctx context.Context, audience string) ([]byte, error)
 // CheckSecret reports whether secret is long enough to sign tokens. The
 // error never contains the secret.
 func CheckSecret(secret []byte) error {
-	if len(secret) < MinSecretLen {
-		return fmt.Errorf("auth: signing secret must be at least %d bytes, got %d", MinSecretLen, len(secret))
+	if len(secret) < config.MinTokenSecret {
+		return fmt.Errorf("auth: signing secret must be at least %d bytes, got %d", config.MinTokenSecret, len(secret))
 	}
 	return nil
 }

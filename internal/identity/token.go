@@ -23,6 +23,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -31,10 +32,6 @@ const Leeway = 30 * time.Second
 
 // Algorithm is the only signing algorithm minted and accepted.
 const Algorithm = "HS256"
-
-// DefaultMaxTTL is the longest token lifetime accepted when Policy.MaxTTL
-// is zero.
-const DefaultMaxTTL = 24 * time.Hour
 
 // Claims are what a token says about its bearer.
 type Claims struct {
@@ -63,7 +60,7 @@ type Policy struct {
 	// Audience, when not empty, must be in the token's aud; when empty,
 	// the token must have no aud.
 	Audience string
-	// MaxTTL is the longest time exp may lie ahead; DefaultMaxTTL when
+	// MaxTTL is the longest time exp may lie ahead; config.DefaultTokenMaxTTL when
 	// zero.
 	MaxTTL time.Duration
 	// Now is the time of the check; time.Now when zero.
@@ -110,7 +107,7 @@ func Mint(secret []byte, c Claims, ttl time.Duration, now time.Time) (string, er
 }
 
 // Verify checks token against secret and p, and returns the caller it
-// names. Refusals are *Error values; a secret shorter than MinSecretLen is
+// names. Refusals are *Error values; a secret shorter than config.MinTokenSecret is
 // a configuration error of another type.
 func Verify(secret []byte, token string, p Policy) (caller.Identity, error) {
 	if strings.TrimSpace(token) == "" {
@@ -157,7 +154,7 @@ func Verify(secret []byte, token string, p Policy) (caller.Identity, error) {
 // (plus Leeway): a token valid for years is a leaked token valid for years.
 func checkLifetime(mc jwt.MapClaims, now time.Time, maxTTL time.Duration) error {
 	if maxTTL <= 0 {
-		maxTTL = DefaultMaxTTL
+		maxTTL = config.DefaultTokenMaxTTL
 	}
 	exp, err := mc.GetExpirationTime()
 	if err != nil || exp == nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -198,7 +199,7 @@ func TestVerifyRefusesShortSecret(t *testing.T) {
 }
 
 func TestStaticSecret(t *testing.T) {
-	if _, err := StaticSecret(make([]byte, MinSecretLen-1)); err == nil {
+	if _, err := StaticSecret(make([]byte, config.MinTokenSecret-1)); err == nil {
 		t.Fatal("StaticSecret accepted a short secret")
 	}
 	key := []byte(secretA)

@@ -18,7 +18,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/tools"
 )
 
 // The transports, as labels and log fields name them.
@@ -35,7 +34,11 @@ type request struct {
 }
 
 // call counts the Polar requests one tool call spent.
-type call struct{ requests atomic.Int64 }
+type call struct {
+	requests  atomic.Int64
+	rec       record // what the tool told the Observer
+	requestID string // the request's id, for the tool's log lines
+}
 
 type requestKey struct{}
 type callKey struct{}
@@ -91,8 +94,9 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 				r.id = newID()
 				ctx = withRequest(ctx, r)
 			}
-			rec, spent := &tools.Record{RequestID: r.id}, &call{}
-			ctx = context.WithValue(tools.WithRecord(ctx, rec), callKey{}, spent)
+			spent := &call{requestID: r.id}
+			rec := &spent.rec
+			ctx = context.WithValue(ctx, callKey{}, spent)
 			ctx, span := o.tracer.Start(ctx, "tools/call "+tool, trace.WithAttributes(
 				attribute.String("mcp.tool.name", tool),
 				attribute.String("polarmcp.role", role),
@@ -102,13 +106,13 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 			start := time.Now()
 			res, err := next(ctx, req)
 			took := time.Since(start)
-			outcome := rec.Outcome(err != nil || res == nil || res.IsError)
+			outcome := rec.outcome(err != nil || res == nil || res.IsError)
 			if err != nil {
-				outcome = tools.OutcomeUpstreamError
+				outcome = OutcomeUpstreamError
 			}
 			span.SetAttributes(attribute.String("polarmcp.outcome", outcome),
 				attribute.Int64("polarmcp.upstream_requests", spent.requests.Load()))
-			if outcome != tools.OutcomeOK && outcome != tools.OutcomeNotFound {
+			if outcome != OutcomeOK && outcome != OutcomeNotFound {
 				span.SetStatus(codes.Error, outcome)
 			}
 			if m := o.metrics; m != nil {
@@ -120,7 +124,7 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 				slog.String("connection", id.Connection), slog.String("role", role),
 				slog.String("tool", tool), slog.String("outcome", outcome),
 				slog.Duration("duration", took), slog.Int64("upstream_requests", spent.requests.Load()))
-			if customer, ok := rec.AgentLookup(); ok && id.Role == caller.Agent {
+			if customer, ok := rec.agentLookup(); ok && id.Role == caller.Agent {
 				o.audit(ctx, r, id, tool, customer)
 			}
 			return res, err

@@ -1,7 +1,7 @@
 // Package observe is polar-mcp's observability: Prometheus metrics, OpenTelemetry
 // traces and the structured log line of every tool call (and the audit
 // line of every agent lookup). It observes through the hooks the other
-// packages offer (polar.Observer, cache.Observer, tools.Record, tool
+// packages offer (polar.Observer, cache.Observer, tools.Observer, tool
 // middleware, mcp-go hooks, HTTP middleware) and never reaches into them.
 //
 // No label or attribute ever holds an email address or a token: tools are

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -32,9 +33,10 @@ type harness struct {
 	spans *tracetest.SpanRecorder
 	logs  *bytes.Buffer
 	c     *client.Client
+	pc    polar.Client // the organization's adapter, bound to every call
 }
 
-func newHarness(t *testing.T, limiter *polar.Limiter) *harness {
+func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
 	t.Helper()
 	fake, err := fakepolar.Demo(fakepolar.Options{})
 	if err != nil {
@@ -47,12 +49,13 @@ func newHarness(t *testing.T, limiter *polar.Limiter) *harness {
 	obs := observe.New(observe.Config{Metrics: observe.NewMetrics(prometheus.NewRegistry()),
 		Tracer: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans)), Logger: log})
 	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: ts.URL, Observer: obs,
-		Limiter: limiter, RequestsPerMinute: -1, Logger: slog.New(slog.DiscardHandler)})
+		Limiter: limiter, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pc := cache.New(sdk, cache.Config{Observer: obs})
-	srv := tools.NewServer(tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }, Logger: log},
+	h.pc = pc
+	srv := tools.NewServer(tools.Deps{Logger: log, Observer: obs},
 		tools.Options{Middleware: []server.ToolHandlerMiddleware{obs.ToolMiddleware()}, Hooks: obs.Hooks()})
 	h.c, err = client.NewInProcessClient(srv)
 	if err != nil {
@@ -75,7 +78,7 @@ func (h *harness) call(t *testing.T, id caller.Identity, tool string, args map[s
 	t.Helper()
 	req := mcp.CallToolRequest{}
 	req.Params.Name, req.Params.Arguments = tool, args
-	res, err := h.c.CallTool(caller.With(context.Background(), id), req)
+	res, err := h.c.CallTool(caller.With(tools.WithClient(context.Background(), h.pc), id), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +176,7 @@ func TestToolCallAndAuditLines(t *testing.T) {
 	if len(calls) != 3 || len(audits) != 2 {
 		t.Fatalf("%d call lines and %d audit lines, want 3 and 2:\n%s", len(calls), len(audits), h.logs)
 	}
-	wantOutcomes := []string{tools.OutcomeOK, tools.OutcomeNotFound, tools.OutcomeOK}
+	wantOutcomes := []string{observe.OutcomeOK, observe.OutcomeNotFound, observe.OutcomeOK}
 	for i, c := range calls {
 		if c["outcome"] != wantOutcomes[i] || c["connection"] != calls[0]["connection"] && i < 2 {
 			t.Errorf("call %d: %v", i, c)
@@ -197,7 +200,7 @@ func TestToolCallAndAuditLines(t *testing.T) {
 // TestLimiterRefusalIsObserved: a request the limiter refuses is a
 // rate_limited call and a limiter span, never a Polar request.
 func TestLimiterRefusalIsObserved(t *testing.T) {
-	lim := polar.NewLimiter(polar.LimiterConfig{RequestsPerMinute: 1, MaxWait: -1})
+	lim := fleet.NewLimiter(fleet.NewLocalBudget(fleet.Limits{PerWindow: 1}, nil), "org", -1)
 	h := newHarness(t, lim)
 	h.call(t, caller.Identity{Role: caller.Customer, Email: "alice@example.com"}, tools.NameProducts, nil)
 	res := h.call(t, caller.Identity{Role: caller.Customer, Email: "bob@example.com"}, tools.NameSubscriptionStatus, nil)

@@ -5,7 +5,6 @@ package panel
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,8 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 // browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium
@@ -25,13 +26,7 @@ import (
 // and the request log reach it.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	bin := os.Getenv("POLAR_MCP_TEST_CHROMIUM")
-	if bin == "" {
-		bin, _ = exec.LookPath("chromium")
-	}
-	if bin == "" {
-		t.Skip("Chromium not found: run `source .ci/chromium.sh` (installs Debian's chromium and sets POLAR_MCP_TEST_CHROMIUM)")
-	}
+	bin := testkit.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.UserDataDir(t.TempDir()),

@@ -2,16 +2,20 @@ package polarmcp
 
 import (
 	"context"
+<<<<<<< HEAD
 	"encoding/json"
 	"errors"
 	"fmt"
+=======
+>>>>>>> i17
 	"net/http"
 
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -20,35 +24,57 @@ import (
 type Option func(*options)
 
 type options struct {
-	changes Changes
+	tel          *observe.Telemetry // nil: not observed
+	metricsReady chan<- string      // ServeHTTP: the metrics listener's address
 }
 
-// WithChanges gives the agent panel another source of live updates (GET
-// .../agent/api/events) than the server's own webhooks (Fleet).
-func WithChanges(c Changes) Option { return func(o *options) { o.changes = c } }
+// WithTelemetry makes NewEndpoint observed by tel: metrics, traces, the
+// tool call and audit log lines. ServeHTTP builds its own.
+func WithTelemetry(tel *observe.Telemetry) Option { return func(o *options) { o.tel = tel } }
+
+// WithMetricsReady makes ServeHTTP send the metrics listener's address
+// (cfg.MetricsListen, tests listen on port 0) to ready once it is up,
+// before the endpoint's.
+func WithMetricsReady(ready chan<- string) Option { return func(o *options) { o.metricsReady = ready } }
 
 // agentPanel mounts the agent panel under prefix ("" or
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
 // token checks: api/insights (get_visitor_insights called through srv)
+<<<<<<< HEAD
 // and api/events (WithChanges's source, when set; streams end at
 // Shutdown). limit is srv's per-caller call budget: each events stream
 // opened looks a customer up in Polar, and takes one call from it.
+=======
+// and api/events (the fleet's changes, when live; streams end at
+// Shutdown).
+>>>>>>> i17
 //
 // The live updates come from Polar's webhooks when they are configured
 // (live): the same invalidations that drop cached answers, published
 // after the cache is dropped. Without them the events route answers 501
 // and the page refreshes on demand.
+<<<<<<< HEAD
 func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer, limit server.ToolHandlerMiddleware,
 	client tools.ClientFunc, frameAncestors []string, live bool) {
 	mux, changes := e.mux, e.opts.changes
 	if changes == nil && live && e.fleet != nil {
 		changes = e.fleet
 	}
+=======
+func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
+	frameAncestors []string, live bool) {
+	mux := e.mux
+>>>>>>> i17
 	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
-	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(insightsVia(srv)))))
+	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(panel.InsightsVia(srv)))))
 	events := panel.EventsConfig{}
+<<<<<<< HEAD
 	if changes != nil {
 		events.Subscribe = subscribeVia(client, changes, limit)
+=======
+	if live {
+		events.Subscribe = subscribeVia(e.fleet)
+>>>>>>> i17
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
 	e.agentDesk(prefix, h, srv)
@@ -76,63 +102,8 @@ func agentsOnly(next http.Handler) http.Handler {
 	})
 }
 
-// insightsVia is the panel's look-up: get_visitor_insights called through
-// srv in process, in the request's context (the verified caller, the
-// connection's adapter), so that its middleware (the per-caller call
-// limit, audit, recovery), its role filter and its identity checks apply
-// exactly as to an MCP client's call. The answer is its
-// structuredContent.
-func insightsVia(srv *server.MCPServer) panel.InsightsFunc {
-	return func(ctx context.Context, _ *http.Request, email string) (any, error) {
-		if err := caller.CheckEmail(caller.NormalizeEmail(email)); err != nil {
-			return nil, &panel.APIError{Status: http.StatusBadRequest, Code: "bad_request",
-				Message: "that is not an email address: pass a bare address such as jane@example.com"}
-		}
-		msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-			"params": map[string]any{"name": tools.NameVisitorInsights, "arguments": map[string]any{"email": email}}})
-		if err != nil {
-			return nil, err
-		}
-		raw, err := json.Marshal(srv.HandleMessage(ctx, msg))
-		if err != nil {
-			return nil, err
-		}
-		var resp struct {
-			Result *mcp.CallToolResult `json:"result"`
-			Error  *struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(raw, &resp); err != nil {
-			return nil, err
-		}
-		res := resp.Result
-		switch {
-		case resp.Error != nil || res == nil:
-			return nil, fmt.Errorf("get_visitor_insights: protocol error")
-		case res.IsError:
-			status, code := http.StatusBadGateway, "polar_error"
-			if _, limited := hosted.RetryAfter(res); limited {
-				status, code = http.StatusTooManyRequests, "rate_limited"
-			}
-			return nil, &panel.APIError{Status: status, Code: code, Message: resultText(res)}
-		}
-		return res.StructuredContent, nil
-	}
-}
-
-// resultText is the text of a tool result (its messages are written for
-// the reader and hold no secret).
-func resultText(res *mcp.CallToolResult) string {
-	for _, c := range res.Content {
-		if t, ok := mcp.AsTextContent(c); ok {
-			return t.Text
-		}
-	}
-	return "Polar could not answer just now."
-}
-
 // subscribeVia subscribes the panel to changes of the customer with the
+<<<<<<< HEAD
 // email, found through the caller's connection's adapter. The look-up is
 // a call against the caller's call budget (limit, the tools' own): beyond
 // it the stream is refused with 429, as insights are. A customer it
@@ -157,6 +128,18 @@ func subscribeVia(client tools.ClientFunc, changes Changes, limit server.ToolHan
 		res, err := find(ctx, mcp.CallToolRequest{})
 		if _, limited := hosted.RetryAfter(res); limited {
 			return nil, nil, &panel.APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: resultText(res)}
+=======
+// email, found through the adapter bound to the request (its connection's,
+// or the single merchant's). A customer it
+// cannot find, or a failed look-up, ends the stream (the page reconnects,
+// then offers Refresh).
+func subscribeVia(changes fleet.Changes) panel.SubscribeFunc {
+	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
+		id, _ := caller.From(ctx)
+		pc, err := tools.FromContext(ctx)
+		if err != nil {
+			return closed(), nil
+>>>>>>> i17
 		}
 		if err != nil || customer == "" {
 			return closed(), nil, nil

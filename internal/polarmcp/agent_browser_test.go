@@ -5,7 +5,6 @@ package polarmcp
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,20 +14,18 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/polar-mcp/polar-mcp/config"
+<<<<<<< HEAD
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+=======
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
+>>>>>>> i17
 )
 
 // browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium
 // on PATH: `source .ci/chromium.sh`) with a fresh profile, or skips.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	bin := os.Getenv("POLAR_MCP_TEST_CHROMIUM")
-	if bin == "" {
-		bin, _ = exec.LookPath("chromium")
-	}
-	if bin == "" {
-		t.Skip("Chromium not found: run `source .ci/chromium.sh`")
-	}
+	bin := testkit.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir()),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),

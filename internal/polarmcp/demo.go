@@ -1,9 +1,34 @@
 package polarmcp
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+
+	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 )
+
+// demoServerURL is where demo requests claim to go; they never leave the
+// process.
+const demoServerURL = "http://demo.polar.invalid"
+
+// NewAdapters is the builder of every Polar adapter cfg (validated)
+// describes (fleet.Adapters); with --demo the single merchant is the
+// embedded fake Polar API's organization, served in memory (no network
+// at all).
+func NewAdapters(cfg config.Config, log *slog.Logger) (*fleet.Adapters, error) {
+	var demo *fleet.Upstream
+	if cfg.Demo {
+		fake, err := fakepolar.Demo(fakepolar.Options{})
+		if err != nil {
+			return nil, err
+		}
+		demo = &fleet.Upstream{Token: fakepolar.DemoToken, ServerURL: demoServerURL, Client: &http.Client{Transport: inMemory{fake}}}
+	}
+	return fleet.NewAdapters(cfg, log, demo), nil
+}
 
 // inMemory is an http.RoundTripper that serves requests with a handler in
 // the same process: the demo needs no network at all.

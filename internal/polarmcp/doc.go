@@ -4,6 +4,6 @@
 // command in cmd/polar-mcp maps flags, environment and config file to a
 // config.Config and calls it; nothing here reads flags or viper.
 //
-// Every Polar adapter the server uses, for the single merchant and for each
-// connection, comes from one builder, Adapters.
+// It only builds and connects: budgets, invalidations and every Polar
+// adapter (fleet.Adapters) are internal/fleet's.
 package polarmcp

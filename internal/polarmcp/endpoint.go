@@ -11,8 +11,10 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
@@ -33,42 +35,43 @@ type Endpoint struct {
 	conns  *hosted.Handler // nil without a store
 	store  *connections.Store
 	router *tenants.Router
-	tel    *Telemetry   // nil: not observed
-	serve  http.Handler // mux, observed by tel
+	tel    *observe.Telemetry // nil: not observed
+	serve  http.Handler       // mux, observed by tel
 	opts   options
 	// quit ends the agent panel's event streams at Shutdown.
 	quit    context.Context
 	quitNow context.CancelFunc
 
-	fleet    *Fleet
-	merchant *Merchant         // nil without a single merchant
+	fleet    *fleet.Fleet
+	merchant *fleet.Merchant   // nil without a single merchant
 	hooks    *webhooks.Handler // both webhook paths
 	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
 	admin    *admin.API        // nil without an admin key
 }
 
 // NewEndpoint builds the endpoint cfg (validated with ValidateServer)
-// describes, with the agent panel at /agent/ and /c/{id}/agent/.
+// describes, with the agent panel at /agent/ and /c/{id}/agent/; it is
+// observed when WithTelemetry says by what.
 func NewEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*Endpoint, error) {
-	return NewObservedEndpoint(ctx, cfg, log, nil, opts...)
-}
-
-// NewObservedEndpoint is NewEndpoint observed by tel (metrics, traces, the
-// tool call and audit log lines); nil tel observes nothing.
-func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logger, tel *Telemetry, opts ...Option) (*Endpoint, error) {
-	fl, err := NewFleet(cfg, log)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	tel := o.tel
+	fl, err := fleet.NewFleet(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	adapters := NewAdapters(cfg, log).WithFleet(fl)
+	adapters, err := NewAdapters(cfg, log)
+	if err != nil {
+		return nil, errors.Join(err, fl.Close())
+	}
+	adapters.WithFleet(fl)
 	if tel != nil {
 		adapters = adapters.Observed(tel.Observer)
 	}
-	e := &Endpoint{mux: http.NewServeMux(), tel: tel, fleet: fl}
+	e := &Endpoint{mux: http.NewServeMux(), tel: tel, fleet: fl, opts: o}
 	e.quit, e.quitNow = context.WithCancel(context.Background())
-	for _, o := range opts {
-		o(&e.opts)
-	}
 	if cfg.SingleMerchant() || !cfg.MultiMerchant() {
 		if err := e.serveMerchant(cfg, adapters, log); err != nil {
 			return nil, err
@@ -106,17 +109,22 @@ func NewObservedEndpoint(ctx context.Context, cfg config.Config, log *slog.Logge
 }
 
 // serveMerchant serves the single merchant at the root.
-func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, log *slog.Logger) error {
 	client, err := adapters.Merchant()
 	if err != nil {
 		return err
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
+<<<<<<< HEAD
 	// Reached by the single merchant's own webhooks before its
 	// organization is known (and by nothing else until then).
 	e.fleet.register("", "", client.Client, cfg.WebhookSecret != "")
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
+=======
+	bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
+	resolve, err := hosted.Static([]byte(cfg.TokenSecret), bind)
+>>>>>>> i17
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
@@ -128,12 +136,20 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 		}
 		hc.Issuer = issuer
 	}
+<<<<<<< HEAD
 	limit := e.fleet.callLimit(cfg)
 	srv := e.tel.toolsServer(cfg, Always(client), log, limit)
+=======
+	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
+>>>>>>> i17
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return originErr(err)
 	}
+<<<<<<< HEAD
 	e.agentPanel("", e.root, srv, limit, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
+=======
+	e.agentPanel("", e.root, srv, cfg.AllowedOrigins, cfg.WebhookSecret != "")
+>>>>>>> i17
 	return nil
 }
 
@@ -141,7 +157,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *Adapters, log *slo
 // and the admin API when an admin key is set. Each request's connection
 // is resolved once, at the edge: its secret verifies the token, and its
 // adapter is bound to the request for the tools.
-func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *Adapters, log *slog.Logger) error {
+func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *fleet.Adapters, log *slog.Logger) error {
 	store, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -159,17 +175,28 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	}
 	resolve := func(ctx context.Context, id string) (hosted.Connection, error) {
 		secret, client, err := e.router.Resolve(ctx, id)
-		e.tel.storeError("resolve", err)
+		if errors.Is(err, tenants.ErrUnknownConnection) {
+			err = &identity.Error{Kind: identity.KindUnknownAudience} // answered 404
+		}
+		storeError(e.tel, "resolve", err)
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
+<<<<<<< HEAD
 	limit := e.fleet.callLimit(cfg)
 	srv := e.tel.toolsServer(cfg, tools.FromContext, log, limit)
+=======
+	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
+>>>>>>> i17
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(originErr(err), store.Close())
 	}
+<<<<<<< HEAD
 	e.agentPanel("/c/{connection}", e.conns, srv, limit, tools.FromContext, cfg.AllowedOrigins, true)
+=======
+	e.agentPanel("/c/{connection}", e.conns, srv, cfg.AllowedOrigins, true)
+>>>>>>> i17
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -192,11 +219,15 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 // hostedConfig maps cfg to a hosted endpoint's settings.
 func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
+<<<<<<< HEAD
 		ReadyDetails:   e.readyDetails,
 		ReadyFull:      e.readyFull,
+=======
+		ReadyDetails:   e.fleet.ReadyDetails,
+>>>>>>> i17
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
-		Relay:          e.fleet.relay(log),
+		Relay:          relay(e.fleet, log),
 		PerConnection:  perConnection,
 		AllowedOrigins: cfg.AllowedOrigins,
 		MaxTokenTTL:    cfg.TokenMaxTTL,
@@ -209,6 +240,7 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 	}
 }
 
+<<<<<<< HEAD
 // orgUnknown reports whether the single merchant's organization is not
 // known yet: its budget is then shared by token digest, and its webhooks
 // reach its own cache only, kept at most the short billing cap.
@@ -226,6 +258,25 @@ func (e *Endpoint) Readiness() http.Handler {
 		return e.root.Readiness()
 	}
 	return e.conns.Readiness()
+=======
+// callLimit is the per-caller tool-call budget of the hosted endpoint:
+// one bucket per caller for the whole fleet through Redis, this process's
+// own while Redis is away or not configured.
+func callLimit(f *fleet.Fleet, cfg config.Config) server.ToolHandlerMiddleware {
+	local := hosted.NewCallBuckets(cfg.CallsPerMinute, cfg.CallBurst)
+	if local == nil || !f.Shared() {
+		return hosted.LimitCalls(local)
+	}
+	return hosted.LimitCalls(f.Calls(cfg.CallsPerMinute, cfg.CallBurst, local))
+}
+
+// relay is f's relay of legacy-SSE message POSTs, nil without Redis.
+func relay(f *fleet.Fleet, log *slog.Logger) hosted.Relay {
+	if r := f.Relay(log); r != nil {
+		return r
+	}
+	return nil
+>>>>>>> i17
 }
 
 // ServeHTTP implements http.Handler.
@@ -264,7 +315,7 @@ func (e *Endpoint) Run(ctx context.Context) {
 // Changes is the subscription API of live views (the agent panel): it
 // signals customers whose Polar data changed, from any instance's
 // webhooks.
-func (e *Endpoint) Changes() Changes { return e.fleet }
+func (e *Endpoint) Changes() fleet.Changes { return e.fleet }
 
 // Shutdown drains both hosted handlers (see hosted.Handler.Shutdown).
 func (e *Endpoint) Shutdown(ctx context.Context) error {

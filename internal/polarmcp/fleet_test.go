@@ -15,15 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
-	"github.com/redis/go-redis/v9"
 )
 
 const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
@@ -35,14 +37,8 @@ const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
 // count in their budgets.
 func testRedis(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if u == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is not set; `source .ci/redis.sh` starts a Redis and sets it")
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opt := testkit.RedisOptions(t)
+	u := os.Getenv(testkit.EnvRedisURL)
 	h := fnv.New32a()
 	h.Write([]byte(t.Name()))
 	opt.DB = 1 + int(h.Sum32()%8)
@@ -127,12 +123,12 @@ func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
 	var clients []polar.Client
 	for range 3 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
 		for range 2 { // the root and a connection to the same organization
 			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 			if err != nil {
@@ -180,12 +176,12 @@ func TestFleetShares429Pause(t *testing.T) {
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: 1000, RedisURL: redis, ExpectedInstances: 2}
 	var sdks []polar.Client
 	for range 2 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
 		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 )
 
 // ShutdownGrace bounds how long a SIGTERM waits for calls in flight.
@@ -18,28 +19,31 @@ const ShutdownGrace = 30 * time.Second
 // ServeHTTP serves the hosted endpoint cfg (validated with ValidateServer)
 // describes until ctx ends, then drains calls in flight and closes
 // streams. ready, when not nil, receives the bound address once the
-// listener is up (tests listen on port 0).
+// listener is up (tests listen on port 0). The metrics are served on
+// their own listener when cfg.MetricsListen is set (WithMetricsReady
+// tells its address), and traces exported when the OTEL_* variables ask
+// for it (see observe.NewTelemetry).
 func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
-	return ServeHTTPMetrics(ctx, cfg, log, ready, nil, opts...)
-}
-
-// ServeHTTPMetrics is ServeHTTP that also serves the metrics on their own
-// listener when cfg.MetricsListen is set; metricsReady, when not nil,
-// receives its address first. Traces are exported when the OTEL_*
-// variables ask for it (see NewTelemetry).
-func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, ready, metricsReady chan<- string, opts ...Option) error {
-	tel, err := NewTelemetry(ctx, log, nil)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	tel, err := observe.NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
 	defer flushTraces(tel, log)
-	e, err := NewObservedEndpoint(ctx, cfg, log, tel, opts...)
+	e, err := NewEndpoint(ctx, cfg, log, append(opts[:len(opts):len(opts)], WithTelemetry(tel))...)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
+<<<<<<< HEAD
 	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady, e.Readiness())
+=======
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, o.metricsReady)
+>>>>>>> i17
 	if err != nil {
 		stopMetrics()
 		return err
@@ -83,7 +87,7 @@ func ServeHTTPMetrics(ctx context.Context, cfg config.Config, log *slog.Logger, 
 }
 
 // flushTraces sends the spans still buffered, within a bound.
-func flushTraces(tel *Telemetry, log *slog.Logger) {
+func flushTraces(tel *observe.Telemetry, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := tel.Shutdown(ctx); err != nil {

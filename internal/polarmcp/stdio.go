@@ -10,6 +10,8 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
+	stdioedge "github.com/polar-mcp/polar-mcp/internal/stdio"
+	"github.com/polar-mcp/polar-mcp/tools"
 )
 
 // RunStdio serves MCP over in and out until ctx ends or in closes, for the
@@ -18,21 +20,28 @@ import (
 // Metrics are served on their own listener when cfg.MetricsListen is
 // set, and traces exported when the OTEL_* variables ask for it.
 func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Writer, log *slog.Logger) error {
-	tel, err := NewTelemetry(ctx, log, nil)
+	tel, err := observe.NewTelemetry(ctx, log, nil)
 	if err != nil {
 		return err
 	}
 	defer flushTraces(tel, log)
 	mctx, stopMetrics := context.WithCancel(ctx)
+<<<<<<< HEAD
 	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil, nil)
+=======
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, nil)
+>>>>>>> i17
 	if err != nil {
 		stopMetrics()
 		return err
 	}
 	defer metricsDone()
 	defer stopMetrics()
-	adapters := NewAdapters(cfg, log).Observed(tel.Observer)
-	client, err := adapters.Merchant()
+	adapters, err := NewAdapters(cfg, log)
+	if err != nil {
+		return err
+	}
+	client, err := adapters.Observed(tel.Observer).Merchant()
 	if err != nil {
 		return err
 	}
@@ -44,17 +53,28 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
+<<<<<<< HEAD
 	srv := tel.toolsServer(cfg, Always(client), log)
 	stdio := server.NewStdioServer(srv)
 	stdio.SetContextFunc(func(ctx context.Context) context.Context {
 		ctx = observe.WithTransport(ctx, observe.TransportStdio)
+=======
+	srv := server.NewStdioServer(NewToolsServer(cfg, log, tel))
+	srv.SetContextFunc(func(ctx context.Context) context.Context {
+		ctx = tools.WithClient(observe.WithTransport(ctx, observe.TransportStdio), client)
+>>>>>>> i17
 		if !ok {
 			return ctx
 		}
 		return caller.With(ctx, id)
 	})
+<<<<<<< HEAD
 	guarded := &lockedWriter{w: out, flow: newStdioFlow()}
 	guard := newLineGuard(in, guarded, maxStdioLine, log)
 	guard.prompts = srv
 	return stdio.Listen(ctx, guard, guarded)
+=======
+	in, out = stdioedge.Guard(in, out, stdioedge.MaxLine, log)
+	return srv.Listen(ctx, in, out)
+>>>>>>> i17
 }

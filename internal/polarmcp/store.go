@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
@@ -35,7 +36,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (*connections.Store, erro
 
 // NewService is the connections' lifecycle service over store; live is the
 // router of a running server, nil for the CLI.
-func NewService(adapters *Adapters, store tenants.Store, live tenants.Live, log *slog.Logger) (*tenants.Service, error) {
+func NewService(adapters *fleet.Adapters, store tenants.Store, live tenants.Live, log *slog.Logger) (*tenants.Service, error) {
 	return tenants.NewService(tenants.ServiceConfig{
 		Store:      store,
 		NewAdapter: adapters.SDK,

@@ -62,11 +62,11 @@ func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := context.WithCancel(context.Background())
 	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
-	go func() { done <- ServeHTTPMetrics(ctx, cfg, log, ready, metricsReady) }()
+	go func() { done <- ServeHTTP(ctx, cfg, log, ready, WithMetricsReady(metricsReady)) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
-			t.Errorf("ServeHTTPMetrics: %v", err)
+			t.Errorf("ServeHTTP: %v", err)
 		}
 	})
 	for range 2 {
@@ -76,7 +76,7 @@ func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (
 		case addr := <-metricsReady:
 			metrics = "http://" + addr
 		case err := <-done:
-			t.Fatalf("ServeHTTPMetrics: %v", err)
+			t.Fatalf("ServeHTTP: %v", err)
 		}
 	}
 	return base, metrics

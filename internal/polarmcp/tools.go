@@ -1,7 +1,6 @@
 package polarmcp
 
 import (
-	"context"
 	"log/slog"
 	"net/url"
 
@@ -10,20 +9,24 @@ import (
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
-	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
-// NewToolsServer is the MCP server with polar-mcp's tools, each call
-// served by the Polar adapter client returns for it, through mw.
-func NewToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
-	return newToolsServer(cfg, client, log, nil, mw)
-}
-
-func newToolsServer(cfg config.Config, client tools.ClientFunc, log *slog.Logger, hooks *server.Hooks, mw []server.ToolHandlerMiddleware) *server.MCPServer {
-	return tools.NewServer(tools.Deps{Client: client, Logger: log, PortalHost: serverHost(cfg)},
-		tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, Hooks: hooks, App: insightsApp()})
+// NewToolsServer is the MCP server with polar-mcp's tools, observed by
+// tel (its tool middleware outermost, then mw, and its session hooks;
+// nil observes nothing). Each call is served by the Polar adapter bound
+// to its context (tools.WithClient).
+func NewToolsServer(cfg config.Config, log *slog.Logger, tel *observe.Telemetry, mw ...server.ToolHandlerMiddleware) *server.MCPServer {
+	deps := tools.Deps{Logger: log, PortalHost: serverHost(cfg)}
+	opts := tools.Options{ReadOnly: cfg.ReadOnly, Version: buildinfo.Read().Version, Middleware: mw, App: insightsApp()}
+	if tel != nil {
+		deps.Observer = tel.Observer
+		opts.Hooks = tel.Observer.Hooks()
+		opts.Middleware = append([]server.ToolHandlerMiddleware{tel.Observer.ToolMiddleware()}, mw...)
+	}
+	return tools.NewServer(deps, opts)
 }
 
 // serverHost is the configured Polar server URL's host ("" when none is
@@ -43,11 +46,6 @@ func serverHost(cfg config.Config) string {
 // insights card.
 func insightsApp() *tools.App {
 	return &tools.App{URI: panel.AppURI, Name: panel.AppName, MIMEType: panel.AppMIMEType, HTML: panel.AppHTML}
-}
-
-// Always is a tools.ClientFunc answering with one organization's adapter.
-func Always(c polar.Client) tools.ClientFunc {
-	return func(context.Context) (polar.Client, error) { return c, nil }
 }
 
 // StdioIdentity is who a stdio (or call) session acts as: an agent when

@@ -2,10 +2,13 @@ package polarmcp
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/internal/identity"
+	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
@@ -43,9 +46,9 @@ func (e *Endpoint) newWebhooks(secret string, log *slog.Logger) (*webhooks.Handl
 				}
 			}
 		},
-		Dedupe:  e.fleet.dedupe,
+		Dedupe:  e.fleet.Dedupe(),
 		Logger:  log,
-		Outcome: e.tel.webhookOutcome,
+		Outcome: webhookOutcome(e.tel),
 	})
 }
 
@@ -68,6 +71,7 @@ func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.E
 	return webhooks.Endpoint{Org: c.Organization.ID, Connection: id, Secret: secret.Reveal()}, true
 }
 
+<<<<<<< HEAD
 // readyDetails is the fleet's part of /readyz: whether the rate budget is
 // shared and, with full (the admin key, the metrics listener), when
 // webhooks last arrived for each connection and organization served. The
@@ -110,4 +114,24 @@ func (e *Endpoint) readyDetails(_ context.Context, full bool) any {
 	}
 	out["webhooks"] = hooks
 	return out
+=======
+// storeError counts a connection store failure (not an unknown or
+// disabled connection, which is the caller's problem).
+func storeError(t *observe.Telemetry, operation string, err error) {
+	var ae *identity.Error
+	if t == nil || err == nil || errors.As(err, &ae) {
+		return
+	}
+	t.Observer.Metrics().StoreErrors.WithLabelValues(operation).Inc()
+}
+
+// webhookOutcome counts a webhook delivery by how it was answered
+// (polarmcp_webhook_deliveries_total{outcome}).
+func webhookOutcome(t *observe.Telemetry) func(string) {
+	return func(outcome string) {
+		if t != nil {
+			t.Observer.Metrics().Webhooks.WithLabelValues(outcome).Inc()
+		}
+	}
+>>>>>>> i17
 }

@@ -1,4 +1,4 @@
-// Package merchants serves many Polar organizations from one polar-mcp:
+// Package tenants serves many Polar organizations from one polar-mcp:
 // one connection per merchant, each with its own Polar access token,
 // environment and caller-token signing secret, kept by package
 // connections.
@@ -9,9 +9,10 @@
 //     works and has the scopes the tools read with. It also checks, rotates,
 //     disables, enables and removes connections. The CLI and the admin API
 //     (package admin) both use it.
-//   - Router routes each hosted request to its connection: it is the
-//     auth.SecretFunc of the per-connection endpoint and the tools'
-//     ClientFunc. It keeps one cached, rate-limited adapter per connection
+//   - Router routes each hosted request to its connection: it gives the
+//     edge the connection's token secret and its adapter (or
+//     ErrUnknownConnection), once per request. It keeps one cached,
+//     rate-limited adapter per connection
 //     for as long as the connection lives, and drops it as soon as the
 //     connection is disabled or removed, by this process or another.
 //

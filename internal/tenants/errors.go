@@ -20,6 +20,9 @@ var (
 	// ErrUpstream means Polar could not be asked (network error, timeout,
 	// rate limit, 5xx): nothing was concluded and nothing saved.
 	ErrUpstream = errors.New("could not check the token with Polar")
+	// ErrUnknownConnection means the connection a request names does
+	// not exist, was removed, or is disabled (Router.Resolve).
+	ErrUnknownConnection = errors.New("unknown connection")
 )
 
 // unauthorized wraps ErrUnauthorized with what to check.

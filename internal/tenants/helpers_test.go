@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
-	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -97,9 +97,19 @@ func (m *merchantsPolar) requests() int { return m.pair.RequestCount() }
 
 func newService(t *testing.T, store tenants.Store, m *merchantsPolar, live tenants.Live) *tenants.Service {
 	t.Helper()
-	svc, err := tenants.NewService(tenants.ServiceConfig{Store: store, NewAdapter: m.adapters, NewLimiter: testkit.Limiter[connections.Environment], Live: live, Logger: discard()})
+	svc, err := tenants.NewService(tenants.ServiceConfig{Store: store, NewAdapter: m.adapters, NewLimiter: limiter, Live: live, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// limiter paces an organization at perMinute, or when it is 0 at Polar's
+// published limit for env, less the default headroom: the server's
+// limiter over a budget of its own in this process (a new one per call,
+// whatever the organization). It is a tenants.LimiterFunc.
+func limiter(env connections.Environment, org string, perMinute int) polar.RateLimiter {
+	budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: polar.RateBudget(polar.Config{
+		Environment: string(env), RequestsPerMinute: perMinute})}, nil)
+	return fleet.NewLimiter(budget, org, 0)
 }

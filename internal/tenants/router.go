@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
@@ -80,25 +79,15 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 	return r, nil
 }
 
-var _ identity.SecretFunc = (*Router)(nil).Secret
-
-// Secret returns the key that signs caller tokens for connection, as
-// Resolve does.
-func (r *Router) Secret(ctx context.Context, connection string) ([]byte, error) {
-	secret, _, err := r.Resolve(ctx, connection)
-	return secret, err
-}
-
 // Resolve returns, once per request, what serving connection needs: the
 // key that signs its caller tokens and its cached adapter, after making
 // sure the connection still exists and is enabled (one primary-key read,
 // unless Recheck allows a recent one). An unknown, removed or disabled
-// connection is an *identity.Error of KindUnknownAudience, and its adapter is
-// dropped.
+// connection is ErrUnknownConnection, and its adapter is dropped.
 func (r *Router) Resolve(ctx context.Context, connection string) ([]byte, polar.Client, error) {
 	e, err := r.current(ctx, connection)
 	if errors.Is(err, connections.ErrNotFound) || errors.Is(err, connections.ErrDisabled) {
-		return nil, nil, &identity.Error{Kind: identity.KindUnknownAudience}
+		return nil, nil, ErrUnknownConnection
 	}
 	if err != nil {
 		return nil, nil, err

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
@@ -41,7 +40,7 @@ func newRouted(t *testing.T, url string, recheck time.Duration) *routed {
 	}
 	var err error
 	r.router, err = tenants.NewRouter(tenants.RouterConfig{Store: r.store, NewAdapter: counting,
-		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache[connections.Connection], Recheck: recheck, Logger: discard()})
+		NewLimiter: limiter, NewCache: testkit.Cache[connections.Connection], Recheck: recheck, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +117,7 @@ func TestRouterRoutesEachConnectionToItsOrganization(t *testing.T) {
 			t.Errorf("%d adapters built for 2 connections", n)
 		}
 
-		if _, err := r.router.Secret(ctx, "conn_aaaaaaaaaaaaaaaa"); identity.KindOf(err) != identity.KindUnknownAudience {
+		if _, _, err := r.router.Resolve(ctx, "conn_aaaaaaaaaaaaaaaa"); !errors.Is(err, tenants.ErrUnknownConnection) {
 			t.Errorf("unknown connection: %v", err)
 		}
 	})
@@ -143,13 +142,13 @@ func TestRouterDropsConnectionsChangedElsewhere(t *testing.T) {
 		if _, err := other.Disable(ctx, r.a); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := r.call(ctx, r.a); identity.KindOf(err) != identity.KindUnknownAudience {
+		if _, _, _, err := r.call(ctx, r.a); !errors.Is(err, tenants.ErrUnknownConnection) {
 			t.Fatalf("disabled elsewhere, then: %v", err)
 		}
 		if slices.Contains(r.router.Live(), r.a) {
 			t.Error("the disabled connection's adapter is still held")
 		}
-		if _, c, err := r.router.Resolve(ctx, r.a); identity.KindOf(err) != identity.KindUnknownAudience || c != nil {
+		if _, c, err := r.router.Resolve(ctx, r.a); !errors.Is(err, tenants.ErrUnknownConnection) || c != nil {
 			t.Errorf("Resolve of a disabled connection: %v, %v", c, err)
 		}
 		if _, _, _, err := r.call(ctx, r.b); err != nil {
@@ -167,14 +166,14 @@ func TestRouterDropsConnectionsChangedElsewhere(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s, err := r.router.Secret(ctx, r.b); err != nil || string(s) != newSecret.Reveal() {
+		if s, _, err := r.router.Resolve(ctx, r.b); err != nil || string(s) != newSecret.Reveal() {
 			t.Errorf("secret rotated elsewhere: still the old one (%v)", err)
 		}
 
 		if err := other.Remove(ctx, r.b); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.router.Secret(ctx, r.b); identity.KindOf(err) != identity.KindUnknownAudience {
+		if _, _, err := r.router.Resolve(ctx, r.b); !errors.Is(err, tenants.ErrUnknownConnection) {
 			t.Errorf("removed elsewhere, then: %v", err)
 		}
 	})
@@ -210,7 +209,7 @@ func TestRouterWithRecheckFollowsThisProcessAtOnce(t *testing.T) {
 	if _, err := r.svc.Disable(ctx, r.a); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := r.call(ctx, r.a); identity.KindOf(err) != identity.KindUnknownAudience {
+	if _, _, _, err := r.call(ctx, r.a); !errors.Is(err, tenants.ErrUnknownConnection) {
 		t.Errorf("disabled through the service: %v", err)
 	}
 

@@ -47,7 +47,7 @@ func TestAddConnectsAfterProbingPolar(t *testing.T) {
 		m := newMerchantsPolar(t)
 		store, _ := openStore(t, url)
 		var logs logBuffer
-		svc, err := tenants.NewService(tenants.ServiceConfig{Store: store, NewAdapter: m.adapters, NewLimiter: testkit.Limiter[connections.Environment], Logger: logs.logger()})
+		svc, err := tenants.NewService(tenants.ServiceConfig{Store: store, NewAdapter: m.adapters, NewLimiter: limiter, Logger: logs.logger()})
 		if err != nil {
 			t.Fatal(err)
 		}

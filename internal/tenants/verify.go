@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -48,6 +49,7 @@ func checkTokenShape(token string) (string, error) {
 	switch {
 	case token == "":
 		return "", invalid("a Polar access token is required (Polar → Settings → General → Developers → New Token)")
+<<<<<<< HEAD
 	case strings.IndexFunc(token, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0:
 		// A header could not carry it: refused before Polar is asked.
 		return "", invalid("the token contains spaces, control characters (such as a line break) or non-ASCII " +
@@ -55,8 +57,11 @@ func checkTokenShape(token string) (string, error) {
 	case len(token) > maxTokenLen:
 		return "", invalid("the token is longer than %d bytes: paste the Polar access token alone", maxTokenLen)
 	case polar.CheckAccessToken(token) != nil:
+=======
+	case config.CheckAccessToken(token) != nil:
+>>>>>>> i17
 		return "", invalid("this does not look like a Polar access token: %v "+
-			"(create one in Polar → Settings → General → Developers)", polar.CheckAccessToken(token))
+			"(create one in Polar → Settings → General → Developers)", config.CheckAccessToken(token))
 	}
 	return token, nil
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 )
 
 // Event is one verified delivery.
@@ -17,6 +15,32 @@ type Event struct {
 	// Org and Connection are the endpoint's (Endpoint).
 	Org        string `json:"-"`
 	Connection string `json:"-"`
+}
+
+// Scope says what a Change makes stale.
+type Scope string
+
+// The scopes of a Change.
+const (
+	// ScopeCustomer: the customer (email -> customer) and all that is
+	// kept about them.
+	ScopeCustomer Scope = "customer"
+	// ScopeBilling: the customer's subscriptions, orders and state.
+	ScopeBilling Scope = "billing"
+	// ScopeCatalog: the organization's products and benefits.
+	ScopeCatalog Scope = "catalog"
+	// ScopeOrganization: the organization itself.
+	ScopeOrganization Scope = "organization"
+)
+
+// Change is what one event makes stale in organization Org.
+type Change struct {
+	Org        string
+	Scope      Scope
+	CustomerID string
+	// Email is the customer's address as the event carries it, for
+	// ScopeCustomer (to drop a kept "no such customer"); "" when none.
+	Email string
 }
 
 type eventData struct {
@@ -42,7 +66,7 @@ type eventData struct {
 //   - customer_seat.*: the seat holder in the member index and the
 //     seat's customer's billing (data is the seat);
 //   - organization.updated: the organization.
-func Map(ev Event) []fleet.Invalidation {
+func Map(ev Event) []Change {
 	var d eventData
 	_ = json.Unmarshal(ev.Data, &d)
 	org := ev.Org
@@ -55,11 +79,7 @@ func Map(ev Event) []fleet.Invalidation {
 		if d.ID == "" {
 			return nil
 		}
-		inv := fleet.Invalidation{Org: org, Kind: fleet.KindCustomer, CustomerID: d.ID}
-		if d.Email != "" {
-			inv.EmailHash = fleet.HashEmail(d.Email)
-		}
-		return []fleet.Invalidation{inv}
+		return []Change{{Org: org, Scope: ScopeCustomer, CustomerID: d.ID, Email: d.Email}}
 	case "subscription", "order", "refund", "benefit_grant":
 		id := d.CustomerID
 		if id == "" {
@@ -68,6 +88,7 @@ func Map(ev Event) []fleet.Invalidation {
 		if id == "" {
 			return nil
 		}
+<<<<<<< HEAD
 		inv := fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: id}
 		if kind == "subscription" {
 			// The event carries the subscription: caches write it through.
@@ -88,11 +109,14 @@ func Map(ev Event) []fleet.Invalidation {
 			invs = append(invs, fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: d.CustomerID})
 		}
 		return invs
+=======
+		return []Change{{Org: org, Scope: ScopeBilling, CustomerID: id}}
+>>>>>>> i17
 	case "product", "benefit":
-		return []fleet.Invalidation{{Org: org, Kind: fleet.KindCatalog}}
+		return []Change{{Org: org, Scope: ScopeCatalog}}
 	case "organization":
 		if ev.Type == "organization.updated" {
-			return []fleet.Invalidation{{Org: org, Kind: fleet.KindOrganization}}
+			return []Change{{Org: org, Scope: ScopeOrganization}}
 		}
 	}
 	return nil

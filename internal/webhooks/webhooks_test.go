@@ -7,14 +7,14 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 const secret = "polar_whs_test_secret"
@@ -74,14 +74,22 @@ func TestVerify(t *testing.T) {
 func TestMap(t *testing.T) {
 	cases := []struct {
 		typ, data string
-		want      []fleet.Invalidation
+		want      []Change
 	}{
+<<<<<<< HEAD
 		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCustomer, CustomerID: "c1", EmailHash: fleet.HashEmail("a@x.io")}}},
 		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c2",
 			Event: "subscription.canceled", Record: `{"id":"s1","customer_id":"c2"}`}}},
 		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindBilling, CustomerID: "c3"}}},
 		{"product.updated", `{"id":"p1"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindCatalog}}},
 		{"organization.updated", `{"id":"o"}`, []fleet.Invalidation{{Org: "o", Kind: fleet.KindOrganization}}},
+=======
+		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Change{{Org: "o", Scope: ScopeCustomer, CustomerID: "c1", Email: "A@x.io"}}},
+		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c2"}}},
+		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c3"}}},
+		{"product.updated", `{"id":"p1"}`, []Change{{Org: "o", Scope: ScopeCatalog}}},
+		{"organization.updated", `{"id":"o"}`, []Change{{Org: "o", Scope: ScopeOrganization}}},
+>>>>>>> i17
 		{"checkout.created", `{"id":"k"}`, nil},
 	}
 	for _, c := range cases {
@@ -144,14 +152,7 @@ func TestHandlerAcceptsOnceAndSheds(t *testing.T) {
 }
 
 func TestRedisDedupeAcrossInstances(t *testing.T) {
-	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opt := testkit.RedisOptions(t)
 	pfx := "polar-mcp-test:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
 	got := make(chan Event, 4)
 	var codes []int

@@ -9,7 +9,7 @@
 //     such customer" is kept briefly, so a new sign-up shows up soon.
 //   - products and benefits (their names): a minute.
 //   - subscriptions, orders and customer state: not kept by default, and
-//     never more than MaxBillingTTL, so a customer who just changed their
+//     never more than config.MaxBillingTTL, so a customer who just changed their
 //     plan in the portal never sees the old one.
 //   - license keys, disputes and benefit grants (enrichments): as long as
 //     the catalog, dropped with their customer's billing data.
@@ -37,6 +37,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -293,12 +294,12 @@ func (c *Client) Stats() polar.Stats {
 }
 
 // billingFor is how long a billing answer read now is kept: BillingTTL,
-// at most MaxBillingTTL while webhooks are not known to arrive.
+// at most config.MaxBillingTTL while webhooks are not known to arrive.
 func (c *Client) billingFor() time.Duration {
 	if c.webhooksFresh() {
 		return c.billingTTL
 	}
-	return min(c.billingTTL, MaxBillingTTL)
+	return min(c.billingTTL, config.MaxBillingTTL)
 }
 
 // webhooksFresh reports whether webhooks are known to arrive (always,
@@ -318,9 +319,9 @@ func notFoundTTL(cfg Config) time.Duration {
 // billingCap is the longest cfg may keep billing data.
 func billingCap(cfg Config) time.Duration {
 	if cfg.Invalidated {
-		return MaxBillingTTLWithWebhooks
+		return config.MaxBillingTTLWithWebhooks
 	}
-	return MaxBillingTTL
+	return config.MaxBillingTTL
 }
 
 // GetProduct implements polar.Client. A product is kept as long as the

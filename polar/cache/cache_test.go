@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -141,7 +142,7 @@ func TestCachedTTLs(t *testing.T) {
 		{"billing TTL is capped", cache.Config{BillingTTL: time.Hour}, func(ctx context.Context, c *cache.Client) error {
 			_, err := c.CustomerState(ctx, polar.ByID(demoAlice))
 			return err
-		}, 4 * time.Second, cache.MaxBillingTTL},
+		}, 4 * time.Second, config.MaxBillingTTL},
 		{"not found, webhooks arriving", cache.Config{Invalidated: true, Fresh: func() bool { return true }}, notFound, 29 * time.Second, 30 * time.Second},
 	}
 	for _, tt := range tests {
@@ -226,7 +227,7 @@ func TestCachedNotFoundDropsCustomer(t *testing.T) {
 	for name, tt := range calls {
 		t.Run(name, func(t *testing.T) {
 			api := startDemo(t, false)
-			c := api.cached(t, cache.Config{BillingTTL: cache.MaxBillingTTL})
+			c := api.cached(t, cache.Config{BillingTTL: config.MaxBillingTTL})
 			for _, e := range []string{aliceEmail, bobEmail} {
 				if _, err := c.FindCustomerByEmail(t.Context(), e); err != nil {
 					t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -17,7 +18,7 @@ type read[T any] struct {
 	// negOwner owns a kept ErrCustomerNotFound (the email it is about).
 	negOwner string
 	// billing marks subscriptions, orders and state: kept at most
-	// MaxBillingTTL while webhooks are not known to arrive (Config.Fresh).
+	// config.MaxBillingTTL while webhooks are not known to arrive (Config.Fresh).
 	billing bool
 	// owner is the customer the read is about, if known beforehand.
 	owner string
@@ -133,14 +134,14 @@ func (c *Client) get(key string) (answer, bool) {
 }
 
 // getFor is get for r: while webhooks are not known to arrive, a billing
-// answer older than MaxBillingTTL is stale, and so is any "no such
+// answer older than config.MaxBillingTTL is stale, and so is any "no such
 // customer".
 func (c *Client) getFor(key string, billing bool) (answer, bool) {
 	a, ok := c.get(key)
 	if !ok || c.webhooksFresh() {
 		return a, ok
 	}
-	if errors.Is(a.err, polar.ErrCustomerNotFound) || billing && c.now().Sub(a.kept) >= MaxBillingTTL {
+	if errors.Is(a.err, polar.ErrCustomerNotFound) || billing && c.now().Sub(a.kept) >= config.MaxBillingTTL {
 		c.store.remove(key)
 		return answer{}, false
 	}

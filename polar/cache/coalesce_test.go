@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
@@ -128,7 +129,7 @@ func TestCanceledContextSendsNothing(t *testing.T) {
 
 func TestCachedSessionsAreNeverShared(t *testing.T) {
 	api := startDemo(t, true)
-	c := api.cached(t, cache.Config{BillingTTL: cache.MaxBillingTTL})
+	c := api.cached(t, cache.Config{BillingTTL: config.MaxBillingTTL})
 	const n = 5
 	urls := make([]string, n)
 	var wg sync.WaitGroup

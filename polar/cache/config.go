@@ -7,13 +7,8 @@ const (
 	DefaultCustomerTTL = 24 * time.Hour
 	DefaultNotFoundTTL = 30 * time.Second
 	DefaultCatalogTTL  = time.Minute
-	// MaxBillingTTL caps Config.BillingTTL.
-	MaxBillingTTL = 5 * time.Second
-	// MaxBillingTTLWithWebhooks caps it instead where Polar's webhooks
-	// invalidate billing data (Config.Invalidated).
-	MaxBillingTTLWithWebhooks = time.Hour
-	DefaultMaxBytes           = 8 << 20
-	DefaultCallTimeout        = 30 * time.Second
+	DefaultMaxBytes    = 8 << 20
+	DefaultCallTimeout = 30 * time.Second
 )
 
 // Config configures New. For each TTL, zero means its default
@@ -29,7 +24,7 @@ type Config struct {
 	CatalogTTL time.Duration
 	// BillingTTL keeps subscriptions, orders and customer state. Its
 	// default is 0 (identical calls in flight are still coalesced) and
-	// it is capped at MaxBillingTTL, or at MaxBillingTTLWithWebhooks when
+	// it is capped at config.MaxBillingTTL, or at config.MaxBillingTTLWithWebhooks when
 	// Invalidated.
 	BillingTTL time.Duration
 	// Invalidated says Polar's webhooks reach this cache's Invalidator,
@@ -37,7 +32,7 @@ type Config struct {
 	Invalidated bool
 	// Fresh, when set with Invalidated, reports whether webhooks are
 	// known to be arriving now. While it is false billing data is kept at
-	// most MaxBillingTTL, whatever BillingTTL says, and older answers are
+	// most config.MaxBillingTTL, whatever BillingTTL says, and older answers are
 	// not served: a merchant whose deliveries stopped sees fresh answers.
 	Fresh func() bool
 	// MaxBytes bounds the cache's estimated memory. Zero means

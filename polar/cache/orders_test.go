@@ -3,6 +3,7 @@ package cache_test
 import (
 	"testing"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
@@ -11,7 +12,7 @@ import (
 // the same limit; the inner client applies the limit (0 is its default).
 func TestCachedOrdersKeyedByLimit(t *testing.T) {
 	api := startDemo(t, false)
-	c := api.cached(t, cache.Config{BillingTTL: cache.MaxBillingTTL})
+	c := api.cached(t, cache.Config{BillingTTL: config.MaxBillingTTL})
 	ref := polar.ByID(demoAlice)
 	all, err := c.ListOrders(t.Context(), ref, 0)
 	if err != nil || len(all) <= 2 {

@@ -2,14 +2,17 @@
 // transport puts in a request's context (configuration on stdio, a signed
 // token over HTTP), never anything a tool argument says.
 //
-// It is a leaf: auth, hosted, tools and merchants all depend on it, and it
-// depends on none of them. It owns the roles and the one rule by which
-// email addresses are normalized and compared.
+// It depends only on config (which owns the role names and the syntax of
+// emails and external ids): identity, hosted, tools and tenants all
+// depend on it, and it depends on none of them. It owns the Role type and
+// the one rule by which email addresses are normalized and compared.
 package caller
 
 import (
 	"context"
 	"fmt"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Role is what a caller may do.
@@ -17,8 +20,8 @@ type Role string
 
 // The two roles.
 const (
-	Customer Role = "customer" // acts for one verified customer only
-	Agent    Role = "agent"    // a merchant's support agent: names the customer
+	Customer Role = config.RoleCustomer // acts for one verified customer only
+	Agent    Role = config.RoleAgent    // a merchant's support agent: names the customer
 )
 
 // ParseRole returns the role named s ("customer" or "agent", exactly).

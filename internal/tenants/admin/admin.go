@@ -17,13 +17,11 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
-
-// MinKey is the shortest admin key accepted, in bytes.
-const MinKey = 32
 
 // maxBody bounds an admin request body.
 const maxBody = 64 << 10
@@ -69,14 +67,14 @@ type API struct {
 	mux    *http.ServeMux
 }
 
-// New returns the admin API for svc, guarded by key (at least MinKey
+// New returns the admin API for svc, guarded by key (at least config.MinAdminKey
 // bytes). A nil logger means slog.Default().
 func New(svc Service, key string, logger *slog.Logger) (*API, error) {
 	if svc == nil {
 		return nil, errors.New("admin: New needs a Service")
 	}
-	if len(key) < MinKey {
-		return nil, fmt.Errorf("admin: the admin key must be at least %d bytes, got %d", MinKey, len(key))
+	if len(key) < config.MinAdminKey {
+		return nil, fmt.Errorf("admin: the admin key must be at least %d bytes, got %d", config.MinAdminKey, len(key))
 	}
 	a := &API{svc: svc, keySum: sha256.Sum256([]byte(key)), log: logger, mux: http.NewServeMux()}
 	if a.log == nil {

@@ -3,13 +3,13 @@ package admin_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
@@ -105,7 +105,7 @@ func TestAdminAPILifecycle(t *testing.T) {
 			t.Errorf("created %s", body)
 		}
 		// The secret shown once signs tokens the router accepts.
-		if s, err := a.router.Secret(context.Background(), id); err != nil || string(s) != c.SigningSecret {
+		if s, _, err := a.router.Resolve(context.Background(), id); err != nil || string(s) != c.SigningSecret {
 			t.Errorf("printed signing secret is not the connection's: %v", err)
 		}
 
@@ -131,7 +131,7 @@ func TestAdminAPILifecycle(t *testing.T) {
 		if json.Unmarshal([]byte(body), &rot) != nil || status != http.StatusOK || rot.SigningSecret == c.SigningSecret || len(rot.SigningSecret) < 32 {
 			t.Errorf("rotate-secret: %d %s", status, body)
 		}
-		if s, _ := a.router.Secret(context.Background(), id); string(s) != rot.SigningSecret {
+		if s, _, _ := a.router.Resolve(context.Background(), id); string(s) != rot.SigningSecret {
 			t.Error("the rotated secret is not in effect")
 		}
 
@@ -140,7 +140,7 @@ func TestAdminAPILifecycle(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, `"disabled_at"`) {
 			t.Errorf("disable: %d %s", status, body)
 		}
-		if _, err := a.router.Secret(context.Background(), id); identity.KindOf(err) != identity.KindUnknownAudience {
+		if _, _, err := a.router.Resolve(context.Background(), id); !errors.Is(err, tenants.ErrUnknownConnection) {
 			t.Errorf("disabled connection still served: %v", err)
 		}
 		if status, body := a.do(t, "POST", "/admin/connections/"+id+"/check", adminKey, ""); status != http.StatusConflict {

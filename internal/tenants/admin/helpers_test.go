@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
@@ -75,10 +76,10 @@ func newRouted(t *testing.T, url string) *routed {
 	}
 	t.Cleanup(func() { r.store.Close() })
 	if r.router, err = tenants.NewRouter(tenants.RouterConfig{Store: r.store, NewAdapter: adapters,
-		NewLimiter: testkit.Limiter[connections.Environment], NewCache: testkit.Cache[connections.Connection], Logger: discard()}); err != nil {
+		NewLimiter: limiter, NewCache: testkit.Cache[connections.Connection], Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
-	if r.svc, err = tenants.NewService(tenants.ServiceConfig{Store: r.store, NewAdapter: adapters, NewLimiter: testkit.Limiter[connections.Environment], Live: r.router, Logger: discard()}); err != nil {
+	if r.svc, err = tenants.NewService(tenants.ServiceConfig{Store: r.store, NewAdapter: adapters, NewLimiter: limiter, Live: r.router, Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -92,4 +93,14 @@ func newRouted(t *testing.T, url string) *routed {
 	}
 	r.a, r.b = a.Connection.ID, b.Connection.ID
 	return r
+}
+
+// limiter paces an organization at perMinute, or when it is 0 at Polar's
+// published limit for env, less the default headroom: the server's
+// limiter over a budget of its own in this process (a new one per call,
+// whatever the organization). It is a tenants.LimiterFunc.
+func limiter(env connections.Environment, org string, perMinute int) polar.RateLimiter {
+	budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: polar.RateBudget(polar.Config{
+		Environment: string(env), RequestsPerMinute: perMinute})}, nil)
+	return fleet.NewLimiter(budget, org, 0)
 }

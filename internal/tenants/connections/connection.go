@@ -2,11 +2,12 @@ package connections
 
 import (
 	"fmt"
-	"github.com/polar-mcp/polar-mcp/polar"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Environment is the Polar environment a connection talks to. A connection
@@ -15,14 +16,14 @@ type Environment string
 
 // The Polar environments (package polar owns them).
 const (
-	Production Environment = polar.EnvironmentProduction
-	Sandbox    Environment = polar.EnvironmentSandbox
+	Production Environment = config.Production
+	Sandbox    Environment = config.Sandbox
 )
 
 // ParseEnvironment returns the environment named s ("production" or
 // "sandbox", any case).
 func ParseEnvironment(s string) (Environment, error) {
-	e, err := polar.ParseEnvironment(s)
+	e, err := config.ParseEnvironment(s)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}

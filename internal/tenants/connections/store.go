@@ -48,11 +48,6 @@ type Store struct {
 // Option configures Open.
 type Option func(*Store)
 
-// WithClock makes the store read the time from now instead of time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(s *Store) { s.now = now }
-}
-
 // Open opens the store at url, migrates its schema and checks that ring
 // holds the right master keys for what it already stores.
 //

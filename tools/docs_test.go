@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,4 +111,17 @@ func PromptsMarkdown(list []server.ServerPrompt) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// inputProperties decodes a tool's input schema for the docs.
+func inputProperties(t mcp.Tool) (props map[string]any, required []string) {
+	if t.RawInputSchema == nil {
+		return t.InputSchema.Properties, t.InputSchema.Required
+	}
+	var s struct {
+		Properties map[string]any `json:"properties"`
+		Required   []string       `json:"required"`
+	}
+	_ = json.Unmarshal(t.RawInputSchema, &s)
+	return s.Properties, s.Required
 }

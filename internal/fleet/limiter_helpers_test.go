@@ -1,4 +1,4 @@
-package fleetlimit_test
+package fleet_test
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -23,23 +22,7 @@ const org = "org-fleetlimit-test"
 
 // testRedis returns a client of the test Redis, as one instance has it,
 // or skips the test.
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv("POLAR_MCP_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("POLAR_MCP_TEST_REDIS_URL is unset: run `source .ci/redis.sh` to start a test Redis")
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("POLAR_MCP_TEST_REDIS_URL: %v", err)
-	}
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { _ = rdb.Close() })
-	if err := rdb.Ping(t.Context()).Err(); err != nil {
-		t.Fatalf("the test Redis at POLAR_MCP_TEST_REDIS_URL does not answer: %v", err)
-	}
-	return rdb
-}
+func testRedis(t *testing.T) *redis.Client { return testkit.Redis(t) }
 
 // keyPrefix returns a Redis key prefix no other test run uses.
 func keyPrefix(t *testing.T) string {
@@ -69,7 +52,7 @@ func (s *syncBuffer) String() string {
 // instance is one polar-mcp instance's budget and limiter for org.
 type instance struct {
 	budget *fleet.RedisBudget
-	lim    *fleetlimit.Limiter
+	lim    *fleet.Limiter
 	log    *syncBuffer
 }
 
@@ -84,7 +67,7 @@ func newInstance(t *testing.T, rdb redis.UniversalClient, prefix string, perWind
 	if err != nil {
 		t.Fatal(err)
 	}
-	return instance{budget: b, lim: fleetlimit.New(b, org, maxWait), log: logs}
+	return instance{budget: b, lim: fleet.NewLimiter(b, org, maxWait), log: logs}
 }
 
 // fakePolar serves the demo organization, with perMinute requests per

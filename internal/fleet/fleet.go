@@ -1,4 +1,4 @@
-package polarmcp
+package fleet
 
 import (
 	"fmt"
@@ -8,19 +8,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // WebhooksStaleAfter is how long an organization's webhooks are trusted
 // after the last delivery: past it, with no delivery since, its billing
-// answers are kept at most cache.MaxBillingTTL (5 s) again, until the next
+// answers are kept at most config.MaxBillingTTL (5 s) again, until the next
 // delivery arrives.
 const WebhooksStaleAfter = 10 * time.Minute
 
@@ -41,9 +38,9 @@ const sendSlack = 2 * time.Second
 // cause; without it, the same within this process. It also keeps which
 // caches serve which organization, so an invalidation reaches them all.
 type Fleet struct {
-	rdb    *redis.Client      // nil: in process only
-	budget *fleet.RedisBudget // nil: in process only
-	bus    fleet.Bus
+	rdb    *redis.Client // nil: in process only
+	budget *RedisBudget  // nil: in process only
+	bus    Bus
 	dedupe webhooks.Deduper
 	log    *slog.Logger
 	now    func() time.Time
@@ -63,7 +60,7 @@ func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
 	f := &Fleet{log: log, now: time.Now, caches: map[string]map[*cache.Client]string{},
 		orgOf: map[string]string{}, secrets: map[string]bool{}, last: map[string]time.Time{}, subs: map[*subscription]struct{}{}}
 	if cfg.RedisURL == "" {
-		f.bus, f.dedupe = fleet.NewLocalBus(), webhooks.NewMemoryDedupe(0, nil)
+		f.bus, f.dedupe = NewLocalBus(), webhooks.NewMemoryDedupe(0, nil)
 		return f, nil
 	}
 	opt, err := redis.ParseURL(cfg.RedisURL)
@@ -72,8 +69,8 @@ func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, time.Second, time.Second
 	f.rdb = redis.NewClient(opt)
-	f.budget, err = fleet.NewRedisBudget(f.rdb, fleet.RedisConfig{
-		Limits:            fleet.Limits{PerWindow: 1, For: f.limits.limit, Window: budgetWindow},
+	f.budget, err = NewRedisBudget(f.rdb, RedisConfig{
+		Limits:            Limits{PerWindow: 1, For: f.limits.limit, Window: budgetWindow},
 		ExpectedInstances: max(cfg.ExpectedInstances, 1),
 		Logger:            log,
 	})
@@ -81,31 +78,34 @@ func NewFleet(cfg config.Config, log *slog.Logger) (*Fleet, error) {
 		_ = f.rdb.Close()
 		return nil, err
 	}
-	f.bus = fleet.NewRedisBus(f.rdb, "")
+	f.bus = NewRedisBus(f.rdb, "")
 	f.dedupe = webhooks.NewRedisDedupe(f.rdb, "")
 	return f, nil
 }
 
-// callLimit is the per-caller tool-call budget of the hosted endpoint:
-// one bucket per caller for the whole fleet through Redis, this process's
-// own while Redis is away or not configured.
-func (f *Fleet) callLimit(cfg config.Config) server.ToolHandlerMiddleware {
-	local := hosted.NewCallBuckets(cfg.CallsPerMinute, cfg.CallBurst)
-	if local == nil || f.rdb == nil {
-		return hosted.LimitCalls(local)
+// Calls is the per-caller tool-call budget of the hosted endpoint: one
+// bucket per caller for the whole fleet through Redis, local (this
+// process's own) while Redis is away or not configured.
+func (f *Fleet) Calls(perMinute, burst int, local Taker) Taker {
+	if f.rdb == nil {
+		return local
 	}
-	return hosted.LimitCalls(fleet.NewRedisCalls(f.rdb, cfg.CallsPerMinute, cfg.CallBurst, local, f.log))
+	return NewRedisCalls(f.rdb, perMinute, burst, local, f.log)
 }
 
-// relay carries one hosted handler's legacy-SSE message POSTs to the
+// Relay carries a hosted handler's legacy-SSE message POSTs to the
 // instance holding their stream, through Redis; nil without it (one
 // instance, or sticky sessions).
-func (f *Fleet) relay(log *slog.Logger) hosted.Relay {
+func (f *Fleet) Relay(log *slog.Logger) *RedisRelay {
 	if f.rdb == nil {
 		return nil
 	}
-	return fleet.NewRedisRelay(f.rdb, log)
+	return NewRedisRelay(f.rdb, log)
 }
+
+// Dedupe is where webhook deliveries already processed are remembered:
+// Redis for the whole fleet, or this process.
+func (f *Fleet) Dedupe() webhooks.Deduper { return f.dedupe }
 
 // Shared reports whether the fleet goes through Redis.
 func (f *Fleet) Shared() bool { return f.rdb != nil }
@@ -121,12 +121,12 @@ func (f *Fleet) Close() error {
 	return f.rdb.Close()
 }
 
-// register makes invalidations of org reach c, the cache of connection
+// Register makes invalidations of org reach c, the cache of connection
 // ("" for the single merchant), and with Redis gives c the organization's
 // shared tier (email lookups and the catalog, asked of Polar once for
 // every instance); webhookSecret says org's webhooks are verified. A cache registered again for the same connection replaces
 // the one before.
-func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret bool) {
+func (f *Fleet) Register(org, connection string, c *cache.Client, webhookSecret bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, m := range f.caches {
@@ -145,10 +145,11 @@ func (f *Fleet) register(org, connection string, c *cache.Client, webhookSecret 
 		f.secrets[org] = true
 	}
 	if f.rdb != nil && org != "" {
-		c.SetShared(fleet.NewRedisShared(f.rdb, org))
+		c.SetShared(NewRedisShared(f.rdb, org))
 	}
 }
 
+<<<<<<< HEAD:internal/polarmcp/fleet.go
 // fresh reports whether webhooks of org are known to arrive now, and
 // their invalidations to reach every instance: not while Redis is
 // configured but not answering (an invalidation another instance
@@ -158,6 +159,10 @@ func (f *Fleet) fresh(org string) bool {
 	if f.Degraded() {
 		return false
 	}
+=======
+// Fresh reports whether webhooks of org are known to arrive now.
+func (f *Fleet) Fresh(org string) bool {
+>>>>>>> i17:internal/fleet/fleet.go
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	last, ok := f.last[org]
@@ -173,21 +178,22 @@ func (f *Fleet) LastWebhook(org string) (time.Time, bool) {
 	return t, ok
 }
 
-// servedOrg is one cache the fleet reaches.
-type servedOrg struct {
-	connection, org string
-	secret          bool
+// ServedOrg is one cache the fleet reaches: its connection ("" the single
+// merchant), its organization, and whether its webhooks are verified.
+type ServedOrg struct {
+	Connection, Org string
+	Secret          bool
 }
 
-// served lists the connections ("" the single merchant) whose caches the
+// Served lists the connections ("" the single merchant) whose caches the
 // fleet reaches, with their organization.
-func (f *Fleet) served() []servedOrg {
+func (f *Fleet) Served() []ServedOrg {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]servedOrg, 0, len(f.orgOf))
+	out := make([]ServedOrg, 0, len(f.orgOf))
 	for conn, org := range f.orgOf {
-		out = append(out, servedOrg{connection: conn, org: org, secret: f.secrets[org]})
+		out = append(out, ServedOrg{Connection: conn, Org: org, Secret: f.secrets[org]})
 	}
-	slices.SortFunc(out, func(a, b servedOrg) int { return strings.Compare(a.connection, b.connection) })
+	slices.SortFunc(out, func(a, b ServedOrg) int { return strings.Compare(a.Connection, b.Connection) })
 	return out
 }

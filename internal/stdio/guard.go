@@ -1,4 +1,6 @@
-package polarmcp
+// Package stdio is the edge of the stdio transport: it guards what
+// mcp-go's stdio server reads from stdin and writes to stdout.
+package stdio
 
 import (
 	"bufio"
@@ -12,10 +14,10 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 )
 
-// maxStdioLine bounds one JSON-RPC message on stdio, newline included.
-const maxStdioLine = 4 << 20
+// MaxLine bounds one JSON-RPC message on stdio, newline included.
+const MaxLine = 4 << 20
 
-// lineTooLong is the answer to a line over maxStdioLine.
+// lineTooLong is the answer to a line over MaxLine.
 const lineTooLong = "Invalid request: a message over 4 MiB was discarded; " +
 	"polar-mcp reads one JSON-RPC message per line, each at most 4 MiB"
 
@@ -35,6 +37,14 @@ type lineGuard struct {
 	line    []byte   // the line being handed over
 	off     int      // how much of line mcp-go has read
 	queue   [][]byte // the messages of a batch, each handed over as a line
+}
+
+// Guard returns the reader mcp-go should read from in (lines of at most
+// max bytes) and the writer it should write to out through, which the
+// guard's own answers share.
+func Guard(in io.Reader, out io.Writer, max int, log *slog.Logger) (io.Reader, io.Writer) {
+	w := &lockedWriter{w: out}
+	return newLineGuard(in, w, max, log), w
 }
 
 func newLineGuard(in io.Reader, out *lockedWriter, max int, log *slog.Logger) *lineGuard {

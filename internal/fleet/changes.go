@@ -1,10 +1,6 @@
-package polarmcp
+package fleet
 
-import (
-	"context"
-
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
-)
+import "context"
 
 // Changes tells live views (the agent panel) that what Polar holds about
 // a customer changed: the same invalidations that drop cached answers,
@@ -52,17 +48,22 @@ func (f *Fleet) Subscribe(ctx context.Context, connection, customerID string) (<
 }
 
 // notify signals the subscribers inv concerns.
-func (f *Fleet) notify(inv fleet.Invalidation) {
-	if inv.Kind != fleet.KindCustomer && inv.Kind != fleet.KindBilling && inv.Kind != fleet.KindAll {
+func (f *Fleet) notify(inv Invalidation) {
+	if inv.Kind != KindCustomer && inv.Kind != KindBilling && inv.Kind != KindAll {
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for s := range f.subs {
 		org, known := f.orgOf[s.connection]
+<<<<<<< HEAD:internal/polarmcp/changes.go
 		orgMatch := (inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant) ||
 			(known && inv.Org != "" && org == inv.Org) || (inv.Merchant && s.connection == "")
 		if !orgMatch || (inv.Kind != fleet.KindAll && inv.CustomerID != s.customer) {
+=======
+		orgMatch := inv.Org == "" || (known && org == inv.Org)
+		if !orgMatch || (inv.Kind != KindAll && inv.CustomerID != s.customer) {
+>>>>>>> i17:internal/fleet/changes.go
 			continue
 		}
 		select {

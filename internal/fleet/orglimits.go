@@ -1,10 +1,8 @@
-package polarmcp
+package fleet
 
 import (
 	"sync"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -35,22 +33,22 @@ func (l *orgLimits) lower(org string, perWindow int) {
 
 // processBudget paces the organizations this process paces alone (no
 // Redis) with the same hard ceiling as the shared budget: a sliding-window
-// log (fleet.LocalBudget) over budgetWindow, so no 60 s ever holds more
+// log (LocalBudget) over budgetWindow, so no 60 s ever holds more
 // than an organization's budget, bursts included.
 type processBudget struct {
-	*fleet.LocalBudget
+	*LocalBudget
 	orgLimits
 }
 
 func newProcessBudget() *processBudget {
 	b := &processBudget{}
-	b.LocalBudget = fleet.NewLocalBudget(fleet.Limits{PerWindow: 1, For: b.limit, Window: budgetWindow}, nil)
+	b.LocalBudget = NewLocalBudget(Limits{PerWindow: 1, For: b.limit, Window: budgetWindow}, nil)
 	return b
 }
 
 // ownLimiter paces, with the same ceiling, requests whose organization
 // is not known yet: a budget of their own, dropped with the limiter.
 func ownLimiter(perWindow int) polar.RateLimiter {
-	own := fleet.NewLocalBudget(fleet.Limits{PerWindow: perWindow, Window: budgetWindow}, nil)
-	return fleetlimit.New(own, "", 0)
+	own := NewLocalBudget(Limits{PerWindow: perWindow, Window: budgetWindow}, nil)
+	return NewLimiter(own, "", 0)
 }

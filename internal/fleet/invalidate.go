@@ -1,4 +1,4 @@
-package polarmcp
+package fleet
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 // kindDelivery is published for a verified webhook that makes nothing
 // stale: every instance learns that the organization's webhooks arrive.
-const kindDelivery fleet.Kind = "delivery"
+const kindDelivery Kind = "delivery"
 
 // resubscribe is how long Run waits before subscribing again after the
 // bus refused.
@@ -66,10 +65,17 @@ func (f *Fleet) watchRedis(ctx context.Context) {
 // and its organization's, never another tenant's. When the bus cannot
 // take it (Redis away), it is applied here at least.
 func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
+<<<<<<< HEAD:internal/polarmcp/invalidate.go
 	merchant := ev.Connection == ""
 	invs := webhooks.Map(ev)
+=======
+	var invs []Invalidation
+	for _, c := range webhooks.Map(ev) {
+		invs = append(invs, invalidation(c))
+	}
+>>>>>>> i17:internal/fleet/invalidate.go
 	if len(invs) == 0 {
-		invs = []fleet.Invalidation{{Org: ev.Org, Kind: kindDelivery}}
+		invs = []Invalidation{{Org: ev.Org, Kind: kindDelivery}}
 	}
 	for _, inv := range invs {
 		if merchant {
@@ -83,12 +89,37 @@ func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
 	}
 }
 
+<<<<<<< HEAD:internal/polarmcp/invalidate.go
 // apply drops what inv makes stale in this process: the caches of its
 // organization, the single merchant's when it is Merchant, and every
 // cache only for a KindAll that names no organization (missed messages).
 func (f *Fleet) apply(inv fleet.Invalidation) {
+=======
+// invalidation is the fleet's message for a webhook's change: the same
+// scope, and the email only as HashEmail's hash.
+func invalidation(c webhooks.Change) Invalidation {
+	inv := Invalidation{Org: c.Org, CustomerID: c.CustomerID}
+	switch c.Scope {
+	case webhooks.ScopeCustomer:
+		inv.Kind = KindCustomer
+	case webhooks.ScopeBilling:
+		inv.Kind = KindBilling
+	case webhooks.ScopeCatalog:
+		inv.Kind = KindCatalog
+	case webhooks.ScopeOrganization:
+		inv.Kind = KindOrganization
+	}
+	if c.Email != "" {
+		inv.EmailHash = HashEmail(c.Email)
+	}
+	return inv
+}
+
+// apply drops what inv makes stale in this process.
+func (f *Fleet) apply(inv Invalidation) {
+>>>>>>> i17:internal/fleet/invalidate.go
 	f.mu.Lock()
-	if inv.Org != "" && inv.Kind != fleet.KindAll {
+	if inv.Org != "" && inv.Kind != KindAll {
 		f.last[inv.Org] = f.now()
 	}
 	everything := inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant
@@ -107,15 +138,16 @@ func (f *Fleet) apply(inv fleet.Invalidation) {
 	f.notify(inv)
 }
 
-func forget(c *cache.Client, inv fleet.Invalidation) {
+func forget(c *cache.Client, inv Invalidation) {
 	switch inv.Kind {
-	case fleet.KindCustomer:
+	case KindCustomer:
 		if inv.CustomerID != "" {
 			c.ForgetCustomer(inv.CustomerID)
 		}
 		if inv.EmailHash != "" {
 			c.ForgetEmailHash(inv.EmailHash)
 		}
+<<<<<<< HEAD:internal/polarmcp/invalidate.go
 	case fleet.KindBilling:
 		if strings.HasPrefix(inv.Event, "subscription.") && c.WriteSubscription([]byte(inv.Record), inv.At) {
 			return
@@ -126,8 +158,15 @@ func forget(c *cache.Client, inv fleet.Invalidation) {
 	case fleet.KindMember:
 		c.MemberStale(inv.CustomerID, inv.MemberID)
 	case fleet.KindCatalog, fleet.KindOrganization:
+=======
+	case KindBilling:
+		if inv.CustomerID != "" {
+			c.ForgetBilling(inv.CustomerID)
+		}
+	case KindCatalog, KindOrganization:
+>>>>>>> i17:internal/fleet/invalidate.go
 		c.ForgetCatalog()
-	case fleet.KindAll:
+	case KindAll:
 		c.ForgetAll()
 	}
 }

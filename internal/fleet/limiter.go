@@ -1,13 +1,4 @@
-// Package fleetlimit paces a Polar organization's requests with a budget
-// shared by every polar-mcp instance (fleet.Budget): a polar.RateLimiter
-// whose slots and 429 pauses live in Redis, so that all instances and all
-// connections to one organization stay, together, within its limit.
-//
-// After a 429 the instance that got it is half-open, as polar.Limiter is:
-// when the shared pause ends it sends one probe first, and its other
-// requests wait for the probe's answer. The other instances see the shared
-// pause in the budget and resume, paced by the window, when it ends.
-package fleetlimit
+package fleet
 
 import (
 	"context"
@@ -15,17 +6,24 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
 // pauseTimeout bounds telling the budget about a 429.
 const pauseTimeout = 2 * time.Second
 
-// Limiter is a polar.RateLimiter for one organization over a shared
-// fleet.Budget. It is safe for concurrent use.
+// Limiter paces a Polar organization's requests with a Budget shared by
+// every polar-mcp instance: a polar.RateLimiter whose slots and 429 pauses
+// live in the budget (Redis, or this process's LocalBudget), so that all
+// instances and all connections to one organization stay, together,
+// within its limit. It is safe for concurrent use.
+//
+// After a 429 the instance that got it is half-open: when the shared pause
+// ends it sends one probe first, and its other requests wait for the
+// probe's answer. The other instances see the shared pause in the budget
+// and resume, paced by the window, when it ends.
 type Limiter struct {
-	budget  fleet.Budget
+	budget  Budget
 	org     string
 	maxWait time.Duration
 
@@ -37,10 +35,10 @@ type Limiter struct {
 
 var _ polar.RateLimiter = (*Limiter)(nil)
 
-// New returns the Limiter of organization org on budget. maxWait is the
+// NewLimiter returns the Limiter of organization org on budget. maxWait is the
 // longest a request waits for a slot: zero means
 // polar.DefaultRateLimitWait, negative never waits.
-func New(budget fleet.Budget, org string, maxWait time.Duration) *Limiter {
+func NewLimiter(budget Budget, org string, maxWait time.Duration) *Limiter {
 	switch {
 	case maxWait == 0:
 		maxWait = polar.DefaultRateLimitWait

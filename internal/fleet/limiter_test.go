@@ -1,4 +1,4 @@
-package fleetlimit_test
+package fleet_test
 
 import (
 	"context"

@@ -1,15 +1,17 @@
-package tools
+package observe
 
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
-// The outcomes of a tool call, as Record.Outcome names them.
+// The outcomes of a tool call, as record.outcome names them (the
+// polarmcp_tool_calls_total outcome label).
 const (
 	OutcomeOK            = "ok"             // answered
 	OutcomeNotFound      = "not_found"      // no Polar customer is the subject, or a record is gone
@@ -21,14 +23,9 @@ const (
 	OutcomeCanceled      = "canceled"       // the client went away
 )
 
-// Record is what one tool call leaves for observers (package observe):
-// how it failed, and whom an agent looked up. Put one in the call's
-// context with WithRecord before the tool runs; read it after.
-type Record struct {
-	// RequestID is the request's id, set by the observer before the tool
-	// runs; a failure's log line carries it.
-	RequestID string
-
+// record is what one tool call told the Observer (tools.Observer): how
+// it failed, and whom an agent looked up.
+type record struct {
 	mu       sync.Mutex
 	err      error
 	invalid  bool
@@ -37,33 +34,18 @@ type Record struct {
 	customer string
 }
 
-type recordKey struct{}
-
-// WithRecord returns ctx carrying r, which the tool fills.
-func WithRecord(ctx context.Context, r *Record) context.Context {
-	return context.WithValue(ctx, recordKey{}, r)
-}
-
-// recordFrom returns the call's record; a throwaway one when none is set.
-func recordFrom(ctx context.Context) *Record {
-	if r, ok := ctx.Value(recordKey{}).(*Record); ok {
-		return r
-	}
-	return &Record{}
-}
-
-// AgentLookup reports whether an agent named a customer in the call, and
+// agentLookup reports whether an agent named a customer in the call, and
 // that customer's Polar id (empty when no customer has the email).
-func (r *Record) AgentLookup() (customerID string, ok bool) {
+func (r *record) agentLookup() (customerID string, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.customer, r.lookup
 }
 
-// Outcome names how the call ended; isError is the result's flag (a
+// outcome names how the call ended; isError is the result's flag (a
 // result with isError set but no failure recorded was refused before the
 // tool ran, e.g. by the per-caller call limit).
-func (r *Record) Outcome(isError bool) string {
+func (r *record) outcome(isError bool) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
@@ -99,20 +81,20 @@ func (r *Record) Outcome(isError bool) string {
 	}
 }
 
-func (r *Record) fail(err error, invalid bool) {
+func (r *record) fail(err error, invalid bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.err, r.invalid = err, invalid
 }
 
-func (r *Record) missing() {
+func (r *record) missing() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.notFound = true
 }
 
 // looked records the customer an agent's lookup found (nil: none).
-func (r *Record) looked(ctx context.Context, c *polar.Customer) {
+func (r *record) looked(ctx context.Context, c *polar.Customer) {
 	if id, _ := caller.From(ctx); id.Role != caller.Agent {
 		return
 	}
@@ -121,5 +103,54 @@ func (r *Record) looked(ctx context.Context, c *polar.Customer) {
 	r.lookup, r.customer = true, ""
 	if c != nil {
 		r.customer = c.ID
+	}
+}
+
+// searched records an agent's search for the audit line: every customer
+// the answer showed, by Polar id (none: found nothing).
+func (r *record) searched(ctx context.Context, ids []string) {
+	if id, _ := caller.From(ctx); id.Role != caller.Agent {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lookup, r.customer = true, strings.Join(ids, ",")
+	r.notFound = len(ids) == 0
+}
+
+// Searched implements tools.Observer: an agent's searches are audited
+// like lookups.
+func (o *Observer) Searched(ctx context.Context, customerIDs []string) {
+	if cl := callFrom(ctx); cl != nil {
+		cl.rec.searched(ctx, customerIDs)
+	}
+}
+
+// RequestID implements tools.Observer: the id of the call's request.
+func (o *Observer) RequestID(ctx context.Context) string {
+	if cl := callFrom(ctx); cl != nil {
+		return cl.requestID
+	}
+	return ""
+}
+
+// ToolFailed implements tools.Observer.
+func (o *Observer) ToolFailed(ctx context.Context, err error, invalid bool) {
+	if c := callFrom(ctx); c != nil {
+		c.rec.fail(err, invalid)
+	}
+}
+
+// NoCustomer implements tools.Observer.
+func (o *Observer) NoCustomer(ctx context.Context) {
+	if c := callFrom(ctx); c != nil {
+		c.rec.missing()
+	}
+}
+
+// LookedUp implements tools.Observer: an agent's lookups are audited.
+func (o *Observer) LookedUp(ctx context.Context, c *polar.Customer) {
+	if cl := callFrom(ctx); cl != nil {
+		cl.rec.looked(ctx, c)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package tenants
 
 import (
 	"fmt"
@@ -8,12 +8,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
-// printList writes one line per connection.
-func printList(w io.Writer, list []connections.Connection) {
+// WriteList writes one line per connection, for the CLI.
+func WriteList(w io.Writer, list []connections.Connection) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no connections: add one with polar-mcp connections add")
 		return
@@ -21,21 +20,21 @@ func printList(w io.Writer, list []connections.Connection) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tENVIRONMENT\tORGANIZATION\tSTATUS\tMISSING SCOPES")
 	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.Environment, orgText(c.Organization),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.Environment, OrgText(c.Organization),
 			status(c), orNone(missingScopes(c)))
 	}
 	tw.Flush()
 }
 
-// printConnection writes a connection, key by key. It has no secrets to
+// WriteConnection writes a connection, key by key. It has no secrets to
 // print: connections.Connection holds none.
-func printConnection(w io.Writer, c connections.Connection) {
+func WriteConnection(w io.Writer, c connections.Connection) {
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	rows := [][2]string{
 		{"id", c.ID},
 		{"name", c.Name},
 		{"environment", string(c.Environment)},
-		{"organization", orgText(c.Organization)},
+		{"organization", OrgText(c.Organization)},
 		{"status", status(c)},
 		{"scopes", orNone(c.Scopes)},
 		{"missing scopes", orNone(missingScopes(c))},
@@ -44,8 +43,8 @@ func printConnection(w io.Writer, c connections.Connection) {
 		{"updated", stamp(&c.UpdatedAt)},
 		{"checked", stamp(c.CheckedAt)},
 		{"disabled", stamp(c.DisabledAt)},
-		{"webhooks", webhookState(c)},
-		{"rate limit", strings.TrimPrefix(rateLimitState(c), "rate limit: ")},
+		{"webhooks", WebhookState(c)},
+		{"rate limit", strings.TrimPrefix(RateLimitState(c), "rate limit: ")},
 		{"endpoints", "/c/" + c.ID + "/mcp (streamable HTTP), /c/" + c.ID + "/sse (SSE)"},
 	}
 	for _, r := range rows {
@@ -54,8 +53,8 @@ func printConnection(w io.Writer, c connections.Connection) {
 	tw.Flush()
 }
 
-// orgText names an organization, or says why it cannot.
-func orgText(o connections.Organization) string {
+// OrgText names an organization, or says why it cannot.
+func OrgText(o connections.Organization) string {
 	switch {
 	case o.ID == "":
 		return "unknown"
@@ -76,7 +75,7 @@ func status(c connections.Connection) string {
 // not find working.
 func missingScopes(c connections.Connection) []string {
 	var out []string
-	for _, s := range tenants.RequiredScopes() {
+	for _, s := range RequiredScopes() {
 		if !slices.Contains(c.Scopes, s) {
 			out = append(out, s)
 		}
@@ -98,11 +97,19 @@ func stamp(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// webhookState says whether a connection's webhooks are verified and when
+// WebhookState says whether a connection's webhooks are verified and when
 // the last delivery came (recorded at most once a minute).
-func webhookState(c connections.Connection) string {
+func WebhookState(c connections.Connection) string {
 	if !c.WebhookSecretSet {
 		return "no secret (POST /c/" + c.ID + "/webhooks/polar refused; set one with set-webhook-secret)"
 	}
 	return "secret set; last delivery " + stamp(c.WebhookReceivedAt)
+}
+
+// RateLimitState says which budget a connection uses.
+func RateLimitState(c connections.Connection) string {
+	if c.RateLimit == 0 {
+		return "rate limit: the server's (POLAR_MCP_RATE_LIMIT)"
+	}
+	return fmt.Sprintf("rate limit: %d requests per minute, before the headroom", c.RateLimit)
 }

@@ -1,28 +1,33 @@
-package polarmcp
+package fleet
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
-	"net/http"
 	"sync"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
-	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
-// demoServerURL is where demo requests claim to go; they never leave the
-// process.
-const demoServerURL = "http://demo.polar.invalid"
+// Observer is told of the adapters' requests and the caches' reads
+// (package observe's Observer is one).
+type Observer interface {
+	polar.Observer
+	cache.Observer
+}
+
+// Upstream is where the single merchant's requests go instead of Polar:
+// the demo organization's API, served in memory.
+type Upstream struct {
+	Token, ServerURL string
+	Client           polar.HTTPDoer
+}
 
 // Adapters builds every Polar adapter of one server from the operator's
 // settings: the server URL, API version, User-Agent, rate budget and
@@ -35,23 +40,25 @@ const demoServerURL = "http://demo.polar.invalid"
 type Adapters struct {
 	cfg   config.Config
 	log   *slog.Logger
-	obs   *observe.Observer // nil: not observed
-	fleet *Fleet            // nil: no webhooks, budgets in this process
-	local *processBudget    // the budgets without a Fleet on Redis
+	obs   Observer       // nil: not observed
+	demo  *Upstream      // nil: the single merchant is served by Polar
+	fleet *Fleet         // nil: no webhooks, budgets in this process
+	local *processBudget // the budgets without a Fleet on Redis
 
 	mu       sync.Mutex
 	limiters map[string]polar.RateLimiter // environment + organization -> its limiter
 }
 
 // NewAdapters returns the builder for cfg (validated), with budgets kept
-// in this process.
-func NewAdapters(cfg config.Config, log *slog.Logger) *Adapters {
-	return &Adapters{cfg: cfg, log: log, local: newProcessBudget(), limiters: map[string]polar.RateLimiter{}}
+// in this process. demo, when not nil, serves the single merchant
+// instead of Polar (--demo).
+func NewAdapters(cfg config.Config, log *slog.Logger, demo *Upstream) *Adapters {
+	return &Adapters{cfg: cfg, log: log, demo: demo, local: newProcessBudget(), limiters: map[string]polar.RateLimiter{}}
 }
 
 // Observed makes a's adapters and caches report to obs (metrics and
 // traces), and returns a.
-func (a *Adapters) Observed(obs *observe.Observer) *Adapters {
+func (a *Adapters) Observed(obs Observer) *Adapters {
 	a.obs = obs
 	return a
 }
@@ -88,11 +95,11 @@ func (a *Adapters) perMinute(env connections.Environment, own int) int {
 // org "" (not known yet) gets a limiter of its own. own is a connection's
 // own budget (0: the server's): the organization is paced at the lowest
 // budget any of its connections asks for. With POLAR_MCP_RATE_LIMIT < 0
-// it is a nil *polar.Limiter, which never waits.
+// it is polar.Unlimited, which never waits.
 func (a *Adapters) Limiter(env connections.Environment, org string, own int) polar.RateLimiter {
 	perMinute := a.perMinute(env, own)
 	if perMinute == 0 {
-		return (*polar.Limiter)(nil)
+		return polar.Unlimited{}
 	}
 	if org == "" {
 		return ownLimiter(perMinute)
@@ -107,14 +114,14 @@ func (a *Adapters) Limiter(env connections.Environment, org string, own int) pol
 	}
 	budget, limits := a.budget()
 	limits.lower(org, perMinute)
-	l := fleetlimit.New(budget, org, 0)
+	l := NewLimiter(budget, org, 0)
 	a.limiters[key] = l
 	return l
 }
 
 // budget returns the budget organizations are paced by, shared through a
 // Fleet on Redis or this process's, and their limits.
-func (a *Adapters) budget() (fleet.Budget, *orgLimits) {
+func (a *Adapters) budget() (Budget, *orgLimits) {
 	if a.fleet != nil && a.fleet.budget != nil {
 		return a.fleet.budget, &a.fleet.limits
 	}
@@ -152,16 +159,15 @@ func (a *Adapters) sdk(env connections.Environment, token string, limiter polar.
 		obs = a.obs
 	}
 	return polar.New(polar.Config{
-		Observer:          obs,
-		AccessToken:       token,
-		Environment:       string(env),
-		ServerURL:         serverURL,
-		APIVersion:        a.cfg.APIVersion,
-		UserAgent:         buildinfo.UserAgent(),
-		HTTPClient:        client,
-		Logger:            a.log,
-		Limiter:           limiter,
-		RequestsPerMinute: -1, // paced by limiter only
+		Observer:    obs,
+		AccessToken: token,
+		Environment: string(env),
+		ServerURL:   serverURL,
+		APIVersion:  a.cfg.APIVersion,
+		UserAgent:   buildinfo.UserAgent(),
+		HTTPClient:  client,
+		Logger:      a.log,
+		Limiter:     limiter,
 	})
 }
 
@@ -191,20 +197,21 @@ func (a *Adapters) ConnectionCache(c polar.Client, conn connections.Connection) 
 	if a.fleet == nil {
 		return a.Cache(c, false, nil)
 	}
-	cc := a.Cache(c, conn.WebhookSecretSet && org != "", func() bool { return a.fleet.fresh(org) })
-	a.fleet.register(org, conn.ID, cc, conn.WebhookSecretSet)
+	cc := a.Cache(c, conn.WebhookSecretSet && org != "", func() bool { return a.fleet.Fresh(org) })
+	a.fleet.Register(org, conn.ID, cc, conn.WebhookSecretSet)
 	return cc
 }
 
 // Merchant returns the cached adapter of the single merchant the
-// configuration names: POLAR_ACCESS_TOKEN, or in demo mode the embedded
-// fake Polar API's organization, served in memory (no network at all).
+// configuration names: POLAR_ACCESS_TOKEN, or in demo mode the Upstream
+// NewAdapters was given (no network at all).
 // Its organization is learned later (LearnOrganization); until then it has
 // a rate limiter of its own.
 func (a *Adapters) Merchant() (*Merchant, error) {
 	env := connections.Environment(a.cfg.Environment)
 	token, serverURL := a.cfg.AccessToken, a.cfg.ServerURL
 	var client polar.HTTPDoer
+<<<<<<< HEAD:internal/polarmcp/adapters.go
 	if a.cfg.Demo {
 		// The demo's dates follow today: fixtures written for
 		// fakepolar.Anchor move by whole days to the clock's day.
@@ -214,6 +221,10 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 		}
 		token, serverURL = fakepolar.DemoToken, demoServerURL
 		client = &http.Client{Transport: inMemory{fake}}
+=======
+	if a.demo != nil {
+		token, serverURL, client = a.demo.Token, a.demo.ServerURL, a.demo.Client
+>>>>>>> i17:internal/fleet/adapters.go
 	}
 	m := &Merchant{a: a, env: env}
 	m.limiter.set(a.firstLimiter(env, token))
@@ -222,7 +233,7 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 		return nil, err
 	}
 	m.sdk = sdk
-	m.Client = a.Cache(sdk, a.cfg.WebhookSecret != "", func() bool { return a.fleet.fresh(m.Org()) })
+	m.Client = a.Cache(sdk, a.cfg.WebhookSecret != "", func() bool { return a.fleet.Fresh(m.Org()) })
 	return m, nil
 }
 
@@ -234,7 +245,7 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 func (a *Adapters) firstLimiter(env connections.Environment, token string) polar.RateLimiter {
 	perMinute := a.perMinute(env, 0)
 	if perMinute == 0 {
-		return (*polar.Limiter)(nil)
+		return polar.Unlimited{}
 	}
 	if a.fleet != nil && a.fleet.Shared() {
 		return a.Limiter(env, tokenBudgetKey(token), 0)

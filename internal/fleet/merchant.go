@@ -1,4 +1,4 @@
-package polarmcp
+package fleet
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func (m *Merchant) LearnOrganization(ctx context.Context) {
 func (m *Merchant) adopt(ctx context.Context, org string) {
 	m.limiter.set(m.a.adoptLimiter(context.WithoutCancel(ctx), m.env, org, m.sdk.Stats().Requests))
 	if m.a.fleet != nil {
-		m.a.fleet.register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
+		m.a.fleet.Register(org, "", m.Client, m.a.cfg.WebhookSecret != "")
 	}
 	// Known last: once Org reports it, the budget, the invalidations and
 	// the shared tier are the organization's.

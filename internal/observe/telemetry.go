@@ -1,0 +1,73 @@
+package observe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/polar-mcp/polar-mcp/config"
+)
+
+// Telemetry is one server's observability: its metrics registry, its
+// observer and its tracer provider.
+type Telemetry struct {
+	// Registry holds every series; ServeMetrics serves it.
+	Registry *prometheus.Registry
+	// Observer observes the adapters, the tools and the transports.
+	Observer *Observer
+	shutdown func(context.Context) error
+}
+
+// NewTelemetry builds the telemetry of a server: a fresh registry with
+// polar-mcp's series, and traces when the OTEL_* variables getenv returns
+// ask for them (os.Getenv when nil).
+func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) string) (*Telemetry, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	tp, shutdown, err := NewTracerProvider(ctx, getenv)
+	if err != nil {
+		return nil, errors.Join(config.ErrInvalid, err)
+	}
+	if TracesEnabled(getenv) {
+		log.Info("exporting traces over OTLP")
+	}
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	return &Telemetry{Registry: reg, Observer: New(Config{Metrics: m, Tracer: tp, Logger: log}),
+		shutdown: shutdown}, nil
+}
+
+// ListenMetrics opens the metrics listener addr (POLAR_MCP_METRICS_LISTEN) names and
+// serves the registry on it in the background until ctx ends; ready,
+// when not nil, receives its address. It does nothing when no metrics
+// listener is configured. stop waits for the listener to close.
+func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Logger, ready chan<- string) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("POLAR_MCP_METRICS_LISTEN: %w", err)
+	}
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := ServeMetrics(ctx, ln, t.Registry, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener failed", slog.String("error", err.Error()))
+		}
+	}()
+	return func() { <-done }, nil
+}
+
+// Shutdown flushes the spans still buffered.
+func (t *Telemetry) Shutdown(ctx context.Context) error { return t.shutdown(ctx) }
