@@ -13,7 +13,6 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
-	"github.com/polar-mcp/polar-mcp/internal/fleet/fleetlimit"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -76,11 +75,8 @@ func webhookEnv(t *testing.T, lim polar.RateLimiter, fresh func() bool) (*env, *
 		t.Fatal(err)
 	}
 	cc := cache.New(sdk, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Fresh: fresh})
-	deps := tools.Deps{
-		Client: func(context.Context) (polar.Client, error) { return cc, nil },
-		Logger: slog.New(slog.DiscardHandler),
-	}
-	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{App: insightsApp()})}, cc, rc
+	deps := tools.Deps{Logger: slog.New(slog.DiscardHandler)}
+	return &env{fake: fake, srv: tools.NewServer(deps, tools.Options{App: insightsApp()}), client: cc}, cc, rc
 }
 
 // requestCount counts requests by method and path.
@@ -240,7 +236,7 @@ func mustCustomer(t *testing.T, cc *cache.Client, email string) *polar.Customer 
 // other requests of the organization once alice's answers are kept.
 func TestFleetBudgetSpentAnswersWhatIsKept(t *testing.T) {
 	budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: 100, Window: time.Minute}, nil)
-	e, _ := budgetEnv(t, fleetlimit.New(budget, "org", -1))
+	e, _ := budgetEnv(t, fleet.NewLimiter(budget, "org", -1))
 	alice := customer("alice@example.com")
 	asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
 	for _, name := range asked {

@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
@@ -52,7 +53,7 @@ func (r *recentEmails) record(next server.ToolHandlerFunc) server.ToolHandlerFun
 		email, _ := req.GetArguments()["email"].(string)
 		email = caller.NormalizeEmail(email)
 		session := sessionOf(ctx)
-		if err != nil || res == nil || res.IsError || id.Role != caller.Agent || session == "" || caller.CheckEmail(email) != nil {
+		if err != nil || res == nil || res.IsError || id.Role != caller.Agent || session == "" || config.CheckEmail(email) != nil {
 			return res, err
 		}
 		r.add(session, email)

@@ -45,9 +45,10 @@ type envOptions struct {
 	// wrap, when set, stands between the adapter and the fake (an
 	// upstream that rewrites answers).
 	wrap       func(http.Handler) http.Handler
-	logger     *slog.Logger  // default: discard
-	portalHost string        // tools.Deps.PortalHost
-	timeout    time.Duration // bound on each upstream request; default polar's
+	logger     *slog.Logger   // default: discard
+	portalHost string         // tools.Deps.PortalHost
+	timeout    time.Duration  // bound on each upstream request; default polar's
+	observer   tools.Observer // tools.Deps.Observer; default none
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -89,7 +90,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	deps := tools.Deps{Logger: o.logger, PortalHost: o.portalHost}
+	deps := tools.Deps{Logger: o.logger, PortalHost: o.portalHost, Observer: o.observer}
 	return &env{fake: fake, client: pc, srv: tools.NewServer(deps, tools.Options{ReadOnly: o.readOnly, App: insightsApp()})}
 }
 

@@ -129,8 +129,8 @@ func TestCustomersNeverReadTheMerchantsSetup(t *testing.T) {
 // A customer whose request reached no merchant connection (a routing
 // failure on the server's side) is not told about connections either.
 func TestCustomersAreNotToldAboutRouting(t *testing.T) {
-	srv := tools.NewServer(tools.Deps{Client: tools.FromContext, Logger: slog.New(slog.DiscardHandler)}, tools.Options{})
-	e := &env{srv: srv}
+	srv := tools.NewServer(tools.Deps{Logger: slog.New(slog.DiscardHandler)}, tools.Options{})
+	e := &env{srv: srv} // no adapter bound: the request reached no connection
 	for shape, id := range visitorShapes() {
 		text := mustFail(t, e.call(t, id, tools.NameSubscriptionStatus, nil), "contact support")
 		for _, w := range setupWords {
@@ -139,8 +139,17 @@ func TestCustomersAreNotToldAboutRouting(t *testing.T) {
 			}
 		}
 	}
-	none := &env{srv: tools.NewServer(tools.Deps{Client: func(context.Context) (polar.Client, error) {
-		return nil, errors.New("connection conn_x: build Polar adapter: polar: an access token is required")
-	}, Logger: slog.New(slog.DiscardHandler)}, tools.Options{})}
+	none := &env{srv: srv, client: brokenAdapter{err: errors.New("connection conn_x: build Polar adapter: polar: an access token is required")}}
 	mustFail(t, none.call(t, visitorShapes()["email, sub"], tools.NameBenefits, nil), "setup problem on our side")
+}
+
+// brokenAdapter is an adapter whose look-up fails with err, a failure
+// on the server's side that is no Polar answer.
+type brokenAdapter struct {
+	polar.Client
+	err error
+}
+
+func (b brokenAdapter) FindCustomerByEmail(context.Context, string) (*polar.Customer, error) {
+	return nil, b.err
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -46,9 +43,8 @@ func newToolsCmd() *cobra.Command {
 // toolDefinitions are the tools' definitions, as tools/list gives them
 // to an agent (who sees every tool).
 func toolDefinitions(readOnly bool) []mcp.Tool {
-	none := func(context.Context) (polar.Client, error) { return nil, errors.New("listing only") }
 	var out []mcp.Tool
-	for _, st := range tools.All(tools.Deps{Client: none}, readOnly) {
+	for _, st := range tools.All(tools.Deps{}, readOnly) {
 		out = append(out, st.Tool)
 	}
 	return out

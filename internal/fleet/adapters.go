@@ -211,20 +211,8 @@ func (a *Adapters) Merchant() (*Merchant, error) {
 	env := connections.Environment(a.cfg.Environment)
 	token, serverURL := a.cfg.AccessToken, a.cfg.ServerURL
 	var client polar.HTTPDoer
-<<<<<<< HEAD:internal/polarmcp/adapters.go
-	if a.cfg.Demo {
-		// The demo's dates follow today: fixtures written for
-		// fakepolar.Anchor move by whole days to the clock's day.
-		fake, err := fakepolar.Demo(fakepolar.Options{DatesFollowClock: true})
-		if err != nil {
-			return nil, err
-		}
-		token, serverURL = fakepolar.DemoToken, demoServerURL
-		client = &http.Client{Transport: inMemory{fake}}
-=======
 	if a.demo != nil {
 		token, serverURL, client = a.demo.Token, a.demo.ServerURL, a.demo.Client
->>>>>>> i17:internal/fleet/adapters.go
 	}
 	m := &Merchant{a: a, env: env}
 	m.limiter.set(a.firstLimiter(env, token))

@@ -56,14 +56,9 @@ func (f *Fleet) notify(inv Invalidation) {
 	defer f.mu.Unlock()
 	for s := range f.subs {
 		org, known := f.orgOf[s.connection]
-<<<<<<< HEAD:internal/polarmcp/changes.go
-		orgMatch := (inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant) ||
+		orgMatch := (inv.Kind == KindAll && inv.Org == "" && !inv.Merchant) ||
 			(known && inv.Org != "" && org == inv.Org) || (inv.Merchant && s.connection == "")
-		if !orgMatch || (inv.Kind != fleet.KindAll && inv.CustomerID != s.customer) {
-=======
-		orgMatch := inv.Org == "" || (known && org == inv.Org)
 		if !orgMatch || (inv.Kind != KindAll && inv.CustomerID != s.customer) {
->>>>>>> i17:internal/fleet/changes.go
 			continue
 		}
 		select {

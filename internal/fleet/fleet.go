@@ -149,20 +149,15 @@ func (f *Fleet) Register(org, connection string, c *cache.Client, webhookSecret 
 	}
 }
 
-<<<<<<< HEAD:internal/polarmcp/fleet.go
-// fresh reports whether webhooks of org are known to arrive now, and
+// Fresh reports whether webhooks of org are known to arrive now, and
 // their invalidations to reach every instance: not while Redis is
 // configured but not answering (an invalidation another instance
 // received cannot reach this one), when billing answers are kept at most
 // the short cap again.
-func (f *Fleet) fresh(org string) bool {
+func (f *Fleet) Fresh(org string) bool {
 	if f.Degraded() {
 		return false
 	}
-=======
-// Fresh reports whether webhooks of org are known to arrive now.
-func (f *Fleet) Fresh(org string) bool {
->>>>>>> i17:internal/fleet/fleet.go
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	last, ok := f.last[org]

@@ -65,15 +65,11 @@ func (f *Fleet) watchRedis(ctx context.Context) {
 // and its organization's, never another tenant's. When the bus cannot
 // take it (Redis away), it is applied here at least.
 func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
-<<<<<<< HEAD:internal/polarmcp/invalidate.go
 	merchant := ev.Connection == ""
-	invs := webhooks.Map(ev)
-=======
 	var invs []Invalidation
 	for _, c := range webhooks.Map(ev) {
 		invs = append(invs, invalidation(c))
 	}
->>>>>>> i17:internal/fleet/invalidate.go
 	if len(invs) == 0 {
 		invs = []Invalidation{{Org: ev.Org, Kind: kindDelivery}}
 	}
@@ -89,16 +85,12 @@ func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
 	}
 }
 
-<<<<<<< HEAD:internal/polarmcp/invalidate.go
-// apply drops what inv makes stale in this process: the caches of its
-// organization, the single merchant's when it is Merchant, and every
-// cache only for a KindAll that names no organization (missed messages).
-func (f *Fleet) apply(inv fleet.Invalidation) {
-=======
 // invalidation is the fleet's message for a webhook's change: the same
-// scope, and the email only as HashEmail's hash.
+// scope, the email only as HashEmail's hash, and a subscription's record
+// to write through.
 func invalidation(c webhooks.Change) Invalidation {
-	inv := Invalidation{Org: c.Org, CustomerID: c.CustomerID}
+	inv := Invalidation{Org: c.Org, CustomerID: c.CustomerID, MemberID: c.MemberID,
+		Event: c.Event, Record: c.Record, At: c.At}
 	switch c.Scope {
 	case webhooks.ScopeCustomer:
 		inv.Kind = KindCustomer
@@ -108,6 +100,8 @@ func invalidation(c webhooks.Change) Invalidation {
 		inv.Kind = KindCatalog
 	case webhooks.ScopeOrganization:
 		inv.Kind = KindOrganization
+	case webhooks.ScopeMember:
+		inv.Kind = KindMember
 	}
 	if c.Email != "" {
 		inv.EmailHash = HashEmail(c.Email)
@@ -115,14 +109,15 @@ func invalidation(c webhooks.Change) Invalidation {
 	return inv
 }
 
-// apply drops what inv makes stale in this process.
+// apply drops what inv makes stale in this process: the caches of its
+// organization, the single merchant's when it is Merchant, and every
+// cache only for a KindAll that names no organization (missed messages).
 func (f *Fleet) apply(inv Invalidation) {
->>>>>>> i17:internal/fleet/invalidate.go
 	f.mu.Lock()
 	if inv.Org != "" && inv.Kind != KindAll {
 		f.last[inv.Org] = f.now()
 	}
-	everything := inv.Kind == fleet.KindAll && inv.Org == "" && !inv.Merchant
+	everything := inv.Kind == KindAll && inv.Org == "" && !inv.Merchant
 	var targets []*cache.Client
 	for org, m := range f.caches {
 		for c, conn := range m {
@@ -147,24 +142,16 @@ func forget(c *cache.Client, inv Invalidation) {
 		if inv.EmailHash != "" {
 			c.ForgetEmailHash(inv.EmailHash)
 		}
-<<<<<<< HEAD:internal/polarmcp/invalidate.go
-	case fleet.KindBilling:
+	case KindBilling:
 		if strings.HasPrefix(inv.Event, "subscription.") && c.WriteSubscription([]byte(inv.Record), inv.At) {
 			return
 		}
 		if inv.CustomerID != "" {
 			c.ForgetBilling(inv.CustomerID)
 		}
-	case fleet.KindMember:
+	case KindMember:
 		c.MemberStale(inv.CustomerID, inv.MemberID)
-	case fleet.KindCatalog, fleet.KindOrganization:
-=======
-	case KindBilling:
-		if inv.CustomerID != "" {
-			c.ForgetBilling(inv.CustomerID)
-		}
 	case KindCatalog, KindOrganization:
->>>>>>> i17:internal/fleet/invalidate.go
 		c.ForgetCatalog()
 	case KindAll:
 		c.ForgetAll()

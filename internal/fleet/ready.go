@@ -5,15 +5,23 @@ import (
 	"time"
 )
 
-// ReadyDetails is the fleet's part of /readyz: whether the rate budget is
-// shared, and when webhooks last arrived for each organization served.
-func (f *Fleet) ReadyDetails(context.Context) any {
-	budget := "this instance"
+// ReadyDetails is the fleet's part of /readyz: whether the rate budget
+// and invalidations are shared and, with full (the admin key, the metrics
+// listener), when webhooks last arrived for each connection and
+// organization served. The public answer names no connection and no
+// organization.
+func (f *Fleet) ReadyDetails(_ context.Context, full bool) map[string]any {
+	budget, invalidations := "this instance", "this instance"
 	switch {
 	case f.Degraded():
 		budget = "redis unreachable: local share"
+		invalidations = "redis unreachable: applied on this instance only; billing answers kept at most 5s"
 	case f.Shared():
-		budget = "shared through redis"
+		budget, invalidations = "shared through redis", "shared through redis"
+	}
+	out := map[string]any{"rate_budget": budget, "invalidations": invalidations}
+	if !full {
+		return out
 	}
 	type hook struct {
 		Connection   string     `json:"connection,omitempty"`
@@ -32,5 +40,6 @@ func (f *Fleet) ReadyDetails(context.Context) any {
 		}
 		hooks = append(hooks, h)
 	}
-	return map[string]any{"rate_budget": budget, "webhooks": hooks}
+	out["webhooks"] = hooks
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // HeaderReadTimeout bounds the reading of a request's headers (the
@@ -19,7 +21,7 @@ const MaxEdgeBody = maxBodyBytes
 // Edge guards every route one listener serves, before any of them runs
 // (the MCP endpoints, webhooks, the admin API, the agent panel, health,
 // readiness and the 404s): a request body must arrive within bodyTimeout
-// (DefaultBodyReadTimeout when zero) and be at most MaxEdgeBody; a GET,
+// (config.DefaultBodyReadTimeout when zero) and be at most MaxEdgeBody; a GET,
 // HEAD, DELETE or OPTIONS request carrying a body is refused before it is
 // read; and every refusal (a 4xx) is final: it is written with
 // "Connection: close" and the connection is closed without draining what
@@ -29,7 +31,7 @@ const MaxEdgeBody = maxBodyBytes
 // loses it after bodyTimeout at most.
 func Edge(next http.Handler, bodyTimeout time.Duration) http.Handler {
 	if bodyTimeout <= 0 {
-		bodyTimeout = DefaultBodyReadTimeout
+		bodyTimeout = config.DefaultBodyReadTimeout
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rw := &refusing{ResponseWriter: w}

@@ -32,9 +32,9 @@ func appServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }}
+	deps := tools.Deps{}
 	app := &tools.App{URI: appURI, Name: "insights", MIMEType: "text/html;profile=mcp-app", HTML: func() string { return "<html></html>" }}
-	return serve(t, tools.NewServer(deps, tools.Options{Version: "test", App: app}), nil)
+	return serve(t, tools.NewServer(deps, tools.Options{Version: "test", App: app}), withClient(t, pc))
 }
 
 // bearerTransport adds a caller token to every request of the official

@@ -217,13 +217,8 @@ func withDefaults(cfg Config) Config {
 	for _, d := range []struct {
 		v   *time.Duration
 		def time.Duration
-<<<<<<< HEAD
-	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, DefaultSessionIdleTTL},
-		{&cfg.BodyReadTimeout, DefaultBodyReadTimeout}, {&cfg.SessionMaxAge, DefaultSessionMaxAge}} {
-=======
 	}{{&cfg.KeepAlive, DefaultKeepAlive}, {&cfg.SessionIdleTTL, config.DefaultSessionIdleTTL},
-		{&cfg.BodyReadTimeout, config.DefaultBodyReadTimeout}} {
->>>>>>> i17
+		{&cfg.BodyReadTimeout, config.DefaultBodyReadTimeout}, {&cfg.SessionMaxAge, DefaultSessionMaxAge}} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}

@@ -34,8 +34,8 @@ func observedServer(t *testing.T) (*testServer, *fakepolar.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := tools.Deps{Client: func(context.Context) (polar.Client, error) { return pc, nil }}
-	return serve(t, tools.NewServer(deps, tools.Options{Version: "test"}), nil), fake
+	deps := tools.Deps{}
+	return serve(t, tools.NewServer(deps, tools.Options{Version: "test"}), withClient(t, pc)), fake
 }
 
 // TestLoggingTellsTheClientAboutPolarRetries: logging/setLevel works per

@@ -87,7 +87,7 @@ func identityOf(mc jwt.MapClaims, digest string) (caller.Identity, error) {
 		if id.MemberExternalID != "" && id.ExternalID == "" {
 			return caller.Identity{}, refuse(KindInvalidClaim, "external_member_id names a member of the customer external_customer_id names, and needs it")
 		}
-		if id.MemberExternalID != "" && caller.CheckExternalID(id.MemberExternalID) != nil {
+		if id.MemberExternalID != "" && config.CheckExternalID(id.MemberExternalID) != nil {
 			return caller.Identity{}, refuse(KindInvalidClaim, "external_member_id has characters an id cannot have")
 		}
 	case caller.Agent:

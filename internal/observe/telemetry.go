@@ -46,9 +46,10 @@ func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) str
 
 // ListenMetrics opens the metrics listener addr (POLAR_MCP_METRICS_LISTEN) names and
 // serves the registry on it in the background until ctx ends; ready,
-// when not nil, receives its address. It does nothing when no metrics
+// when not nil, receives its address; readiness, when not nil, is served
+// at /readyz beside the metrics. It does nothing when no metrics
 // listener is configured. stop waits for the listener to close.
-func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Logger, ready chan<- string) (stop func(), err error) {
+func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Logger, ready chan<- string, readiness http.Handler) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -62,7 +63,7 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Lo
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := ServeMetrics(ctx, ln, t.Registry, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := ServeMetrics(ctx, ln, t.Registry, readiness, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics listener failed", slog.String("error", err.Error()))
 		}
 	}()

@@ -54,15 +54,15 @@ func InsightsVia(srv *server.MCPServer) InsightsFunc {
 			if _, limited := hosted.RetryAfter(res); limited {
 				status, code = http.StatusTooManyRequests, "rate_limited"
 			}
-			return nil, &APIError{Status: status, Code: code, Message: resultText(res)}
+			return nil, &APIError{Status: status, Code: code, Message: ResultText(res)}
 		}
 		return res.StructuredContent, nil
 	}
 }
 
-// resultText is the text of a tool result (its messages are written for
+// ResultText is the text of a tool result (its messages are written for
 // the reader and hold no secret).
-func resultText(res *mcp.CallToolResult) string {
+func ResultText(res *mcp.CallToolResult) string {
 	for _, c := range res.Content {
 		if t, ok := mcp.AsTextContent(c); ok {
 			return t.Text

@@ -2,14 +2,10 @@ package polarmcp
 
 import (
 	"context"
-<<<<<<< HEAD
-	"encoding/json"
 	"errors"
-	"fmt"
-=======
->>>>>>> i17
 	"net/http"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
@@ -40,41 +36,22 @@ func WithMetricsReady(ready chan<- string) Option { return func(o *options) { o.
 // agentPanel mounts the agent panel under prefix ("" or
 // "/c/{connection}"): the page at prefix/agent/, and its API behind h's
 // token checks: api/insights (get_visitor_insights called through srv)
-<<<<<<< HEAD
-// and api/events (WithChanges's source, when set; streams end at
+// and api/events (the fleet's changes, when live; streams end at
 // Shutdown). limit is srv's per-caller call budget: each events stream
 // opened looks a customer up in Polar, and takes one call from it.
-=======
-// and api/events (the fleet's changes, when live; streams end at
-// Shutdown).
->>>>>>> i17
 //
 // The live updates come from Polar's webhooks when they are configured
 // (live): the same invalidations that drop cached answers, published
 // after the cache is dropped. Without them the events route answers 501
 // and the page refreshes on demand.
-<<<<<<< HEAD
 func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer, limit server.ToolHandlerMiddleware,
-	client tools.ClientFunc, frameAncestors []string, live bool) {
-	mux, changes := e.mux, e.opts.changes
-	if changes == nil && live && e.fleet != nil {
-		changes = e.fleet
-	}
-=======
-func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer,
 	frameAncestors []string, live bool) {
 	mux := e.mux
->>>>>>> i17
 	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
 	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(panel.InsightsVia(srv)))))
 	events := panel.EventsConfig{}
-<<<<<<< HEAD
-	if changes != nil {
-		events.Subscribe = subscribeVia(client, changes, limit)
-=======
-	if live {
-		events.Subscribe = subscribeVia(e.fleet)
->>>>>>> i17
+	if live && e.fleet != nil {
+		events.Subscribe = subscribeVia(e.fleet, limit)
 	}
 	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
 	e.agentDesk(prefix, h, srv)
@@ -103,18 +80,18 @@ func agentsOnly(next http.Handler) http.Handler {
 }
 
 // subscribeVia subscribes the panel to changes of the customer with the
-<<<<<<< HEAD
-// email, found through the caller's connection's adapter. The look-up is
-// a call against the caller's call budget (limit, the tools' own): beyond
-// it the stream is refused with 429, as insights are. A customer it
-// cannot find, or a failed look-up, ends the stream (the page
-// reconnects, then offers Refresh).
-func subscribeVia(client tools.ClientFunc, changes Changes, limit server.ToolHandlerMiddleware) panel.SubscribeFunc {
+// email, found through the adapter bound to the request (its
+// connection's, or the single merchant's). The look-up is a call against
+// the caller's call budget (limit, the tools' own): beyond it the stream
+// is refused with 429, as insights are. A customer it cannot find, or a
+// failed look-up, ends the stream (the page reconnects, then offers
+// Refresh).
+func subscribeVia(changes fleet.Changes, limit server.ToolHandlerMiddleware) panel.SubscribeFunc {
 	return func(ctx context.Context, email string) (<-chan struct{}, func(), error) {
 		id, _ := caller.From(ctx)
 		var customer string
 		find := limit(func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			pc, err := client(ctx)
+			pc, err := tools.FromContext(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -127,19 +104,7 @@ func subscribeVia(client tools.ClientFunc, changes Changes, limit server.ToolHan
 		})
 		res, err := find(ctx, mcp.CallToolRequest{})
 		if _, limited := hosted.RetryAfter(res); limited {
-			return nil, nil, &panel.APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: resultText(res)}
-=======
-// email, found through the adapter bound to the request (its connection's,
-// or the single merchant's). A customer it
-// cannot find, or a failed look-up, ends the stream (the page reconnects,
-// then offers Refresh).
-func subscribeVia(changes fleet.Changes) panel.SubscribeFunc {
-	return func(ctx context.Context, email string) (<-chan struct{}, func()) {
-		id, _ := caller.From(ctx)
-		pc, err := tools.FromContext(ctx)
-		if err != nil {
-			return closed(), nil
->>>>>>> i17
+			return nil, nil, &panel.APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: panel.ResultText(res)}
 		}
 		if err != nil || customer == "" {
 			return closed(), nil, nil

@@ -14,11 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/polar-mcp/polar-mcp/config"
-<<<<<<< HEAD
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
-=======
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
->>>>>>> i17
 )
 
 // browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium

@@ -74,7 +74,7 @@ func toolVia(srv *server.MCPServer, tool string, args func(string) map[string]an
 			if _, limited := hosted.RetryAfter(res); limited {
 				status, code = http.StatusTooManyRequests, "rate_limited"
 			}
-			return nil, &panel.APIError{Status: status, Code: code, Message: resultText(res)}
+			return nil, &panel.APIError{Status: status, Code: code, Message: panel.ResultText(res)}
 		}
 		return res.StructuredContent, nil
 	}

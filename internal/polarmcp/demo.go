@@ -21,7 +21,9 @@ const demoServerURL = "http://demo.polar.invalid"
 func NewAdapters(cfg config.Config, log *slog.Logger) (*fleet.Adapters, error) {
 	var demo *fleet.Upstream
 	if cfg.Demo {
-		fake, err := fakepolar.Demo(fakepolar.Options{})
+		// The demo's dates follow today: fixtures written for
+		// fakepolar.Anchor move by whole days to the clock's day.
+		fake, err := fakepolar.Demo(fakepolar.Options{DatesFollowClock: true})
 		if err != nil {
 			return nil, err
 		}

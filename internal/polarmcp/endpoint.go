@@ -116,15 +116,11 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
-<<<<<<< HEAD
 	// Reached by the single merchant's own webhooks before its
 	// organization is known (and by nothing else until then).
-	e.fleet.register("", "", client.Client, cfg.WebhookSecret != "")
-	resolve, err := hosted.Static([]byte(cfg.TokenSecret), nil)
-=======
+	e.fleet.Register("", "", client.Client, cfg.WebhookSecret != "")
 	bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 	resolve, err := hosted.Static([]byte(cfg.TokenSecret), bind)
->>>>>>> i17
 	if err != nil {
 		return fmt.Errorf("%w: POLAR_MCP_TOKEN_SECRET: %v", config.ErrInvalid, err)
 	}
@@ -136,20 +132,12 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 		}
 		hc.Issuer = issuer
 	}
-<<<<<<< HEAD
-	limit := e.fleet.callLimit(cfg)
-	srv := e.tel.toolsServer(cfg, Always(client), log, limit)
-=======
-	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
->>>>>>> i17
+	limit := callLimit(e.fleet, cfg)
+	srv := NewToolsServer(cfg, log, e.tel, limit)
 	if e.root, err = hosted.New(hc, srv); err != nil {
 		return originErr(err)
 	}
-<<<<<<< HEAD
-	e.agentPanel("", e.root, srv, limit, Always(client), cfg.AllowedOrigins, cfg.WebhookSecret != "")
-=======
-	e.agentPanel("", e.root, srv, cfg.AllowedOrigins, cfg.WebhookSecret != "")
->>>>>>> i17
+	e.agentPanel("", e.root, srv, limit, cfg.AllowedOrigins, cfg.WebhookSecret != "")
 	return nil
 }
 
@@ -182,21 +170,13 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 		bind := func(ctx context.Context) context.Context { return tools.WithClient(ctx, client) }
 		return hosted.Connection{Secret: secret, Bind: bind}, err
 	}
-<<<<<<< HEAD
-	limit := e.fleet.callLimit(cfg)
-	srv := e.tel.toolsServer(cfg, tools.FromContext, log, limit)
-=======
-	srv := NewToolsServer(cfg, log, e.tel, callLimit(e.fleet, cfg))
->>>>>>> i17
+	limit := callLimit(e.fleet, cfg)
+	srv := NewToolsServer(cfg, log, e.tel, limit)
 	e.conns, err = hosted.New(e.hostedConfig(cfg, resolve, true, log), srv)
 	if err != nil {
 		return errors.Join(originErr(err), store.Close())
 	}
-<<<<<<< HEAD
-	e.agentPanel("/c/{connection}", e.conns, srv, limit, tools.FromContext, cfg.AllowedOrigins, true)
-=======
-	e.agentPanel("/c/{connection}", e.conns, srv, cfg.AllowedOrigins, true)
->>>>>>> i17
+	e.agentPanel("/c/{connection}", e.conns, srv, limit, cfg.AllowedOrigins, true)
 	e.mux.Handle("/c/", e.conns)
 	e.mux.Handle(server.WellKnownProtectedResourcePath+"/c/", e.conns)
 	if cfg.AdminKey == "" {
@@ -219,12 +199,8 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 // hostedConfig maps cfg to a hosted endpoint's settings.
 func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, perConnection bool, log *slog.Logger) hosted.Config {
 	return hosted.Config{
-<<<<<<< HEAD
 		ReadyDetails:   e.readyDetails,
 		ReadyFull:      e.readyFull,
-=======
-		ReadyDetails:   e.fleet.ReadyDetails,
->>>>>>> i17
 		BaseURL:        cfg.BaseURL,
 		Resolve:        resolve,
 		Relay:          relay(e.fleet, log),
@@ -240,7 +216,6 @@ func (e *Endpoint) hostedConfig(cfg config.Config, resolve hosted.ResolveFunc, p
 	}
 }
 
-<<<<<<< HEAD
 // orgUnknown reports whether the single merchant's organization is not
 // known yet: its budget is then shared by token digest, and its webhooks
 // reach its own cache only, kept at most the short billing cap.
@@ -258,7 +233,8 @@ func (e *Endpoint) Readiness() http.Handler {
 		return e.root.Readiness()
 	}
 	return e.conns.Readiness()
-=======
+}
+
 // callLimit is the per-caller tool-call budget of the hosted endpoint:
 // one bucket per caller for the whole fleet through Redis, this process's
 // own while Redis is away or not configured.
@@ -276,7 +252,6 @@ func relay(f *fleet.Fleet, log *slog.Logger) hosted.Relay {
 		return r
 	}
 	return nil
->>>>>>> i17
 }
 
 // ServeHTTP implements http.Handler.

@@ -130,7 +130,7 @@ func TestRedisOutageFallsBackToTheShortCapAndRecovers(t *testing.T) {
 		t.Fatalf("warm-up delivery: %d", code)
 	}
 	eventually(t, "both trust webhooks", func() bool {
-		return a.e.fleet.fresh(a.e.merchant.Org()) && b.e.fleet.fresh(b.e.merchant.Org())
+		return a.e.fleet.Fresh(a.e.merchant.Org()) && b.e.fleet.Fresh(b.e.merchant.Org())
 	})
 	asks(a)
 	asks(b)

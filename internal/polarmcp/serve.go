@@ -39,11 +39,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	}
 	defer e.Close()
 	mctx, stopMetrics := context.WithCancel(ctx)
-<<<<<<< HEAD
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, metricsReady, e.Readiness())
-=======
-	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, o.metricsReady)
->>>>>>> i17
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, o.metricsReady, e.Readiness())
 	if err != nil {
 		stopMetrics()
 		return err

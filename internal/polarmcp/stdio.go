@@ -26,11 +26,7 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	}
 	defer flushTraces(tel, log)
 	mctx, stopMetrics := context.WithCancel(ctx)
-<<<<<<< HEAD
-	metricsDone, err := tel.ListenMetrics(mctx, cfg, log, nil, nil)
-=======
-	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, nil)
->>>>>>> i17
+	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, nil, nil)
 	if err != nil {
 		stopMetrics()
 		return err
@@ -53,28 +49,15 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")
 	}
-<<<<<<< HEAD
-	srv := tel.toolsServer(cfg, Always(client), log)
-	stdio := server.NewStdioServer(srv)
-	stdio.SetContextFunc(func(ctx context.Context) context.Context {
-		ctx = observe.WithTransport(ctx, observe.TransportStdio)
-=======
-	srv := server.NewStdioServer(NewToolsServer(cfg, log, tel))
+	tsrv := NewToolsServer(cfg, log, tel)
+	srv := server.NewStdioServer(tsrv)
 	srv.SetContextFunc(func(ctx context.Context) context.Context {
 		ctx = tools.WithClient(observe.WithTransport(ctx, observe.TransportStdio), client)
->>>>>>> i17
 		if !ok {
 			return ctx
 		}
 		return caller.With(ctx, id)
 	})
-<<<<<<< HEAD
-	guarded := &lockedWriter{w: out, flow: newStdioFlow()}
-	guard := newLineGuard(in, guarded, maxStdioLine, log)
-	guard.prompts = srv
-	return stdio.Listen(ctx, guard, guarded)
-=======
-	in, out = stdioedge.Guard(in, out, stdioedge.MaxLine, log)
+	in, out = stdioedge.Guard(in, out, stdioedge.MaxLine, tsrv, log)
 	return srv.Listen(ctx, in, out)
->>>>>>> i17
 }

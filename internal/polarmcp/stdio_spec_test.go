@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	stdioedge "github.com/polar-mcp/polar-mcp/internal/stdio"
+
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
@@ -118,12 +120,12 @@ func TestStdioAnswersWhatIsBeingComputedWhenStdinCloses(t *testing.T) {
 		`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n" +
 		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow"}}` + "\n" +
 		`{"jsonrpc":"2.0","id":3,"method":"ping"}` + "\n"
-	var out strings.Builder
-	guarded := &lockedWriter{w: &out, flow: newStdioFlow()}
+	var out syncBuffer
+	guardIn, guardOut := stdioedge.Guard(strings.NewReader(in), &out, stdioedge.MaxLine, srv, slog.New(slog.DiscardHandler))
 	stdio := server.NewStdioServer(srv)
 	finished := make(chan error, 1)
 	go func() {
-		finished <- stdio.Listen(context.Background(), newLineGuard(strings.NewReader(in), guarded, maxStdioLine, slog.New(slog.DiscardHandler)), guarded)
+		finished <- stdio.Listen(context.Background(), guardIn, guardOut)
 	}()
 	select {
 	case err := <-finished:
@@ -133,9 +135,7 @@ func TestStdioAnswersWhatIsBeingComputedWhenStdinCloses(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not exit after stdin closed")
 	}
-	guarded.mu.Lock()
 	text := out.String()
-	guarded.mu.Unlock()
 	if !strings.Contains(text, `"id":2,"result"`) || !strings.Contains(text, `"text":"done"`) || !strings.Contains(text, `"id":3,"result"`) {
 		t.Errorf("answers after stdin closed: %s", text)
 	}

@@ -24,7 +24,8 @@ import (
 // conn_b's, of organization org_b; both keep billing for an hour.
 type tenantCaches struct {
 	fake       *fakepolar.Server
-	fleet      *Fleet
+	fleet      *fleet.Fleet
+	redisURL   string
 	root, conn *cache.Client
 }
 
@@ -32,14 +33,14 @@ func newTenantCaches(t *testing.T) tenantCaches {
 	t.Helper()
 	fake, ts := demoAPI(t)
 	cfg := config.Config{RedisURL: testRedis(t), BillingCacheTTL: time.Hour, WebhookSecret: testWebhookSecret}
-	f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+	f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); _ = f.Close() })
 	go f.Run(ctx)
-	a := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f)
+	a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
 	newCache := func(fresh func() bool) *cache.Client {
 		sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: ts.URL, Environment: "production"})
 		if err != nil {
@@ -47,11 +48,11 @@ func newTenantCaches(t *testing.T) tenantCaches {
 		}
 		return a.Cache(sdk, true, fresh)
 	}
-	tc := tenantCaches{fake: fake, fleet: f}
+	tc := tenantCaches{fake: fake, fleet: f, redisURL: cfg.RedisURL}
 	tc.root = newCache(func() bool { return true })
 	tc.conn = newCache(func() bool { return true })
-	f.register("", "", tc.root, true)
-	f.register("org_b", "conn_b", tc.conn, true)
+	f.Register("", "", tc.root, true)
+	f.Register("org_b", "conn_b", tc.conn, true)
 	time.Sleep(100 * time.Millisecond) // the bus subscription is in place
 	return tc
 }
@@ -88,7 +89,14 @@ func TestInvalidationsReachTheirOwnTenantOnly(t *testing.T) {
 	}
 
 	// An invalidation with an empty organization applies to none.
-	if err := tc.fleet.bus.Publish(context.Background(), fleet.Invalidation{Kind: fleet.KindBilling, CustomerID: aliceID}); err != nil {
+	// Sent by another instance on the fleet's bus.
+	opt, err := redis.ParseURL(tc.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	if err := fleet.NewRedisBus(rdb, "").Publish(context.Background(), fleet.Invalidation{Kind: fleet.KindBilling, CustomerID: aliceID}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -109,19 +117,19 @@ func TestReplicasShareTheTokenBudgetBeforeTheOrganizationIsKnown(t *testing.T) {
 		AccessToken: fakepolar.DemoToken, Environment: config.Production} // POLAR_MCP_EXPECTED_INSTANCES left at 1
 	var clients []polar.Client
 	for range 3 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = f.Close() })
-		m, err := NewAdapters(cfg, slog.New(slog.DiscardHandler)).WithFleet(f).Merchant()
+		m, err := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f).Merchant()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if m.Org() != "" {
 			t.Fatal("the organization is known before it is learned")
 		}
-		clients = append(clients, m.sdk)
+		clients = append(clients, m.SDK())
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -71,50 +71,19 @@ func (e *Endpoint) connectionWebhook(ctx context.Context, id string) (webhooks.E
 	return webhooks.Endpoint{Org: c.Organization.ID, Connection: id, Secret: secret.Reveal()}, true
 }
 
-<<<<<<< HEAD
-// readyDetails is the fleet's part of /readyz: whether the rate budget is
-// shared and, with full (the admin key, the metrics listener), when
-// webhooks last arrived for each connection and organization served. The
-// public answer names no connection and no organization.
-func (e *Endpoint) readyDetails(_ context.Context, full bool) any {
-	budget, invalidations := "this instance", "this instance"
-	switch {
-	case e.fleet.Degraded():
-		budget = "redis unreachable: local share"
-		invalidations = "redis unreachable: applied on this instance only; billing answers kept at most 5s"
-	case e.fleet.Shared():
-		budget, invalidations = "shared through redis", "shared through redis"
-	}
-	out := map[string]any{"rate_budget": budget, "invalidations": invalidations}
+// readyDetails is /readyz's details: the fleet's (fleet.ReadyDetails),
+// and whether the single merchant's organization is still unknown.
+func (e *Endpoint) readyDetails(ctx context.Context, full bool) any {
+	out := e.fleet.ReadyDetails(ctx, full)
 	if e.orgUnknown() {
 		out["organization"] = "unknown: its webhooks reach this server's own cache only, billing answers kept at most 5s"
 		if e.fleet.Shared() && !e.fleet.Degraded() {
 			out["rate_budget"] = "shared through redis by replicas with the same token (organization unknown)"
 		}
 	}
-	if !full {
-		return out
-	}
-	type hook struct {
-		Connection   string     `json:"connection,omitempty"`
-		Organization string     `json:"organization,omitempty"`
-		LastReceived *time.Time `json:"last_received,omitempty"`
-		BillingTTL   string     `json:"billing_ttl_cap"`
-	}
-	var hooks []hook
-	for _, s := range e.fleet.served() {
-		h := hook{Connection: s.connection, Organization: s.org, BillingTTL: "5s"}
-		if t, ok := e.fleet.LastWebhook(s.org); ok {
-			h.LastReceived = &t
-		}
-		if s.secret && e.fleet.fresh(s.org) {
-			h.BillingTTL = "1h"
-		}
-		hooks = append(hooks, h)
-	}
-	out["webhooks"] = hooks
 	return out
-=======
+}
+
 // storeError counts a connection store failure (not an unknown or
 // disabled connection, which is the caller's problem).
 func storeError(t *observe.Telemetry, operation string, err error) {
@@ -133,5 +102,4 @@ func webhookOutcome(t *observe.Telemetry) func(string) {
 			t.Observer.Metrics().Webhooks.WithLabelValues(outcome).Inc()
 		}
 	}
->>>>>>> i17
 }

@@ -41,10 +41,14 @@ type lineGuard struct {
 
 // Guard returns the reader mcp-go should read from in (lines of at most
 // max bytes) and the writer it should write to out through, which the
-// guard's own answers share.
-func Guard(in io.Reader, out io.Writer, max int, log *slog.Logger) (io.Reader, io.Writer) {
-	w := &lockedWriter{w: out}
-	return newLineGuard(in, w, max, log), w
+// guard's own answers share. prompts are the server's prompts, whose
+// declared arguments requests are checked against (hosted.CheckRequest);
+// nil checks none.
+func Guard(in io.Reader, out io.Writer, max int, prompts hosted.Prompts, log *slog.Logger) (io.Reader, io.Writer) {
+	w := &lockedWriter{w: out, flow: newStdioFlow()}
+	g := newLineGuard(in, w, max, log)
+	g.prompts = prompts
+	return g, w
 }
 
 func newLineGuard(in io.Reader, out *lockedWriter, max int, log *slog.Logger) *lineGuard {

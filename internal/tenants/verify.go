@@ -49,17 +49,13 @@ func checkTokenShape(token string) (string, error) {
 	switch {
 	case token == "":
 		return "", invalid("a Polar access token is required (Polar → Settings → General → Developers → New Token)")
-<<<<<<< HEAD
 	case strings.IndexFunc(token, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0:
 		// A header could not carry it: refused before Polar is asked.
 		return "", invalid("the token contains spaces, control characters (such as a line break) or non-ASCII " +
 			"characters: paste the Polar access token alone, on one line")
 	case len(token) > maxTokenLen:
 		return "", invalid("the token is longer than %d bytes: paste the Polar access token alone", maxTokenLen)
-	case polar.CheckAccessToken(token) != nil:
-=======
 	case config.CheckAccessToken(token) != nil:
->>>>>>> i17
 		return "", invalid("this does not look like a Polar access token: %v "+
 			"(create one in Polar → Settings → General → Developers)", config.CheckAccessToken(token))
 	}

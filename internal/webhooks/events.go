@@ -31,6 +31,9 @@ const (
 	ScopeCatalog Scope = "catalog"
 	// ScopeOrganization: the organization itself.
 	ScopeOrganization Scope = "organization"
+	// ScopeMember: member MemberID of customer CustomerID in the member
+	// index.
+	ScopeMember Scope = "member"
 )
 
 // Change is what one event makes stale in organization Org.
@@ -41,6 +44,14 @@ type Change struct {
 	// Email is the customer's address as the event carries it, for
 	// ScopeCustomer (to drop a kept "no such customer"); "" when none.
 	Email string
+	// MemberID is the member a ScopeMember change concerns.
+	MemberID string
+	// Event, Record and At carry a subscription.* event's record to
+	// write through (ScopeBilling): its type, its data as Polar sent it,
+	// and the event's timestamp, for ordering.
+	Event  string
+	Record string
+	At     time.Time
 }
 
 type eventData struct {
@@ -88,30 +99,26 @@ func Map(ev Event) []Change {
 		if id == "" {
 			return nil
 		}
-<<<<<<< HEAD
-		inv := fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: id}
+		c := Change{Org: org, Scope: ScopeBilling, CustomerID: id}
 		if kind == "subscription" {
 			// The event carries the subscription: caches write it through.
-			inv.Event, inv.Record, inv.At = ev.Type, string(ev.Data), ev.Timestamp
+			c.Event, c.Record, c.At = ev.Type, string(ev.Data), ev.Timestamp
 		}
-		return []fleet.Invalidation{inv}
+		return []Change{c}
 	case "member":
 		if d.ID == "" {
 			return nil
 		}
-		return []fleet.Invalidation{{Org: org, Kind: fleet.KindMember, CustomerID: d.CustomerID, MemberID: d.ID}}
+		return []Change{{Org: org, Scope: ScopeMember, CustomerID: d.CustomerID, MemberID: d.ID}}
 	case "customer_seat":
-		var invs []fleet.Invalidation
+		var cs []Change
 		if d.MemberID != "" {
-			invs = append(invs, fleet.Invalidation{Org: org, Kind: fleet.KindMember, CustomerID: d.CustomerID, MemberID: d.MemberID})
+			cs = append(cs, Change{Org: org, Scope: ScopeMember, CustomerID: d.CustomerID, MemberID: d.MemberID})
 		}
 		if d.CustomerID != "" {
-			invs = append(invs, fleet.Invalidation{Org: org, Kind: fleet.KindBilling, CustomerID: d.CustomerID})
+			cs = append(cs, Change{Org: org, Scope: ScopeBilling, CustomerID: d.CustomerID})
 		}
-		return invs
-=======
-		return []Change{{Org: org, Scope: ScopeBilling, CustomerID: id}}
->>>>>>> i17
+		return cs
 	case "product", "benefit":
 		return []Change{{Org: org, Scope: ScopeCatalog}}
 	case "organization":

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
-
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 )
 
 // TestMapMemberEvents: member.* and customer_seat.* events name the member
@@ -16,16 +14,16 @@ func TestMapMemberEvents(t *testing.T) {
 	seat := `{"id":"s1","customer_id":"c1","member_id":"m1","status":"claimed","email":"ken@acme.example"}`
 	for _, typ := range []string{"member.created", "member.updated", "member.deleted"} {
 		got := Map(Event{Type: typ, Org: "o", Data: json.RawMessage(member)})
-		want := []fleet.Invalidation{{Org: "o", Kind: fleet.KindMember, CustomerID: "c1", MemberID: "m1"}}
+		want := []Change{{Org: "o", Scope: ScopeMember, CustomerID: "c1", MemberID: "m1"}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v", typ, got)
 		}
 	}
 	for _, typ := range []string{"customer_seat.assigned", "customer_seat.claimed", "customer_seat.revoked"} {
 		got := Map(Event{Type: typ, Org: "o", Data: json.RawMessage(seat)})
-		want := []fleet.Invalidation{
-			{Org: "o", Kind: fleet.KindMember, CustomerID: "c1", MemberID: "m1"},
-			{Org: "o", Kind: fleet.KindBilling, CustomerID: "c1"},
+		want := []Change{
+			{Org: "o", Scope: ScopeMember, CustomerID: "c1", MemberID: "m1"},
+			{Org: "o", Scope: ScopeBilling, CustomerID: "c1"},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v", typ, got)

@@ -1,4 +1,4 @@
-package polarmcp
+package stdio
 
 import (
 	"bytes"
