@@ -40,7 +40,7 @@ func TestToolsCommandListsTheTools(t *testing.T) {
 		InputSchema  map[string]any `json:"inputSchema"`
 		OutputSchema map[string]any `json:"outputSchema"`
 	}
-	if err := json.Unmarshal(out.Bytes(), &full); err != nil || len(full) != 7 {
+	if err := json.Unmarshal(out.Bytes(), &full); err != nil || len(full) != 8 {
 		t.Fatalf("--json: %v, %d tools", err, len(full))
 	}
 	for _, d := range full {
