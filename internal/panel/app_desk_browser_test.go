@@ -64,7 +64,7 @@ func TestAppShowsTheDeskFacts(t *testing.T) {
 		t.Fatalf("the card never showed: %v", err)
 	}
 	for sel, want := range map[string]string{
-		".card-meters":                "12,840 used, 10,000 credited, -2,840 left",
+		".card-meters":                "12,840 used of 10,000 credited (2,840 over)",
 		"[data-field=customer_since]": "Oct 3, 2026",
 		"[data-field=lifetime_value]": "$21,420.00",
 		"[data-field=customer_id]":    "c1000000-0001-4000-8007-000000000007",

@@ -27,37 +27,57 @@ func InsightsVia(srv *server.MCPServer) InsightsFunc {
 			return nil, &APIError{Status: http.StatusBadRequest, Code: "bad_request",
 				Message: "that is not an email address: pass a bare address such as jane@example.com"}
 		}
-		msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-			"params": map[string]any{"name": tools.NameVisitorInsights, "arguments": map[string]any{"email": email}}})
+		res, err := CallInProcess(ctx, srv, tools.NameVisitorInsights, map[string]any{"email": email})
 		if err != nil {
 			return nil, err
 		}
-		raw, err := json.Marshal(srv.HandleMessage(ctx, msg))
-		if err != nil {
-			return nil, err
-		}
-		var resp struct {
-			Result *mcp.CallToolResult `json:"result"`
-			Error  *struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(raw, &resp); err != nil {
-			return nil, err
-		}
-		res := resp.Result
-		switch {
-		case resp.Error != nil || res == nil:
+		if res == nil {
 			return nil, fmt.Errorf("get_visitor_insights: protocol error")
-		case res.IsError:
-			status, code := http.StatusBadGateway, "polar_error"
-			if _, limited := hosted.RetryAfter(res); limited {
-				status, code = http.StatusTooManyRequests, "rate_limited"
-			}
-			return nil, &APIError{Status: status, Code: code, Message: ResultText(res)}
 		}
-		return res.StructuredContent, nil
+		return Answer(res)
 	}
+}
+
+// CallInProcess calls tool through srv in ctx, as an MCP client's
+// tools/call would be; a nil result means srv answered with a JSON-RPC
+// error (the tool is not offered to this caller).
+func CallInProcess(ctx context.Context, srv *server.MCPServer, tool string, args map[string]any) (*mcp.CallToolResult, error) {
+	msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+		"params": map[string]any{"name": tool, "arguments": args}})
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(srv.HandleMessage(ctx, msg))
+	if err != nil {
+		return nil, err
+	}
+	var resp struct {
+		Result *mcp.CallToolResult `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &resp); err != nil {
+		return nil, err
+	}
+	if resp.Error != nil {
+		return nil, nil
+	}
+	return resp.Result, nil
+}
+
+// Answer is a tool result as the panel's API answers it: its
+// structuredContent, or the agent's message with 429 for a rate limit
+// and 502 otherwise.
+func Answer(res *mcp.CallToolResult) (any, error) {
+	if res.IsError {
+		status, code := http.StatusBadGateway, "polar_error"
+		if _, limited := hosted.RetryAfter(res); limited {
+			status, code = http.StatusTooManyRequests, "rate_limited"
+		}
+		return nil, &APIError{Status: status, Code: code, Message: ResultText(res)}
+	}
+	return res.StructuredContent, nil
 }
 
 // ResultText is the text of a tool result (its messages are written for

@@ -2,10 +2,8 @@ package polarmcp
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
@@ -46,36 +44,14 @@ func (e *Endpoint) agentDesk(prefix string, h *hosted.Handler, srv *server.MCPSe
 // server does not have is 501.
 func toolVia(srv *server.MCPServer, tool string, args func(string) map[string]any) panel.DeskFunc {
 	return func(ctx context.Context, _ *http.Request, arg string) (any, error) {
-		msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-			"params": map[string]any{"name": tool, "arguments": args(arg)}})
+		res, err := panel.CallInProcess(ctx, srv, tool, args(arg))
 		if err != nil {
 			return nil, err
 		}
-		raw, err := json.Marshal(srv.HandleMessage(ctx, msg))
-		if err != nil {
-			return nil, err
-		}
-		var resp struct {
-			Result *mcp.CallToolResult `json:"result"`
-			Error  *struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(raw, &resp); err != nil {
-			return nil, err
-		}
-		res := resp.Result
-		switch {
-		case resp.Error != nil || res == nil:
+		if res == nil {
 			return nil, &panel.APIError{Status: http.StatusNotImplemented, Code: "not_available",
 				Message: "This server does not offer that (" + tool + " is not available here)."}
-		case res.IsError:
-			status, code := http.StatusBadGateway, "polar_error"
-			if _, limited := hosted.RetryAfter(res); limited {
-				status, code = http.StatusTooManyRequests, "rate_limited"
-			}
-			return nil, &panel.APIError{Status: status, Code: code, Message: panel.ResultText(res)}
 		}
-		return res.StructuredContent, nil
+		return panel.Answer(res)
 	}
 }

@@ -58,13 +58,14 @@ func (c *Client) WriteSubscription(raw []byte, at time.Time) bool {
 	if json.Unmarshal(raw, &sub) != nil || json.Unmarshal(raw, &meta) != nil || sub.ID == "" {
 		return false
 	}
-	owner := sub.CustomerID
-	if sub.Customer != nil && sub.Customer.ID != "" {
-		owner = sub.Customer.ID
-	}
-	if owner == "" {
+	// Only a whole record is written: one whose embedded customer the
+	// tools can check against the caller, with its status. Anything less
+	// (a partial payload) drops the customer's billing instead.
+	if sub.Customer == nil || sub.Customer.ID == "" || sub.Status == "" ||
+		(sub.CustomerID != "" && sub.CustomerID != sub.Customer.ID) {
 		return false
 	}
+	owner := sub.Customer.ID
 	v := at
 	switch {
 	case meta.ModifiedAt != nil:
