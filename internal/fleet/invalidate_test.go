@@ -8,14 +8,19 @@ import (
 
 // TestWebhookEventsBecomeInvalidations checks what a verified webhook
 // event makes stale across the fleet: webhooks' changes, with the email
-// only hashed (normalized first).
+// only hashed (normalized first), members for the member index, and a
+// subscription's record to write through.
 func TestWebhookEventsBecomeInvalidations(t *testing.T) {
 	cases := []struct {
 		typ, data string
 		want      []Invalidation
 	}{
 		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Invalidation{{Org: "o", Kind: KindCustomer, CustomerID: "c1", EmailHash: HashEmail("a@x.io")}}},
-		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c2"}}},
+		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c2",
+			Event: "subscription.canceled", Record: `{"id":"s1","customer_id":"c2"}`}}},
+		{"member.updated", `{"id":"m1","customer_id":"c4","email":"ken@acme.example"}`, []Invalidation{{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1"}}},
+		{"customer_seat.claimed", `{"id":"s2","customer_id":"c4","member_id":"m1"}`, []Invalidation{
+			{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1"}, {Org: "o", Kind: KindBilling, CustomerID: "c4"}}},
 		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c3"}}},
 		{"product.updated", `{"id":"p1"}`, []Invalidation{{Org: "o", Kind: KindCatalog}}},
 		{"organization.updated", `{"id":"o"}`, []Invalidation{{Org: "o", Kind: KindOrganization}}},
@@ -26,8 +31,14 @@ func TestWebhookEventsBecomeInvalidations(t *testing.T) {
 		for _, ch := range webhooks.Map(webhooks.Event{Type: c.typ, Org: "o", Data: []byte(c.data)}) {
 			got = append(got, invalidation(ch))
 		}
-		if len(got) != len(c.want) || (len(got) == 1 && got[0] != c.want[0]) {
+		if len(got) != len(c.want) {
 			t.Errorf("%s: %+v, want %+v", c.typ, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: %+v, want %+v", c.typ, got, c.want)
+			}
 		}
 	}
 }
