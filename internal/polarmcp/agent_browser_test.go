@@ -137,7 +137,7 @@ func TestAgentPanelLiveUpdate(t *testing.T) {
 	base, readyz := serveReady(t, config.Config{AccessToken: polarToken, ServerURL: polarURL,
 		WebhookSecret: webhookSecret, BillingCacheTTL: 10 * time.Minute})
 	target.point(t, base+WebhookPath)
-	eventually(t, "the server learns its organization", func() bool { return webhookTrust(t, readyz, "") != "" })
+	eventually(t, "the server learns its organization", func() bool { return webhookOrg(t, readyz, "") != "" })
 	warmUp(t, fake, readyz, "")
 
 	p := page{t, ctx}

@@ -65,6 +65,23 @@ func liveFake(t *testing.T, tokens map[string][]string, secret string) (*fakepol
 // merchant), "" while the server does not serve it yet.
 func webhookTrust(t *testing.T, readyz, connection string) string {
 	t.Helper()
+	trust, _ := webhookState(t, readyz, connection)
+	return trust
+}
+
+// webhookOrg is the organization the detailed /readyz names for
+// connection ("" the single merchant), "" while it is not known: the
+// merchant's cache is served before its organization is learned.
+func webhookOrg(t *testing.T, readyz, connection string) string {
+	t.Helper()
+	_, org := webhookState(t, readyz, connection)
+	return org
+}
+
+// webhookState is the billing TTL cap and the organization the detailed
+// /readyz reports for connection.
+func webhookState(t *testing.T, readyz, connection string) (trust, org string) {
+	t.Helper()
 	res, err := http.Get(readyz)
 	if err != nil {
 		t.Fatal(err)
@@ -73,8 +90,9 @@ func webhookTrust(t *testing.T, readyz, connection string) string {
 	var body struct {
 		Details struct {
 			Webhooks []struct {
-				Connection string `json:"connection"`
-				BillingTTL string `json:"billing_ttl_cap"`
+				Connection   string `json:"connection"`
+				Organization string `json:"organization"`
+				BillingTTL   string `json:"billing_ttl_cap"`
 			} `json:"webhooks"`
 		} `json:"details"`
 	}
@@ -83,10 +101,10 @@ func webhookTrust(t *testing.T, readyz, connection string) string {
 	}
 	for _, h := range body.Details.Webhooks {
 		if h.Connection == connection {
-			return h.BillingTTL
+			return h.BillingTTL, h.Organization
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // warmUp makes the organization's webhooks known to arrive: a change to
