@@ -171,3 +171,12 @@ func TestConnectionAgentPanelLiveUpdate(t *testing.T) {
 	}
 	p.waitText("status", "Active")
 }
+
+// webhookOrg is the organization the detailed /readyz names for
+// connection ("" the single merchant), "" while it is not known: the
+// merchant's cache is served before its organization is learned.
+func webhookOrg(t *testing.T, readyz, connection string) string {
+	t.Helper()
+	_, org := webhookState(t, readyz, connection)
+	return org
+}

@@ -69,15 +69,6 @@ func webhookTrust(t *testing.T, readyz, connection string) string {
 	return trust
 }
 
-// webhookOrg is the organization the detailed /readyz names for
-// connection ("" the single merchant), "" while it is not known: the
-// merchant's cache is served before its organization is learned.
-func webhookOrg(t *testing.T, readyz, connection string) string {
-	t.Helper()
-	_, org := webhookState(t, readyz, connection)
-	return org
-}
-
 // webhookState is the billing TTL cap and the organization the detailed
 // /readyz reports for connection.
 func webhookState(t *testing.T, readyz, connection string) (trust, org string) {
