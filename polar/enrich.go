@@ -3,11 +3,11 @@ package polar
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strconv"
 
 	polargo "github.com/polarsource/polar-go"
+	"github.com/polarsource/polar-go/models/operations"
 )
 
 // ScopeDisputesRead is optional: it adds disputes to orders.
@@ -52,13 +52,16 @@ func (c *SDKClient) ListDisputes(ctx context.Context, orderIDs []string) ([]Disp
 		orderIDs = orderIDs[:maxDisputeOrders]
 	}
 	q := url.Values{"order_id": orderIDs, "limit": {strconv.Itoa(maxDisputeOrders)}, "sorting": {"-created_at"}}
-	o := op{id: "disputes:list", scope: ScopeDisputesRead}
+	o := op{id: "disputes:list", scope: ScopeDisputesRead, path: "/v1/disputes/", query: q}
 	for _, id := range orderIDs {
 		if err := checkObjectID(o, id, "order"); err != nil {
 			return nil, err
 		}
 	}
-	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/disputes/", q, nil)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -71,17 +74,21 @@ func (c *SDKClient) ListDisputes(ctx context.Context, orderIDs []string) ([]Disp
 
 // ListBenefitGrants implements Client: GET /v1/benefit-grants/ for one
 // customer, every grant whatever its state (granted, pending, errored,
-// revoked), newest first, one page of 100, through doRaw as ListDisputes.
+// revoked), newest first, one page of 100. Like ListDisputes it replaces
+// the path of a polar-go call.
 func (c *SDKClient) ListBenefitGrants(ctx context.Context, ref CustomerRef) ([]Grant, error) {
 	q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sorting": {"-created_at"}}
 	for k, v := range customerFilter(ref) {
 		q[k] = v
 	}
-	o := op{id: "benefit_grants:list", scope: ScopeBenefitsRead}
+	o := op{id: "benefit_grants:list", scope: ScopeBenefitsRead, path: "/v1/benefit-grants/", query: q}
 	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
-	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/benefit-grants/", q, nil)
+	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
+		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
