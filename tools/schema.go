@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"reflect"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -55,43 +56,30 @@ func input[T any](props ...property) mcp.ToolOption {
 	}
 }
 
-// output sets a tool's output schema from T, kept lean for the model's
-// context (tools/list stays within 6,000 bytes per role): the top-level
-// fields with their types, nested objects as just "object", and no
-// descriptions, additionalProperties or required lists. What the fields
-// mean lives in the tool description and the text answer; structured
-// content always validates against it (the tests check every answer).
+// output sets a tool's output schema from T. Every object declares its
+// properties with their types and the fields always present (required),
+// every array its items' shape, nested ones too, so clients can rely on
+// them. Kept lean for the model's context: no descriptions, no
+// additionalProperties (an answer may gain fields), one type per field (a
+// nil slice or pointer is omitted, never null), and an object shape used
+// more than once in a schema is declared once under $defs. What the
+// fields mean lives in the tool description and the text answer;
+// structured content always validates against it (the tests check every
+// answer).
 func output[T any]() mcp.ToolOption {
 	return func(t *mcp.Tool) {
 		mcp.WithOutputSchema[T]()(t)
-		for _, p := range t.OutputSchema.Properties {
-			if m, ok := p.(map[string]any); ok {
-				strip(m)
-			}
+		root := map[string]any{"type": "object", "properties": t.OutputSchema.Properties}
+		if len(t.OutputSchema.Required) > 0 {
+			root["required"] = t.OutputSchema.Required
 		}
-		t.OutputSchema.Required = nil
+		names := map[string]string{}
+		lean(root, reflect.TypeFor[T](), names)
+		defs := share(root, names)
+		t.OutputSchema.Properties = root["properties"].(map[string]any)
+		t.OutputSchema.Required, _ = root["required"].([]string)
 		t.OutputSchema.AdditionalProperties = nil
-	}
-}
-
-// strip reduces a property's schema to its type: an object loses its
-// properties, an array's items become their bare type, and the null the
-// generator allows for slices and pointers goes (answers always carry
-// their lists; an absent pointer is omitted).
-func strip(schema map[string]any) {
-	for k := range schema {
-		if k != "type" && k != "items" && k != "format" {
-			delete(schema, k)
-		}
-	}
-	if t, ok := schema["type"].([]any); ok && len(t) == 2 && t[0] == "null" {
-		schema["type"] = t[1]
-	}
-	if items, ok := schema["items"].(map[string]any); ok {
-		strip(items)
-		if items["type"] == "object" {
-			schema["items"] = map[string]any{"type": "object"}
-		}
+		t.OutputSchema.Defs = defs
 	}
 }
 
