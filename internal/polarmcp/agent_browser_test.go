@@ -123,6 +123,23 @@ func TestAgentPanelOnTheDemoServer(t *testing.T) {
 	p.waitText("status", "Paused")
 	p.waitText("resumes_at", "Resumes")
 	p.waitText("#live", "unavailable") // no webhooks: Refresh only
+
+	// README's picture (docs/agent-panel.png): the desk's search finds
+	// Frank Miller by his surname on the demo, whose dates follow the day,
+	// so his current plan bills next on a day still to come.
+	p.typeQuery(agent, "Miller")
+	p.do("pick Frank", chromedp.Click(chromedp.CSS(`#results button[data-email="Frank.Miller@Example.com"]`)))
+	p.waitText("name", "Frank Miller")
+	p.waitText("status", "Active")
+	shown := value[string](p, `document.querySelector('#insights [data-field=next_billing_at]').innerText`)
+	next, err := time.Parse("2 Jan 2006", strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(shown), "Next billing")))
+	if err != nil {
+		t.Fatalf("next billing %q: %v", shown, err)
+	}
+	if today := time.Now().UTC().Truncate(24 * time.Hour); !next.After(today) {
+		t.Errorf("the demo's current plan bills next on %s, not after today (%s)", next.Format(time.DateOnly), today.Format(time.DateOnly))
+	}
+	p.waitText("#live", "unavailable")
 	p.screenshot("agent-panel")
 }
 
