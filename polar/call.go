@@ -59,8 +59,12 @@ func (c *SDKClient) do(ctx context.Context, o op, fn func(context.Context, *pola
 			if backoff := retryBackoff(retries); fitsDeadline(ctx, backoff) {
 				retries++
 				c.counters.retries.Add(1)
-				c.log.InfoContext(ctx, "polar call failed, retrying", "operation", o.id,
-					"status", slot.status, "retry", retries, "backoff", backoff)
+				args := []any{"operation", o.id, "status", slot.status, "retry", retries, "backoff", backoff}
+				if slot.status == 0 {
+					// A network failure: the address, the cause and what to check.
+					args = append(args, "error", c.networkError(o, slot.err).Error())
+				}
+				c.log.InfoContext(ctx, "polar call failed, retrying", args...)
 				if Sleep(ctx, backoff) == nil {
 					continue
 				}
