@@ -46,6 +46,7 @@ type Endpoint struct {
 	merchant *fleet.Merchant   // nil without a single merchant
 	hooks    *webhooks.Handler // both webhook paths
 	learn    bool              // probe the single merchant's organization (Redis, webhooks or connections)
+	probe    bool              // else ReportReachable asks a real Polar once at start
 	admin    *admin.API        // nil without an admin key
 }
 
@@ -116,6 +117,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 	}
 	e.merchant = client
 	e.learn = cfg.RedisURL != "" || cfg.WebhookSecret != "" || cfg.MultiMerchant()
+	e.probe = !e.learn && !cfg.Demo
 	// Reached by the single merchant's own webhooks before its
 	// organization is known (and by nothing else until then).
 	e.fleet.Register("", "", client.Client, cfg.WebhookSecret != "")
@@ -285,6 +287,19 @@ func (e *Endpoint) Run(ctx context.Context) {
 		e.router.Run(ctx, sweepInterval)
 	}
 	<-ctx.Done()
+}
+
+// ReportReachable asks the single merchant's Polar once and logs where it
+// was asked and why it could not answer (fleet.Merchant.ReportReachable),
+// when nothing else at start does: not for the demo, and not when Run's
+// organization probe (LearnOrganization) names it. ServeHTTP runs it
+// before listening, so the log names an unreachable Polar before the
+// first call, and tests counting Polar's requests count from a settled
+// start.
+func (e *Endpoint) ReportReachable(ctx context.Context) {
+	if e.merchant != nil && e.probe {
+		e.merchant.ReportReachable(ctx)
+	}
 }
 
 // Changes is the subscription API of live views (the agent panel): it

@@ -46,6 +46,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	}
 	defer metricsDone()
 	defer stopMetrics()
+	e.ReportReachable(ctx)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
