@@ -22,7 +22,8 @@ var setupWords = []string{"scope", "token", "Settings", "Developers", "dashboard
 	"permission", "polar-mcp", "merchant connection"}
 
 // visitorShapes are the customers a caller token can name: with and
-// without sub, by email, by external id, by both.
+// without sub, by email, by external id, by both, and a team's member by
+// email or by the team's and the member's external ids.
 func visitorShapes() map[string]*caller.Identity {
 	return map[string]*caller.Identity{
 		"email, no sub":       {Role: caller.Customer, Email: "alice@example.com"},
@@ -31,6 +32,10 @@ func visitorShapes() map[string]*caller.Identity {
 		"external id, sub":    {Role: caller.Customer, ExternalID: "usr_1001", Subject: "user-1"},
 		"both, no sub":        {Role: caller.Customer, Email: "alice@example.com", ExternalID: "usr_1001"},
 		"both, sub, locale":   {Role: caller.Customer, Email: "alice@example.com", ExternalID: "usr_1001", Subject: "u", Locale: "de"},
+		// Members of the demo's team: by email, and by the team's and
+		// the member's external ids.
+		"team member email, no sub": {Role: caller.Customer, Email: "ken@acme.example"},
+		"team member ids, sub":      {Role: caller.Customer, ExternalID: "org_acme", MemberExternalID: "usr_acme_ken", Subject: "u"},
 	}
 }
 
