@@ -298,7 +298,7 @@ func (e *Endpoint) Run(ctx context.Context) {
 // start.
 func (e *Endpoint) ReportReachable(ctx context.Context) {
 	if e.merchant != nil && e.probe {
-		e.merchant.ReportReachable(ctx)
+		e.merchant.ReportReachable(ctx, fleet.ReachBeforeListening)
 	}
 }
 

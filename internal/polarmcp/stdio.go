@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
 	stdioedge "github.com/polar-mcp/polar-mcp/internal/stdio"
@@ -42,7 +43,7 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		return err
 	}
 	if !cfg.Demo {
-		go client.ReportReachable(ctx)
+		go client.ReportReachable(ctx, fleet.ReachInBackground)
 	}
 	id, ok := StdioIdentity(cfg)
 	if !ok {
