@@ -65,6 +65,29 @@ func lifetime(t *testing.T, customerID string) int64 {
 	return sum
 }
 
+// firstOrder is the id of a demo order of the customer.
+func firstOrder(t *testing.T, customerID string) string {
+	t.Helper()
+	raw, err := fs.ReadFile(fakepolar.DemoFS(), "orders.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orders []struct {
+		ID         string `json:"id"`
+		CustomerID string `json:"customer_id"`
+	}
+	if err := json.Unmarshal(raw, &orders); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orders {
+		if o.CustomerID == customerID {
+			return o.ID
+		}
+	}
+	t.Fatalf("no demo order of %s", customerID)
+	return ""
+}
+
 // typeQuery types q into the search box (the token first) and submits.
 func (p page) typeQuery(token, q string) {
 	p.t.Helper()
@@ -97,10 +120,15 @@ func TestAgentDeskInChromium(t *testing.T) {
 	p := page{t, ctx}
 	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
 
-	// A surname finds Frank Miller; picking him looks him up.
+	// A surname finds Frank Miller with one request to Polar (his plan,
+	// kept nowhere yet, is shown on lookup); picking him looks him up.
+	fake.ResetRequests()
 	p.typeQuery(agent, "Miller")
 	p.waitText("#results", "Frank Miller")
-	p.waitText("#results", "API Usage (active)")
+	p.waitText("#results", "plan shown on lookup")
+	if n := fake.RequestCount(); n != 1 {
+		t.Errorf("a search cost %d requests to Polar, want 1: %v", n, fake.Requests())
+	}
 	p.do("pick Frank", chromedp.Click(chromedp.CSS(`#results button[data-email="Frank.Miller@Example.com"]`)))
 	p.waitText("name", "Frank Miller")
 
@@ -179,6 +207,19 @@ func TestAgentDeskInChromium(t *testing.T) {
 	// A search that matches nobody says so.
 	p.typeQuery(agent, "Zebedee Quux")
 	p.waitText("#results", "No customer matches")
+
+	// A bare order id is no customer's id: one click searches it as an
+	// order id, and finds its customer, the plan read from the order.
+	order := firstOrder(t, frankID)
+	p.typeQuery(agent, order)
+	p.waitText("#results", "No customer matches")
+	fake.ResetRequests()
+	p.do("as an order id", chromedp.Click(chromedp.CSS(`#results button.also-try[data-query="order `+order+`"]`)))
+	p.waitText("#results", "order "+order)
+	p.waitText("#results", "API Usage (active)")
+	if n := fake.RequestCount(); n != 1 {
+		t.Errorf("a search by order id cost %d requests to Polar, want 1: %v", n, fake.Requests())
+	}
 
 	// "/" focuses the search from anywhere but a field.
 	p.do("blur", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
