@@ -103,7 +103,8 @@ func (s *Server) portalUser(w http.ResponseWriter, r *http.Request, _ string) {
 }
 
 // sessionMemberID is the id of the member a session body names (by
-// member_id or external_member_id), "" when it names none.
+// member_id or external_member_id); naming none, with the member model
+// on, the customer's owner member, as Polar does; else "".
 func (s *Server) sessionMemberID(c object, body map[string]any) string {
 	if id, ok := body["member_id"].(string); ok {
 		if m := s.data.member(str(c, "id"), strings.ToLower(id)); m != nil {
@@ -113,6 +114,13 @@ func (s *Server) sessionMemberID(c object, body map[string]any) string {
 	if ext, ok := body["external_member_id"].(string); ok {
 		if m := s.data.memberByExternal(str(c, "id"), ext); m != nil {
 			return str(m, "id")
+		}
+	}
+	if s.data.memberModel() {
+		for _, m := range s.data.members {
+			if str(m, "customer_id") == str(c, "id") && str(m, "role") == "owner" {
+				return str(m, "id")
+			}
 		}
 	}
 	return ""

@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -63,6 +65,70 @@ func lifetime(t *testing.T, customerID string) int64 {
 		}
 	}
 	return sum
+}
+
+// checkPortalLink follows the portal link the card shows on the fake
+// Polar API (its customer session token asks the customer portal whom it
+// opens as, and until when), checks that the card's expiry is the
+// session's and that its copy button copies the link, and returns the
+// portal's user.
+func (p page) checkPortalLink(fake *fakepolar.Server, link string) map[string]any {
+	p.t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		p.t.Fatalf("portal link %q: %v", link, err)
+	}
+	get := func(path string) map[string]any {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+u.Query().Get("customer_session_token"))
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, req)
+		var body map[string]any
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &body) != nil {
+			p.t.Fatalf("following the portal link: %s %d %s", path, rec.Code, rec.Body)
+		}
+		return body
+	}
+	session, _ := time.Parse(time.RFC3339Nano, get("/v1/customer-portal/customer-session/introspect")["expires_at"].(string))
+	shown, err := time.Parse(time.RFC3339, value[string](p, `document.querySelector('#insights .portal-box time').getAttribute('datetime')`))
+	if err != nil || !shown.Equal(session.Truncate(time.Second)) {
+		p.t.Errorf("the card shows the link expiring %v, the session expires %v", shown, session)
+	}
+	if s := value[string](p, `document.querySelector('#insights .portal-box time').textContent`); !strings.Contains(s, "(in 60 min)") && !strings.Contains(s, "(in 59 min)") {
+		p.t.Errorf("expiry %q, want in about an hour", s)
+	}
+	if c := value[string](p, `document.querySelector('#insights .portal-box button.copy').getAttribute('data-copy-text')`); c != link {
+		p.t.Errorf("the copy button copies %q, not the link %q", c, link)
+	}
+	return get("/v1/customer-portal/customer-session/user")
+}
+
+// The portal-link button of a team member's card creates the session
+// for that member (Polar's member_id): the link opens the team's portal
+// as them, with a copy button and the session's own expiry.
+func TestAgentDeskPortalLinkForATeamMember(t *testing.T) {
+	ctx := browser(t)
+	base, fake := deskServer(t, config.Config{})
+	agent := agentToken(t)
+	p := page{t, ctx}
+	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
+	for _, m := range []struct{ email, memberID, role string }{
+		{"ken@acme.example", "ae000000-0001-4000-8003-000000000003", "member"},
+		{"billing@acme.example", "ae000000-0001-4000-8002-000000000002", "billing_manager"},
+	} {
+		p.typeQuery(agent, m.email)
+		p.waitText("#insights [data-field=team]", "Acme Robotics")
+		p.waitText("#insights", m.email)
+		p.do("portal link", chromedp.Click(chromedp.ID("portal-link")))
+		p.waitText("#insights .portal-box", "Expires")
+		p.waitText("#insights .portal-box .portal-as", "Opens Acme Robotics’s portal as this "+strings.ReplaceAll(m.role, "_", " "))
+		link := value[string](p, `document.querySelector('#insights a.portal-url').href`)
+		user := p.checkPortalLink(fake, link)
+		if user["type"] != "member" || user["member_id"] != m.memberID || user["email"] != m.email || user["role"] != m.role ||
+			user["customer_id"] != "c1000000-0001-4000-8004-000000000004" {
+			t.Errorf("%s's portal link opens the portal as %v", m.email, user)
+		}
+	}
 }
 
 // firstOrder is the id of a demo order of the customer.
@@ -178,6 +244,14 @@ func TestAgentDeskInChromium(t *testing.T) {
 	}
 	if value[int](p, `document.querySelectorAll('#insights .portal-box button.copy').length`) != 1 {
 		t.Error("the portal link has no copy button")
+	}
+	// Followed on the fake Polar API, the link opens Frank's portal until
+	// the expiry the panel shows.
+	if user := p.checkPortalLink(fake, link); user["customer_id"] != frankID {
+		t.Errorf("the portal link opens the portal as %v, want Frank", user)
+	}
+	if n := value[int](p, `document.querySelectorAll('#insights .portal-box .portal-as').length`); n != 0 {
+		t.Error("an individual customer's portal link is said to open a team's portal")
 	}
 
 	// Part of an email finds the customer whose license key is at its

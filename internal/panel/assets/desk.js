@@ -202,6 +202,18 @@
       t.setAttribute('datetime', link.expires);
       box.appendChild(t);
     }
+    if (link.team) {
+      box.appendChild(el('span', 'portal-as', 'Opens ' + link.team.team + '’s portal as this ' +
+        link.team.role.replace(/_/g, ' ') + ', with what that role allows.'));
+    }
+  }
+  /* The team a portal link opens, when the session is a member's. */
+  function answeredTeam(body) {
+    var ts = body && Array.isArray(body.teams) ? body.teams : [];
+    for (var i = 0; i < ts.length; i++) {
+      if (ts[i] && ts[i].answered && str(ts[i].team) && str(ts[i].role)) { return { team: str(ts[i].team), role: str(ts[i].role) }; }
+    }
+    return null;
   }
   function portal(email, box, btn) {
     btn.disabled = true;
@@ -215,7 +227,7 @@
         box.appendChild(el('span', 'desk-note desk-error', r.status === 200 ? 'No portal link: ' + ((r.body && r.body.customer_found === false) ? 'no such customer.' : 'Polar sent none.') : problem(r)));
         return;
       }
-      links[email] = { url: url, expires: str(r.body.expires_at) };
+      links[email] = { url: url, expires: str(r.body.expires_at), team: answeredTeam(r.body) };
       showLink(box, links[email]);
     }, function () { btn.disabled = false; clear(box); box.appendChild(el('span', 'desk-note desk-error', 'The server did not answer.')); });
   }
