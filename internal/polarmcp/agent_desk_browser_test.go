@@ -5,7 +5,9 @@ package polarmcp
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,6 +32,12 @@ const (
 // over HTTP by the fake Polar API, whose requests the test can read.
 func deskServer(t *testing.T, cfg config.Config) (string, *fakepolar.Server) {
 	t.Helper()
+	return deskServerLogged(t, cfg, io.Discard)
+}
+
+// deskServerLogged is deskServer writing its JSON log lines to logs.
+func deskServerLogged(t *testing.T, cfg config.Config, logs io.Writer) (string, *fakepolar.Server) {
+	t.Helper()
 	fake, err := fakepolar.Demo(fakepolar.Options{Tokens: map[string][]string{deskToken: fakepolar.AllScopes()}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +45,8 @@ func deskServer(t *testing.T, cfg config.Config) (string, *fakepolar.Server) {
 	api := httptest.NewServer(fake)
 	t.Cleanup(api.Close)
 	cfg.AccessToken, cfg.ServerURL = deskToken, api.URL
-	return serve(t, cfg), fake
+	base, _ := serveLogged(t, cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	return base, fake
 }
 
 // lifetime is what the demo customer has paid, net of refunds, in minor
@@ -65,6 +74,24 @@ func lifetime(t *testing.T, customerID string) int64 {
 		}
 	}
 	return sum
+}
+
+// auditedSearch reports whether logs hold find_customers's audit line
+// naming customerID, and fails the test if the log holds the query.
+func auditedSearch(t *testing.T, logs *syncBuffer, customerID string) bool {
+	t.Helper()
+	found := false
+	for line := range strings.Lines(logs.String()) {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "agent lookup" && m["tool"] == "find_customers" &&
+			m["customer_id"] == customerID && m["agent_subject"] != "" {
+			found = true
+		}
+		if strings.Contains(line, "Miller") {
+			t.Errorf("the log holds the query: %s", line)
+		}
+	}
+	return found
 }
 
 // checkPortalLink follows the portal link the card shows on the fake
@@ -101,6 +128,23 @@ func (p page) checkPortalLink(fake *fakepolar.Server, link string) map[string]an
 		p.t.Errorf("the copy button copies %q, not the link %q", c, link)
 	}
 	return get("/v1/customer-portal/customer-session/user")
+}
+
+// The dashboard link opens the customer in Polar's dashboard for the
+// configured environment: sandbox.polar.sh for a sandbox organization
+// (TestAgentDeskInChromium checks polar.sh for production).
+func TestAgentDeskDashboardLinkInSandbox(t *testing.T) {
+	ctx := browser(t)
+	base, _ := deskServer(t, config.Config{Environment: "sandbox"})
+	p := page{t, ctx}
+	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
+	p.typeQuery(agentToken(t), "frank.miller@example.com")
+	p.waitText("name", "Frank Miller")
+	p.waitText("#insights", "Open in Polar")
+	href := value[string](p, `document.querySelector('#insights a[data-field=dashboard_url]').href`)
+	if want := "https://sandbox.polar.sh/dashboard/northwind-cloud/customers/" + frankID; href != want {
+		t.Errorf("sandbox dashboard link %q, want %q", href, want)
+	}
 }
 
 // The portal-link button of a team member's card creates the session
@@ -181,7 +225,8 @@ func value[T any](p page, expr string) T {
 // click; "/" focuses the search.
 func TestAgentDeskInChromium(t *testing.T) {
 	ctx := browser(t)
-	base, fake := deskServer(t, config.Config{})
+	logs := &syncBuffer{}
+	base, fake := deskServerLogged(t, config.Config{}, logs)
 	agent := agentToken(t)
 	p := page{t, ctx}
 	p.do("open the panel", chromedp.Navigate(base+"/agent/"))
@@ -194,6 +239,11 @@ func TestAgentDeskInChromium(t *testing.T) {
 	p.waitText("#results", "plan shown on lookup")
 	if n := fake.RequestCount(); n != 1 {
 		t.Errorf("a search cost %d requests to Polar, want 1: %v", n, fake.Requests())
+	}
+	// The search is audited like a lookup: the agent, the customer it
+	// showed by Polar id, never the query.
+	if !auditedSearch(t, logs, frankID) {
+		t.Errorf("no audit line names the search's match:\n%s", logs)
 	}
 	p.do("pick Frank", chromedp.Click(chromedp.CSS(`#results button[data-email="Frank.Miller@Example.com"]`)))
 	p.waitText("name", "Frank Miller")
