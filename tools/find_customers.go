@@ -41,9 +41,10 @@ var (
 	// kindPrefix is "order 5b0c…", "order id: 5b0c…", "customer_id:…",
 	// "external:usr_1": a kind, then the id.
 	kindPrefix = regexp.MustCompile(`^(?i)(order|customer|external)([ _-]?id)?(?:\s*([:#])\s*|\s+)(\S+)$`)
-	// dashboardPath is a customer's or an order's page in Polar's
-	// dashboard, as an agent pastes it.
-	dashboardPath = regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(orders|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
+	// dashboardPath is a customer's page (…/customers/{id}, and its
+	// tabs) or an order's (…/sales/{id}) in Polar's dashboard, as an
+	// agent pastes it.
+	dashboardPath = regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(sales|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
 )
 
 // FindCustomersInput is find_customers's input.

@@ -31,7 +31,7 @@ func parseQuery(q string) findQuery {
 	fq := findQuery{raw: q}
 	if m := dashboardPath.FindStringSubmatch(q); m != nil && uuidShape.MatchString(m[2]) {
 		fq.by, fq.id = byCustomerID, strings.ToLower(m[2])
-		if m[1] == "orders" {
+		if m[1] == "sales" {
 			fq.by = byOrderID
 		}
 		return fq
