@@ -69,7 +69,7 @@ type FindCustomersOutput struct {
 // in the search's one request), "kept" (what this server already held
 // from an earlier read, within the billing cache's limits), or nothing:
 // the plan was not read, and looking the customer up shows it. With a
-// PlanSource and no Status, the customer has no live plan.
+// PlanSource and no Status, the customer has no active plan.
 type CustomerMatch struct {
 	ID           string `json:"id"`
 	Name         string `json:"name,omitempty"`
@@ -84,6 +84,9 @@ type CustomerMatch struct {
 	OrderID      string `json:"order_id,omitempty"`
 
 	rank int
+	// activeOnly: the plan was read from the customer state, which lists
+	// active and trialing subscriptions only.
+	activeOnly bool
 }
 
 // FindCustomers is the agent-only find_customers tool. Every search is

@@ -108,6 +108,7 @@ func findByState(ctx context.Context, f format, c polar.Client, d polar.Desk, re
 		return []CustomerMatch{}, nil
 	}
 	m := match(st.Customer, by)
+	m.activeOnly = true
 	subs, _ := readable(st.ActiveSubscriptions, subUnreadable)
 	planOf(f, &m, named(d, subs), planFromPolar)
 	return []CustomerMatch{m}, nil
@@ -223,6 +224,8 @@ func planText(m CustomerMatch) string {
 	switch {
 	case m.PlanSource == "":
 		return "plan not read"
+	case m.Status == "" && m.activeOnly:
+		return "no active or trialing plan (a paused or past-due one shows on lookup)"
 	case m.Status == "":
 		return "no live plan"
 	case m.Plan != "" && m.PlanSource == planFromKept:

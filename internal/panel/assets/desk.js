@@ -76,7 +76,7 @@
   function planLabel(m) {
     var src = str(m.plan_source), status = str(m.status).replace(/_/g, ' ');
     if (!src) { return 'plan shown on lookup'; }
-    if (!status) { return 'no live plan'; }
+    if (!status) { return 'no active plan'; }
     var what = str(m.plan) || ('a plan at ' + (str(m.price) || 'an unknown price'));
     return what + ' (' + status + (src === 'kept' ? ', as last read' : '') + ')';
   }
