@@ -74,3 +74,23 @@ func TestPortalLinkTokenOpensThePortal(t *testing.T) {
 		t.Errorf("an expired session: %d %s", r.status, r.raw)
 	}
 }
+
+// Without the member model, a session is the customer's own: the portal
+// opens as a customer, with no member.
+func TestPortalLinkWithoutTheMemberModel(t *testing.T) {
+	c := loadContract(t)
+	_, hs := newTestServer(t, otherFS(t), Options{})
+	const oliver = "c1000000-0002-4000-8001-000000000001"
+	r := do(t, http.MethodPost, hs.URL+"/v1/customer-sessions/", DemoToken, `{"customer_id":"`+oliver+`"}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	u := do(t, http.MethodGet, hs.URL+"/v1/customer-portal/customer-session/user", r.body["token"].(string), "")
+	if s, ok := c.response(t, "/v1/customer-portal/customer-session/user", http.MethodGet, u.status); ok {
+		c.validate(t, s, "portal user", u.raw)
+	}
+	if u.status != 200 || u.body["type"] != "customer" || u.body["customer_id"] != oliver || u.body["member_id"] != nil ||
+		u.body["email"] != "oliver@kestrel-client.example" {
+		t.Errorf("a customer's session: %d %s", u.status, u.raw)
+	}
+}
