@@ -3,7 +3,6 @@ package polar
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 
@@ -14,24 +13,28 @@ import (
 )
 
 // Desk is what the support agent's desk asks of Polar besides Client:
-// finding customers by what a ticket carries, what they have paid over
-// time, and where the organization lives in Polar's dashboard. Every
-// method is a read. *SDKClient and *cache.Client are Desks.
+// finding customers by what a ticket carries (a customer's id and
+// external id are read with Client.CustomerState, which carries their
+// live plans in the same request), what they have paid over time, what
+// is already known without asking, and where the organization lives in
+// Polar's dashboard. Every method is a read. *SDKClient and
+// *cache.Client are Desks.
 type Desk interface {
 	// SearchCustomers returns up to limit (1..100) customers whose name,
 	// email or external id contains query, as Polar matches them
 	// (customers:list ?query=): one request.
 	SearchCustomers(ctx context.Context, query string, limit int) ([]Customer, error)
-	// GetCustomer returns the customer with Polar id id (one request), or
-	// ErrCustomerNotFound.
-	GetCustomer(ctx context.Context, id string) (*Customer, error)
-	// GetOrder returns the order with id id, with its customer embedded
-	// (one request), or ErrOrderNotFound.
+	// GetOrder returns the order with id id, with its customer, product
+	// and subscription embedded (one request), or ErrOrderNotFound.
 	GetOrder(ctx context.Context, id string) (*Order, error)
-	// CustomersSubscriptions returns the subscriptions of every customer
-	// in ids (at most 100), whatever their status, in one request of up
-	// to 100 subscriptions, newest first.
-	CustomersSubscriptions(ctx context.Context, ids []string) ([]Subscription, error)
+	// KeptSubscriptions returns the subscriptions of the customer with
+	// Polar id id that this client holds from an earlier read, within
+	// the billing TTL, without asking Polar; false when it holds none
+	// (always, for a client that keeps nothing).
+	KeptSubscriptions(id string) ([]Subscription, bool)
+	// KeptProduct returns the product with id id when this client holds
+	// it (the catalog kept for a minute), without asking Polar.
+	KeptProduct(id string) (*Product, bool)
 	// OrderHistory sums every order of a customer, one request per 100
 	// orders, at most MaxHistoryPages requests.
 	OrderHistory(ctx context.Context, customer CustomerRef) (*OrderHistory, error)
@@ -95,29 +98,6 @@ func (c *SDKClient) SearchCustomers(ctx context.Context, query string, limit int
 	return page.Items, nil
 }
 
-// GetCustomer implements Desk.
-func (c *SDKClient) GetCustomer(ctx context.Context, id string) (*Customer, error) {
-	o := op{id: "customers:get", scope: ScopeCustomersRead}
-	if err := checkObjectID(o, id, "customer"); err != nil {
-		return nil, err
-	}
-	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error { _, err := sdk.Customers.Get(ctx, id); return err })
-	if isNotFound(err) || isValidation(err) {
-		return nil, ErrCustomerNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	cust, err := decode[Customer](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	if cust.ID != id {
-		return nil, ErrCustomerNotFound
-	}
-	return &cust, nil
-}
-
 // GetOrder implements Desk.
 func (c *SDKClient) GetOrder(ctx context.Context, id string) (*Order, error) {
 	o := op{id: "orders:get", scope: ScopeOrdersRead}
@@ -141,38 +121,11 @@ func (c *SDKClient) GetOrder(ctx context.Context, id string) (*Order, error) {
 	return &ord, nil
 }
 
-// CustomersSubscriptions implements Desk.
-func (c *SDKClient) CustomersSubscriptions(ctx context.Context, ids []string) ([]Subscription, error) {
-	o := op{id: "subscriptions:list", scope: ScopeSubscriptionsRead, query: url.Values{}}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	ids = ids[:min(len(ids), pageSize)]
-	want := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if err := checkObjectID(o, id, "customer"); err != nil {
-			return nil, err
-		}
-		want[id] = true
-		// polar-go v0.5.0 cannot send the filter (see customerFilter).
-		o.query.Add("customer_id", id)
-	}
-	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
-		_, err := sdk.Subscriptions.List(ctx, operations.SubscriptionsListRequest{
-			Limit:   polargo.Int64(pageSize),
-			Sorting: []components.SubscriptionSortProperty{components.SubscriptionSortPropertyMinusStartedAt},
-		})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	page, err := decode[Page[Subscription]](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	return onlyCustomer(ctx, c, o, page.Items, func(s Subscription) bool { return want[s.CustomerID] }), nil
-}
+// KeptSubscriptions implements Desk: an uncached client keeps nothing.
+func (c *SDKClient) KeptSubscriptions(string) ([]Subscription, bool) { return nil, false }
+
+// KeptProduct implements Desk: an uncached client keeps nothing.
+func (c *SDKClient) KeptProduct(string) (*Product, bool) { return nil, false }
 
 // OrderHistory implements Desk.
 func (c *SDKClient) OrderHistory(ctx context.Context, ref CustomerRef) (*OrderHistory, error) {

@@ -136,9 +136,16 @@ type OrderItem struct {
 	Amount int64  `json:"amount"`
 }
 
-// OrderSubRef is the subscription an order belongs to.
+// OrderSubRef is the subscription an order belongs to, as Polar holds
+// it at the time of the answer (OrderSubscription).
 type OrderSubRef struct {
-	ID string `json:"id"`
+	ID                string `json:"id"`
+	Status            string `json:"status"`
+	ProductID         string `json:"product_id"`
+	Amount            int64  `json:"amount"`
+	Currency          string `json:"currency"`
+	RecurringInterval string `json:"recurring_interval"`
+	IntervalCount     int    `json:"recurring_interval_count"`
 }
 
 // Product is a product with its prices.

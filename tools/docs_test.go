@@ -74,7 +74,7 @@ func arguments(t mcp.Tool) string {
 // undescribed to keep tools/list within its budget (see EmailArg).
 var argDocs = map[string]string{
 	"email": "The customer's email.",
-	"query": "A name, part of an email, or a customer, order or external id. A UUID is read as a customer id, then as an order id, then searched as text.",
+	"query": "A name, part of an email or an external id (searched); a customer id (a bare UUID or `customer <id>`); `order <id>`; `external:<id>`; or a customer's or order's link in Polar's dashboard. Each search is one Polar request; a bare UUID that is no customer's id is answered with the queries that read it as an order id or an external id.",
 }
 
 // typeName writes a JSON Schema type for people: ["null", "integer"] is

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
@@ -34,8 +34,18 @@ const (
 	byExternalID = "external_id"
 )
 
-// uuidShape is the shape of Polar's ids.
-var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// How a query names what it is, besides its shape.
+var (
+	// uuidShape is the shape of Polar's ids.
+	uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	// kindPrefix is "order 5b0c…", "order id: 5b0c…", "customer_id:…",
+	// "external:usr_1": a kind, then the id.
+	kindPrefix = regexp.MustCompile(`^(?i)(order|customer|external)([ _-]?id)?(?:\s*([:#])\s*|\s+)(\S+)$`)
+	// dashboardPath is a customer's page (…/customers/{id}, and its
+	// tabs) or an order's (…/sales/{id}) in Polar's dashboard, as an
+	// agent pastes it.
+	dashboardPath = regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(sales|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
+)
 
 // FindCustomersInput is find_customers's input.
 type FindCustomersInput struct {
@@ -46,10 +56,20 @@ type FindCustomersInput struct {
 type FindCustomersOutput struct {
 	Customers []CustomerMatch `json:"customers"`
 
-	query string
+	query findQuery
+	// alsoTry are the queries reading the same text as another kind of
+	// id, when it matched nobody as the kind it was read as (told in the
+	// text only: tools/list has no bytes to spare for it).
+	alsoTry []string
 }
 
 // CustomerMatch is one customer the finder found, best match first.
+//
+// PlanSource says where Plan, Status and Price come from: "polar" (read
+// in the search's one request), "kept" (what this server already held
+// from an earlier read, within the billing cache's limits), or nothing:
+// the plan was not read, and looking the customer up shows it. With a
+// PlanSource and no Status, the customer has no active plan.
 type CustomerMatch struct {
 	ID           string `json:"id"`
 	Name         string `json:"name,omitempty"`
@@ -58,25 +78,35 @@ type CustomerMatch struct {
 	CustomerType string `json:"customer_type"`
 	Plan         string `json:"plan,omitempty"`
 	Status       string `json:"status,omitempty"`
+	Price        string `json:"price,omitempty"`
+	PlanSource   string `json:"plan_source,omitempty"`
 	MatchedBy    string `json:"matched_by"`
 	OrderID      string `json:"order_id,omitempty"`
 
 	rank int
+	// activeOnly: the plan was read from the customer state, which lists
+	// active and trialing subscriptions only.
+	activeOnly bool
 }
 
-// FindCustomers is the agent-only find_customers tool. What a query
-// costs in Polar requests, by its shape:
+// FindCustomers is the agent-only find_customers tool. Every search is
+// one Polar request, whatever the query names:
 //
-//   - text (a name, part of an email, an external id): one customer
+//   - text (a name, part of an email, an external id): the customer
 //     search (customers:list ?query=, which matches names, emails and
 //     external ids);
-//   - a UUID: a read as a customer id (customers:get); on a 404, as an
-//     order id (orders:get, whose answer embeds the customer); on a 404
-//     again, the text search: one, two or three requests;
+//   - a customer id (a bare UUID, "customer <id>" or a dashboard link):
+//     the customer's state (customers:get_state), which carries their
+//     active subscriptions;
+//   - an external id ("external:<id>"): the same, by external id
+//     (customers:get_state_external);
+//   - an order id ("order <id>" or a dashboard link): the order
+//     (orders:get), which embeds its customer, product and subscription.
 //
-// plus, when anything matched, one subscriptions:list for the live plans
-// of all the matches together (and the product list, kept a minute, only
-// when a plan has a pending change to name).
+// A live plan is named from that one answer, or from what the server
+// already keeps (polar.Desk's Kept*), else left out and said so. A bare
+// UUID that is no customer's id is answered with the queries that read
+// it as an order id or an external id, each one more search.
 func FindCustomers(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameFindCustomers,
 		mcp.WithDescription("Agents only: find customers by name, email, or customer, order or external id."),
@@ -103,87 +133,35 @@ func FindCustomers(deps Deps) server.ServerTool {
 			if !ok {
 				return failure(ctx, deps, NameFindCustomers, errors.New("this server's Polar adapter cannot search customers"))
 			}
-			matches, err := find(ctx, desk, q)
-			if err == nil {
-				err = livePlans(ctx, formatOf(ctx), c, desk, matches)
-			}
+			matches, err := find(ctx, formatOf(ctx), c, desk, q)
 			if err != nil {
 				return failure(ctx, deps, NameFindCustomers, err)
 			}
 			deps.Observer.Searched(ctx, matchIDs(matches))
 			out := FindCustomersOutput{Customers: matches, query: q}
+			if len(matches) == 0 {
+				out.alsoTry = q.alsoTry()
+			}
 			return answer(findText(out), out)
 		})}
 }
 
-// findArgs checks find_customers's query.
-func findArgs(in FindCustomersInput) (string, error) {
+// findArgs checks find_customers's query and reads what it names.
+func findArgs(in FindCustomersInput) (findQuery, error) {
 	q := strings.TrimSpace(in.Query)
 	switch {
 	case q == "":
-		return "", errors.New("query is required: a name, part of an email, or a customer, order or external id")
+		return findQuery{}, errors.New("query is required: a name, part of an email, or a customer, order or external id")
 	case len(q) > maxQuery:
-		return "", fmt.Errorf("the query is too long (at most %d characters)", maxQuery)
+		return findQuery{}, fmt.Errorf("the query is too long (at most %d characters)", maxQuery)
 	case strings.IndexFunc(q, unicode.IsControl) >= 0:
-		return "", errors.New("the query has control characters")
+		return findQuery{}, errors.New("the query has control characters")
 	}
-	return q, nil
-}
-
-// find runs the reads the query's shape calls for, fewest first: a UUID
-// is read as a customer id, then as an order id, then searched as text;
-// anything else is one text search (Polar's covers names, emails and
-// external ids).
-func find(ctx context.Context, d polar.Desk, q string) ([]CustomerMatch, error) {
-	if uuidShape.MatchString(q) {
-		for _, by := range []string{byCustomerID, byOrderID} {
-			m, err := findByID(ctx, d, strings.ToLower(q), by)
-			if err != nil || len(m) > 0 {
-				return m, err
-			}
-		}
+	fq := parseQuery(q)
+	if fq.by == byExternalID && config.CheckExternalID(fq.id) != nil {
+		return findQuery{}, errors.New("that is not an external id Polar can hold")
 	}
-	found, err := d.SearchCustomers(ctx, q, maxMatches)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]CustomerMatch, 0, len(found))
-	for _, c := range found {
-		m := match(c, "")
-		m.MatchedBy, m.rank = rank(c, q)
-		out = append(out, m)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
-	return out[:min(len(out), shownMatches)], nil
-}
-
-// findByID reads one customer by an id: at most one request.
-func findByID(ctx context.Context, d polar.Desk, id, by string) ([]CustomerMatch, error) {
-	var (
-		c     *polar.Customer
-		order string
-		err   error
-	)
-	switch by {
-	case byCustomerID:
-		c, err = d.GetCustomer(ctx, id)
-	case byOrderID:
-		var o *polar.Order
-		if o, err = d.GetOrder(ctx, id); err == nil {
-			if c, order = o.Customer, o.ID; c == nil || c.ID != o.CustomerID {
-				err = errors.New("the order came from Polar without its customer")
-			}
-		}
-	}
-	if errors.Is(err, polar.ErrCustomerNotFound) || errors.Is(err, polar.ErrOrderNotFound) {
-		return []CustomerMatch{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	m := match(*c, by)
-	m.OrderID = order
-	return []CustomerMatch{m}, nil
+	return fq, nil
 }
 
 func match(c polar.Customer, by string) CustomerMatch {
@@ -223,58 +201,6 @@ func rank(c polar.Customer, q string) (string, int) {
 		return "email", 4
 	}
 	return byExternalID, 5
-}
-
-// livePlans names each match's live plan from one subscriptions request
-// for all of them.
-func livePlans(ctx context.Context, f format, c polar.Client, d polar.Desk, ms []CustomerMatch) error {
-	if len(ms) == 0 {
-		return nil
-	}
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
-	}
-	subs, err := d.CustomersSubscriptions(ctx, ids)
-	if err != nil {
-		return err
-	}
-	subs, _ = readable(subs, subUnreadable)
-	per := map[string][]polar.Subscription{}
-	for _, s := range subs {
-		per[s.CustomerID] = append(per[s.CustomerID], s)
-	}
-	for i := range ms {
-		own := per[ms[i].ID]
-		if v := livePlan(subscriptionViews(f, own, nil)); v != nil {
-			ms[i].Plan, ms[i].Status = v.Plan, v.Status
-		}
-	}
-	return nil
-}
-
-// findText is the finder's answer for the model.
-func findText(out FindCustomersOutput) string {
-	if len(out.Customers) == 0 {
-		return fmt.Sprintf("No customer matches %q: no name, email, external id, customer id or order id.", out.query)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d customer(s) match %q, best first:", len(out.Customers), out.query)
-	for _, m := range out.Customers {
-		who := m.Email
-		if m.Name != "" {
-			who = m.Name + " <" + m.Email + ">"
-		}
-		plan := "no live plan"
-		if m.Plan != "" {
-			plan = m.Plan + " (" + strings.ReplaceAll(m.Status, "_", " ") + ")"
-		}
-		fmt.Fprintf(&b, "\n- %s, %s, %s; customer id %s", who, m.CustomerType, plan, m.ID)
-		if m.OrderID != "" {
-			fmt.Fprintf(&b, " (order %s)", m.OrderID)
-		}
-	}
-	return b.String()
 }
 
 // matchIDs are the Polar ids of the matches, for the audit line.

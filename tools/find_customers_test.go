@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -24,6 +26,8 @@ type match struct {
 	CustomerType string `json:"customer_type"`
 	Plan         string `json:"plan"`
 	Status       string `json:"status"`
+	Price        string `json:"price"`
+	PlanSource   string `json:"plan_source"`
 	MatchedBy    string `json:"matched_by"`
 	OrderID      string `json:"order_id"`
 }
@@ -114,19 +118,117 @@ func TestFinderFindsBySurnameWithOneSearch(t *testing.T) {
 	if len(got) != 1 || got[0].ID != frankID || got[0].Email != "Frank.Miller@Example.com" || got[0].Name != "Frank Miller" {
 		t.Fatalf("search for a surname = %+v", got)
 	}
-	if got[0].CustomerType != "individual" || got[0].Plan != "API Usage" || got[0].Status != "active" || got[0].MatchedBy != "name" {
-		t.Errorf("Frank's match = %+v, want an individual on API Usage (active), matched by name", got[0])
+	if got[0].CustomerType != "individual" || got[0].MatchedBy != "name" {
+		t.Errorf("Frank's match = %+v, want an individual matched by name", got[0])
 	}
-	if !strings.Contains(text, "Frank Miller <Frank.Miller@Example.com>") || !strings.Contains(text, "API Usage (active)") {
+	// Nothing kept: the plan is not read, and the answer says so.
+	if got[0].Plan != "" || got[0].Status != "" || got[0].PlanSource != "" {
+		t.Errorf("a plan was named without being read: %+v", got[0])
+	}
+	if !strings.Contains(text, "Frank Miller <Frank.Miller@Example.com>, individual, plan not read") ||
+		!strings.Contains(text, "look the customer up (get_visitor_insights)") {
 		t.Errorf("text = %s", text)
 	}
-	// One search, one subscriptions request for the matches' plans.
-	want := []string{"GET /v1/customers/", "GET /v1/subscriptions/"}
-	if reqs := upstream(e); !slices.Equal(reqs, want) {
-		t.Errorf("upstream requests = %v, want %v", reqs, want)
+	if reqs := upstream(e); !slices.Equal(reqs, []string{"GET /v1/customers/"}) {
+		t.Errorf("upstream requests = %v, want the one search", reqs)
 	}
-	if q := e.fake.Requests()[1].Query["customer_id"]; !slices.Equal(q, []string{frankID}) {
-		t.Errorf("plans were asked for customers %v", q)
+}
+
+// Every kind of query the finder accepts costs exactly one request to
+// Polar, and the match says what it was found by.
+func TestFinderCostsOneRequestPerSearch(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	order := firstOrderOf(t, aliceCustomerID)
+	for _, tc := range []struct {
+		name, query, request, id, by string
+	}{
+		{"name", "Miller", "GET /v1/customers/", frankID, "name"},
+		{"part of an email", "license.limit", "GET /v1/customers/", "c1000000-0001-4000-8013-000000000019", "email"},
+		{"external id as text", "usr_1007", "GET /v1/customers/", frankID, "external_id"},
+		{"customer id", strings.ToUpper(aliceCustomerID), "GET /v1/customers/" + aliceCustomerID + "/state", aliceCustomerID, "customer_id"},
+		{"customer id, named", "customer id: " + aliceCustomerID, "GET /v1/customers/" + aliceCustomerID + "/state", aliceCustomerID, "customer_id"},
+		{"customer's dashboard link", "https://polar.sh/dashboard/northwind-cloud/customers/" + aliceCustomerID,
+			"GET /v1/customers/" + aliceCustomerID + "/state", aliceCustomerID, "customer_id"},
+		{"order id", "order " + order, "GET /v1/orders/" + order, aliceCustomerID, "order_id"},
+		{"order id, named", "Order_ID:" + strings.ToUpper(order), "GET /v1/orders/" + order, aliceCustomerID, "order_id"},
+		{"customer's dashboard tab", "https://polar.sh/dashboard/northwind-cloud/customers/" + aliceCustomerID + "/usage",
+			"GET /v1/customers/" + aliceCustomerID + "/state", aliceCustomerID, "customer_id"},
+		{"order's dashboard link", "https://sandbox.polar.sh/dashboard/northwind-cloud/sales/" + order,
+			"GET /v1/orders/" + order, aliceCustomerID, "order_id"},
+		{"external id", "external:usr_1007", "GET /v1/customers/external/usr_1007/state", frankID, "external_id"},
+		{"external id, named", "external id usr_1001", "GET /v1/customers/external/usr_1001/state", aliceCustomerID, "external_id"},
+	} {
+		e.fake.ResetRequests()
+		got, text := findAs(t, e, tc.query)
+		if len(got) == 0 || got[0].ID != tc.id || got[0].MatchedBy != tc.by {
+			t.Errorf("%s %q = %+v, want %s matched by %s", tc.name, tc.query, got, tc.id, tc.by)
+			continue
+		}
+		if reqs := upstream(e); !slices.Equal(reqs, []string{tc.request}) {
+			t.Errorf("%s %q cost %v, want [%s]", tc.name, tc.query, reqs, tc.request)
+		}
+		if tc.by == "order_id" && (got[0].OrderID != order || !strings.Contains(text, "(order "+order+")")) {
+			t.Errorf("%s: the order is not named: %+v %s", tc.name, got[0], text)
+		}
+	}
+}
+
+// A read by id carries the live plan in its one answer: the customer
+// state's active subscriptions, the order's own subscription.
+func TestFinderNamesThePlanFromItsOneRead(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	got, text := findAs(t, e, "order "+firstOrderOf(t, aliceCustomerID))
+	if len(got) != 1 || got[0].Plan != "Pro" || got[0].Status != "active" || got[0].PlanSource != "polar" || got[0].Price == "" {
+		t.Errorf("plan from the order = %+v", got)
+	}
+	if !strings.Contains(text, "Alice Martin <alice@example.com>, individual, Pro (active)") {
+		t.Errorf("text = %s", text)
+	}
+	// The state names the product by id; without the catalog kept, the
+	// plan is its price and status.
+	got, text = findAs(t, e, frankID)
+	if len(got) != 1 || got[0].Plan != "" || got[0].Status != "active" || got[0].PlanSource != "polar" || got[0].Price == "" {
+		t.Errorf("plan from the state = %+v", got)
+	}
+	if len(got) == 1 && !strings.Contains(text, "a live plan at "+got[0].Price+" (active)") {
+		t.Errorf("text = %s", text)
+	}
+	// A customer with no active plan is said to have none; the state
+	// lists active and trialing plans only, and the answer says so.
+	got, text = findAs(t, e, "c1000000-0001-4000-8006-000000000006")
+	if len(got) != 1 || got[0].Status != "" || got[0].PlanSource != "polar" || !strings.Contains(text, "no active or trialing plan") {
+		t.Errorf("Erin = %+v, %s", got, text)
+	}
+}
+
+// What the server keeps (the cache's billing TTL, the catalog) names
+// plans at no cost, marked as such; nothing kept, nothing named.
+func TestFinderNamesKeptPlansWithoutAsking(t *testing.T) {
+	e := newEnv(t, envOptions{cached: true, billingTTL: 5 * time.Second})
+	mustAnswer(t, e.call(t, agent(), tools.NameSubscriptionStatus, map[string]any{"email": "frank.miller@example.com"}))
+	mustAnswer(t, e.call(t, agent(), tools.NameProducts, nil))
+	e.fake.ResetRequests()
+	got, text := findAs(t, e, "Miller")
+	if len(got) != 1 || got[0].Plan != "API Usage" || got[0].Status != "active" || got[0].PlanSource != "kept" {
+		t.Errorf("kept plan = %+v", got)
+	}
+	if !strings.Contains(text, "API Usage (active, as last read)") {
+		t.Errorf("text = %s", text)
+	}
+	got, _ = findAs(t, e, "Martin")
+	for _, m := range got {
+		if m.PlanSource != "" || m.Plan != "" {
+			t.Errorf("a plan never read was named: %+v", m)
+		}
+	}
+	// The state's product is named from the kept catalog.
+	got, _ = findAs(t, e, aliceCustomerID)
+	if len(got) != 1 || got[0].Plan != "Pro" || got[0].PlanSource != "polar" {
+		t.Errorf("Alice by id = %+v", got)
+	}
+	want := []string{"GET /v1/customers/", "GET /v1/customers/", "GET /v1/customers/" + aliceCustomerID + "/state"}
+	if reqs := upstream(e); !slices.Equal(reqs, want) {
+		t.Errorf("three searches cost %v, want %v", reqs, want)
 	}
 }
 
@@ -157,52 +259,40 @@ func TestFinderRanksTheBetterMatchFirst(t *testing.T) {
 	}
 }
 
-func TestFinderReadsIdsByTheirShape(t *testing.T) {
-	e := newEnv(t, envOptions{})
-
-	e.fake.ResetRequests()
-	got, _ := findAs(t, e, strings.ToUpper(aliceCustomerID))
-	if len(got) != 1 || got[0].ID != aliceCustomerID || got[0].MatchedBy != "customer_id" {
-		t.Fatalf("by customer id = %+v", got)
-	}
-	if reqs := upstream(e); !slices.Equal(reqs, []string{"GET /v1/customers/" + aliceCustomerID, "GET /v1/subscriptions/"}) {
-		t.Errorf("a customer id cost %v", reqs)
-	}
-
-	order := firstOrderOf(t, aliceCustomerID)
-	e.fake.ResetRequests()
-	got, text := findAs(t, e, order)
-	if len(got) != 1 || got[0].ID != aliceCustomerID || got[0].MatchedBy != "order_id" || got[0].OrderID != order {
-		t.Fatalf("by order id = %+v", got)
-	}
-	if !strings.Contains(text, "(order "+order+")") {
-		t.Errorf("text does not name the order: %s", text)
-	}
-	want := []string{"GET /v1/customers/" + order, "GET /v1/orders/" + order, "GET /v1/subscriptions/"}
-	if reqs := upstream(e); !slices.Equal(reqs, want) {
-		t.Errorf("an order id cost %v, want %v", reqs, want)
-	}
-}
-
 func TestFinderSaysPlainlyWhenNothingMatches(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	for _, q := range []string{"Zebedee Quux", unknownID} {
+	for _, tc := range []struct{ query, says, request string }{
+		{"Zebedee Quux", "no customer's name, email or external id contains it", "GET /v1/customers/"},
+		{unknownID, "no customer has that id. If it is an order id, search \"order " + unknownID + "\"", "GET /v1/customers/" + unknownID + "/state"},
+		{"order " + unknownID, "Polar has no order with that id", "GET /v1/orders/" + unknownID},
+		{"external:usr_9999", "no customer has that external id", "GET /v1/customers/external/usr_9999/state"},
+	} {
 		e.fake.ResetRequests()
-		got, text := findAs(t, e, q)
-		if len(got) != 0 {
-			t.Errorf("%q matched %+v", q, got)
+		res := e.call(t, agent(), tools.NameFindCustomers, map[string]any{"query": tc.query})
+		text := mustAnswer(t, res)
+		var out struct {
+			Customers []match `json:"customers"`
 		}
-		if !strings.Contains(text, "No customer matches") || !strings.Contains(text, q) {
-			t.Errorf("%q: text = %s", q, text)
+		structured(t, res, &out)
+		if out.Customers == nil || len(out.Customers) != 0 {
+			t.Errorf("%q matched %+v", tc.query, out.Customers)
 		}
-		if slices.Contains(upstream(e), "GET /v1/subscriptions/") {
-			t.Errorf("%q: plans were read for no match: %v", q, upstream(e))
+		if !strings.HasPrefix(text, "No customer matches \""+tc.query+"\"") || !strings.Contains(text, tc.says) {
+			t.Errorf("%q: text = %s", tc.query, text)
+		}
+		if reqs := upstream(e); !slices.Equal(reqs, []string{tc.request}) {
+			t.Errorf("%q cost %v, want [%s]", tc.query, reqs, tc.request)
 		}
 	}
-	// An unknown UUID is tried as a customer id, an order id, then text.
-	want := []string{"GET /v1/customers/" + unknownID, "GET /v1/orders/" + unknownID, "GET /v1/customers/"}
-	if reqs := upstream(e); !slices.Equal(reqs, want) {
-		t.Errorf("an unknown UUID cost %v, want %v", reqs, want)
+	// A bare order id is no customer's: the suggested query finds it.
+	order := firstOrderOf(t, aliceCustomerID)
+	_, text := findAs(t, e, order)
+	try := "order " + order
+	if !strings.Contains(text, strconv.Quote(try)) || !strings.Contains(text, strconv.Quote("external:"+order)) {
+		t.Fatalf("a bare order id suggests no other reading: %s", text)
+	}
+	if got, _ := findAs(t, e, try); len(got) != 1 || got[0].ID != aliceCustomerID || got[0].OrderID != order {
+		t.Errorf("the suggested %q found %+v", try, got)
 	}
 }
 

@@ -42,6 +42,8 @@ type envOptions struct {
 	token     string        // token the adapter sends, default testToken
 	retryWait time.Duration // longest wait on a 429; default: never wait
 	cached    bool          // wrap the adapter in its cache, as the commands do
+	// billingTTL is the cache's BillingTTL (with cached).
+	billingTTL time.Duration
 	// wrap, when set, stands between the adapter and the fake (an
 	// upstream that rewrites answers).
 	wrap       func(http.Handler) http.Handler
@@ -85,7 +87,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	var pc polar.Client = sdk
 	if o.cached {
-		pc = cache.New(sdk, cache.Config{})
+		pc = cache.New(sdk, cache.Config{BillingTTL: o.billingTTL})
 	}
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -79,6 +80,7 @@ type Server struct {
 	hooks  *webhooks
 	tokens map[string]map[string]bool
 	routes []route
+	portal portalSessions // customer sessions created, by token (portal.go)
 
 	mu       sync.Mutex
 	faults   []*Fault
@@ -113,7 +115,8 @@ func New(fsys fs.FS, opts Options) (*Server, error) {
 		tokens[tok] = set
 	}
 	s := &Server{data: data, opts: opts, tokens: tokens, windows: map[string]*window{}, hooks: newWebhooks(opts.Webhook)}
-	s.routes = append(append(append(s.routeTable(), s.billingRoutes()...), s.memberRoutes()...), s.enrichRoutes()...)
+	s.routes = append(append(append(append(s.routeTable(), s.billingRoutes()...), s.memberRoutes()...), s.enrichRoutes()...),
+		s.portalRoutes()...)
 	return s, nil
 }
 
@@ -151,6 +154,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case http.StatusMethodNotAllowed:
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"detail": "Method Not Allowed"})
+		return
+	}
+	if strings.HasPrefix(rt.pattern, portalPrefix) {
+		// A customer session's token, checked by the handler.
+		s.serveLocked(w, r, rt, id)
 		return
 	}
 	scopes, ok := s.tokens[token]

@@ -42,12 +42,15 @@ func (s *Server) createCustomerSession(w http.ResponseWriter, r *http.Request, _
 	}
 	now := s.opts.Now().UTC()
 	token := "polar_cst_" + randomToken(43)
+	expires := now.Add(time.Hour)
+	s.portal.add(token, portalSession{customerID: str(customer, "id"), memberID: s.sessionMemberID(customer, body),
+		expires: expires, returnURL: returnURL})
 	writeJSON(w, http.StatusCreated, object{
 		"created_at":  now.Format(time.RFC3339Nano),
 		"modified_at": nil,
 		"id":          randomUUID4(),
 		"token":       token,
-		"expires_at":  now.Add(time.Hour).Format(time.RFC3339Nano),
+		"expires_at":  expires.Format(time.RFC3339Nano),
 		"return_url":  returnURL,
 		"customer_portal_url": fmt.Sprintf("https://polar.sh/%s/portal?customer_session_token=%s",
 			url.PathEscape(s.data.orgSlug), url.QueryEscape(token)),

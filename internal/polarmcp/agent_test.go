@@ -39,6 +39,12 @@ func serve(t *testing.T, cfg config.Config, opts ...Option) string {
 // of its detailed /readyz as well.
 func serveReady(t *testing.T, cfg config.Config, opts ...Option) (base, readyz string) {
 	t.Helper()
+	return serveLogged(t, cfg, slog.New(slog.DiscardHandler), opts...)
+}
+
+// serveLogged is serveReady logging to log.
+func serveLogged(t *testing.T, cfg config.Config, log *slog.Logger, opts ...Option) (base, readyz string) {
+	t.Helper()
 	// A port of its own, so that BaseURL names it: the panel's POSTs
 	// carry an Origin, which must be the server's own.
 	cfg.Listen, cfg.TokenSecret, cfg.MetricsListen = freeAddr(t), testSecret, "127.0.0.1:0"
@@ -48,7 +54,7 @@ func serveReady(t *testing.T, cfg config.Config, opts ...Option) (base, readyz s
 	ctx, stop := context.WithCancel(context.Background())
 	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
 	go func() {
-		done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready, append(opts, WithMetricsReady(metricsReady))...)
+		done <- ServeHTTP(ctx, cfg, log, ready, append(opts, WithMetricsReady(metricsReady))...)
 	}()
 	for base == "" || readyz == "" {
 		select {

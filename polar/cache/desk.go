@@ -11,7 +11,8 @@ import (
 )
 
 // The desk's reads (polar.Desk) through the cache: searches and reads by
-// id are coalesced, never kept (a new sign-up must show at once); the
+// id are coalesced, never kept (a new sign-up must show at once); what is
+// kept already (subscriptions, products) is answered without a request; the
 // order history, which takes one request per 100 orders, is kept for
 // HistoryTTL and dropped with everything else about its customer; the
 // organization's slug is kept for a day.
@@ -50,24 +51,6 @@ func (c *Client) SearchCustomers(ctx context.Context, query string, limit int) (
 	return slices.Clone(v), err
 }
 
-// GetCustomer implements polar.Desk: coalesced, not kept.
-func (c *Client) GetCustomer(ctx context.Context, id string) (*polar.Customer, error) {
-	d, err := c.desk()
-	if err != nil {
-		return nil, err
-	}
-	v, err := load(ctx, c, read[*polar.Customer]{
-		key:  "customer-id\x00" + id,
-		op:   "customers:get",
-		call: func(ctx context.Context) (*polar.Customer, error) { return d.GetCustomer(ctx, id) },
-	})
-	if err != nil || v == nil {
-		return nil, err
-	}
-	cp := *v
-	return &cp, nil
-}
-
 // GetOrder implements polar.Desk: passed through.
 func (c *Client) GetOrder(ctx context.Context, id string) (*polar.Order, error) {
 	d, err := c.desk()
@@ -77,13 +60,44 @@ func (c *Client) GetOrder(ctx context.Context, id string) (*polar.Order, error) 
 	return d.GetOrder(ctx, id)
 }
 
-// CustomersSubscriptions implements polar.Desk: passed through.
-func (c *Client) CustomersSubscriptions(ctx context.Context, ids []string) ([]polar.Subscription, error) {
-	d, err := c.desk()
-	if err != nil {
-		return nil, err
+// KeptSubscriptions implements polar.Desk: the customer's subscription
+// list when this instance keeps it (BillingTTL, or a webhook's write
+// through), else their customer state's active subscriptions; never a
+// request, to Polar or to the Shared tier. What is older than the
+// billing cap while webhooks are not known to arrive is not answered.
+func (c *Client) KeptSubscriptions(id string) ([]polar.Subscription, bool) {
+	if a, ok := c.getFor("subscriptions\x00"+refKey(polar.ByID(id)), true); ok && a.err == nil {
+		if v, ok := a.val.([]polar.Subscription); ok {
+			return slices.Clone(v), true
+		}
 	}
-	return d.CustomersSubscriptions(ctx, ids)
+	if a, ok := c.getFor("state\x00"+refKey(polar.ByID(id)), true); ok && a.err == nil {
+		if v, ok := a.val.(*polar.CustomerState); ok && v != nil {
+			return slices.Clone(v.ActiveSubscriptions), true
+		}
+	}
+	return nil, false
+}
+
+// KeptProduct implements polar.Desk: from the kept product list, or the
+// product kept when it was read alone; never a request.
+func (c *Client) KeptProduct(id string) (*polar.Product, bool) {
+	if a, ok := c.get("product\x00" + id); ok && a.err == nil {
+		if p, ok := a.val.(*polar.Product); ok && p != nil {
+			cp := *p
+			return &cp, true
+		}
+	}
+	if a, ok := c.get("products"); ok && a.err == nil {
+		list, _ := a.val.([]polar.Product)
+		for i := range list {
+			if list[i].ID == id {
+				cp := list[i]
+				return &cp, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // OrderHistory implements polar.Desk: kept HistoryTTL, owned by the

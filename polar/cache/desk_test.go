@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
@@ -57,14 +58,57 @@ func TestDeskReadsThroughTheCache(t *testing.T) {
 	if n := countPath(api.paths(), "GET /v1/customers/"); n != 2 {
 		t.Errorf("%d searches reached Polar, want 2 (not kept)", n)
 	}
-	if _, err := c.GetCustomer(ctx, "0d0d0d0d-0000-4000-8000-000000000000"); !errors.Is(err, polar.ErrCustomerNotFound) {
-		t.Errorf("unknown customer id: %v", err)
-	}
 	if _, err := c.GetOrder(ctx, "0d0d0d0d-0000-4000-8000-000000000000"); !errors.Is(err, polar.ErrOrderNotFound) {
 		t.Errorf("unknown order id: %v", err)
 	}
 	if got := c.DashboardHost(); got != "https://polar.sh" {
 		t.Errorf("dashboard host %q", got)
+	}
+}
+
+// What is kept already is answered without a request: a customer's
+// subscriptions only while the billing TTL holds them, the products as
+// long as the catalog.
+func TestKeptPlansAskNothing(t *testing.T) {
+	api := startDemo(t, false)
+	ctx := context.Background()
+	off := api.cached(t, cache.Config{})
+	if _, err := off.ListSubscriptions(ctx, polar.ByID(demoAlice)); err != nil {
+		t.Fatal(err)
+	}
+	if subs, ok := off.KeptSubscriptions(demoAlice); ok || subs != nil {
+		t.Errorf("subscriptions kept without a billing TTL: %v", subs)
+	}
+
+	kept := api.cached(t, cache.Config{BillingTTL: 5 * time.Second})
+	if _, ok := kept.KeptSubscriptions(demoAlice); ok {
+		t.Error("subscriptions known before any read")
+	}
+	subs, err := kept.ListSubscriptions(ctx, polar.ByID(demoAlice))
+	if err != nil || len(subs) == 0 {
+		t.Fatalf("subscriptions %v, %v", subs, err)
+	}
+	products, err := kept.ListProducts(ctx)
+	if err != nil || len(products) == 0 {
+		t.Fatalf("products %v, %v", products, err)
+	}
+	before := len(api.paths())
+	got, ok := kept.KeptSubscriptions(demoAlice)
+	if !ok || len(got) != len(subs) || got[0].ID != subs[0].ID {
+		t.Errorf("kept subscriptions %v, %v", got, ok)
+	}
+	if p, ok := kept.KeptProduct(products[0].ID); !ok || p.Name != products[0].Name {
+		t.Errorf("kept product %v, %v", p, ok)
+	}
+	if _, ok := kept.KeptProduct("0d0d0d0d-0000-4000-8000-000000000000"); ok {
+		t.Error("an unknown product is kept")
+	}
+	kept.ForgetCustomer(demoAlice)
+	if _, ok := kept.KeptSubscriptions(demoAlice); ok {
+		t.Error("subscriptions still kept after the customer was forgotten")
+	}
+	if after := len(api.paths()); after != before {
+		t.Errorf("kept reads asked Polar: %v", api.paths()[before:])
 	}
 }
 

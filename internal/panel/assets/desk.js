@@ -70,13 +70,35 @@
     showResults([], '');
     if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event('submit', { cancelable: true })); }
   }
+  /* A match's plan: read in the search's one request ("polar"), kept by
+     the server from an earlier read ("kept"), or not read (shown once
+     the customer is looked up). */
+  function planLabel(m) {
+    var src = str(m.plan_source), status = str(m.status).replace(/_/g, ' ');
+    if (!src) { return 'plan shown on lookup'; }
+    if (!status) { return 'no active plan'; }
+    var what = str(m.plan) || ('a plan at ' + (str(m.price) || 'an unknown price'));
+    return what + ' (' + status + (src === 'kept' ? ', as last read' : '') + ')';
+  }
+  /* A bare id that is no customer's may be an order's or an external
+     id: one button per reading, each one more search. */
+  function otherReadings(q) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q)) { return []; }
+    return [['Search it as an order id', 'order ' + q], ['as an external id', 'external:' + q]].map(function (r) {
+      var b = el('button', 'also-try', r[0]);
+      b.type = 'button';
+      b.setAttribute('data-query', r[1]);
+      b.addEventListener('click', function () { queryIn.value = r[1]; search(r[1]); });
+      return b;
+    });
+  }
   function matchNode(m) {
     var b = el('button', 'result');
     b.type = 'button';
     b.setAttribute('data-email', str(m.email));
     b.appendChild(el('span', 'result-name', str(m.name) || str(m.email)));
     var meta = [str(m.email), str(m.customer_type) === 'team' ? 'Team' : 'Individual'];
-    meta.push(str(m.plan) ? str(m.plan) + ' (' + str(m.status).replace(/_/g, ' ') + ')' : 'no live plan');
+    meta.push(planLabel(m));
     if (str(m.order_id)) { meta.push('order ' + str(m.order_id)); }
     b.appendChild(el('span', 'result-meta', meta.join(' · ')));
     b.addEventListener('click', function () { pick(str(m.email)); });
@@ -93,7 +115,7 @@
       searchCtl = null;
       if (r.status !== 200 || !r.body) { showResults([], problem(r)); return; }
       var ms = Array.isArray(r.body.customers) ? r.body.customers.filter(function (m) { return m && str(m.email); }) : [];
-      if (!ms.length) { showResults([], 'No customer matches “' + q + '”.'); return; }
+      if (!ms.length) { showResults(otherReadings(q), 'No customer matches “' + q + '”.'); return; }
       var ul = el('ul', 'result-list');
       ul.setAttribute('aria-label', 'Customers matching ' + q);
       ms.forEach(function (m) { ul.appendChild(matchNode(m)); });
@@ -180,6 +202,18 @@
       t.setAttribute('datetime', link.expires);
       box.appendChild(t);
     }
+    if (link.team) {
+      box.appendChild(el('span', 'portal-as', 'Opens ' + link.team.team + '’s portal as this ' +
+        link.team.role.replace(/_/g, ' ') + ', with what that role allows.'));
+    }
+  }
+  /* The team a portal link opens, when the session is a member's. */
+  function answeredTeam(body) {
+    var ts = body && Array.isArray(body.teams) ? body.teams : [];
+    for (var i = 0; i < ts.length; i++) {
+      if (ts[i] && ts[i].answered && str(ts[i].team) && str(ts[i].role)) { return { team: str(ts[i].team), role: str(ts[i].role) }; }
+    }
+    return null;
   }
   function portal(email, box, btn) {
     btn.disabled = true;
@@ -193,7 +227,7 @@
         box.appendChild(el('span', 'desk-note desk-error', r.status === 200 ? 'No portal link: ' + ((r.body && r.body.customer_found === false) ? 'no such customer.' : 'Polar sent none.') : problem(r)));
         return;
       }
-      links[email] = { url: url, expires: str(r.body.expires_at) };
+      links[email] = { url: url, expires: str(r.body.expires_at), team: answeredTeam(r.body) };
       showLink(box, links[email]);
     }, function () { btn.disabled = false; clear(box); box.appendChild(el('span', 'desk-note desk-error', 'The server did not answer.')); });
   }
