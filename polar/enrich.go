@@ -72,6 +72,10 @@ func (c *SDKClient) ListDisputes(ctx context.Context, orderIDs []string) ([]Disp
 	return page.Items, nil
 }
 
+// GrantsListed is how many grants, at most, ListBenefitGrants returns:
+// the newest, one page sorted by -created_at.
+const GrantsListed = pageSize
+
 // ListBenefitGrants implements Client: GET /v1/benefit-grants/ for one
 // customer, every grant whatever its state (granted, pending, errored,
 // revoked), newest first, one page of 100. Like ListDisputes it replaces

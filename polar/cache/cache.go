@@ -182,7 +182,11 @@ func (c *Client) ListOrders(ctx context.Context, ref polar.CustomerRef, limit in
 		billing: true,
 		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Order, error) {
-			return c.inner.ListOrders(ctx, ref, limit)
+			v, err := c.inner.ListOrders(ctx, ref, limit)
+			if err == nil {
+				c.subOwners.learnOrders(v)
+			}
+			return v, err
 		},
 	})
 	return slices.Clone(v), err
@@ -324,26 +328,34 @@ func billingCap(cfg Config) time.Duration {
 	return config.MaxBillingTTL
 }
 
+// catalogOwner owns the products kept one by one (GetProduct), so that
+// ForgetCatalog (product.*, benefit.*) drops them with the lists.
+const catalogOwner = "catalog\x00"
+
 // GetProduct implements polar.Client. A product is kept as long as the
 // catalog: it names a plan change, and a name changes rarely.
 func (c *Client) GetProduct(ctx context.Context, id string) (*polar.Product, error) {
 	return load(ctx, c, read[*polar.Product]{
-		key:  "product\x00" + id,
-		op:   "products:get",
-		ttl:  c.catalogTTL,
-		call: func(ctx context.Context) (*polar.Product, error) { return c.inner.GetProduct(ctx, id) },
+		key:   "product\x00" + id,
+		op:    "products:get",
+		ttl:   c.catalogTTL,
+		owner: catalogOwner,
+		call:  func(ctx context.Context) (*polar.Product, error) { return c.inner.GetProduct(ctx, id) },
 	})
 }
 
 // ListDisputes implements polar.Client. Disputes only enrich an order
 // history, so they are kept as long as the catalog, by the exact set of
-// orders asked about: a repeated question asks Polar for them once.
+// orders asked about: a repeated question asks Polar for them once. They
+// are owned by the orders' customer (learned from its order lists), so
+// that its order.* and refund.* events drop them.
 func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.Dispute, error) {
 	v, err := load(ctx, c, read[[]polar.Dispute]{
-		key:  "disputes\x00" + strings.Join(orderIDs, ","),
-		op:   "disputes:list",
-		ttl:  c.catalogTTL,
-		call: func(ctx context.Context) ([]polar.Dispute, error) { return c.inner.ListDisputes(ctx, orderIDs) },
+		key:   "disputes\x00" + strings.Join(orderIDs, ","),
+		op:    "disputes:list",
+		ttl:   c.catalogTTL,
+		owner: c.subOwners.ofOrders(orderIDs),
+		call:  func(ctx context.Context) ([]polar.Dispute, error) { return c.inner.ListDisputes(ctx, orderIDs) },
 	})
 	return slices.Clone(v), err
 }
