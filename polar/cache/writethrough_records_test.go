@@ -368,3 +368,51 @@ func TestRefundAndCatalogEventsDropEnrichments(t *testing.T) {
 		t.Errorf("product after product.updated not asked again: %v", err)
 	}
 }
+
+// TestMemberEventsWriteThrough: member.created and member.updated put the
+// member into the built index without asking Polar (a new email finds
+// it, the old one no longer does); an older member.updated changes
+// nothing; member.deleted removes it.
+func TestMemberEventsWriteThrough(t *testing.T) {
+	api := startHooked(t)
+	c, ctx := api.c, context.Background()
+	if _, err := c.FindMembersByEmail(ctx, "ken@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	api.asked()
+	m, err := api.fake.AddMember(demoTeam, "new.hire@acme.example", polar.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.delivered(t, 1)
+	if got, built := c.IndexedMembers("new.hire@acme.example"); !built || len(got) != 1 || got[0].ID != m["id"] {
+		t.Errorf("member.created not in the index: %+v", got)
+	}
+	if err := api.fake.UpdateMemberEmail(m["id"].(string), "renamed@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	api.delivered(t, 1)
+	if got, _ := c.IndexedMembers("renamed@acme.example"); len(got) != 1 {
+		t.Errorf("member.updated's new email not indexed: %+v", got)
+	}
+	if got, _ := c.IndexedMembers("new.hire@acme.example"); len(got) != 0 {
+		t.Errorf("the old email still finds the member: %+v", got)
+	}
+	ev := api.hooks.last(t, "member.updated")
+	late := with(t, ev.Data, map[string]any{"email": "new.hire@acme.example", "modified_at": stamp(ev.Timestamp.Add(-time.Hour))})
+	if !c.WriteThrough("member.updated", late, ev.Timestamp.Add(-time.Hour)) {
+		t.Fatal("a late member.updated was not handled")
+	}
+	if got, _ := c.IndexedMembers("new.hire@acme.example"); len(got) != 0 {
+		t.Errorf("an older member.updated came back: %+v", got)
+	}
+	if n := api.asked(); n != 0 {
+		t.Errorf("written-through members asked Polar %d times", n)
+	}
+	if !c.WriteThrough("member.deleted", ev.Data, ev.Timestamp) {
+		t.Fatal("member.deleted not handled")
+	}
+	if got, _ := c.IndexedMembers("renamed@acme.example"); len(got) != 0 {
+		t.Errorf("a deleted member is still indexed: %+v", got)
+	}
+}
