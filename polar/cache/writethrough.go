@@ -173,9 +173,10 @@ func (c *Client) dropKept(owners []string, prefixes ...string) {
 // (Polar's Subscription, with its customer embedded), sent at: the
 // subscription replaces its older copy in the customer's kept lists (by
 // Polar id and by external id), so the change is visible at once without
-// asking Polar again; the customer state and that subscription's seats,
-// which it does not determine, are dropped (customer.state_changed
-// writes the state). An event older than one already written changes
+// asking Polar again; the kept customer state has it among its active
+// subscriptions while it is active or trialing (customer.state_changed
+// then writes the whole state); that subscription's seats, which it does
+// not determine, are dropped. An event older than one already written changes
 // nothing. It reports whether the event was handled (written, or ignored
 // as older); false means the payload is not a whole record, and the
 // caller should drop the customer's billing instead.
@@ -197,7 +198,14 @@ func (c *Client) WriteSubscription(raw []byte, at time.Time) bool {
 	c.gen.Add(1) // reads in flight keep nothing older
 	c.subOwners.learn([]polar.Subscription{sub})
 	owners := ownersOf(sub.Customer)
-	c.dropState(sub.Customer.ID, owners, at, v)
+	c.patchState(sub.Customer.ID, owners, at, v, func(st *polar.CustomerState) {
+		st.ActiveSubscriptions = slices.DeleteFunc(st.ActiveSubscriptions, func(s polar.Subscription) bool { return s.ID == sub.ID })
+		if sub.Status == "active" || sub.Status == "trialing" {
+			cp := sub
+			cp.Customer = nil // a state's subscriptions embed no customer
+			st.ActiveSubscriptions = append(st.ActiveSubscriptions, cp)
+		}
+	})
 	if c.store != nil {
 		c.store.remove("seats\x00" + sub.ID)
 	}
@@ -215,6 +223,29 @@ func (c *Client) WriteSubscription(raw []byte, at time.Time) bool {
 		return list, true
 	})
 	return true
+}
+
+// patchState applies fn to copies of the customer states kept about
+// customer id (by owners), after an event sent at at about a record of
+// version v that fn applies, and keeps a customer.state_changed older than
+// that event from writing it again.
+func (c *Client) patchState(id string, owners []string, at, v time.Time, fn func(*polar.CustomerState)) {
+	if !at.IsZero() {
+		v = at
+	}
+	c.vers.atLeast("state\x00"+id, v.Add(-time.Nanosecond))
+	c.updateKept(owners, "state\x00", func(_ string, val any) (any, bool) {
+		st, ok := val.(*polar.CustomerState)
+		if !ok || st == nil {
+			return nil, false
+		}
+		cp := *st
+		cp.ActiveSubscriptions = slices.Clone(st.ActiveSubscriptions)
+		cp.GrantedBenefits = slices.Clone(st.GrantedBenefits)
+		cp.ActiveMeters = slices.Clone(st.ActiveMeters)
+		fn(&cp)
+		return &cp, true
+	})
 }
 
 // dropState drops the customer state kept about customer id (by owners)

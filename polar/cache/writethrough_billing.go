@@ -85,9 +85,10 @@ type grantMeta struct {
 // BenefitGrantWebhook, its customer embedded): the grant replaces its
 // older copy in the customer's kept grants list (every state, newest
 // first, one page), or takes its place there; the granted-to-member list
-// gains it while granted and loses it once revoked; the customer state
-// (its granted benefits) is dropped, for customer.state_changed to write
-// again; and the details of its license key, an enrichment of the grant,
+// gains it while granted and loses it once revoked, and so do the kept
+// customer state's granted benefits (a meter credit's state is dropped:
+// its meters change too; customer.state_changed writes the whole state
+// again); and the details of its license key, an enrichment of the grant,
 // are dropped.
 func (c *Client) writeGrant(raw []byte, at time.Time) bool {
 	var g polar.Grant
@@ -104,17 +105,20 @@ func (c *Client) writeGrant(raw []byte, at time.Time) bool {
 	}
 	c.gen.Add(1)
 	owners := ownersOf(g.Customer)
-	switch {
-	case meta.Properties.LicenseKeyID != "":
-		if c.store != nil {
-			c.store.remove("license\x00" + meta.Properties.LicenseKeyID)
-		}
-	case meta.Benefit.Type == "license_keys" || meta.Benefit.Type == "":
-		c.dropKept(owners, "license\x00")
-	}
-	c.dropState(g.Customer.ID, owners, at, v)
 	if g.BenefitType == "" {
 		g.BenefitType = meta.Benefit.Type
+	}
+	granted := g.IsGranted && !g.IsRevoked
+	if g.BenefitType == "meter_credit" {
+		// It credits a meter: the state's meters change too.
+		c.dropState(g.Customer.ID, owners, at, v)
+	} else {
+		c.patchState(g.Customer.ID, owners, at, v, func(st *polar.CustomerState) {
+			st.GrantedBenefits = slices.DeleteFunc(st.GrantedBenefits, func(b polar.BenefitGrant) bool { return b.ID == g.ID })
+			if granted {
+				st.GrantedBenefits = append(st.GrantedBenefits, g.BenefitGrant)
+			}
+		})
 	}
 	c.updateKept(owners, "grants\x00", func(_ string, val any) (any, bool) {
 		list, ok := val.([]polar.Grant)
@@ -124,7 +128,6 @@ func (c *Client) writeGrant(raw []byte, at time.Time) bool {
 		return place(list, g, polar.GrantsListed, func(x polar.Grant) string { return x.ID },
 			func(x polar.Grant) time.Time { return x.CreatedAt }), true
 	})
-	granted := g.IsGranted && !g.IsRevoked
 	mg := polar.MemberGrant{ID: g.ID, CustomerID: g.Customer.ID, MemberID: g.MemberID, IsGranted: true}
 	c.updateKept(owners, "member-grants\x00", func(_ string, val any) (any, bool) {
 		list, ok := val.([]polar.MemberGrant)
@@ -137,6 +140,16 @@ func (c *Client) writeGrant(raw []byte, at time.Time) bool {
 		}
 		return out, true
 	})
+	// Last, so that a reader who finds the key dropped finds the grant
+	// as it is now.
+	switch {
+	case meta.Properties.LicenseKeyID != "":
+		if c.store != nil {
+			c.store.remove("license\x00" + meta.Properties.LicenseKeyID)
+		}
+	case meta.Benefit.Type == "license_keys" || meta.Benefit.Type == "":
+		c.dropKept(owners, "license\x00")
+	}
 	return true
 }
 
