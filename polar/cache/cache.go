@@ -12,7 +12,11 @@
 //     never more than config.MaxBillingTTL, so a customer who just changed their
 //     plan in the portal never sees the old one.
 //   - license keys, disputes and benefit grants (enrichments): as long as
-//     the catalog, dropped with their customer's billing data.
+//     the catalog, owned by their customer, and dropped by the events that
+//     change them (benefit_grant.* for license keys, order.* and refund.*
+//     for disputes); products kept by id go with the catalog.
+//
+// Webhooks write the records they carry through (writethrough.go).
 //   - customer portal sessions: never shared; reused for the same verified
 //     caller only while webhooks arrive (sessions.go).
 //
