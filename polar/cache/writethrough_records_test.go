@@ -416,3 +416,75 @@ func TestMemberEventsWriteThrough(t *testing.T) {
 		t.Errorf("a deleted member is still indexed: %+v", got)
 	}
 }
+
+// TestMemberSessionDroppedByMemberEvents: a member's portal session is
+// handed out again to the same member while webhooks arrive, never to
+// another member of the team, and not after a member event of that
+// team; customer.state_changed does not drop it.
+func TestMemberSessionDroppedByMemberEvents(t *testing.T) {
+	api := startHooked(t)
+	c := api.c
+	ken, err := c.FindMembersByEmail(context.Background(), "ken@acme.example")
+	if err != nil || len(ken) != 1 {
+		t.Fatal(ken, err)
+	}
+	kenCtx := caller.With(context.Background(), caller.Identity{Role: caller.Customer, Email: "ken@acme.example"})
+	ref := polar.ByID(demoTeam)
+	s1, err := c.CreateMemberSession(kenCtx, ref, ken[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2, _ := c.CreateMemberSession(kenCtx, ref, ken[0].ID); s2.ID != s1.ID || !s2.ExpiresAt.Equal(s1.ExpiresAt) {
+		t.Fatal("ken's session was not reused with its own expiry")
+	}
+	priya, err := c.FindMembersByEmail(context.Background(), "team@acme.example")
+	if err != nil || len(priya) != 1 {
+		t.Fatal(priya, err)
+	}
+	priyaCtx := caller.With(context.Background(), caller.Identity{Role: caller.Customer, Email: "team@acme.example"})
+	if s, _ := c.CreateMemberSession(priyaCtx, ref, priya[0].ID); s.ID == s1.ID {
+		t.Fatal("another member of the team got ken's session")
+	}
+	state := []byte(`{"id":"` + demoTeam + `","email":"team@acme.example","type":"team","active_subscriptions":[],"granted_benefits":[],"active_meters":[]}`)
+	c.WriteThrough("customer.state_changed", state, time.Now())
+	if s, _ := c.CreateMemberSession(kenCtx, ref, ken[0].ID); s.ID != s1.ID {
+		t.Error("customer.state_changed dropped ken's session")
+	}
+	if err := api.fake.UpdateMemberEmail(priya[0].ID, "priya@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	api.delivered(t, 1)
+	if s, _ := c.CreateMemberSession(kenCtx, ref, ken[0].ID); s.ID == s1.ID {
+		t.Error("ken's session was reused after a member event of his team")
+	}
+}
+
+// TestSubscriptionEventPatchesKeptState: before customer.state_changed
+// arrives, a canceled subscription already leaves the kept state's
+// active subscriptions, without asking Polar.
+func TestSubscriptionEventPatchesKeptState(t *testing.T) {
+	api := startHooked(t)
+	c, ctx, ref := api.c, context.Background(), polar.ByID(demoAlice)
+	st, err := c.CustomerState(ctx, ref)
+	if err != nil || len(st.ActiveSubscriptions) == 0 {
+		t.Fatal(st, err)
+	}
+	id := st.ActiveSubscriptions[0].ID
+	api.asked()
+	now := time.Now()
+	if !c.WriteThrough("subscription.revoked", subEvent(id, "canceled", now), now) {
+		t.Fatal("not handled")
+	}
+	st, err = c.CustomerState(ctx, ref)
+	if err != nil || slices.ContainsFunc(st.ActiveSubscriptions, func(s polar.Subscription) bool { return s.ID == id }) {
+		t.Errorf("state after subscription.revoked: %+v, %v", st, err)
+	}
+	c.WriteThrough("subscription.active", subEvent(id, "active", now.Add(time.Second)), now.Add(time.Second))
+	st, _ = c.CustomerState(ctx, ref)
+	if !slices.ContainsFunc(st.ActiveSubscriptions, func(s polar.Subscription) bool { return s.ID == id && s.Customer == nil }) {
+		t.Errorf("state after subscription.active: %+v", st.ActiveSubscriptions)
+	}
+	if n := api.asked(); n != 0 {
+		t.Errorf("patched state asked Polar %d times", n)
+	}
+}
