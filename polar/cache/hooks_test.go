@@ -72,6 +72,7 @@ type hookedAPI struct {
 	fake  *fakepolar.Server
 	c     *cache.Client
 	hooks *hooks
+	url   string
 	sent  int
 }
 
@@ -87,7 +88,7 @@ func startHooked(t *testing.T) *hookedAPI {
 	t.Cleanup(srv.Close)
 	api.url = srv.URL
 	h.c = api.cached(t, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Fresh: func() bool { return true }})
-	return &hookedAPI{fake: fake, c: h.c, hooks: h}
+	return &hookedAPI{fake: fake, c: h.c, hooks: h, url: srv.URL}
 }
 
 // delivered waits until n more webhooks were delivered, and fails the

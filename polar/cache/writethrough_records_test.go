@@ -9,6 +9,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/polar"
+	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
 
 const (
@@ -163,8 +164,8 @@ func TestGrantEventsWriteThrough(t *testing.T) {
 	if _, err := c.LicenseKey(ctx, aliceLicenseKey); err != nil {
 		t.Fatal(err)
 	}
-	if n := api.asked(); n != 4 {
-		t.Errorf("grants, granted grants, state and the license key (twice) asked Polar %d times, want 4 (the key kept)", n)
+	if n := api.asked(); n != 3 {
+		t.Errorf("grants, granted grants (from the grants list), state and the license key (twice) asked Polar %d times, want 3", n)
 	}
 
 	now := time.Now().UTC()
@@ -486,5 +487,49 @@ func TestSubscriptionEventPatchesKeptState(t *testing.T) {
 	}
 	if n := api.asked(); n != 0 {
 		t.Errorf("patched state asked Polar %d times", n)
+	}
+}
+
+// TestMemberGrantsFromTheKeptGrantsList: while a customer's whole grants
+// list is kept, the granted ones (with the member each is for) are
+// answered from it: GET /v1/benefit-grants/ is asked once for both.
+func TestMemberGrantsFromTheKeptGrantsList(t *testing.T) {
+	api := startHooked(t)
+	c, ctx, ref := api.c, context.Background(), polar.ByID(demoTeam)
+	all, err := c.ListBenefitGrants(ctx, ref)
+	if err != nil || len(all) == 0 {
+		t.Fatal(all, err)
+	}
+	api.asked()
+	got, err := c.MemberGrants(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := api.asked(); n != 0 {
+		t.Errorf("granted grants asked Polar %d times with the whole list kept", n)
+	}
+	c2 := (&demoAPI{fake: api.fake, url: api.url}).cached(t, cache.Config{MaxBytes: -1})
+	want, err := c2.MemberGrants(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(g polar.MemberGrant) string {
+		m := ""
+		if g.MemberID != nil {
+			m = *g.MemberID
+		}
+		return g.ID + "/" + g.CustomerID + "/" + m
+	}
+	var gk, wk []string
+	for _, g := range got {
+		gk = append(gk, key(g))
+	}
+	for _, g := range want {
+		wk = append(wk, key(g))
+	}
+	slices.Sort(gk)
+	slices.Sort(wk)
+	if len(wk) == 0 || !slices.Equal(gk, wk) {
+		t.Errorf("granted grants from the list %v, Polar's %v", gk, wk)
 	}
 }
