@@ -248,15 +248,18 @@ func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoi
 }
 
 // LicenseKey implements polar.Client. A key's details only enrich the
-// benefits answer of its customer, so they are kept like the other
-// enrichments: as long as the catalog (activations change as the customer
-// uses the key, and no event reports that), owned by the key's customer
-// so that the events that change its grants (ForgetBilling) drop them.
+// benefits answer of its customer, so they are kept like the grant they
+// enrich: as long as billing answers (at least as long as the catalog),
+// owned by the key's customer so that the events that change its grants
+// (benefit_grant.*) drop them. Activations change as the customer uses
+// the key and no event reports that: a new activation may show only once
+// the key's entry expires.
 func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
 	v, err := load(ctx, c, read[*polar.LicenseKey]{
-		key: "license\x00" + id,
-		op:  "license_keys:get",
-		ttl: c.catalogTTL,
+		key:     "license\x00" + id,
+		op:      "license_keys:get",
+		ttl:     c.enrichmentFor(),
+		enrich:  true,
 		ownerOf: func(k *polar.LicenseKey) string {
 			if k == nil {
 				return ""
@@ -309,6 +312,11 @@ func (c *Client) billingFor() time.Duration {
 	}
 	return min(c.billingTTL, config.MaxBillingTTL)
 }
+
+// enrichmentFor is how long an enrichment of billing answers (a license
+// key, the grants list) read now is kept: as long as billing answers, and
+// at least as long as the catalog.
+func (c *Client) enrichmentFor() time.Duration { return max(c.billingFor(), c.catalogTTL) }
 
 // webhooksFresh reports whether webhooks are known to arrive (always,
 // without Config.Fresh).
@@ -366,14 +374,15 @@ func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.D
 
 // ListBenefitGrants implements polar.Client. The grants list only adds
 // the grants that are not active to an answer built on the customer
-// state, so it is kept as long as the catalog, and dropped with the
-// customer's billing data (ForgetBilling) when a webhook says it changed.
+// state, so it is kept like that state (at least as long as the
+// catalog), and benefit_grant.* webhooks write their grant into it.
 func (c *Client) ListBenefitGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.Grant, error) {
 	v, err := load(ctx, c, read[[]polar.Grant]{
-		key:   "grants\x00" + refKey(ref),
-		op:    "benefit_grants:list",
-		ttl:   c.catalogTTL,
-		owner: refOwner(ref),
+		key:     "grants\x00" + refKey(ref),
+		op:      "benefit_grants:list",
+		ttl:     c.enrichmentFor(),
+		enrich:  true,
+		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Grant, error) {
 			return c.inner.ListBenefitGrants(ctx, ref)
 		},

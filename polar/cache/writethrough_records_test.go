@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -531,5 +532,40 @@ func TestMemberGrantsFromTheKeptGrantsList(t *testing.T) {
 	slices.Sort(wk)
 	if len(wk) == 0 || !slices.Equal(gk, wk) {
 		t.Errorf("granted grants from the list %v, Polar's %v", gk, wk)
+	}
+}
+
+// TestLicenseKeyKeptLikeItsGrant: while webhooks arrive, a license key's
+// details are kept as long as billing answers (past the catalog's
+// minute) until a benefit_grant event drops them; without webhooks they
+// are served at most the catalog's TTL old.
+func TestLicenseKeyKeptLikeItsGrant(t *testing.T) {
+	api := startDemo(t, false)
+	var mu sync.Mutex
+	now, fresh := time.Now(), true
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	c := api.cached(t, cache.Config{BillingTTL: 10 * time.Minute, Invalidated: true, Now: clock,
+		Fresh: func() bool { mu.Lock(); defer mu.Unlock(); return fresh }})
+	ctx := context.Background()
+	asked := func() int {
+		n := countPaths(api, "GET /v1/license-keys/")
+		api.fake.ResetRequests()
+		return n
+	}
+	if _, err := c.LicenseKey(ctx, aliceLicenseKey); err != nil {
+		t.Fatal(err)
+	}
+	asked()
+	mu.Lock()
+	now = now.Add(2 * cache.DefaultCatalogTTL)
+	mu.Unlock()
+	if _, err := c.LicenseKey(ctx, aliceLicenseKey); err != nil || asked() != 0 {
+		t.Errorf("the key was asked again within the billing TTL while webhooks arrive: %v", err)
+	}
+	mu.Lock()
+	fresh = false
+	mu.Unlock()
+	if _, err := c.LicenseKey(ctx, aliceLicenseKey); err != nil || asked() != 1 {
+		t.Errorf("without webhooks a key older than the catalog TTL was served: %v", err)
 	}
 }
