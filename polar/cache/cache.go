@@ -256,10 +256,10 @@ func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoi
 // the key's entry expires.
 func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
 	v, err := load(ctx, c, read[*polar.LicenseKey]{
-		key:     "license\x00" + id,
-		op:      "license_keys:get",
-		ttl:     c.enrichmentFor(),
-		enrich:  true,
+		key:    "license\x00" + id,
+		op:     "license_keys:get",
+		ttl:    c.enrichmentFor(),
+		enrich: true,
 		ownerOf: func(k *polar.LicenseKey) string {
 			if k == nil {
 				return ""
@@ -378,11 +378,11 @@ func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.D
 // catalog), and benefit_grant.* webhooks write their grant into it.
 func (c *Client) ListBenefitGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.Grant, error) {
 	v, err := load(ctx, c, read[[]polar.Grant]{
-		key:     "grants\x00" + refKey(ref),
-		op:      "benefit_grants:list",
-		ttl:     c.enrichmentFor(),
-		enrich:  true,
-		owner:   refOwner(ref),
+		key:    "grants\x00" + refKey(ref),
+		op:     "benefit_grants:list",
+		ttl:    c.enrichmentFor(),
+		enrich: true,
+		owner:  refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Grant, error) {
 			return c.inner.ListBenefitGrants(ctx, ref)
 		},
