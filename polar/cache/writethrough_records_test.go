@@ -569,3 +569,31 @@ func TestLicenseKeyKeptLikeItsGrant(t *testing.T) {
 		t.Errorf("without webhooks a key older than the catalog TTL was served: %v", err)
 	}
 }
+
+// TestSubscriptionOfAnotherCustomerNotWritten: a subscription whose
+// customer_id and embedded customer disagree is not written (the caller
+// drops instead), and bob's subscription never enters alice's list.
+func TestSubscriptionOfAnotherCustomerNotWritten(t *testing.T) {
+	api := startHooked(t)
+	c, ctx, ref := api.c, context.Background(), polar.ByID(demoAlice)
+	subs, err := c.ListSubscriptions(ctx, ref)
+	if err != nil || len(subs) == 0 {
+		t.Fatal(subs, err)
+	}
+	now := time.Now()
+	mixed := with(t, subEvent(subs[0].ID, "canceled", now), map[string]any{"customer": map[string]any{"id": demoBob, "email": bobEmail}})
+	if c.WriteThrough("subscription.canceled", mixed, now) {
+		t.Error("a subscription whose embedded customer is not its customer was written")
+	}
+	bobs := with(t, subEvent("5b000000-0002-4000-8002-0000000000ff", "active", now), map[string]any{"customer_id": demoBob,
+		"customer": map[string]any{"id": demoBob, "email": bobEmail}})
+	if !c.WriteThrough("subscription.created", bobs, now) {
+		t.Error("bob's subscription not handled")
+	}
+	got, _ := c.ListSubscriptions(ctx, ref)
+	for _, s := range got {
+		if s.Customer == nil || s.Customer.ID != demoAlice || s.Status != subs[0].Status && s.ID == subs[0].ID {
+			t.Errorf("alice's subscriptions hold %s (%s) of %v", s.ID, s.Status, s.Customer)
+		}
+	}
+}
