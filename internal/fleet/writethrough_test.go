@@ -65,9 +65,10 @@ func (r *replica) await(t *testing.T, n int) {
 
 // TestReplicaWritesThroughFromRedis: a webhook received by one instance
 // reaches another through Redis with its record, and the other answers
-// from it without asking Polar: an order refunded, a grant revoked, the
-// new customer state. The same event older than what it applied, sent
-// again, changes nothing there either.
+// from it without asking Polar: a cancellation, an order refunded, a
+// grant revoked, the new customer state, a new team member, and the
+// customer's lookup after customer.updated. An order event older than
+// what it applied, sent later, changes nothing there either.
 func TestReplicaWritesThroughFromRedis(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -89,8 +90,30 @@ func TestReplicaWritesThroughFromRedis(t *testing.T) {
 		t.Fatalf("alice's state on b: %+v, %v", state, err)
 	}
 	grant := state.GrantedBenefits[0].ID
+	subs, err := b.c.ListSubscriptions(ctx, ref)
+	if err != nil || len(subs) == 0 || subs[0].CancelAtPeriodEnd {
+		t.Fatalf("alice's subscriptions on b: %v, %v", subs, err)
+	}
+	if _, err := b.c.FindCustomerByEmail(ctx, "alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.c.FindMembersByEmail(ctx, "ken@acme.example"); err != nil {
+		t.Fatal(err)
+	}
 	// Polar's changes, as their webhooks carry them.
 	now := time.Now().UTC()
+	sub, err := fake.UpdateSubscription(subs[0].ID, map[string]any{"cancel_at_period_end": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust, err := fake.UpdateCustomer(aliceID, map[string]any{"name": "Alice Through Redis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := fake.AddMember("c1000000-0001-4000-8004-000000000004", "joined@acme.example", "member")
+	if err != nil {
+		t.Fatal(err)
+	}
 	order, err := fake.UpdateOrder(orders[0].ID, map[string]any{"status": "refunded", "refunded_amount": orders[0].TotalAmount - orders[0].TaxAmount})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +126,8 @@ func TestReplicaWritesThroughFromRedis(t *testing.T) {
 	for _, e := range []struct {
 		typ  string
 		data any
-	}{{"order.refunded", order}, {"benefit_grant.revoked", g}, {"customer.state_changed", stateNow}} {
+	}{{"subscription.canceled", sub}, {"order.refunded", order}, {"benefit_grant.revoked", g},
+		{"customer.state_changed", stateNow}, {"member.created", member}} {
 		raw, err := json.Marshal(e.data)
 		if err != nil {
 			t.Fatal(err)
@@ -121,6 +145,12 @@ func TestReplicaWritesThroughFromRedis(t *testing.T) {
 	if st, err := b.c.CustomerState(ctx, ref); err != nil || hasGrant(st, grant) {
 		t.Errorf("b's state after customer.state_changed: %+v, %v", st, err)
 	}
+	if s, err := b.c.ListSubscriptions(ctx, ref); err != nil || !s[0].CancelAtPeriodEnd {
+		t.Errorf("b's subscriptions after subscription.canceled: %v, %v", s, err)
+	}
+	if got, built := b.c.IndexedMembers("joined@acme.example"); !built || len(got) != 1 {
+		t.Errorf("b's member index after member.created: %v", got)
+	}
 	if n := b.polled.Load() - before; n != 0 {
 		t.Errorf("b asked Polar %d times for what the webhooks carried", n)
 	}
@@ -135,6 +165,18 @@ func TestReplicaWritesThroughFromRedis(t *testing.T) {
 	b.await(t, 1)
 	if o, _ := b.c.ListOrders(ctx, ref, 0); o[0].Status != "refunded" {
 		t.Errorf("an older order event overwrote b's newer record: %s", o[0].Status)
+	}
+
+	// customer.updated: b answers alice's lookup from the record.
+	raw, _ = json.Marshal(cust)
+	before = b.polled.Load()
+	a.f.Publish(ctx, webhooks.Event{Type: "customer.updated", Timestamp: now, Data: raw, Org: replicaOrg, Connection: "conn-" + t.Name()})
+	b.await(t, 1)
+	if c, err := b.c.FindCustomerByEmail(ctx, "alice@example.com"); err != nil || c.Name != "Alice Through Redis" {
+		t.Errorf("b's lookup after customer.updated: %+v, %v", c, err)
+	}
+	if n := b.polled.Load() - before; n != 0 {
+		t.Errorf("b asked Polar %d times for the lookup customer.updated carried", n)
 	}
 }
 
