@@ -144,7 +144,7 @@ func grantsWithNames(ctx context.Context, t *target) (*grants, error) {
 		allErr = checkAll(t, all, func(g polar.Grant) *polar.Customer { return g.Customer })
 	}
 	if allErr != nil {
-		if ga.inactiveNote, err = t.enrichFailed(ctx, "benefit_grants:list", allErr, noteInactive); err != nil {
+		if ga.inactiveNote, err = t.enrichFailed(ctx, "benefit-grants:list", allErr, noteInactive); err != nil {
 			return nil, err
 		}
 		all = nil

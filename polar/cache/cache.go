@@ -379,7 +379,7 @@ func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.D
 func (c *Client) ListBenefitGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.Grant, error) {
 	v, err := load(ctx, c, read[[]polar.Grant]{
 		key:    "grants\x00" + refKey(ref),
-		op:     "benefit_grants:list",
+		op:     "benefit-grants:list",
 		ttl:    c.enrichmentFor(),
 		enrich: true,
 		owner:  refOwner(ref),
