@@ -125,6 +125,17 @@ func (s *CustomerState) decodeBody(body []byte) (int, error) {
 	return s.Skipped, err
 }
 
+// DecodeCustomerState reads a customer state as Polar sends it (GET
+// /v1/customers/{id}/state, or a customer.state_changed webhook's data),
+// exactly as CustomerState reads it.
+func DecodeCustomerState(body []byte) (*CustomerState, error) {
+	var s CustomerState
+	if _, err := s.decodeBody(body); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
 func (s *CustomerSession) decodeBody(body []byte) (int, error) {
 	if !isObject(body) {
 		return 0, errShape("a customer session that is not an object")

@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -72,37 +73,60 @@ func (c *SDKClient) ListDisputes(ctx context.Context, orderIDs []string) ([]Disp
 	return page.Items, nil
 }
 
+// GrantsListed is how many grants, at most, ListBenefitGrants returns:
+// the newest, one page sorted by -created_at.
+const GrantsListed = pageSize
+
 // ListBenefitGrants implements Client: GET /v1/benefit-grants/ for one
 // customer, every grant whatever its state (granted, pending, errored,
-// revoked), newest first, one page of 100. Like ListDisputes it replaces
-// the path of a polar-go call.
+// revoked), newest first, one page of 100 (benefitGrants).
 func (c *SDKClient) ListBenefitGrants(ctx context.Context, ref CustomerRef) ([]Grant, error) {
-	q := url.Values{"limit": {strconv.Itoa(pageSize)}, "sorting": {"-created_at"}}
-	for k, v := range customerFilter(ref) {
-		q[k] = v
-	}
-	o := op{id: "benefit_grants:list", scope: ScopeBenefitsRead, path: "/v1/benefit-grants/", query: q}
+	return c.benefitGrants(ctx, ref, false, 1)
+}
+
+// benefitGrants is the one reader of GET /v1/benefit-grants/, for
+// ListBenefitGrants and MemberGrants: the customer's grants (only the
+// granted ones when granted), newest first, 100 a page, following at most
+// pages pages, through doRaw (polar-go v0.5.0 has no such operation).
+// Only the grants of ref's customer are returned.
+func (c *SDKClient) benefitGrants(ctx context.Context, ref CustomerRef, granted bool, pages int) ([]Grant, error) {
+	o := op{id: "benefit-grants:list", scope: ScopeBenefitsRead}
 	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
-	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
-		_, err := sdk.Benefits.List(ctx, operations.BenefitsListRequest{})
-		return err
-	})
-	if err != nil {
-		return nil, err
+	var all []Grant
+	for page := 1; page <= pages; page++ {
+		q := customerFilter(ref)
+		q.Set("limit", strconv.Itoa(pageSize))
+		q.Set("sorting", "-created_at")
+		q.Set("page", strconv.Itoa(page))
+		if granted {
+			q.Set("is_granted", "true")
+		}
+		slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/benefit-grants/", q, nil)
+		if err != nil {
+			return nil, err
+		}
+		p, err := decode[Page[Grant]](o, slot)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		if page >= p.Pagination.MaxPage {
+			break
+		}
 	}
-	page, err := decode[Page[Grant]](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	return onlyCustomer(ctx, c, o, page.Items, func(g Grant) bool { return ownedBy(ref, g.CustomerID, g.Customer) }), nil
+	return onlyCustomer(ctx, c, o, all, func(g Grant) bool { return ownedBy(ref, g.CustomerID, g.Customer) }), nil
 }
 
 func (d *Dispute) identified() bool { return d.ID != "" }
 
 func (g *Grant) keepMinimal(raw json.RawMessage) bool {
 	m, cu, ok := decodeMinimal(raw)
-	*g = Grant{BenefitGrant: BenefitGrant{ID: m.ID, Unreadable: true}, CustomerID: m.CustomerID, Customer: cu}
+	var who struct {
+		MemberID *string `json:"member_id"`
+	}
+	_ = json.Unmarshal(raw, &who) // who it was granted to, when that decodes
+	*g = Grant{BenefitGrant: BenefitGrant{ID: m.ID, Unreadable: true}, CustomerID: m.CustomerID, Customer: cu, MemberID: who.MemberID}
 	return ok
 }

@@ -249,35 +249,20 @@ func (c *SDKClient) SubscriptionSeats(ctx context.Context, subscriptionID string
 	return &s, nil
 }
 
-// MemberGrants implements Members.
+// MemberGrants implements Members: the customer's granted grants, every
+// page, read by benefitGrants (the one reader of GET /v1/benefit-grants/).
 func (c *SDKClient) MemberGrants(ctx context.Context, ref CustomerRef) ([]MemberGrant, error) {
-	o := op{id: "benefit-grants:list", scope: ScopeBenefitsRead}
-	if err := checkRef(o, ref); err != nil {
+	grants, err := c.benefitGrants(ctx, ref, true, maxPages)
+	if err != nil {
 		return nil, err
 	}
-	var all []MemberGrant
-	for page := 1; page <= maxPages; page++ {
-		q := customerFilter(ref)
-		q.Set("is_granted", "true")
-		q.Set("limit", strconv.Itoa(pageSize))
-		q.Set("page", strconv.Itoa(page))
-		slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/benefit-grants/", q, nil)
-		if err != nil {
-			return nil, err
-		}
-		p, err := decode[Page[MemberGrant]](o, slot)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, p.Items...)
-		if page >= p.Pagination.MaxPage {
-			break
-		}
+	out := make([]MemberGrant, 0, len(grants))
+	for _, g := range grants {
+		// Polar answered is_granted=true: every one is granted, an
+		// unreadable one too.
+		out = append(out, MemberGrant{ID: g.ID, CustomerID: g.CustomerID, MemberID: g.MemberID, IsGranted: true})
 	}
-	if ref.ID != "" {
-		all = onlyCustomer(ctx, c, o, all, func(g MemberGrant) bool { return g.CustomerID == ref.ID })
-	}
-	return all, nil
+	return out, nil
 }
 
 // CreateMemberSession implements Members.

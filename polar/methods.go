@@ -47,10 +47,7 @@ func (c *SDKClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) 
 	if err := checkRef(o, ref); err != nil {
 		return nil, err
 	}
-	if limit <= 0 {
-		limit = defaultOrders
-	}
-	limit = min(limit, pageSize)
+	limit = OrdersShown(limit)
 	slot, err := c.do(ctx, o, func(ctx context.Context, sdk *polargo.Polar) error {
 		_, err := sdk.Orders.List(ctx, operations.OrdersListRequest{
 			Limit:   polargo.Int64(int64(limit)),
@@ -66,6 +63,15 @@ func (c *SDKClient) ListOrders(ctx context.Context, ref CustomerRef, limit int) 
 		return nil, err
 	}
 	return onlyCustomer(ctx, c, o, page.Items, func(it Order) bool { return ownedBy(ref, it.CustomerID, it.Customer) }), nil
+}
+
+// OrdersShown is how many orders, at most, ListOrders returns for limit:
+// the newest, as one page of Polar's orders list sorted by -created_at.
+func OrdersShown(limit int) int {
+	if limit <= 0 {
+		return defaultOrders
+	}
+	return min(limit, pageSize)
 }
 
 // ListProducts implements Client. Archived products are dropped even if

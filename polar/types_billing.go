@@ -83,6 +83,7 @@ type Dispute struct {
 // list has it: granted, pending, errored or revoked.
 type Grant struct {
 	BenefitGrant
+	CreatedAt  time.Time   `json:"created_at"`
 	IsGranted  bool        `json:"is_granted"`
 	IsRevoked  bool        `json:"is_revoked"`
 	RevokedAt  *time.Time  `json:"revoked_at"`

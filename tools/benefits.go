@@ -108,9 +108,10 @@ func grantsWithNames(ctx context.Context, t *target) (*grants, error) {
 		namesErr, allErr error
 		all              []polar.Grant
 	)
+	ref := t.ref() // read before the goroutines start, as insights does
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		ga.state, err = t.client.CustomerState(gctx, t.ref())
+		ga.state, err = t.client.CustomerState(gctx, ref)
 		return err
 	})
 	g.Go(func() error {
@@ -127,7 +128,7 @@ func grantsWithNames(ctx context.Context, t *target) (*grants, error) {
 		return nil
 	})
 	g.Go(func() error {
-		all, allErr = t.client.ListBenefitGrants(ctx, t.ref())
+		all, allErr = t.client.ListBenefitGrants(ctx, ref)
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -143,7 +144,7 @@ func grantsWithNames(ctx context.Context, t *target) (*grants, error) {
 		allErr = checkAll(t, all, func(g polar.Grant) *polar.Customer { return g.Customer })
 	}
 	if allErr != nil {
-		if ga.inactiveNote, err = t.enrichFailed(ctx, "benefit_grants:list", allErr, noteInactive); err != nil {
+		if ga.inactiveNote, err = t.enrichFailed(ctx, "benefit-grants:list", allErr, noteInactive); err != nil {
 			return nil, err
 		}
 		all = nil

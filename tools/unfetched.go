@@ -16,7 +16,7 @@ func unfetched(op string) string {
 		part = "the customer's orders"
 	case "orders:invoice":
 		part = "the order's invoice"
-	case "benefit_grants:list", "benefit-grants:list":
+	case "benefit-grants:list":
 		part = "the customer's benefits"
 	case "license_keys:get":
 		part = "license-key details"

@@ -46,8 +46,11 @@ type Invalidation struct {
 	EmailHash  string `json:"email_hash,omitempty"`
 	MemberID   string `json:"member_id,omitempty"`
 	// Event, Record and At carry a webhook's record to write through
-	// (KindBilling of a subscription.* event): its type, its data as
-	// Polar sent it, and the event's timestamp, for ordering.
+	// (webhooks.Carries: subscription, order, benefit grant, refund,
+	// customer, customer state, member, seat): its type, its data as
+	// Polar sent it, and the event's timestamp, for ordering. Every
+	// instance applies the same write; one that cannot drops what Kind
+	// names instead.
 	Event  string    `json:"event,omitempty"`
 	Record string    `json:"record,omitempty"`
 	At     time.Time `json:"at,omitzero"`

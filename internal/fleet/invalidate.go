@@ -3,7 +3,6 @@ package fleet
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
@@ -86,8 +85,8 @@ func (f *Fleet) Publish(ctx context.Context, ev webhooks.Event) {
 }
 
 // invalidation is the fleet's message for a webhook's change: the same
-// scope, the email only as HashEmail's hash, and a subscription's record
-// to write through.
+// scope, the email only as HashEmail's hash, and the event's record to
+// write through (webhooks.Carries), which every instance applies alike.
 func invalidation(c webhooks.Change) Invalidation {
 	inv := Invalidation{Org: c.Org, CustomerID: c.CustomerID, MemberID: c.MemberID,
 		Event: c.Event, Record: c.Record, At: c.At}
@@ -133,7 +132,13 @@ func (f *Fleet) apply(inv Invalidation) {
 	f.notify(inv)
 }
 
+// forget applies inv to c: an event's record is written through when c
+// can (cache.Client.WriteThrough); otherwise what inv's kind names is
+// dropped.
 func forget(c *cache.Client, inv Invalidation) {
+	if inv.Event != "" && c.WriteThrough(inv.Event, []byte(inv.Record), inv.At) {
+		return
+	}
 	switch inv.Kind {
 	case KindCustomer:
 		if inv.CustomerID != "" {
@@ -143,9 +148,6 @@ func forget(c *cache.Client, inv Invalidation) {
 			c.ForgetEmailHash(inv.EmailHash)
 		}
 	case KindBilling:
-		if strings.HasPrefix(inv.Event, "subscription.") && c.WriteSubscription([]byte(inv.Record), inv.At) {
-			return
-		}
 		if inv.CustomerID != "" {
 			c.ForgetBilling(inv.CustomerID)
 		}

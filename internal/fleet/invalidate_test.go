@@ -8,20 +8,26 @@ import (
 
 // TestWebhookEventsBecomeInvalidations checks what a verified webhook
 // event makes stale across the fleet: webhooks' changes, with the email
-// only hashed (normalized first), members for the member index, and a
-// subscription's record to write through.
+// only hashed (normalized first), members for the member index, and the
+// record of every event that carries one, to write through.
 func TestWebhookEventsBecomeInvalidations(t *testing.T) {
 	cases := []struct {
 		typ, data string
 		want      []Invalidation
 	}{
-		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Invalidation{{Org: "o", Kind: KindCustomer, CustomerID: "c1", EmailHash: HashEmail("a@x.io")}}},
+		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Invalidation{{Org: "o", Kind: KindCustomer, CustomerID: "c1", EmailHash: HashEmail("a@x.io"),
+			Event: "customer.updated", Record: `{"id":"c1","email":"A@x.io"}`}}},
 		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c2",
 			Event: "subscription.canceled", Record: `{"id":"s1","customer_id":"c2"}`}}},
-		{"member.updated", `{"id":"m1","customer_id":"c4","email":"ken@acme.example"}`, []Invalidation{{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1"}}},
+		{"member.updated", `{"id":"m1","customer_id":"c4","email":"ken@acme.example"}`, []Invalidation{{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1",
+			Event: "member.updated", Record: `{"id":"m1","customer_id":"c4","email":"ken@acme.example"}`}}},
 		{"customer_seat.claimed", `{"id":"s2","customer_id":"c4","member_id":"m1"}`, []Invalidation{
-			{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1"}, {Org: "o", Kind: KindBilling, CustomerID: "c4"}}},
-		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c3"}}},
+			{Org: "o", Kind: KindBilling, CustomerID: "c4", Event: "customer_seat.claimed", Record: `{"id":"s2","customer_id":"c4","member_id":"m1"}`},
+			{Org: "o", Kind: KindMember, CustomerID: "c4", MemberID: "m1"}}},
+		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c3",
+			Event: "benefit_grant.revoked", Record: `{"id":"g1","customer":{"id":"c3"}}`}}},
+		{"order.refunded", `{"id":"o1","customer_id":"c5"}`, []Invalidation{{Org: "o", Kind: KindBilling, CustomerID: "c5",
+			Event: "order.refunded", Record: `{"id":"o1","customer_id":"c5"}`}}},
 		{"product.updated", `{"id":"p1"}`, []Invalidation{{Org: "o", Kind: KindCatalog}}},
 		{"organization.updated", `{"id":"o"}`, []Invalidation{{Org: "o", Kind: KindOrganization}}},
 		{"checkout.created", `{"id":"k"}`, nil},

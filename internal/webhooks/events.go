@@ -46,9 +46,10 @@ type Change struct {
 	Email string
 	// MemberID is the member a ScopeMember change concerns.
 	MemberID string
-	// Event, Record and At carry a subscription.* event's record to
-	// write through (ScopeBilling): its type, its data as Polar sent it,
-	// and the event's timestamp, for ordering.
+	// Event, Record and At carry the record of an event that has one, to
+	// write through (Carries): its type, its data as Polar sent it, and
+	// the event's timestamp, for ordering. A cache that cannot write it
+	// drops what Scope names instead.
 	Event  string
 	Record string
 	At     time.Time
@@ -65,6 +66,19 @@ type eventData struct {
 	MemberID string `json:"member_id"`
 }
 
+// Carries reports whether events of type typ carry the record they are
+// about (per Polar's OpenAPI webhooks: subscription.*, order.*,
+// benefit_grant.*, refund.*, customer.*, member.*, customer_seat.*), so
+// that caches may write it through instead of only dropping.
+func Carries(typ string) bool {
+	kind, _, _ := strings.Cut(typ, ".")
+	switch kind {
+	case "subscription", "order", "benefit_grant", "refund", "customer", "member", "customer_seat":
+		return true
+	}
+	return false
+}
+
 // Map returns what ev makes stale; nil for types that change nothing
 // this server keeps (they are acknowledged and ignored).
 //
@@ -77,7 +91,17 @@ type eventData struct {
 //   - customer_seat.*: the seat holder in the member index and the
 //     seat's customer's billing (data is the seat);
 //   - organization.updated: the organization.
+//
+// The first change of an event that Carries its record carries it too.
 func Map(ev Event) []Change {
+	cs := mapScopes(ev)
+	if len(cs) > 0 && Carries(ev.Type) {
+		cs[0].Event, cs[0].Record, cs[0].At = ev.Type, string(ev.Data), ev.Timestamp
+	}
+	return cs
+}
+
+func mapScopes(ev Event) []Change {
 	var d eventData
 	_ = json.Unmarshal(ev.Data, &d)
 	org := ev.Org
@@ -99,24 +123,20 @@ func Map(ev Event) []Change {
 		if id == "" {
 			return nil
 		}
-		c := Change{Org: org, Scope: ScopeBilling, CustomerID: id}
-		if kind == "subscription" {
-			// The event carries the subscription: caches write it through.
-			c.Event, c.Record, c.At = ev.Type, string(ev.Data), ev.Timestamp
-		}
-		return []Change{c}
+		return []Change{{Org: org, Scope: ScopeBilling, CustomerID: id}}
 	case "member":
 		if d.ID == "" {
 			return nil
 		}
 		return []Change{{Org: org, Scope: ScopeMember, CustomerID: d.CustomerID, MemberID: d.ID}}
 	case "customer_seat":
+		// The billing change first: it carries the seat.
 		var cs []Change
-		if d.MemberID != "" {
-			cs = append(cs, Change{Org: org, Scope: ScopeMember, CustomerID: d.CustomerID, MemberID: d.MemberID})
-		}
 		if d.CustomerID != "" {
 			cs = append(cs, Change{Org: org, Scope: ScopeBilling, CustomerID: d.CustomerID})
+		}
+		if d.MemberID != "" {
+			cs = append(cs, Change{Org: org, Scope: ScopeMember, CustomerID: d.CustomerID, MemberID: d.MemberID})
 		}
 		return cs
 	case "product", "benefit":

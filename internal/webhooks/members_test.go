@@ -14,7 +14,7 @@ func TestMapMemberEvents(t *testing.T) {
 	seat := `{"id":"s1","customer_id":"c1","member_id":"m1","status":"claimed","email":"ken@acme.example"}`
 	for _, typ := range []string{"member.created", "member.updated", "member.deleted"} {
 		got := Map(Event{Type: typ, Org: "o", Data: json.RawMessage(member)})
-		want := []Change{{Org: "o", Scope: ScopeMember, CustomerID: "c1", MemberID: "m1"}}
+		want := []Change{{Org: "o", Scope: ScopeMember, CustomerID: "c1", MemberID: "m1", Event: typ, Record: member}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v", typ, got)
 		}
@@ -22,8 +22,8 @@ func TestMapMemberEvents(t *testing.T) {
 	for _, typ := range []string{"customer_seat.assigned", "customer_seat.claimed", "customer_seat.revoked"} {
 		got := Map(Event{Type: typ, Org: "o", Data: json.RawMessage(seat)})
 		want := []Change{
+			{Org: "o", Scope: ScopeBilling, CustomerID: "c1", Event: typ, Record: seat},
 			{Org: "o", Scope: ScopeMember, CustomerID: "c1", MemberID: "m1"},
-			{Org: "o", Scope: ScopeBilling, CustomerID: "c1"},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v", typ, got)

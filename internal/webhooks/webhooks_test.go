@@ -76,10 +76,19 @@ func TestMap(t *testing.T) {
 		typ, data string
 		want      []Change
 	}{
-		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Change{{Org: "o", Scope: ScopeCustomer, CustomerID: "c1", Email: "A@x.io"}}},
+		{"customer.updated", `{"id":"c1","email":"A@x.io"}`, []Change{{Org: "o", Scope: ScopeCustomer, CustomerID: "c1", Email: "A@x.io",
+			Event: "customer.updated", Record: `{"id":"c1","email":"A@x.io"}`}}},
+		{"customer.state_changed", `{"id":"c1","email":"a@x.io","active_subscriptions":[]}`, []Change{{Org: "o", Scope: ScopeCustomer,
+			CustomerID: "c1", Email: "a@x.io", Event: "customer.state_changed", Record: `{"id":"c1","email":"a@x.io","active_subscriptions":[]}`}}},
+		{"order.paid", `{"id":"o1","customer":{"id":"c2"}}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c2",
+			Event: "order.paid", Record: `{"id":"o1","customer":{"id":"c2"}}`}}},
+		{"refund.created", `{"id":"r1","customer_id":"c2","order_id":"o1"}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c2",
+			Event: "refund.created", Record: `{"id":"r1","customer_id":"c2","order_id":"o1"}`}}},
 		{"subscription.canceled", `{"id":"s1","customer_id":"c2"}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c2",
 			Event: "subscription.canceled", Record: `{"id":"s1","customer_id":"c2"}`}}},
-		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c3"}}},
+		{"benefit_grant.revoked", `{"id":"g1","customer":{"id":"c3"}}`, []Change{{Org: "o", Scope: ScopeBilling, CustomerID: "c3",
+			Event: "benefit_grant.revoked", Record: `{"id":"g1","customer":{"id":"c3"}}`}}},
+		{"discount.created", `{"id":"d1"}`, nil},
 		{"product.updated", `{"id":"p1"}`, []Change{{Org: "o", Scope: ScopeCatalog}}},
 		{"organization.updated", `{"id":"o"}`, []Change{{Org: "o", Scope: ScopeOrganization}}},
 		{"checkout.created", `{"id":"k"}`, nil},

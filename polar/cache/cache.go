@@ -12,7 +12,11 @@
 //     never more than config.MaxBillingTTL, so a customer who just changed their
 //     plan in the portal never sees the old one.
 //   - license keys, disputes and benefit grants (enrichments): as long as
-//     the catalog, dropped with their customer's billing data.
+//     the catalog, owned by their customer, and dropped by the events that
+//     change them (benefit_grant.* for license keys, order.* and refund.*
+//     for disputes); products kept by id go with the catalog.
+//
+// Webhooks write the records they carry through (writethrough.go).
 //   - customer portal sessions: never shared; reused for the same verified
 //     caller only while webhooks arrive (sessions.go).
 //
@@ -182,7 +186,11 @@ func (c *Client) ListOrders(ctx context.Context, ref polar.CustomerRef, limit in
 		billing: true,
 		owner:   refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Order, error) {
-			return c.inner.ListOrders(ctx, ref, limit)
+			v, err := c.inner.ListOrders(ctx, ref, limit)
+			if err == nil {
+				c.subOwners.learnOrders(v)
+			}
+			return v, err
 		},
 	})
 	return slices.Clone(v), err
@@ -240,15 +248,18 @@ func (c *Client) OrderInvoice(ctx context.Context, orderID string) (*polar.Invoi
 }
 
 // LicenseKey implements polar.Client. A key's details only enrich the
-// benefits answer of its customer, so they are kept like the other
-// enrichments: as long as the catalog (activations change as the customer
-// uses the key, and no event reports that), owned by the key's customer
-// so that the events that change its grants (ForgetBilling) drop them.
+// benefits answer of its customer, so they are kept like the grant they
+// enrich: as long as billing answers (at least as long as the catalog),
+// owned by the key's customer so that the events that change its grants
+// (benefit_grant.*) drop them. Activations change as the customer uses
+// the key and no event reports that: a new activation may show only once
+// the key's entry expires.
 func (c *Client) LicenseKey(ctx context.Context, id string) (*polar.LicenseKey, error) {
 	v, err := load(ctx, c, read[*polar.LicenseKey]{
-		key: "license\x00" + id,
-		op:  "license_keys:get",
-		ttl: c.catalogTTL,
+		key:    "license\x00" + id,
+		op:     "license_keys:get",
+		ttl:    c.enrichmentFor(),
+		enrich: true,
 		ownerOf: func(k *polar.LicenseKey) string {
 			if k == nil {
 				return ""
@@ -302,6 +313,11 @@ func (c *Client) billingFor() time.Duration {
 	return min(c.billingTTL, config.MaxBillingTTL)
 }
 
+// enrichmentFor is how long an enrichment of billing answers (a license
+// key, the grants list) read now is kept: as long as billing answers, and
+// at least as long as the catalog.
+func (c *Client) enrichmentFor() time.Duration { return max(c.billingFor(), c.catalogTTL) }
+
 // webhooksFresh reports whether webhooks are known to arrive (always,
 // without Config.Fresh).
 func (c *Client) webhooksFresh() bool { return c.fresh == nil || c.fresh() }
@@ -324,40 +340,49 @@ func billingCap(cfg Config) time.Duration {
 	return config.MaxBillingTTL
 }
 
+// catalogOwner owns the products kept one by one (GetProduct), so that
+// ForgetCatalog (product.*, benefit.*) drops them with the lists.
+const catalogOwner = "catalog\x00"
+
 // GetProduct implements polar.Client. A product is kept as long as the
 // catalog: it names a plan change, and a name changes rarely.
 func (c *Client) GetProduct(ctx context.Context, id string) (*polar.Product, error) {
 	return load(ctx, c, read[*polar.Product]{
-		key:  "product\x00" + id,
-		op:   "products:get",
-		ttl:  c.catalogTTL,
-		call: func(ctx context.Context) (*polar.Product, error) { return c.inner.GetProduct(ctx, id) },
+		key:   "product\x00" + id,
+		op:    "products:get",
+		ttl:   c.catalogTTL,
+		owner: catalogOwner,
+		call:  func(ctx context.Context) (*polar.Product, error) { return c.inner.GetProduct(ctx, id) },
 	})
 }
 
 // ListDisputes implements polar.Client. Disputes only enrich an order
 // history, so they are kept as long as the catalog, by the exact set of
-// orders asked about: a repeated question asks Polar for them once.
+// orders asked about: a repeated question asks Polar for them once. They
+// are owned by the orders' customer (learned from its order lists), so
+// that its order.* and refund.* events drop them.
 func (c *Client) ListDisputes(ctx context.Context, orderIDs []string) ([]polar.Dispute, error) {
 	v, err := load(ctx, c, read[[]polar.Dispute]{
-		key:  "disputes\x00" + strings.Join(orderIDs, ","),
-		op:   "disputes:list",
-		ttl:  c.catalogTTL,
-		call: func(ctx context.Context) ([]polar.Dispute, error) { return c.inner.ListDisputes(ctx, orderIDs) },
+		key:   "disputes\x00" + strings.Join(orderIDs, ","),
+		op:    "disputes:list",
+		ttl:   c.catalogTTL,
+		owner: c.subOwners.ofOrders(orderIDs),
+		call:  func(ctx context.Context) ([]polar.Dispute, error) { return c.inner.ListDisputes(ctx, orderIDs) },
 	})
 	return slices.Clone(v), err
 }
 
 // ListBenefitGrants implements polar.Client. The grants list only adds
 // the grants that are not active to an answer built on the customer
-// state, so it is kept as long as the catalog, and dropped with the
-// customer's billing data (ForgetBilling) when a webhook says it changed.
+// state, so it is kept like that state (at least as long as the
+// catalog), and benefit_grant.* webhooks write their grant into it.
 func (c *Client) ListBenefitGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.Grant, error) {
 	v, err := load(ctx, c, read[[]polar.Grant]{
-		key:   "grants\x00" + refKey(ref),
-		op:    "benefit_grants:list",
-		ttl:   c.catalogTTL,
-		owner: refOwner(ref),
+		key:    "grants\x00" + refKey(ref),
+		op:     "benefit-grants:list",
+		ttl:    c.enrichmentFor(),
+		enrich: true,
+		owner:  refOwner(ref),
 		call: func(ctx context.Context) ([]polar.Grant, error) {
 			return c.inner.ListBenefitGrants(ctx, ref)
 		},

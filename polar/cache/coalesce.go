@@ -20,6 +20,10 @@ type read[T any] struct {
 	// billing marks subscriptions, orders and state: kept at most
 	// config.MaxBillingTTL while webhooks are not known to arrive (Config.Fresh).
 	billing bool
+	// enrich marks enrichments of billing answers (license keys, the
+	// grants list): kept as long as billing answers while webhooks
+	// arrive, and served at most the catalog's TTL old otherwise.
+	enrich bool
 	// owner is the customer the read is about, if known beforehand.
 	owner string
 	// ownerOf names the customer an answer is about, for reads whose
@@ -56,7 +60,7 @@ func originOf(a answer) origin {
 // loadKept is load, also reporting where the answer came from.
 func loadKept[T any](ctx context.Context, c *Client, r read[T]) (T, origin, error) {
 	var zero T
-	if a, ok := c.getFor(r.key, r.billing); ok {
+	if a, ok := c.getFor(r.key, c.maxUnfresh(r.billing, r.enrich)); ok {
 		c.hits.Add(1)
 		c.obs.OnCache(ctx, Event{Kind: r.op, Outcome: OutcomeHit})
 		v, _ := a.val.(T)
@@ -98,7 +102,7 @@ type fetched[T any] struct {
 // it cannot cancel, and keeps its answer as r allows; a read the Shared
 // tier has is answered from it instead.
 func fetch[T any](ctx context.Context, c *Client, r read[T]) (T, origin, error) {
-	if a, ok := c.getFor(r.key, r.billing); ok {
+	if a, ok := c.getFor(r.key, c.maxUnfresh(r.billing, r.enrich)); ok {
 		// Kept by a call that ended since load looked.
 		v, _ := a.val.(T)
 		return v, originOf(a), a.err
@@ -133,15 +137,27 @@ func (c *Client) get(key string) (answer, bool) {
 	return c.store.get(key, c.now())
 }
 
+// maxUnfresh is how old an answer of a read marked billing or enrich may
+// be served while webhooks are not known to arrive; 0: any age.
+func (c *Client) maxUnfresh(billing, enrich bool) time.Duration {
+	switch {
+	case billing:
+		return config.MaxBillingTTL
+	case enrich:
+		return c.catalogTTL
+	}
+	return 0
+}
+
 // getFor is get for r: while webhooks are not known to arrive, a billing
 // answer older than config.MaxBillingTTL is stale, and so is any "no such
 // customer".
-func (c *Client) getFor(key string, billing bool) (answer, bool) {
+func (c *Client) getFor(key string, maxAge time.Duration) (answer, bool) {
 	a, ok := c.get(key)
 	if !ok || c.webhooksFresh() {
 		return a, ok
 	}
-	if errors.Is(a.err, polar.ErrCustomerNotFound) || billing && c.now().Sub(a.kept) >= config.MaxBillingTTL {
+	if errors.Is(a.err, polar.ErrCustomerNotFound) || maxAge > 0 && c.now().Sub(a.kept) >= maxAge {
 		c.store.remove(key)
 		return answer{}, false
 	}

@@ -50,6 +50,7 @@ func (c *Client) ForgetCatalog() {
 	if c.store != nil {
 		c.store.remove("products")
 		c.store.remove("benefits")
+		c.store.removeOwnerIf(catalogOwner, func(string) bool { return true })
 	}
 	c.forgetShared("products", "benefits")
 }

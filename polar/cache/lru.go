@@ -2,6 +2,7 @@ package cache
 
 import (
 	"container/list"
+	"strings"
 	"sync"
 	"time"
 )
@@ -143,5 +144,48 @@ func (c *lru) removeElement(el *list.Element) {
 		if len(keys) == 0 {
 			delete(c.owners, e.owner)
 		}
+	}
+}
+
+// keysOf returns the keys owner owns that start with prefix.
+func (c *lru) keysOf(owner, prefix string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var keys []string
+	for key := range c.owners[owner] {
+		if strings.HasPrefix(key, prefix) {
+			keys = append(keys, key)
+		}
+	}
+	return keys
+}
+
+// update replaces the live value kept under key with what fn returns for
+// it, keeping its owner, expiry and the time it was kept; fn reporting
+// false drops the entry. fn runs under the lock: it must not call c.
+func (c *lru) update(key string, now time.Time, fn func(v any) (any, bool)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, found := c.items[key]
+	if !found {
+		return
+	}
+	e := el.Value.(*lruEntry)
+	if !now.Before(e.expires) || e.answer.err != nil {
+		c.removeElement(el)
+		return
+	}
+	v, keep := fn(e.answer.val)
+	if !keep {
+		c.removeElement(el)
+		return
+	}
+	e.answer.val = v
+	e.answer.shared = false
+	size := entryOverhead + 2*int64(len(e.key)+len(e.owner)) + memSize(v)
+	c.bytes += size - e.size
+	e.size = size
+	for c.bytes > c.maxBytes && c.order.Len() > 0 {
+		c.removeElement(c.order.Back())
 	}
 }

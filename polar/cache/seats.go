@@ -40,11 +40,27 @@ func (c *Client) SubscriptionSeats(ctx context.Context, subscriptionID string) (
 	return &cp, nil
 }
 
-// MemberGrants implements polar.Members; kept like customer state.
+// MemberGrants implements polar.Members; kept like customer state. Both
+// it and ListBenefitGrants read GET /v1/benefit-grants/: while the
+// customer's whole grants list is kept (ListBenefitGrants, fewer than a
+// page), the granted ones are answered from it, without asking Polar.
 func (c *Client) MemberGrants(ctx context.Context, ref polar.CustomerRef) ([]polar.MemberGrant, error) {
 	inner, err := c.membersInner()
 	if err != nil {
 		return nil, err
+	}
+	if a, ok := c.get("grants\x00" + refKey(ref)); ok && a.err == nil {
+		if all, ok := a.val.([]polar.Grant); ok && len(all) < polar.GrantsListed {
+			c.hits.Add(1)
+			c.obs.OnCache(ctx, Event{Kind: "benefit-grants:list", Outcome: OutcomeHit})
+			var out []polar.MemberGrant
+			for _, g := range all {
+				if g.IsGranted {
+					out = append(out, polar.MemberGrant{ID: g.ID, CustomerID: g.CustomerID, MemberID: g.MemberID, IsGranted: true})
+				}
+			}
+			return out, nil
+		}
 	}
 	v, err := load(ctx, c, read[[]polar.MemberGrant]{
 		key:     "member-grants\x00" + refKey(ref),
