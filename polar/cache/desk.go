@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -66,12 +67,12 @@ func (c *Client) GetOrder(ctx context.Context, id string) (*polar.Order, error) 
 // request, to Polar or to the Shared tier. What is older than the
 // billing cap while webhooks are not known to arrive is not answered.
 func (c *Client) KeptSubscriptions(id string) ([]polar.Subscription, bool) {
-	if a, ok := c.getFor("subscriptions\x00"+refKey(polar.ByID(id)), true); ok && a.err == nil {
+	if a, ok := c.getFor("subscriptions\x00"+refKey(polar.ByID(id)), config.MaxBillingTTL); ok && a.err == nil {
 		if v, ok := a.val.([]polar.Subscription); ok {
 			return slices.Clone(v), true
 		}
 	}
-	if a, ok := c.getFor("state\x00"+refKey(polar.ByID(id)), true); ok && a.err == nil {
+	if a, ok := c.getFor("state\x00"+refKey(polar.ByID(id)), config.MaxBillingTTL); ok && a.err == nil {
 		if v, ok := a.val.(*polar.CustomerState); ok && v != nil {
 			return slices.Clone(v.ActiveSubscriptions), true
 		}
