@@ -99,10 +99,14 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		ga     *grants
 		desk   deskReads
 	)
+	// The reads share one reference, taken before any of them runs:
+	// grantsWithNames checks the records it reads, which may fill in
+	// t.customer while the others are still running.
+	ref := t.ref()
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { desk = readDesk(gctx, t.client, t.ref().ID); return nil })
-	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, t.ref()); return err })
-	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, t.ref(), insightOrders); return err })
+	g.Go(func() error { desk = readDesk(gctx, t.client, ref.ID); return nil })
+	g.Go(func() (err error) { subs, err = t.client.ListSubscriptions(gctx, ref); return err })
+	g.Go(func() (err error) { orders, err = t.client.ListOrders(gctx, ref, insightOrders); return err })
 	g.Go(func() (err error) { ga, err = grantsWithNames(gctx, t); return err })
 	if err := g.Wait(); err != nil {
 		return err
