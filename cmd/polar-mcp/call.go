@@ -81,7 +81,7 @@ func newCallCmd() *cobra.Command {
 				return err
 			}
 			ctx := tools.WithClient(cmd.Context(), pc)
-			if id, ok := polarmcp.StdioIdentity(cfg); ok {
+			if id, ok := caller.Configured(cfg); ok {
 				ctx = caller.With(ctx, id)
 			}
 			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, logger, nil))

@@ -54,7 +54,7 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *tenants.Ser
 	}
 	logger := cliLogger(cfg, cmd.ErrOrStderr(), slog.LevelWarn)
 	ctx := cmd.Context()
-	store, err := polarmcp.OpenStore(ctx, cfg)
+	store, err := connections.OpenConfigured(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 // tokenSecret returns the key the token command signs with, and the
@@ -26,7 +26,7 @@ func tokenSecret(cmd *cobra.Command, connection, audience string) ([]byte, strin
 	if err := cfg.ValidateStore(); err != nil {
 		return nil, "", err
 	}
-	store, err := polarmcp.OpenStore(cmd.Context(), cfg)
+	store, err := connections.OpenConfigured(cmd.Context(), cfg)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,4 +1,4 @@
-package polarmcp
+package panel
 
 import (
 	"context"
@@ -8,53 +8,59 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/internal/observe"
-	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
-// Option adjusts NewEndpoint and ServeHTTP.
-type Option func(*options)
-
-type options struct {
-	tel          *observe.Telemetry // nil: not observed
-	metricsReady chan<- string      // ServeHTTP: the metrics listener's address
+// Changes is what the live updates subscribe to: a value on the channel
+// each time the customer of connection ("" for the single merchant)
+// changes; the func ends the subscription, as ending ctx does.
+type Changes interface {
+	Subscribe(ctx context.Context, connection, customerID string) (<-chan struct{}, func())
 }
 
-// WithTelemetry makes NewEndpoint observed by tel: metrics, traces, the
-// tool call and audit log lines. ServeHTTP builds its own.
-func WithTelemetry(tel *observe.Telemetry) Option { return func(o *options) { o.tel = tel } }
+// Mount is where and how the agent panel is served.
+type Mount struct {
+	// Mux receives the routes, under Prefix ("" or "/c/{connection}").
+	Mux    *http.ServeMux
+	Prefix string
+	// Auth checks the caller's token (its Authenticate and
+	// AuthenticateStream).
+	Auth *hosted.Handler
+	// Server answers the panel's look-ups with its tools; Limit is its
+	// per-caller call budget.
+	Server *server.MCPServer
+	Limit  server.ToolHandlerMiddleware
+	// FrameAncestors are the origins allowed to embed the page.
+	FrameAncestors []string
+	// Changes feeds the live updates; nil without Polar's webhooks, when
+	// the events route answers 501 and the page refreshes on demand.
+	Changes Changes
+	// Quit ends every events stream when it ends (at Shutdown).
+	Quit context.Context
+}
 
-// WithMetricsReady makes ServeHTTP send the metrics listener's address
-// (cfg.MetricsListen, tests listen on port 0) to ready once it is up,
-// before the endpoint's.
-func WithMetricsReady(ready chan<- string) Option { return func(o *options) { o.metricsReady = ready } }
-
-// agentPanel mounts the agent panel under prefix ("" or
-// "/c/{connection}"): the page at prefix/agent/, and its API behind h's
-// token checks: api/insights (get_visitor_insights called through srv)
-// and api/events (the fleet's changes, when live; streams end at
-// Shutdown). limit is srv's per-caller call budget: each events stream
-// opened looks a customer up in Polar, and takes one call from it.
+// Handle mounts the agent panel: the page at Prefix/agent/, and its API
+// behind Auth's token checks, for support agents only: api/insights
+// (get_visitor_insights called through Server), api/events (Changes,
+// when live; streams end with Quit) and the desk actions. Each events
+// stream opened looks a customer up in Polar, and takes one call from
+// Limit.
 //
-// The live updates come from Polar's webhooks when they are configured
-// (live): the same invalidations that drop cached answers, published
-// after the cache is dropped. Without them the events route answers 501
-// and the page refreshes on demand.
-func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer, limit server.ToolHandlerMiddleware,
-	frameAncestors []string, live bool) {
-	mux := e.mux
-	mux.Handle(prefix+"/agent/", panel.NewPanel(panel.PanelConfig{FrameAncestors: frameAncestors}))
-	mux.Handle(prefix+"/agent/api/insights", h.Authenticate(agentsOnly(panel.NewInsightsAPI(panel.InsightsVia(srv)))))
-	events := panel.EventsConfig{}
-	if live && e.fleet != nil {
-		events.Subscribe = subscribeVia(e.fleet, limit)
+// The live updates come from Polar's webhooks when they are configured:
+// the same invalidations that drop cached answers, published after the
+// cache is dropped.
+func (m Mount) Handle() {
+	p := m.Prefix
+	m.Mux.Handle(p+"/agent/", NewPanel(PanelConfig{FrameAncestors: m.FrameAncestors}))
+	m.Mux.Handle(p+"/agent/api/insights", m.Auth.Authenticate(agentsOnly(NewInsightsAPI(InsightsVia(m.Server)))))
+	events := EventsConfig{}
+	if m.Changes != nil {
+		events.Subscribe = subscribeVia(m.Changes, m.Limit)
 	}
-	mux.Handle(prefix+"/agent/api/events", h.AuthenticateStream(agentsOnly(untilDone(e.quit, panel.NewEvents(events)))))
-	e.agentDesk(prefix, h, srv)
+	m.Mux.Handle(p+"/agent/api/events", m.Auth.AuthenticateStream(agentsOnly(untilDone(m.Quit, NewEvents(events)))))
+	m.desk()
 }
 
 // untilDone ends next's request when quit ends.
@@ -71,7 +77,7 @@ func untilDone(quit context.Context, next http.Handler) http.Handler {
 func agentsOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id, _ := caller.From(r.Context()); id.Role != caller.Agent {
-			panel.WriteError(w, http.StatusForbidden, "forbidden",
+			WriteError(w, http.StatusForbidden, "forbidden",
 				"Customer insights are for support agents only: this token is a customer's.")
 			return
 		}
@@ -86,7 +92,7 @@ func agentsOnly(next http.Handler) http.Handler {
 // is refused with 429, as insights are. A customer it cannot find, or a
 // failed look-up, ends the stream (the page reconnects, then offers
 // Refresh).
-func subscribeVia(changes fleet.Changes, limit server.ToolHandlerMiddleware) panel.SubscribeFunc {
+func subscribeVia(changes Changes, limit server.ToolHandlerMiddleware) SubscribeFunc {
 	return func(ctx context.Context, email string) (<-chan struct{}, func(), error) {
 		id, _ := caller.From(ctx)
 		var customer string
@@ -104,7 +110,7 @@ func subscribeVia(changes fleet.Changes, limit server.ToolHandlerMiddleware) pan
 		})
 		res, err := find(ctx, mcp.CallToolRequest{})
 		if _, limited := hosted.RetryAfter(res); limited {
-			return nil, nil, &panel.APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: panel.ResultText(res)}
+			return nil, nil, &APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: ResultText(res)}
 		}
 		if err != nil || customer == "" {
 			return closed(), nil, nil

@@ -48,7 +48,7 @@ func serveReady(t *testing.T, cfg config.Config, opts ...Option) (base, readyz s
 	ctx, stop := context.WithCancel(context.Background())
 	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
 	go func() {
-		done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready, append(opts, WithMetricsReady(metricsReady))...)
+		done <- ServeHTTP(ctx, cfg, slog.New(slog.DiscardHandler), ready, append(opts, withMetricsReady(metricsReady))...)
 	}()
 	for base == "" || readyz == "" {
 		select {
