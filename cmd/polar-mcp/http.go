@@ -30,7 +30,7 @@ func newHTTPCmd() *cobra.Command {
 			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
-			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogJSON)
+			logger := cfg.NewLogger(cmd.ErrOrStderr(), config.LogJSON)
 			if !cfg.Demo {
 				return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
 			}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -119,4 +121,15 @@ func (b *boolFlag) Set(s string) error {
 func addBoolFlag(f *pflag.FlagSet, name, usage string) {
 	f.Var(new(boolFlag), name, usage)
 	f.Lookup(name).NoOptDefVal = "true"
+}
+
+// cliLogger is the configured logger for a one-shot CLI command (text
+// unless POLAR_MCP_LOG_FORMAT says otherwise), at quiet when
+// POLAR_MCP_LOG_LEVEL is unset: such commands print their answer, not the
+// server's logs.
+func cliLogger(cfg config.Config, w io.Writer, quiet slog.Level) *slog.Logger {
+	if cfg.LogLevel == "" {
+		cfg.LogLevel = quiet.String()
+	}
+	return cfg.NewLogger(w, config.LogText)
 }
