@@ -183,7 +183,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	if cfg.AdminKey == "" {
 		return nil
 	}
-	svc, err := NewService(adapters, store, e.router, log)
+	svc, err := adapters.Service(store, e.router, log)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}

@@ -29,3 +29,19 @@ func OpenConfigured(ctx context.Context, cfg config.Config) (*Store, error) {
 	}
 	return store, nil
 }
+
+// ConfiguredSigningKey is the signing secret of connection id in the
+// store cfg names (validated with ValidateStore): what caller tokens for
+// it are signed with.
+func ConfiguredSigningKey(ctx context.Context, cfg config.Config, id string) ([]byte, error) {
+	store, err := OpenConfigured(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	creds, err := store.Credentials(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return creds.SigningKey(), nil
+}

@@ -26,14 +26,6 @@ func tokenSecret(cmd *cobra.Command, connection, audience string) ([]byte, strin
 	if err := cfg.ValidateStore(); err != nil {
 		return nil, "", err
 	}
-	store, err := connections.OpenConfigured(cmd.Context(), cfg)
-	if err != nil {
-		return nil, "", err
-	}
-	defer store.Close()
-	creds, err := store.Credentials(cmd.Context(), connection)
-	if err != nil {
-		return nil, "", err
-	}
-	return creds.SigningKey(), connection, nil
+	key, err := connections.ConfiguredSigningKey(cmd.Context(), cfg, connection)
+	return key, connection, err
 }
