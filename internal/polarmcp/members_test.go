@@ -2,34 +2,15 @@ package polarmcp
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // A member joins a team in Polar; the member.created webhook reaches one
 // instance, and another instance's member index finds the new member by
 // email with one lookup by id, never listing the members again.
 func TestMemberWebhookUpdatesTheIndexOfAnotherInstance(t *testing.T) {
-	redis := testRedis(t)
-	var a *instance
-	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
-	hookSrv := httptest.NewServer(hook)
-	defer hookSrv.Close()
-	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	a = newInstance(t, ts.URL, redis, nil)
-	b := newInstance(t, ts.URL, redis, nil)
-	eventually(t, "both instances learn the organization", func() bool {
-		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
-	})
+	fake, _, b := webhookedPair(t)
 	ctx := context.Background()
 	idx := b.e.merchant.Client
 	if found, err := idx.FindMembersByEmail(ctx, "ken@acme.example"); err != nil || len(found) != 1 {
