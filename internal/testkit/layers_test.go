@@ -34,7 +34,7 @@ var mayImport = map[string][]string{
 	"internal/observe": {"config", "internal/buildinfo", "internal/identity/caller", "polar", "polar/cache"},
 	"internal/panel":   {"config", "internal/hosted", "internal/identity/caller", "tools"},
 	"internal/demo":    {"config", "internal/identity", "internal/identity/caller"},
-	"internal/testkit": {"polar", "polar/cache"},
+	"internal/testkit": {"internal/fakepolar", "polar", "polar/cache"},
 	"internal/polarmcp": {"config", "internal/buildinfo", "internal/fakepolar", "internal/fleet", "internal/hosted",
 		"internal/identity", "internal/identity/caller", "internal/observe", "internal/panel", "internal/stdio",
 		"internal/tenants", "internal/tenants/admin", "internal/tenants/connections", "internal/webhooks", "tools"},

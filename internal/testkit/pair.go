@@ -1,51 +1,56 @@
-package fakepolar
+package testkit
 
 import (
 	"fmt"
+	"io/fs"
 	"net/http"
+	"strings"
+
+	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
-// Demo returns a server for the embedded demo organization (Northwind
-// Cloud, fixtures/demo).
-func Demo(opts Options) (*Server, error) {
-	return New(DemoFS(), opts)
-}
+// OtherFS is the second organization's fixture directory (Kestrel
+// Analytics Ltd, the fake Polar API's fixtures/other), rooted at its JSON
+// files: what a Pair serves as Other.
+func OtherFS() fs.FS { return fakepolar.Fixtures(fakepolar.OrgOther) }
 
 // Pair is Polar with two organizations behind one URL: Demo (Northwind
-// Cloud) and Other (Kestrel Analytics Ltd, fixtures/other), each its own
-// fake. A request goes to Other when Other accepts its bearer token, and
-// to Demo otherwise (so unknown tokens get Demo's 401, and the control
-// surface, which takes no token, reaches Demo).
+// Cloud) and Other (Kestrel Analytics Ltd, OtherFS), each its own fake. A
+// request goes to Other when Other accepts its bearer token, and to Demo
+// otherwise (so unknown tokens get Demo's 401, and the control surface,
+// which takes no token, reaches Demo).
 type Pair struct {
-	Demo, Other *Server
+	Demo, Other *fakepolar.Server
+	otherTokens map[string][]string
 }
 
 // NewPair builds a Pair. demo and other are the two fakes' options; their
 // Tokens must be disjoint (and set: the default DemoToken cannot serve
 // both).
-func NewPair(demo, other Options) (*Pair, error) {
+func NewPair(demo, other fakepolar.Options) (*Pair, error) {
 	if demo.Tokens == nil || other.Tokens == nil {
-		return nil, fmt.Errorf("fakepolar: NewPair needs Tokens for both organizations")
+		return nil, fmt.Errorf("testkit: NewPair needs Tokens for both organizations")
 	}
 	for tok := range other.Tokens {
 		if _, ok := demo.Tokens[tok]; ok {
-			return nil, fmt.Errorf("fakepolar: NewPair: a token is accepted by both organizations")
+			return nil, fmt.Errorf("testkit: NewPair: a token is accepted by both organizations")
 		}
 	}
-	d, err := Demo(demo)
+	d, err := fakepolar.Demo(demo)
 	if err != nil {
 		return nil, err
 	}
-	o, err := New(OtherFS(), other)
+	o, err := fakepolar.New(OtherFS(), other)
 	if err != nil {
 		return nil, err
 	}
-	return &Pair{Demo: d, Other: o}, nil
+	return &Pair{Demo: d, Other: o, otherTokens: other.Tokens}, nil
 }
 
 // ServeHTTP routes the request to the organization its token belongs to.
 func (p *Pair) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, ok := p.Other.tokens[bearerToken(r)]; ok {
+	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if _, ok := p.otherTokens[strings.TrimSpace(tok)]; ok && strings.EqualFold(scheme, "Bearer") {
 		p.Other.ServeHTTP(w, r)
 		return
 	}
