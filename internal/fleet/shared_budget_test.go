@@ -20,17 +20,25 @@ import (
 // The fleet's shared budget, end to end: adapters of several instances
 // (each its own Fleet on one Redis database) against one fake Polar.
 
-// demoUpstream serves the demo organization from a fake Polar until the
-// test ends.
-func demoUpstream(t *testing.T) (*fakepolar.Server, *httptest.Server) {
-	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
+// flood calls ListProducts each times on every client at once, and
+// returns how many calls refused says were refused.
+func flood(clients []polar.Client, each int, refused func(error) bool) int {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	n := 0
+	for _, c := range clients {
+		for range each {
+			wg.Go(func() {
+				if _, err := c.ListProducts(context.Background()); refused(err) {
+					mu.Lock()
+					n++
+					mu.Unlock()
+				}
+			})
+		}
 	}
-	ts := httptest.NewServer(fake)
-	t.Cleanup(ts.Close)
-	return fake, ts
+	wg.Wait()
+	return n
 }
 
 // Three instances, each with adapters for the same organization (a single
@@ -38,7 +46,7 @@ func demoUpstream(t *testing.T) (*fakepolar.Server, *httptest.Server) {
 // budget within a window, however hard they are pushed.
 func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 	redis := testkit.RedisDatabase(t)
-	fake, ts := demoUpstream(t)
+	fake, ts := testkit.DemoPolar(t)
 	org := "org-budget-" + time.Now().Format("150405.000000000")
 	const perMinute = 12 // POLAR_MCP_RATE_LIMIT=12, no headroom
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
@@ -58,23 +66,10 @@ func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 			clients = append(clients, sdk)
 		}
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	refused := 0
-	for _, c := range clients {
-		for range 5 {
-			wg.Go(func() {
-				_, err := c.ListProducts(context.Background())
-				var pe *polar.Error
-				if errors.As(err, &pe) && pe.Kind == polar.KindRateLimited && errors.Is(err, polar.ErrBudgetSpent) {
-					mu.Lock()
-					refused++
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
+	refused := flood(clients, 5, func(err error) bool {
+		var pe *polar.Error
+		return errors.As(err, &pe) && pe.Kind == polar.KindRateLimited && errors.Is(err, polar.ErrBudgetSpent)
+	})
 	if n := fake.RequestCount(); n != perMinute {
 		t.Fatalf("30 calls from 3 instances sent %d requests within a minute; the organization's budget is %d", n, perMinute)
 	}
@@ -134,7 +129,7 @@ func TestFleetShares429Pause(t *testing.T) {
 // rest are refused without a request.
 func TestReplicasShareTheTokenBudgetBeforeTheOrganizationIsKnown(t *testing.T) {
 	redisURL := testkit.RedisDatabase(t)
-	fake, ts := demoUpstream(t)
+	fake, ts := testkit.DemoPolar(t)
 	const perMinute = 12
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redisURL,
 		AccessToken: fakepolar.DemoToken, Environment: config.Production} // POLAR_MCP_EXPECTED_INSTANCES left at 1
@@ -154,22 +149,7 @@ func TestReplicasShareTheTokenBudgetBeforeTheOrganizationIsKnown(t *testing.T) {
 		}
 		clients = append(clients, m.sdk)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	refused := 0
-	for _, c := range clients {
-		for range 10 {
-			wg.Go(func() {
-				_, err := c.ListProducts(context.Background())
-				if errors.Is(err, polar.ErrBudgetSpent) {
-					mu.Lock()
-					refused++
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
+	refused := flood(clients, 10, func(err error) bool { return errors.Is(err, polar.ErrBudgetSpent) })
 	if n := fake.RequestCount(); n != perMinute {
 		t.Fatalf("30 calls from 3 replicas whose organization is unknown sent %d requests within a minute; the budget is %d", n, perMinute)
 	}

@@ -26,17 +26,8 @@ const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
 func testRedis(t *testing.T) string { return testkit.RedisDatabase(t) }
 
 // demoAPI serves the demo organization from a fake Polar until the test
-// ends.
-func demoAPI(t *testing.T) (*fakepolar.Server, *httptest.Server) {
-	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	t.Cleanup(ts.Close)
-	return fake, ts
-}
+// ends (testkit.DemoPolar).
+func demoAPI(t *testing.T) (*fakepolar.Server, *httptest.Server) { return testkit.DemoPolar(t) }
 
 // instance is one polar-mcp server of a fleet: its endpoint, served.
 type instance struct {

@@ -4,10 +4,25 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"testing"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
+
+// DemoPolar serves the demo organization from a fake Polar API (its
+// default options) until t ends.
+func DemoPolar(t testing.TB) (*fakepolar.Server, *httptest.Server) {
+	t.Helper()
+	fake, err := fakepolar.Demo(fakepolar.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	t.Cleanup(ts.Close)
+	return fake, ts
+}
 
 // OtherFS is the second organization's fixture directory (Kestrel
 // Analytics Ltd, the fake Polar API's fixtures/other), rooted at its JSON
