@@ -15,9 +15,9 @@ import (
 
 // Each billing shape of issue 19, said truly through an MCP client, in
 // the text and in structuredContent, to customers and agents. The shapes
-// live in the Kestrel fixtures (fakepolar.OtherFS) and a few in the demo.
+// live in the Kestrel fixtures (testkit.OtherFS) and a few in the demo.
 
-func otherEnv(t *testing.T) *env { return newEnv(t, envOptions{fixtures: fakepolar.OtherFS()}) }
+func otherEnv(t *testing.T) *env { return newEnv(t, envOptions{fixtures: testkit.OtherFS()}) }
 
 func notContains(t *testing.T, got string, nots ...string) {
 	t.Helper()
@@ -168,7 +168,7 @@ func TestGrantsThatAreNotActive(t *testing.T) {
 }
 
 func TestPlanChangeToAPrivateProductIsNamed(t *testing.T) {
-	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), cached: true})
+	e := newEnv(t, envOptions{fixtures: testkit.OtherFS(), cached: true})
 	for _, id := range []*caller.Identity{customer("uma@example.net"), agent()} {
 		res := e.call(t, id, tools.NameSubscriptionStatus, map[string]any{"email": "uma@example.net"})
 		mustAnswer(t, res, "changes to Insights Legacy at the next period on 20 Dec 2026")
@@ -293,7 +293,7 @@ func TestDisputesWithoutTheirScope(t *testing.T) {
 			scopes = append(scopes, s)
 		}
 	}
-	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), scopes: scopes})
+	e := newEnv(t, envOptions{fixtures: testkit.OtherFS(), scopes: scopes})
 	got := mustAnswer(t, e.call(t, agent(), tools.NameOrderHistory, map[string]any{"email": "rosa@example.net"}),
 		"£10.80, paid", "disputes are not shown: the Polar token lacks the optional disputes:read scope")
 	notContains(t, got, "DISPUTED")

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -186,7 +186,7 @@ func TestProducts(t *testing.T) {
 }
 
 func TestOtherOrganization(t *testing.T) {
-	e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS()})
+	e := newEnv(t, envOptions{fixtures: testkit.OtherFS()})
 	mustAnswer(t, e.call(t, customer("oliver@kestrel-client.example"), tools.NameSubscriptionStatus, nil), "£15.00 / month")
 	mustAnswer(t, e.call(t, customer("alice@example.com"), tools.NameSubscriptionStatus, nil), "No subscription was found")
 }

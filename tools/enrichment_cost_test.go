@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -47,7 +47,7 @@ func TestEnrichmentsAskOnlyWhereNeededAndAreKept(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), cached: true})
+			e := newEnv(t, envOptions{fixtures: testkit.OtherFS(), cached: true})
 			mustAnswer(t, e.call(t, c.id, c.tool, nil))
 			if n := asked(e, c.prefix); n != c.cold {
 				t.Errorf("cold: %d requests to %s, want %d", n, c.prefix, c.cold)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -92,7 +93,7 @@ func TestFailedEnrichmentLeavesTheAnswerStanding(t *testing.T) {
 		for fname, fault := range faults {
 			t.Run(en.name+"/"+fname, func(t *testing.T) {
 				logs := &lockedBuffer{}
-				e := newEnv(t, envOptions{fixtures: fakepolar.OtherFS(), cached: true, timeout: 500 * time.Millisecond,
+				e := newEnv(t, envOptions{fixtures: testkit.OtherFS(), cached: true, timeout: 500 * time.Millisecond,
 					logger: slog.New(slog.NewTextHandler(logs, nil))})
 				fault.Method, fault.Path = "GET", en.path
 				e.fake.InjectFault(fault)

@@ -97,7 +97,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 }
 
 // customer is the operator's own stdio session acting as the customer
-// email (as polarmcp.StdioIdentity makes it); a caller token's customer
+// email (as caller.Configured makes it); a caller token's customer
 // is a visitor (see visitor_setup_test.go).
 func customer(email string) *caller.Identity {
 	return &caller.Identity{Role: caller.Customer, Email: email, Operator: true}

@@ -99,8 +99,9 @@ func insights(ctx context.Context, f format, t *target, out *InsightsOutput) err
 		ga     *grants
 		desk   deskReads
 	)
-	// The ref is read once, before the reads start: grantsWithNames checks
-	// its records against t (which sets t.customer) while the others run.
+	// The reads share one reference, taken before any of them runs:
+	// grantsWithNames checks the records it reads, which may fill in
+	// t.customer while the others are still running.
 	ref := t.ref()
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { desk = readDesk(gctx, t.client, ref.ID); return nil })

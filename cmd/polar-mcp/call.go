@@ -1,15 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"log/slog"
-	"strconv"
-	"strings"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
@@ -34,7 +27,7 @@ func newCallCmd() *cobra.Command {
 			"  polar-mcp call get_order_history --demo --email alice@example.com --arg limit=2",
 		Args: func(_ *cobra.Command, pos []string) error {
 			if len(pos) != 1 {
-				return usageErr("call takes one tool name; the tools are:%s", toolNames(toolDefinitions(false)))
+				return usageErr("call takes one tool name; the tools are:%s", tools.Names(tools.Definitions(false)))
 			}
 			return nil
 		},
@@ -44,15 +37,15 @@ func newCallCmd() *cobra.Command {
 				return err
 			}
 			name := pos[0]
-			if err := checkToolName(name, toolDefinitions(cfg.ReadOnly)); err != nil {
-				return err
+			if err := tools.CheckName(name, tools.Definitions(cfg.ReadOnly)); err != nil {
+				return usageErr("%v", err)
 			}
-			arguments, err := parseArgs(args)
+			arguments, err := tools.ParseArgs(args)
 			if err != nil {
-				return err
+				return usageErr("%v", err)
 			}
-			if err := needsEmail(name, arguments, email != "" || cfg.CustomerEmail != "" || cfg.CustomerExternalID != ""); err != nil {
-				return err
+			if err := tools.NeedsCustomer(name, arguments, email != "" || cfg.CustomerEmail != "" || cfg.CustomerExternalID != ""); err != nil {
+				return usageErr("%v", err)
 			}
 			if name == tools.NameVisitorInsights {
 				cfg.Role = string(caller.Agent)
@@ -72,40 +65,11 @@ func newCallCmd() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			logger := cliLogger(cfg, cmd.ErrOrStderr(), level)
-			adapters, err := polarmcp.NewAdapters(cfg, logger)
+			res, err := polarmcp.CallTool(cmd.Context(), cfg, logger, name, arguments)
 			if err != nil {
 				return err
 			}
-			pc, err := adapters.Merchant()
-			if err != nil {
-				return err
-			}
-			ctx := tools.WithClient(cmd.Context(), pc)
-			if id, ok := polarmcp.StdioIdentity(cfg); ok {
-				ctx = caller.With(ctx, id)
-			}
-			c, err := client.NewInProcessClient(polarmcp.NewToolsServer(cfg, logger, nil))
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			if err := c.Start(ctx); err != nil {
-				return err
-			}
-			init := mcp.InitializeRequest{}
-			init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-			init.Params.ClientInfo = mcp.Implementation{Name: "polar-mcp call", Version: version}
-			if _, err := c.Initialize(ctx, init); err != nil {
-				return err
-			}
-			req := mcp.CallToolRequest{}
-			req.Params.Name = name
-			req.Params.Arguments = arguments
-			res, err := c.CallTool(ctx, req)
-			if err != nil {
-				return err
-			}
-			return printResult(cmd.OutOrStdout(), res, asJSON)
+			return tools.WriteResult(cmd.OutOrStdout(), res, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -114,44 +78,4 @@ func newCallCmd() *cobra.Command {
 	f.BoolVar(&asJSON, "json", false, "print the structured content as JSON")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log upstream requests to stderr")
 	return cmd
-}
-
-// parseArgs turns key=value pairs into tool arguments; integers and
-// booleans keep their type.
-func parseArgs(pairs []string) (map[string]any, error) {
-	out := map[string]any{}
-	for _, p := range pairs {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || k == "" {
-			return nil, usageErr("--arg %q: want key=value", p)
-		}
-		if n, err := strconv.Atoi(v); err == nil {
-			out[k] = n
-		} else if b, err := strconv.ParseBool(v); err == nil {
-			out[k] = b
-		} else {
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
-// printResult writes a tool result; a tool error becomes a command error.
-func printResult(w io.Writer, res *mcp.CallToolResult, asJSON bool) error {
-	var text strings.Builder
-	for _, c := range res.Content {
-		if t, ok := c.(mcp.TextContent); ok {
-			text.WriteString(t.Text)
-		}
-	}
-	if res.IsError {
-		return fmt.Errorf("tool error: %s", text.String())
-	}
-	if asJSON && res.StructuredContent != nil {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res.StructuredContent)
-	}
-	_, err := fmt.Fprintln(w, text.String())
-	return err
 }

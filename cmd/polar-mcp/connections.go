@@ -53,21 +53,12 @@ func withStore(cmd *cobra.Command, fn func(ctx context.Context, svc *tenants.Ser
 		cfg.LogLevel = ""
 	}
 	logger := cliLogger(cfg, cmd.ErrOrStderr(), slog.LevelWarn)
-	ctx := cmd.Context()
-	store, err := polarmcp.OpenStore(ctx, cfg)
+	svc, store, err := polarmcp.OpenService(cmd.Context(), cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	adapters, err := polarmcp.NewAdapters(cfg, logger)
-	if err != nil {
-		return err
-	}
-	svc, err := polarmcp.NewService(adapters, store, nil, logger)
-	if err != nil {
-		return err
-	}
-	return fn(ctx, svc, store)
+	return fn(cmd.Context(), svc, store)
 }
 
 func newConnectionsAddCmd() *cobra.Command {
@@ -103,13 +94,7 @@ func newConnectionsAddCmd() *cobra.Command {
 					return printJSON(cmd.OutOrStdout(), map[string]any{"connection": added.Connection,
 						"signing_secret": added.SigningSecret.Reveal(), "warnings": added.Warnings})
 				}
-				out := cmd.OutOrStdout()
-				c := added.Connection
-				fmt.Fprintf(out, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, tenants.OrgText(c.Organization))
-				fmt.Fprintf(out, "connection id:  %s\n", c.ID)
-				fmt.Fprintf(out, "signing secret: %s\n", added.SigningSecret.Reveal())
-				fmt.Fprintf(out, "The signing secret is shown only now: keep it in the chatbot backend, which signs caller\n"+
-					"tokens with it (aud = %s) for /c/%s/mcp and /c/%s/sse.\n", c.ID, c.ID, c.ID)
+				tenants.WriteAdded(cmd.OutOrStdout(), added)
 				return nil
 			})
 		},

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"time"
 
@@ -47,22 +44,12 @@ func newFakePolarCmd() *cobra.Command {
 				}
 				opts.Webhook = fakepolar.Webhook{URL: hookURL, Secret: secret}
 			}
-			fake, err := newFake(fsys, opts, scopes)
+			fake, err := fakepolar.WithDemoToken(fsys, opts, scopes)
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Addr: listen, Handler: fake, ReadHeaderTimeout: 10 * time.Second}
 			fmt.Fprintf(cmd.ErrOrStderr(), "fake Polar API on http://%s (token %s)\n", listen, fakepolar.DemoToken)
-			go func() {
-				<-cmd.Context().Done()
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(ctx)
-			}()
-			if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return fake.ListenAndServe(cmd.Context(), listen)
 		},
 	}
 	f := cmd.Flags()
@@ -74,17 +61,4 @@ func newFakePolarCmd() *cobra.Command {
 	f.BoolVar(&control, "control", false, "serve the control surface under /__fake/ (change customers, subscriptions, orders while running)")
 	f.StringVar(&hookURL, "webhook-url", "", "send a signed Polar webhook for every change to this URL (secret from "+fakeWebhookSecretEnv+")")
 	return cmd
-}
-
-// newFake builds a fake Polar API serving fsys (the embedded demo
-// organization when nil) whose demo token carries scopes (all when empty).
-func newFake(fsys fs.FS, opts fakepolar.Options, scopes []string) (*fakepolar.Server, error) {
-	if fsys == nil {
-		fsys = fakepolar.DemoFS()
-	}
-	if len(scopes) == 0 {
-		scopes = fakepolar.AllScopes()
-	}
-	opts.Tokens = map[string][]string{fakepolar.DemoToken: scopes}
-	return fakepolar.New(fsys, opts)
 }

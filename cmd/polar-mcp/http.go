@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polar-mcp/polar-mcp/config"
+	"github.com/polar-mcp/polar-mcp/internal/demo"
 	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
 )
 
@@ -26,11 +27,11 @@ func newHTTPCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			made := demoSecret(&cfg)
+			made := demo.Secret(&cfg)
 			if err := cfg.ValidateServer(); err != nil {
 				return err
 			}
-			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogJSON)
+			logger := cfg.NewLogger(cmd.ErrOrStderr(), config.LogJSON)
 			if !cfg.Demo {
 				return polarmcp.ServeHTTP(cmd.Context(), cfg, logger, nil)
 			}
@@ -38,7 +39,7 @@ func newHTTPCmd() *cobra.Command {
 			go func() {
 				select {
 				case addr := <-ready:
-					_ = printDemo(cmd.OutOrStdout(), cfg, addr, made)
+					_ = demo.WriteBanner(cmd.OutOrStdout(), cfg, addr, made)
 				case <-cmd.Context().Done():
 				}
 			}()

@@ -20,10 +20,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 )
 
-// version is the MCP serverInfo.version: the build's, from package
-// buildinfo (set it with -ldflags -X github.com/polar-mcp/polar-mcp/buildinfo.version=...).
-var version = buildinfo.Read().Version
-
 // exitUsage is the exit code for a configuration or usage error, returned
 // before anything is served.
 const exitUsage = 2

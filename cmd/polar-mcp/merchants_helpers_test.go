@@ -101,7 +101,7 @@ func (b backend) rows(t *testing.T, tables ...string) []byte {
 // fake, picked by the request's token. A token neither knows gets the
 // demo fake's 401.
 type twoOrgs struct {
-	pair        *fakepolar.Pair
+	pair        *testkit.Pair
 	demo, other *fakepolar.Server
 	url         string
 
@@ -112,7 +112,7 @@ func newTwoOrgs(t *testing.T) *twoOrgs {
 	t.Helper()
 	o := &twoOrgs{northwind: polarToken("northwind"), kestrel: polarToken("kestrel"),
 		noPortal: polarToken("noportal"), noOrders: polarToken("noorders")}
-	pair, err := fakepolar.NewPair(fakepolar.Options{Tokens: map[string][]string{
+	pair, err := testkit.NewPair(fakepolar.Options{Tokens: map[string][]string{
 		o.northwind: fakepolar.AllScopes(),
 		o.noPortal:  allScopesBut("customer_sessions:write"),
 		o.noOrders:  allScopesBut("orders:read"),

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // readRoot reads a file at the module root.
@@ -110,8 +112,8 @@ func TestRegistryServerJSON(t *testing.T) {
 	}
 	// Every declared variable is one the server reads.
 	known := map[string]bool{}
-	for _, st := range settings() {
-		known[st.env] = true
+	for _, st := range config.Settings() {
+		known[st.Env] = true
 	}
 	for name := range env {
 		if !known[name] {

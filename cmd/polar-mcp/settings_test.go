@@ -14,9 +14,9 @@ import (
 // moves to an empty directory with an empty $HOME: no config file.
 func isolateSettings(t *testing.T) {
 	t.Helper()
-	for _, s := range settings() {
-		t.Setenv(s.env, "")
-		t.Setenv(s.env+"_FILE", "")
+	for _, s := range config.Settings() {
+		t.Setenv(s.Env, "")
+		t.Setenv(s.Env+"_FILE", "")
 	}
 	dir := t.TempDir()
 	t.Chdir(dir)

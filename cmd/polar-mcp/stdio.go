@@ -18,7 +18,7 @@ func newStdioCmd() *cobra.Command {
 				return err
 			}
 			// stdout carries the protocol: logs go to stderr only.
-			logger := newLogger(cfg, cmd.ErrOrStderr(), config.LogText)
+			logger := cfg.NewLogger(cmd.ErrOrStderr(), config.LogText)
 			return polarmcp.RunStdio(cmd.Context(), cfg, cmd.InOrStdin(), cmd.OutOrStdout(), logger)
 		},
 	}

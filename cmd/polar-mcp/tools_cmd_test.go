@@ -17,7 +17,7 @@ func TestToolsCommandListsTheTools(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	defs := toolDefinitions(false)
+	defs := tools.Definitions(false)
 	if len(lines) != len(defs) || len(defs) != 8 {
 		t.Fatalf("%d lines for %d tools:\n%s", len(lines), len(defs), out.String())
 	}

@@ -3,9 +3,9 @@
 //
 // Release builds set the three values with the linker:
 //
-//	go build -ldflags "-X github.com/polar-mcp/polar-mcp/buildinfo.version=v1.2.3 \
-//	  -X github.com/polar-mcp/polar-mcp/buildinfo.commit=$(git rev-parse HEAD) \
-//	  -X github.com/polar-mcp/polar-mcp/buildinfo.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+//	go build -ldflags "-X github.com/polar-mcp/polar-mcp/internal/buildinfo.version=v1.2.3 \
+//	  -X github.com/polar-mcp/polar-mcp/internal/buildinfo.commit=$(git rev-parse HEAD) \
+//	  -X github.com/polar-mcp/polar-mcp/internal/buildinfo.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 //
 // Any value left unset falls back to what the Go toolchain embedded in the
 // binary (runtime/debug.ReadBuildInfo): the module version that `go install

@@ -58,27 +58,3 @@ func TestControlSurfaceIsOffByDefault(t *testing.T) {
 		t.Errorf("alice's email changed to %v", got.body["email"])
 	}
 }
-
-func TestPairRoutesByToken(t *testing.T) {
-	p, err := NewPair(Options{Tokens: map[string][]string{"tok_north": AllScopes()}},
-		Options{Tokens: map[string][]string{"tok_kestrel": AllScopes()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := newHTTPServer(t, p)
-	north := do(t, "GET", hs.URL+"/v1/organizations/", "tok_north", "")
-	kestrel := do(t, "GET", hs.URL+"/v1/organizations/", "tok_kestrel", "")
-	if north.ids()[0] != p.Demo.OrganizationID() || kestrel.ids()[0] != p.Other.OrganizationID() ||
-		p.Demo.OrganizationID() == p.Other.OrganizationID() {
-		t.Errorf("organizations: northwind token sees %v, kestrel token %v", north.ids(), kestrel.ids())
-	}
-	if r := do(t, "GET", hs.URL+"/v1/organizations/", "tok_stranger", ""); r.status != 401 {
-		t.Errorf("unknown token: %d", r.status)
-	}
-	if p.RequestCount() != 3 {
-		t.Errorf("RequestCount %d, want 3", p.RequestCount())
-	}
-	if _, err := NewPair(Options{Tokens: map[string][]string{"t": nil}}, Options{Tokens: map[string][]string{"t": nil}}); err == nil {
-		t.Error("NewPair accepted a token shared by both organizations")
-	}
-}

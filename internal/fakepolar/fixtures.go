@@ -12,14 +12,19 @@ import (
 //go:embed fixtures
 var fixtures embed.FS
 
+// The organizations of the embedded fixtures (Fixtures).
+const (
+	OrgDemo  = "demo"  // Northwind Cloud: served by --demo and most tests; its README lists the cases
+	OrgOther = "other" // Kestrel Analytics Ltd: served next to it by tests of many merchants
+)
+
 // DemoFS returns the demo organization's fixture directory (Northwind
 // Cloud, fixtures/demo), rooted at its JSON files: what Demo serves.
-func DemoFS() fs.FS { return subFS("fixtures/demo") }
+func DemoFS() fs.FS { return Fixtures(OrgDemo) }
 
-// OtherFS returns the second organization's fixture directory (Kestrel
-// Analytics Ltd, fixtures/other), rooted at its JSON files: what a Pair
-// serves as Other.
-func OtherFS() fs.FS { return subFS("fixtures/other") }
+// Fixtures returns the fixture directory of the embedded organization org
+// (OrgDemo or OrgOther), rooted at its JSON files.
+func Fixtures(org string) fs.FS { return subFS("fixtures/" + org) }
 
 // subFS roots the embedded fixtures at dir. The directories are fixed at
 // compile time by the embed directive, so fs.Sub cannot fail here.

@@ -38,7 +38,7 @@ func demoFS(t testing.TB) fs.FS {
 // otherFS returns the second organization's embedded fixtures.
 func otherFS(t testing.TB) fs.FS {
 	t.Helper()
-	return OtherFS()
+	return Fixtures(OrgOther)
 }
 
 // newTestServer starts the fake over fsys behind an httptest server.

@@ -153,6 +153,13 @@ func (a *Adapters) SDK(env connections.Environment, token string, limiter polar.
 	return a.sdk(env, token, limiter, a.cfg.ServerURL, nil)
 }
 
+// Service is the connections' lifecycle service over store, its adapters
+// and limiters built here; live is the router of a running server, nil
+// for the CLI.
+func (a *Adapters) Service(store tenants.Store, live tenants.Live, log *slog.Logger) (*tenants.Service, error) {
+	return tenants.NewService(tenants.ServiceConfig{Store: store, NewAdapter: a.SDK, NewLimiter: a.Limiter, Live: live, Logger: log})
+}
+
 func (a *Adapters) sdk(env connections.Environment, token string, limiter polar.RateLimiter, serverURL string, client polar.HTTPDoer) (*polar.SDKClient, error) {
 	var obs polar.Observer
 	if a.obs != nil {

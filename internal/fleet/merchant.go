@@ -118,7 +118,3 @@ func (s *switchLimiter) RateCounters() polar.RateCounters {
 	}
 	return polar.RateCounters{}
 }
-
-// SDK is the merchant's Polar client under its cache: every call is a
-// request, paced by the merchant's limiter.
-func (m *Merchant) SDK() polar.Client { return m.sdk }

@@ -20,33 +20,8 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
-// browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium
-// on PATH) with a fresh profile, or skips the test. Site isolation is off
-// so that a sandboxed iframe stays in the page's target, where queries
-// and the request log reach it.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	bin := testkit.Chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-features", "Translate,IsolateSandboxedIframes,SitePerProcess,IsolateOrigins"),
-		chromedp.Flag("disable-site-isolation-trials", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium %s: %v", bin, err)
-	}
-	return ctx
-}
+// browser is a fresh headless Chromium tab (testkit.Browser), or skips.
+func browser(t *testing.T) context.Context { return testkit.Browser(t) }
 
 // within bounds one step of a test, so that a broken page fails the test
 // instead of hanging it.

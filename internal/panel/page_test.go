@@ -88,16 +88,23 @@ func TestPanelPageIsSelfContained(t *testing.T) {
 
 func TestValidateFrameAncestors(t *testing.T) {
 	good := []string{"https://acme.zendesk.com", "https://*.intercom.io", "https://chat.example.com:8443", "http://localhost:3000"}
-	if err := (PanelConfig{FrameAncestors: good}).Validate(); err != nil {
-		t.Fatalf("valid origins refused: %v", err)
+	for _, o := range good {
+		if err := checkOrigin(o); err != nil {
+			t.Fatalf("valid origin %q refused: %v", o, err)
+		}
 	}
-	for _, bad := range []string{"", "acme.zendesk.com", "http://acme.zendesk.com", "https://a.com/path", "https://a.com; script-src *", "'unsafe-inline'", "https://a.*.com", "*", "https://*"} {
-		err := (PanelConfig{FrameAncestors: []string{bad}}).Validate()
-		if err == nil {
+	bads := []string{"", "acme.zendesk.com", "http://acme.zendesk.com", "https://a.com/path", "https://a.com; script-src *", "'unsafe-inline'", "https://a.*.com", "*", "https://*"}
+	for _, bad := range bads {
+		if err := checkOrigin(bad); err == nil {
 			t.Errorf("%q accepted", bad)
-		} else if !strings.Contains(err.Error(), "frame ancestor") {
+		} else if !strings.Contains(err.Error(), "origin") && !strings.Contains(err.Error(), "scheme") && !strings.Contains(err.Error(), "wildcard") {
 			t.Errorf("%q: unclear message %q", bad, err)
 		}
+	}
+	// The page's policy names the valid origins only.
+	csp := contentSecurityPolicy(append(append([]string{}, good...), bads...))
+	if want := "frame-ancestors 'self' " + strings.Join(good, " "); !strings.HasSuffix(csp, want) {
+		t.Errorf("CSP %q: want it to end with %q", csp, want)
 	}
 }
 

@@ -18,23 +18,8 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
-// browser starts headless Chromium (POLAR_MCP_TEST_CHROMIUM, or chromium
-// on PATH: `source .ci/chromium.sh`) with a fresh profile, or skips.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	bin := testkit.Chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium %s: %v", bin, err)
-	}
-	return ctx
-}
+// browser is a fresh headless Chromium tab (testkit.Browser), or skips.
+func browser(t *testing.T) context.Context { return testkit.Browser(t) }
 
 // page drives the agent panel as an agent does.
 type page struct {

@@ -17,7 +17,6 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
-	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // connWebhookSecret is connection A's webhook secret.
@@ -197,7 +196,7 @@ func TestConnectionAgentPanel(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, base+"/c/"+b.id+WebhookPath, strings.NewReader(payload))
 	req.Header.Set("webhook-id", msg)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", webhooks.Sign(connWebhookSecret, msg, now, []byte(payload)))
+	req.Header.Set("webhook-signature", signWebhook(connWebhookSecret, msg, now, []byte(payload)))
 	if res, err := http.DefaultClient.Do(req); err != nil {
 		t.Error(err)
 	} else if res.Body.Close(); res.StatusCode != http.StatusNotFound {

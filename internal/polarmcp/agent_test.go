@@ -54,7 +54,7 @@ func serveLogged(t *testing.T, cfg config.Config, log *slog.Logger, opts ...Opti
 	ctx, stop := context.WithCancel(context.Background())
 	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
 	go func() {
-		done <- ServeHTTP(ctx, cfg, log, ready, append(opts, WithMetricsReady(metricsReady))...)
+		done <- ServeHTTP(ctx, cfg, log, ready, append(opts, withMetricsReady(metricsReady))...)
 	}()
 	for base == "" || readyz == "" {
 		select {

@@ -2,8 +2,6 @@ package polarmcp
 
 import (
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
@@ -27,23 +25,7 @@ func NewAdapters(cfg config.Config, log *slog.Logger) (*fleet.Adapters, error) {
 		if err != nil {
 			return nil, err
 		}
-		demo = &fleet.Upstream{Token: fakepolar.DemoToken, ServerURL: demoServerURL, Client: &http.Client{Transport: inMemory{fake}}}
+		demo = &fleet.Upstream{Token: fakepolar.DemoToken, ServerURL: demoServerURL, Client: fakepolar.InMemory(fake)}
 	}
 	return fleet.NewAdapters(cfg, log, demo), nil
-}
-
-// inMemory is an http.RoundTripper that serves requests with a handler in
-// the same process: the demo needs no network at all.
-type inMemory struct{ h http.Handler }
-
-// RoundTrip implements http.RoundTripper.
-func (t inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := r.Context().Err(); err != nil {
-		return nil, err
-	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	res := rec.Result()
-	res.Request = r
-	return res, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
+	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/admin"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
@@ -148,7 +149,7 @@ func (e *Endpoint) serveMerchant(cfg config.Config, adapters *fleet.Adapters, lo
 // is resolved once, at the edge: its secret verifies the token, and its
 // adapter is bound to the request for the tools.
 func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adapters *fleet.Adapters, log *slog.Logger) error {
-	store, err := OpenStore(ctx, cfg)
+	store, err := connections.OpenConfigured(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -184,7 +185,7 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	if cfg.AdminKey == "" {
 		return nil
 	}
-	svc, err := NewService(adapters, store, e.router, log)
+	svc, err := adapters.Service(store, e.router, log)
 	if err != nil {
 		return errors.Join(err, store.Close())
 	}
@@ -196,6 +197,17 @@ func (e *Endpoint) serveConnections(ctx context.Context, cfg config.Config, adap
 	e.mux.Handle(admin.Path, api)
 	e.mux.Handle(admin.Path+"/", api)
 	return nil
+}
+
+// agentPanel mounts the agent panel under prefix, its live updates from
+// the fleet's changes when Polar's webhooks are configured (live).
+func (e *Endpoint) agentPanel(prefix string, h *hosted.Handler, srv *server.MCPServer, limit server.ToolHandlerMiddleware,
+	frameAncestors []string, live bool) {
+	m := panel.Mount{Mux: e.mux, Prefix: prefix, Auth: h, Server: srv, Limit: limit, FrameAncestors: frameAncestors, Quit: e.quit}
+	if live && e.fleet != nil {
+		m.Changes = e.fleet
+	}
+	m.Handle()
 }
 
 // hostedConfig maps cfg to a hosted endpoint's settings.

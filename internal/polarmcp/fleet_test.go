@@ -3,26 +3,17 @@ package polarmcp
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
-	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -30,43 +21,13 @@ import (
 
 const testWebhookSecret = "polar_whs_test_3f8a9c0d1e2b4a5f6e7d8c9b"
 
-// testRedis is a Redis database of this test's own (1 to 8, by the test's
-// name; the fleet packages' tests use database 0 with key prefixes of their
-// own), emptied first: the servers under test use the default keys and
-// the demo organization's fixed id, so leftovers of another run must not
-// count in their budgets.
-func testRedis(t *testing.T) string {
-	t.Helper()
-	opt := testkit.RedisOptions(t)
-	u := os.Getenv(testkit.EnvRedisURL)
-	h := fnv.New32a()
-	h.Write([]byte(t.Name()))
-	opt.DB = 1 + int(h.Sum32()%8)
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	if err := rdb.FlushDB(t.Context()).Err(); err != nil {
-		t.Fatalf("empty Redis database %d: %v", opt.DB, err)
-	}
-	parsed, err := url.Parse(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed.Path = "/" + strconv.Itoa(opt.DB)
-	return parsed.String()
-}
+// testRedis is a Redis database of this test's own
+// (testkit.RedisDatabase).
+func testRedis(t *testing.T) string { return testkit.RedisDatabase(t) }
 
 // demoAPI serves the demo organization from a fake Polar until the test
-// ends.
-func demoAPI(t *testing.T) (*fakepolar.Server, *httptest.Server) {
-	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	t.Cleanup(ts.Close)
-	return fake, ts
-}
+// ends (testkit.DemoPolar).
+func demoAPI(t *testing.T) (*fakepolar.Server, *httptest.Server) { return testkit.DemoPolar(t) }
 
 // instance is one polar-mcp server of a fleet: its endpoint, served.
 type instance struct {
@@ -100,6 +61,29 @@ func newInstance(t *testing.T, fakeURL, redis string, mutate func(*config.Config
 	return &instance{e: e, url: srv.URL}
 }
 
+// webhookedPair is two instances on one Redis database for the single
+// merchant of a fake Polar that sends its webhooks to the first, once
+// both have learned the organization.
+func webhookedPair(t *testing.T) (fake *fakepolar.Server, a, b *instance) {
+	t.Helper()
+	redis := testRedis(t)
+	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
+	hookSrv := httptest.NewServer(hook)
+	t.Cleanup(hookSrv.Close)
+	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(fake)
+	t.Cleanup(ts.Close)
+	a = newInstance(t, ts.URL, redis, nil)
+	b = newInstance(t, ts.URL, redis, nil)
+	eventually(t, "both instances learn the organization", func() bool {
+		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
+	})
+	return fake, a, b
+}
+
 // eventually polls cond until it holds, failing the test after a while.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -112,121 +96,11 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// Three instances, each with adapters for the same organization (a single
-// merchant and a connection), never send more than the organization's
-// budget within a window, however hard they are pushed.
-func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
-	redis := testRedis(t)
-	fake, ts := demoAPI(t)
-	org := "org-budget-" + time.Now().Format("150405.000000000")
-	const perMinute = 12 // POLAR_MCP_RATE_LIMIT=12, no headroom
-	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
-	var clients []polar.Client
-	for range 3 {
-		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
-		for range 2 { // the root and a connection to the same organization
-			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			clients = append(clients, sdk)
-		}
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	refused := 0
-	for _, c := range clients {
-		for range 5 {
-			wg.Go(func() {
-				_, err := c.ListProducts(context.Background())
-				var pe *polar.Error
-				if errors.As(err, &pe) && pe.Kind == polar.KindRateLimited && errors.Is(err, polar.ErrBudgetSpent) {
-					mu.Lock()
-					refused++
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
-	if n := fake.RequestCount(); n != perMinute {
-		t.Fatalf("30 calls from 3 instances sent %d requests within a minute; the organization's budget is %d", n, perMinute)
-	}
-	if refused != 30-perMinute {
-		t.Fatalf("%d calls refused without sending, want %d", refused, 30-perMinute)
-	}
-}
-
-// A 429 at one instance pauses the organization at every instance: the
-// next call elsewhere is refused without a request.
-func TestFleetShares429Pause(t *testing.T) {
-	redis := testRedis(t)
-	fake, err := fakepolar.Demo(fakepolar.Options{RateLimit: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	org := "org-pause-" + time.Now().Format("150405.000000000")
-	cfg := config.Config{ServerURL: ts.URL, RateLimit: 1000, RedisURL: redis, ExpectedInstances: 2}
-	var sdks []polar.Client
-	for range 2 {
-		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		a := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
-		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sdks = append(sdks, sdk)
-	}
-	for i := 0; ; i++ {
-		_, err := sdks[0].ListProducts(context.Background())
-		if e, ok := polar.AsError(err); ok && e.Kind == polar.KindRateLimited {
-			break
-		}
-		if i > 5 {
-			t.Fatal("the fake never answered 429")
-		}
-	}
-	before := fake.RequestCount()
-	_, err = sdks[1].ListProducts(context.Background())
-	if !errors.Is(err, polar.ErrBudgetSpent) {
-		t.Fatalf("the other instance's call after a 429: %v, want a refusal without sending", err)
-	}
-	if n := fake.RequestCount(); n != before {
-		t.Fatalf("the other instance sent %d requests during the pause", n-before)
-	}
-}
-
 // A customer's email moves in Polar; Polar's webhook reaches one
 // instance, and another instance's next answer is fresh. Billing answers
 // are then kept up to the configured hour, while webhooks arrive.
 func TestWebhookAtOneInstanceInvalidatesAnother(t *testing.T) {
-	redis := testRedis(t)
-	var a *instance
-	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
-	hookSrv := httptest.NewServer(hook)
-	defer hookSrv.Close()
-	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	a = newInstance(t, ts.URL, redis, nil)
-	b := newInstance(t, ts.URL, redis, nil)
-	eventually(t, "both instances learn the organization", func() bool {
-		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
-	})
+	fake, _, b := webhookedPair(t)
 	ctx := context.Background()
 	m := b.e.merchant
 	alice, err := m.FindCustomerByEmail(ctx, "alice@example.com")

@@ -2,12 +2,8 @@ package polarmcp
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 )
 
 // A member joins a team in Polar; the member.created webhook reaches one
@@ -15,22 +11,7 @@ import (
 // email from the event's record, through Redis, without asking Polar:
 // no lookup by id, no listing of the members again.
 func TestMemberWebhookUpdatesTheIndexOfAnotherInstance(t *testing.T) {
-	redis := testRedis(t)
-	var a *instance
-	hook := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.e.ServeHTTP(w, r) })
-	hookSrv := httptest.NewServer(hook)
-	defer hookSrv.Close()
-	fake, err := fakepolar.Demo(fakepolar.Options{Webhook: fakepolar.Webhook{URL: hookSrv.URL + WebhookPath, Secret: testWebhookSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	defer ts.Close()
-	a = newInstance(t, ts.URL, redis, nil)
-	b := newInstance(t, ts.URL, redis, nil)
-	eventually(t, "both instances learn the organization", func() bool {
-		return a.e.merchant.Org() != "" && b.e.merchant.Org() != ""
-	})
+	fake, _, b := webhookedPair(t)
 	ctx := context.Background()
 	idx := b.e.merchant.Client
 	if found, err := idx.FindMembersByEmail(ctx, "ken@acme.example"); err != nil || len(found) != 1 {

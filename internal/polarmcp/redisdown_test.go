@@ -13,7 +13,6 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/internal/identity"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
-	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
 
@@ -76,7 +75,7 @@ func deliverTo(t *testing.T, base, id, body string) int {
 	req, _ := http.NewRequest(http.MethodPost, base+WebhookPath, strings.NewReader(body))
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", webhooks.Sign(testWebhookSecret, id, now, []byte(body)))
+	req.Header.Set("webhook-signature", signWebhook(testWebhookSecret, id, now, []byte(body)))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
@@ -177,12 +176,7 @@ type relaySpy struct {
 
 func spyRelay(t *testing.T, redisURL string) *relaySpy {
 	t.Helper()
-	opt, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
+	rdb := testkit.RedisAt(t, redisURL)
 	sub := rdb.PSubscribe(t.Context(), fleet.DefaultRelayPrefix+"*")
 	t.Cleanup(func() { sub.Close() })
 	if _, err := sub.Receive(t.Context()); err != nil {

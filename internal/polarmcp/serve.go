@@ -2,10 +2,8 @@ package polarmcp
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
@@ -13,15 +11,11 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/observe"
 )
 
-// ShutdownGrace bounds how long a SIGTERM waits for calls in flight.
-const ShutdownGrace = 30 * time.Second
-
 // ServeHTTP serves the hosted endpoint cfg (validated with ValidateServer)
 // describes until ctx ends, then drains calls in flight and closes
 // streams. ready, when not nil, receives the bound address once the
 // listener is up (tests listen on port 0). The metrics are served on
-// their own listener when cfg.MetricsListen is set (WithMetricsReady
-// tells its address), and traces exported when the OTEL_* variables ask
+// their own listener when cfg.MetricsListen is set, and traces exported when the OTEL_* variables ask
 // for it (see observe.NewTelemetry).
 func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string, opts ...Option) error {
 	var o options
@@ -55,8 +49,6 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	go e.Run(bg)
-	// No WriteTimeout: SSE streams are long-lived.
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: hosted.HeaderReadTimeout, IdleTimeout: 2 * time.Minute}
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL),
 		slog.String("environment", cfg.Environment), slog.Bool("demo", cfg.Demo), slog.Bool("read_only", cfg.ReadOnly),
 		slog.Bool("single_merchant", e.root != nil), slog.Bool("connections", e.conns != nil),
@@ -64,23 +56,7 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: draining calls in flight")
-	drain, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
-	defer cancel()
-	if err := e.Shutdown(drain); err != nil {
-		log.Warn("drain incomplete", slog.String("error", err.Error()))
-	}
-	if err := srv.Shutdown(drain); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return hosted.Serve(ctx, ln, e, e.Shutdown, log)
 }
 
 // flushTraces sends the spans still buffered, within a bound.

@@ -45,7 +45,7 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	if !cfg.Demo {
 		go client.ReportReachable(ctx, fleet.ReachInBackground)
 	}
-	id, ok := StdioIdentity(cfg)
+	id, ok := caller.Configured(cfg)
 	if !ok {
 		log.Warn("no caller identity configured: customer tools will refuse; " +
 			"set POLAR_MCP_CUSTOMER_EMAIL, POLAR_MCP_CUSTOMER_EXTERNAL_ID or POLAR_MCP_ROLE=agent")

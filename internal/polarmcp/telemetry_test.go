@@ -62,7 +62,7 @@ func serveObserved(t *testing.T, logs io.Writer, edit ...func(*config.Config)) (
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := context.WithCancel(context.Background())
 	ready, metricsReady, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
-	go func() { done <- ServeHTTP(ctx, cfg, log, ready, WithMetricsReady(metricsReady)) }()
+	go func() { done <- ServeHTTP(ctx, cfg, log, ready, withMetricsReady(metricsReady)) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {

@@ -2,18 +2,14 @@ package polarmcp
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
@@ -90,12 +86,7 @@ func TestInvalidationsReachTheirOwnTenantOnly(t *testing.T) {
 
 	// An invalidation with an empty organization applies to none.
 	// Sent by another instance on the fleet's bus.
-	opt, err := redis.ParseURL(tc.redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb := testkit.RedisAt(t, tc.redisURL)
 	if err := fleet.NewRedisBus(rdb, "").Publish(context.Background(), fleet.Invalidation{Kind: fleet.KindBilling, CustomerID: aliceID}); err != nil {
 		t.Fatal(err)
 	}
@@ -103,74 +94,4 @@ func TestInvalidationsReachTheirOwnTenantOnly(t *testing.T) {
 	if tc.asks(t, tc.conn) || tc.asks(t, tc.root) {
 		t.Error("an invalidation naming no organization dropped cached answers")
 	}
-}
-
-// Until the single merchant's organization is known, three replicas with
-// the same token still share one budget (keyed by a digest of the token,
-// which is in no Redis key): 30 calls send exactly the budget, and the
-// rest are refused without a request.
-func TestReplicasShareTheTokenBudgetBeforeTheOrganizationIsKnown(t *testing.T) {
-	redisURL := testRedis(t)
-	fake, ts := demoAPI(t)
-	const perMinute = 12
-	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redisURL,
-		AccessToken: fakepolar.DemoToken, Environment: config.Production} // POLAR_MCP_EXPECTED_INSTANCES left at 1
-	var clients []polar.Client
-	for range 3 {
-		f, err := fleet.NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		m, err := fleet.NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f).Merchant()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Org() != "" {
-			t.Fatal("the organization is known before it is learned")
-		}
-		clients = append(clients, m.SDK())
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	refused := 0
-	for _, c := range clients {
-		for range 10 {
-			wg.Go(func() {
-				_, err := c.ListProducts(context.Background())
-				if errors.Is(err, polar.ErrBudgetSpent) {
-					mu.Lock()
-					refused++
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
-	if n := fake.RequestCount(); n != perMinute {
-		t.Fatalf("30 calls from 3 replicas whose organization is unknown sent %d requests within a minute; the budget is %d", n, perMinute)
-	}
-	if refused != 30-perMinute {
-		t.Errorf("%d calls refused without sending, want %d", refused, 30-perMinute)
-	}
-	keys, err := redisKeys(t, redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range keys {
-		if strings.Contains(k, fakepolar.DemoToken) {
-			t.Errorf("the token is in a Redis key: %s", k)
-		}
-	}
-}
-
-// redisKeys lists the keys of the test's Redis database.
-func redisKeys(t *testing.T, redisURL string) ([]string, error) {
-	opt, err := redis.ParseURL(redisURL)
-	if err != nil {
-		return nil, err
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	return rdb.Keys(t.Context(), "*").Result()
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
-	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
 	"github.com/polar-mcp/polar-mcp/internal/panel"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -46,23 +45,4 @@ func serverHost(cfg config.Config) string {
 // insights card.
 func insightsApp() *tools.App {
 	return &tools.App{URI: panel.AppURI, Name: panel.AppName, MIMEType: panel.AppMIMEType, HTML: panel.AppHTML}
-}
-
-// StdioIdentity is who a stdio (or call) session acts as: an agent when
-// POLAR_MCP_ROLE=agent, otherwise the configured verified customer (by
-// email, by the merchant's external id, or both, which must then name one
-// Polar customer). The demo acts as an agent when nothing is configured,
-// so every tool can be tried. ok is false when no identity is configured.
-func StdioIdentity(cfg config.Config) (id caller.Identity, ok bool) {
-	switch {
-	case caller.Role(cfg.Role) == caller.Agent:
-		return caller.Identity{Role: caller.Agent, Email: cfg.CustomerEmail, Locale: cfg.Locale, Operator: true}, true
-	case cfg.CustomerEmail != "" || cfg.CustomerExternalID != "":
-		return caller.Identity{Role: caller.Customer, Email: cfg.CustomerEmail, ExternalID: cfg.CustomerExternalID,
-			MemberExternalID: cfg.MemberExternalID, Locale: cfg.Locale, Operator: true}, true
-	case cfg.Demo:
-		return caller.Identity{Role: caller.Agent, Locale: cfg.Locale, Operator: true}, true
-	default:
-		return caller.Identity{}, false
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
-	"github.com/polar-mcp/polar-mcp/internal/webhooks"
 )
 
 // Webhook deliveries are counted by how they were answered.
@@ -20,7 +19,7 @@ func TestWebhookDeliveriesAreCounted(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/polar", strings.NewReader(body))
 		now := time.Now()
 		if signature == "" {
-			signature = webhooks.Sign(secret, id, now, []byte(body))
+			signature = signWebhook(secret, id, now, []byte(body))
 		}
 		req.Header.Set("webhook-id", id)
 		req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))

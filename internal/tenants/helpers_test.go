@@ -13,6 +13,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/tenants"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 	"github.com/polar-mcp/polar-mcp/internal/tenants/keyring"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 )
 
@@ -53,7 +54,7 @@ func token(what string) string {
 // own fake: the demo (Northwind Cloud) and other (Kestrel Analytics Ltd).
 // Tokens pick the organization.
 type merchantsPolar struct {
-	pair        *fakepolar.Pair
+	pair        *testkit.Pair
 	demo, other *fakepolar.Server
 	url         string
 
@@ -66,7 +67,7 @@ func newMerchantsPolar(t *testing.T) *merchantsPolar {
 		northwind: token("northwind"), kestrel: token("kestrel"), noPortal: token("noportal"),
 		noOrgRead: token("noorgread"), noOrders: token("noorders"),
 	}
-	pair, err := fakepolar.NewPair(fakepolar.Options{Tokens: map[string][]string{
+	pair, err := testkit.NewPair(fakepolar.Options{Tokens: map[string][]string{
 		m.northwind: fakepolar.AllScopes(),
 		m.noPortal:  without("customer_sessions:write"),
 		m.noOrgRead: without("organizations:read", "organizations:write"),

@@ -26,6 +26,17 @@ func WriteList(w io.Writer, list []connections.Connection) {
 	tw.Flush()
 }
 
+// WriteAdded writes what `connections add` tells: the connection, its id
+// and its signing secret, shown only this once.
+func WriteAdded(w io.Writer, added Added) {
+	c := added.Connection
+	fmt.Fprintf(w, "Connected %q (%s, organization %s).\n", c.Name, c.Environment, OrgText(c.Organization))
+	fmt.Fprintf(w, "connection id:  %s\n", c.ID)
+	fmt.Fprintf(w, "signing secret: %s\n", added.SigningSecret.Reveal())
+	fmt.Fprintf(w, "The signing secret is shown only now: keep it in the chatbot backend, which signs caller\n"+
+		"tokens with it (aud = %s) for /c/%s/mcp and /c/%s/sse.\n", c.ID, c.ID, c.ID)
+}
+
 // WriteConnection writes a connection, key by key. It has no secrets to
 // print: connections.Connection holds none.
 func WriteConnection(w io.Writer, c connections.Connection) {

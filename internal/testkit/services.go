@@ -1,8 +1,11 @@
 package testkit
 
 import (
+	"hash/fnv"
+	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -42,6 +45,44 @@ func Redis(t testing.TB) *redis.Client {
 	if err := rdb.Ping(t.Context()).Err(); err != nil {
 		t.Fatalf("the test Redis at %s does not answer: %v", EnvRedisURL, err)
 	}
+	return rdb
+}
+
+// RedisDatabase is a database of the test Redis of this test's own (1 to
+// 8, by the test's name; tests of the fleet's parts use database 0 with
+// key prefixes of their own), emptied first, as a URL for a server's
+// POLAR_MCP_REDIS_URL: servers under test use the default keys and the
+// demo organization's fixed id, so leftovers of another run must not
+// count in their budgets.
+func RedisDatabase(t testing.TB) string {
+	t.Helper()
+	opt := RedisOptions(t)
+	h := fnv.New32a()
+	h.Write([]byte(t.Name()))
+	opt.DB = 1 + int(h.Sum32()%8)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	if err := rdb.FlushDB(t.Context()).Err(); err != nil {
+		t.Fatalf("empty Redis database %d: %v", opt.DB, err)
+	}
+	u, err := url.Parse(os.Getenv(EnvRedisURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + strconv.Itoa(opt.DB)
+	return u.String()
+}
+
+// RedisAt returns a client of the Redis at redisURL (RedisDatabase's),
+// closed when t ends.
+func RedisAt(t testing.TB, redisURL string) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
 

@@ -50,7 +50,7 @@ func newRouted(t *testing.T, url string) *routed {
 	noOrders := slices.DeleteFunc(fakepolar.AllScopes(), func(s string) bool {
 		return slices.Contains([]string{"orders:read", "benefits:read", "benefits:write"}, s)
 	})
-	pair, err := fakepolar.NewPair(
+	pair, err := testkit.NewPair(
 		fakepolar.Options{Tokens: map[string][]string{m.northwind: fakepolar.AllScopes(), m.noOrders: noOrders}},
 		fakepolar.Options{Tokens: map[string][]string{m.kestrel: fakepolar.AllScopes()}})
 	if err != nil {

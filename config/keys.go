@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -8,17 +8,17 @@ import (
 	"strings"
 )
 
-// unknownKeys refuses config-file keys that are no setting's, suggesting
+// UnknownKeys refuses config-file keys that are no setting's, suggesting
 // the nearest known key for each.
-func unknownKeys(keys []string, table []setting) error {
+func UnknownKeys(keys []string) error {
 	known := map[string]bool{}
 	byEnv := map[string]string{}
-	for _, s := range table {
-		known[s.key] = true
-		byEnv[strings.ToLower(s.env)] = s.key
-		if s.opts.has(fromFile) {
-			known[s.key+"_file"] = true
-			byEnv[strings.ToLower(s.env+"_file")] = s.key + "_file"
+	for _, s := range Settings() {
+		known[s.Key] = true
+		byEnv[strings.ToLower(s.Env)] = s.Key
+		if s.Opts.Has(FromFile) {
+			known[s.Key+"_file"] = true
+			byEnv[strings.ToLower(s.Env+"_file")] = s.Key + "_file"
 		}
 	}
 	var msgs []string

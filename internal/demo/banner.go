@@ -1,4 +1,8 @@
-package main
+// Package demo is what `polar-mcp http --demo` tells its user: a signing
+// secret made for the run when none is configured, and the banner with
+// the URLs it serves and caller tokens to try them with. The demo's
+// Polar organization itself is internal/fakepolar's.
+package demo
 
 import (
 	"crypto/rand"
@@ -13,12 +17,13 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
-// demoTokenTTL is how long the caller tokens `http --demo` prints last.
-const demoTokenTTL = 8 * time.Hour
+// TokenTTL is how long the caller tokens `http --demo` prints last.
+const TokenTTL = 8 * time.Hour
 
-// demoSecret gives `http --demo` without POLAR_MCP_TOKEN_SECRET a signing
-// secret made for this run only, so the demo needs no setting at all.
-func demoSecret(cfg *config.Config) bool {
+// Secret gives `http --demo` without POLAR_MCP_TOKEN_SECRET (or an OpenID
+// Connect issuer) a signing secret made for this run only, so the demo
+// needs no setting at all. It reports whether it made one.
+func Secret(cfg *config.Config) bool {
 	if !cfg.Demo || cfg.TokenSecret != "" || cfg.OIDCIssuer != "" {
 		return false
 	}
@@ -28,10 +33,10 @@ func demoSecret(cfg *config.Config) bool {
 	return true
 }
 
-// printDemo writes where the demo serves, and caller tokens for it signed
-// with the token secret (made for this run when made), once the listener
-// is up at addr.
-func printDemo(w io.Writer, cfg config.Config, addr string, made bool) error {
+// WriteBanner writes where the demo serves, and caller tokens for it
+// signed with the token secret (made for this run when made), once the
+// listener is up at addr.
+func WriteBanner(w io.Writer, cfg config.Config, addr string, made bool) error {
 	base := strings.TrimSuffix(cfg.BaseURL, "/")
 	if base == "" || strings.HasSuffix(base, ":0") { // --listen with port 0
 		base = "http://" + addr
@@ -43,7 +48,7 @@ func printDemo(w io.Writer, cfg config.Config, addr string, made bool) error {
   agent panel      %[1]s/agent/  (paste the agent token, look up alice@example.com)
 `, base)
 	if cfg.TokenSecret != "" {
-		ttl := demoTokenTTL
+		ttl := TokenTTL
 		if cfg.TokenMaxTTL > 0 {
 			ttl = min(ttl, cfg.TokenMaxTTL)
 		}

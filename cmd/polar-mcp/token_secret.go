@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/polar-mcp/polar-mcp/internal/polarmcp"
+	"github.com/polar-mcp/polar-mcp/internal/tenants/connections"
 )
 
 // tokenSecret returns the key the token command signs with, and the
@@ -26,14 +26,6 @@ func tokenSecret(cmd *cobra.Command, connection, audience string) ([]byte, strin
 	if err := cfg.ValidateStore(); err != nil {
 		return nil, "", err
 	}
-	store, err := polarmcp.OpenStore(cmd.Context(), cfg)
-	if err != nil {
-		return nil, "", err
-	}
-	defer store.Close()
-	creds, err := store.Credentials(cmd.Context(), connection)
-	if err != nil {
-		return nil, "", err
-	}
-	return creds.SigningKey(), connection, nil
+	key, err := connections.ConfiguredSigningKey(cmd.Context(), cfg, connection)
+	return key, connection, err
 }
