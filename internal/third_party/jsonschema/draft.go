@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A Draft represents json-schema specification.
@@ -124,15 +125,27 @@ var (
 	draftLatest = Draft2020
 )
 
-func init() {
-	c := NewCompiler()
-	c.AssertFormat()
-	for _, d := range []*Draft{Draft4, Draft6, Draft7, Draft2019, Draft2020} {
-		d.sch = c.MustCompile(d.url)
-		for name := range d.allVocabs {
-			d.allVocabs[name] = c.MustCompile(strings.TrimSuffix(d.url, "schema") + "meta/" + name)
+// metaschemasOnce guards loadMetaschemas.
+var metaschemasOnce sync.Once
+
+// loadMetaschemas compiles every draft's meta-schema and vocabularies, once,
+// before the first schema is compiled. Upstream does this in init, which
+// costs every program linking the package about 10 ms and 1.7 MB at start
+// even when it never compiles a schema; the work and its order are upstream's.
+// The compiler it uses is marked bootstrap so that its own Compile calls do
+// not wait on the Once they run inside.
+func loadMetaschemas() {
+	metaschemasOnce.Do(func() {
+		c := NewCompiler()
+		c.bootstrap = true
+		c.AssertFormat()
+		for _, d := range []*Draft{Draft4, Draft6, Draft7, Draft2019, Draft2020} {
+			d.sch = c.MustCompile(d.url)
+			for name := range d.allVocabs {
+				d.allVocabs[name] = c.MustCompile(strings.TrimSuffix(d.url, "schema") + "meta/" + name)
+			}
 		}
-	}
+	})
 }
 
 func draftFromURL(url string) *Draft {
