@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,8 +33,27 @@ const (
 	byExternalID = "external_id"
 )
 
-// uuidShape is the shape of Polar's ids.
-var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// uuidShaped reports whether s has the shape of Polar's ids: hex digits
+// in groups of 8-4-4-4-12 joined by hyphens. (A loop, not a regexp with
+// counted repetitions, which every start would compile.)
+func uuidShaped(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // FindCustomersInput is find_customers's input.
 type FindCustomersInput struct {
@@ -135,7 +153,7 @@ func findArgs(in FindCustomersInput) (string, error) {
 // anything else is one text search (Polar's covers names, emails and
 // external ids).
 func find(ctx context.Context, d polar.Desk, q string) ([]CustomerMatch, error) {
-	if uuidShape.MatchString(q) {
+	if uuidShaped(q) {
 		for _, by := range []string{byCustomerID, byOrderID} {
 			m, err := findByID(ctx, d, strings.ToLower(q), by)
 			if err != nil || len(m) > 0 {
