@@ -17,6 +17,9 @@ ARG GO_VERSION=1.26.8
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces santhosh-tekuri/jsonschema with this patched copy (its README says why):
+# `go mod download` reads the copy's go.mod.
+COPY internal/third_party/jsonschema/go.mod internal/third_party/jsonschema/
 RUN go mod download
 COPY . .
 ARG TARGETOS=linux

@@ -36,8 +36,6 @@ const (
 
 // How a query names what it is, besides its shape.
 var (
-	// uuidShape is the shape of Polar's ids.
-	uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	// kindPrefix is "order 5b0c…", "order id: 5b0c…", "customer_id:…",
 	// "external:usr_1": a kind, then the id.
 	kindPrefix = regexp.MustCompile(`^(?i)(order|customer|external)([ _-]?id)?(?:\s*([:#])\s*|\s+)(\S+)$`)
@@ -46,6 +44,28 @@ var (
 	// agent pastes it.
 	dashboardPath = regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(sales|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
 )
+
+// uuidShaped reports whether s has the shape of Polar's ids: hex digits
+// in groups of 8-4-4-4-12 joined by hyphens. (A loop, not a regexp with
+// counted repetitions, which every start would compile.)
+func uuidShaped(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // FindCustomersInput is find_customers's input.
 type FindCustomersInput struct {

@@ -29,7 +29,7 @@ type findQuery struct {
 // (a customer id), or else text to search.
 func parseQuery(q string) findQuery {
 	fq := findQuery{raw: q}
-	if m := dashboardPath.FindStringSubmatch(q); m != nil && uuidShape.MatchString(m[2]) {
+	if m := dashboardPath.FindStringSubmatch(q); m != nil && uuidShaped(m[2]) {
 		fq.by, fq.id = byCustomerID, strings.ToLower(m[2])
 		if m[1] == "sales" {
 			fq.by = byOrderID
@@ -39,10 +39,10 @@ func parseQuery(q string) findQuery {
 	if m := kindPrefix.FindStringSubmatch(q); m != nil {
 		kind, named, sep, val := strings.ToLower(m[1]), m[2] != "", m[3], m[4]
 		switch {
-		case kind == "order" && uuidShape.MatchString(val):
+		case kind == "order" && uuidShaped(val):
 			fq.by, fq.id = byOrderID, strings.ToLower(val)
 			return fq
-		case kind == "customer" && uuidShape.MatchString(val):
+		case kind == "customer" && uuidShaped(val):
 			fq.by, fq.id = byCustomerID, strings.ToLower(val)
 			return fq
 		case kind == "external" && (named || sep == ":"):
@@ -50,7 +50,7 @@ func parseQuery(q string) findQuery {
 			return fq
 		}
 	}
-	if uuidShape.MatchString(q) {
+	if uuidShaped(q) {
 		fq.by, fq.id, fq.bare = byCustomerID, strings.ToLower(q), true
 	}
 	return fq

@@ -22,7 +22,9 @@ func ShiftDays(now time.Time) int {
 
 // dateTimeString matches the RFC 3339 date-times Polar writes (the OpenAPI
 // document's format: date-time), and only them; group 1 is the fraction.
-var dateTimeString = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(?:Z|[+-]\d{2}:\d{2})$`)
+// It is compiled where dates are shifted, not when the package loads:
+// every start of polar-mcp links this package.
+const dateTimeString = `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(?:Z|[+-]\d{2}:\d{2})$`
 
 // shiftDates moves every date-time string of d, at any depth (embedded
 // customers, products, discounts...), by days whole days: times of day,
@@ -32,29 +34,31 @@ func (d *dataset) shiftDates(days int) {
 		return
 	}
 	by := time.Duration(days) * 24 * time.Hour
-	shiftValue(d.org, by)
+	dateTime := regexp.MustCompile(dateTimeString)
+	shiftValue(d.org, by, dateTime)
 	for _, list := range [][]object{d.customers, d.subscriptions, d.orders, d.products, d.benefits,
 		d.grants, d.licenseKeys, d.meters} {
 		for _, o := range list {
-			shiftValue(o, by)
+			shiftValue(o, by, dateTime)
 		}
 	}
 }
 
 // shiftValue shifts the date-times inside v (an object or a list) in place
-// and returns v, or the shifted date-time when v is one.
-func shiftValue(v any, by time.Duration) any {
+// and returns v, or the shifted date-time when v is one (dateTime, the
+// compiled dateTimeString, says which strings are).
+func shiftValue(v any, by time.Duration, dateTime *regexp.Regexp) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			x[k] = shiftValue(e, by)
+			x[k] = shiftValue(e, by, dateTime)
 		}
 	case []any:
 		for i, e := range x {
-			x[i] = shiftValue(e, by)
+			x[i] = shiftValue(e, by, dateTime)
 		}
 	case string:
-		m := dateTimeString.FindStringSubmatch(x)
+		m := dateTime.FindStringSubmatch(x)
 		if m == nil {
 			return x
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -43,7 +45,20 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		return err
 	}
 	if !cfg.Demo {
-		go client.ReportReachable(ctx, fleet.ReachInBackground)
+		// Polar is asked once the first answer (initialize's) is written,
+		// or after reachDelay without one, so that the check does not take
+		// CPU from that answer.
+		w := &firstWrite{Writer: out, done: make(chan struct{})}
+		out = w
+		go func() {
+			select {
+			case <-w.done:
+			case <-time.After(reachDelay):
+			case <-ctx.Done():
+				return
+			}
+			client.ReportReachable(ctx, fleet.ReachInBackground)
+		}()
 	}
 	id, ok := caller.Configured(cfg)
 	if !ok {
@@ -61,4 +76,21 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	})
 	in, out = stdioedge.Guard(in, out, stdioedge.MaxLine, tsrv, log)
 	return srv.Listen(ctx, in, out)
+}
+
+// reachDelay is how long a stdio server waits for its first answer before
+// asking Polar whether it is reachable all the same.
+const reachDelay = time.Second
+
+// firstWrite closes done once its first write is made.
+type firstWrite struct {
+	io.Writer
+	once sync.Once
+	done chan struct{}
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	n, err := w.Writer.Write(p)
+	w.once.Do(func() { close(w.done) })
+	return n, err
 }
