@@ -72,8 +72,8 @@ func (r phaseReport) print(out io.Writer, o fleetOptions) {
 		r.upstream, float64(r.upstream)/r.minutes(), perAnswer(r.upstream, r.answered()), r.busiest, ceiling(o), r.throttled)
 	p("data changes:       %d, webhook deliveries received %d", r.mutations, r.delivered)
 	for _, v := range r.visible {
-		p("change at %4.1f s:    cancel_at_period_end=%t, visible after %s (seen %t), %d busy answers while watching, %d requests in the 60 s before (ceiling %d)",
-			v.at.Seconds(), v.cancel, v.delay.Round(time.Millisecond), v.seen, v.busy, v.recent, ceiling(o))
+		p("change at %4.1f s:    cancel_at_period_end=%t, visible after %s (seen %t, run ended first %t), %d busy answers while watching, %d requests in the 60 s before (ceiling %d)",
+			v.at.Seconds(), v.cancel, v.delay.Round(time.Millisecond), v.seen, v.cut, v.busy, v.recent, ceiling(o))
 	}
 	if r.watchBusy != "" {
 		p("watching, busy:     %s", truncate(r.watchBusy, 200))

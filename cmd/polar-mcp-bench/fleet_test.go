@@ -101,8 +101,9 @@ func TestVisibleSummary(t *testing.T) {
 		{at: 0, delay: 58 * time.Millisecond, seen: true, recent: 1},
 		{at: 20 * time.Second, delay: 1200 * time.Millisecond, seen: true, recent: 440},
 		{at: 40 * time.Second, recent: 450},
+		{at: 60 * time.Second, recent: 300, cut: true},
 	}, 450)
-	want := "0 s: 0.1 s; 20 s: 1.2 s (spent); 40 s: not within 15s (spent)"
+	want := "0 s: 0.1 s; 20 s: 1.2 s (spent); 40 s: not within 15s (spent); 60 s: run ended first"
 	if got != want {
 		t.Errorf("visibleSummary = %q, want %q", got, want)
 	}

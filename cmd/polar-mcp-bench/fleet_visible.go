@@ -32,6 +32,7 @@ type visibility struct {
 	cancel bool          // the change set cancel_at_period_end (else cleared it)
 	delay  time.Duration // until the answer showed it
 	seen   bool          // it showed within watchFor
+	cut    bool          // the run ended before it showed or watchFor passed
 	busy   int           // answers "busy" while watching
 	recent int           // requests the fake received in the 60 s before the change
 	last   string        // the last answer that did not show it, when one was an error
@@ -83,6 +84,7 @@ func (w *watcher) changed(ctx context.Context, cancel bool) {
 			}
 			time.Sleep(pollEvery)
 		}
+		v.cut = !v.seen && time.Since(now) < watchFor
 		w.mu.Lock()
 		w.out = append(w.out, v)
 		w.mu.Unlock()
@@ -155,15 +157,19 @@ func requestsSince(times []time.Time, from time.Time) int {
 	return n
 }
 
-// visibleSummary is the visibility column: each change's delay, "—" when
-// it never showed, and "(spent)" when the budget was at 95% of ceiling
-// or more in the 60 s before the change.
+// visibleSummary is the visibility column: each change's delay (or that
+// it did not show within watchFor, or that the run ended first), and
+// "(spent)" when the budget was at 95% of ceiling or more in the 60 s
+// before the change.
 func visibleSummary(vs []visibility, ceiling int) string {
 	var parts []string
 	for _, v := range vs {
 		d := "not within " + watchFor.String()
-		if v.seen {
+		switch {
+		case v.seen:
 			d = fmt.Sprintf("%.1f s", v.delay.Seconds())
+		case v.cut:
+			d = "run ended first"
 		}
 		if v.recent*100 >= ceiling*95 {
 			d += " (spent)"
