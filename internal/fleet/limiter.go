@@ -22,6 +22,14 @@ const pauseTimeout = 2 * time.Second
 // ends it sends one probe first, and its other requests wait for the
 // probe's answer. The other instances see the shared pause in the budget
 // and resume, paced by the window, when it ends.
+//
+// While slots are short, the requests waiting for one take turns by
+// verified caller (fairQueue): a freed slot goes to the next caller with
+// a request waiting, so that many customers' cold questions are served
+// before one customer's repeated ones, and no caller waits behind more
+// than one request of each other caller. A request whose wait would end
+// before the next slot frees is refused at once, naming its operation.
+// Answers kept by the cache never reach the Limiter.
 type Limiter struct {
 	budget  Budget
 	org     string
