@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -176,7 +177,7 @@ func TestSpentBudgetStarvesNoCustomer(t *testing.T) {
 					queue(t, lim, w, 31, served)
 				}
 			}
-			if !contains(round, "late@example.com") {
+			if !slices.Contains(round, "late@example.com") {
 				t.Errorf("a customer asking once waited through %v", round)
 			}
 		}
@@ -187,15 +188,6 @@ func TestSpentBudgetStarvesNoCustomer(t *testing.T) {
 			break
 		}
 	}
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSpentBudgetWaitIsBounded: a request waits its turn at most the
@@ -244,5 +236,65 @@ func TestFreeBudgetQueuesNobody(t *testing.T) {
 	wg.Wait()
 	if s := lim.RateCounters(); s.Waits != 0 || s.Refusals != 0 {
 		t.Errorf("counters %+v with slots free, want no wait", s)
+	}
+}
+
+// gatedBudget lets a request reach its inner budget only when the test
+// has opened a slot: a spent shared budget whose slots free when the
+// test says, booked for real in the inner one.
+type gatedBudget struct {
+	fleet.Budget
+	tap tapBudget
+}
+
+func (g *gatedBudget) Reserve(ctx context.Context, org string, maxWait time.Duration) (fleet.Slot, error) {
+	if s, err := g.tap.Reserve(ctx, org, maxWait); err != nil || !s.OK {
+		return s, err
+	}
+	return g.Budget.Reserve(ctx, org, maxWait)
+}
+
+// TestFairTurnsOverRedisBudget: two instances share a budget through
+// Redis; each takes turns among its own waiters (fairness is per
+// instance), the slots it hands out are booked in the shared budget, and
+// the other instance's waiters are served too.
+func TestFairTurnsOverRedisBudget(t *testing.T) {
+	rdb := testRedis(t)
+	prefix := keyPrefix(t)
+	gated := func() (*gatedBudget, *fleet.Limiter) {
+		b, err := fleet.NewRedisBudget(rdb, fleet.RedisConfig{
+			Limits: fleet.Limits{PerWindow: 100}, ExpectedInstances: 2, Prefix: prefix, RetryInterval: time.Minute,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &gatedBudget{Budget: b}
+		return g, fleet.NewLimiter(g, org, time.Minute)
+	}
+	ga, a := gated()
+	gb, b := gated()
+	servedA, servedB := make(chan string, 16), make(chan string, 16)
+	for i := range 6 {
+		queue(t, a, "heavy@example.com", i+1, servedA)
+	}
+	queue(t, a, "light1@example.com", 7, servedA)
+	queue(t, a, "light2@example.com", 8, servedA)
+	queue(t, b, "other@example.com", 1, servedB)
+	queue(t, b, "other@example.com", 2, servedB)
+	var order []string
+	for range 8 {
+		order = append(order, next(t, &ga.tap, servedA))
+	}
+	for range 2 {
+		if who := next(t, &gb.tap, servedB); who != "other@example.com" {
+			t.Errorf("the other instance's waiter got %s", who)
+		}
+	}
+	want := []string{"heavy@example.com", "light1@example.com", "light2@example.com", "heavy@example.com"}
+	if !slices.Equal(order[:4], want) {
+		t.Errorf("order %v, want %v first", order, want)
+	}
+	if n, err := rdb.ZCard(t.Context(), prefix+"{"+org+"}:slots").Result(); err != nil || n != 10 {
+		t.Errorf("the shared budget holds %d slots (%v), want the 10 handed out", n, err)
 	}
 }
