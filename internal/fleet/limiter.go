@@ -171,7 +171,7 @@ func (l *Limiter) take(ctx context.Context, opID string, giveUp time.Time) (Slot
 	case <-t.C:
 		if l.fair.leave(w) {
 			l.refusals.Add(1)
-			return Slot{}, l.refusal(opID, l.fair.freeAt().Sub(time.Now()))
+			return Slot{}, l.refusal(opID, time.Until(l.fair.freeAt()))
 		}
 		r = <-w.done
 	}
