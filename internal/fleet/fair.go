@@ -100,6 +100,9 @@ func (q *fairQueue) join(key string, deadline, now time.Time) (*fairWaiter, time
 	c.waiters = append(c.waiters, w)
 	q.waiting++
 	start := !q.pumping
+	if start {
+		q.nextFree = time.Time{} // the last pump's estimate may be stale
+	}
 	q.pumping = true
 	return w, 0, start
 }
