@@ -2,7 +2,7 @@
 # Issue 24's table in docs/BENCHMARKS.md: one instance, no Redis, the
 # default fleet mix, Zipf (s = 1.2) over 20 and over 2,000 customers, at
 # 7,200 and 10,000 questions a minute, with webhooks (billing TTL 10m)
-# and without (default caches), 60 s each: 8 runs, about 12 minutes. Each
+# and without (default caches), 60 s each: 8 runs, about 15 minutes. Each
 # run starts a fresh fake Polar API (500 requests/min, 429 beyond) and a
 # fresh `polar-mcp http`. Run by hand from the repository root; not in CI.
 # The machine may be shared: each row carries the 1-minute load average
