@@ -233,28 +233,37 @@ func mustCustomer(t *testing.T, cc *cache.Client, email string) *polar.Customer 
 
 // TestFleetBudgetSpentAnswersWhatIsKept is TestBudgetSpentAnswersWhatIsKept
 // on the fleet's own limiter: a budget of 100 requests a minute, spent by
-// other requests of the organization once alice's answers are kept.
+// other requests of the organization once alice's answers are kept. With
+// the server's wait (2 s) as with none, kept answers are served, and a
+// cold question whose next slot is a minute away is refused at once
+// (it never queues for a turn), naming what could not be fetched.
 func TestFleetBudgetSpentAnswersWhatIsKept(t *testing.T) {
-	budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: 100, Window: time.Minute}, nil)
-	e, _ := budgetEnv(t, fleet.NewLimiter(budget, "org", -1))
-	alice := customer("alice@example.com")
-	asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
-	for _, name := range asked {
-		mustAnswer(t, e.call(t, alice, name, nil))
-	}
-	ctx := context.Background()
-	for {
-		s, err := budget.Reserve(ctx, "org", 0)
-		if err != nil {
-			t.Fatal(err)
+	for _, maxWait := range []time.Duration{-1, 0} {
+		budget := fleet.NewLocalBudget(fleet.Limits{PerWindow: 100, Window: time.Minute}, nil)
+		lim := fleet.NewLimiter(budget, "org", maxWait)
+		e, _ := budgetEnv(t, lim)
+		alice := customer("alice@example.com")
+		asked := []string{tools.NameSubscriptionStatus, tools.NameOrderHistory, tools.NameBenefits, tools.NameProducts}
+		for _, name := range asked {
+			mustAnswer(t, e.call(t, alice, name, nil))
 		}
-		if !s.OK {
-			break
+		ctx := context.Background()
+		for {
+			s, err := budget.Reserve(ctx, "org", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.OK {
+				break
+			}
+		}
+		for _, name := range asked {
+			mustAnswer(t, e.call(t, alice, name, nil))
+		}
+		mustFail(t, e.call(t, customer("bob@example.com"), tools.NameOrderHistory, nil),
+			"Polar is busy", "could not be fetched")
+		if c := lim.RateCounters(); c.Waits != 0 || c.Refusals == 0 || lim.Waiting() != 0 {
+			t.Errorf("wait %v: counters %+v, %d waiting; want refusals without a wait", maxWait, c, lim.Waiting())
 		}
 	}
-	for _, name := range asked {
-		mustAnswer(t, e.call(t, alice, name, nil))
-	}
-	mustFail(t, e.call(t, customer("bob@example.com"), tools.NameOrderHistory, nil),
-		"Polar is busy", "could not be fetched")
 }

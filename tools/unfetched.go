@@ -6,14 +6,18 @@ package tools
 func unfetched(op string) string {
 	var part string
 	switch op {
-	case "customers:list", "customers:get_external":
+	case "customers:list", "customers:get_external", "customers:get":
 		part = "the customer's account"
+	case "customers:members:get", "customers:members:get_external":
+		part = "the team member's record"
 	case "customers:get_state", "customers:get_state_external":
 		part = "the customer's billing state"
 	case "subscriptions:list":
 		part = "the customer's subscriptions"
 	case "orders:list":
 		part = "the customer's orders"
+	case "orders:get":
+		part = "the order"
 	case "orders:invoice":
 		part = "the order's invoice"
 	case "benefit-grants:list":
@@ -30,6 +34,8 @@ func unfetched(op string) string {
 		part = "the product catalog"
 	case "benefits:list":
 		part = "the benefit names"
+	case "organizations:list":
+		part = "the organization's settings"
 	case "disputes:list":
 		part = "the orders' disputes"
 	default:

@@ -37,6 +37,7 @@ func TestClassify(t *testing.T) {
 		{mcp.NewToolResultText("Pro: active"), nil, outcomeOK},
 		{nil, errors.New("transport closed"), outcomeProtocol},
 		{busy, nil, outcomeBusy},
+		{mcp.NewToolResultError("Billing information is busy right now (the customer's orders could not be fetched). Please try again in 2 seconds."), nil, outcomeBusy},
 		{other, nil, outcomeTool},
 	}
 	for _, c := range cases {

@@ -25,6 +25,7 @@ type fleetOptions struct {
 	seed       uint64
 	zipfS      float64
 	mix        string
+	customers  int
 }
 
 // fleetMix is a billing chatbot's questions: status most, then orders,
@@ -45,6 +46,7 @@ func parseFleetFlags(args []string) (fleetOptions, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the question draws")
 	fs.Float64Var(&o.zipfS, "zipf-s", 1.2, "zipf mode: exponent of the customer draw (> 1; larger: fewer customers ask more)")
 	fs.StringVar(&o.mix, "mix", fleetMix, "tool mix by weight, as in load --mix")
+	fs.IntVar(&o.customers, "customers", len(fleetEmails()), "customers asking (20: the demo organization's and one more; beyond, the fake grows the organization with customer-<i>@bench.example, each subscribed)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -71,6 +73,8 @@ func parseFleetFlags(args []string) (fleetOptions, error) {
 		return o, errors.New("--zipf-s must be above 1")
 	case o.mode == "replicas" && o.redisURL == "":
 		return o, errors.New("replicas mode needs a Redis: source .ci/redis.sh (POLAR_MCP_TEST_REDIS_URL) or --redis")
+	case o.customers < len(fleetEmails()) || o.customers > maxCustomers:
+		return o, fmt.Errorf("--customers must be between %d and %d", len(fleetEmails()), maxCustomers)
 	case o.redisDB < 0 || o.redisDB > 15:
 		return o, errors.New("--redis-db must be 0..15")
 	}
@@ -158,7 +162,7 @@ func runFleetPhase(ctx context.Context, o fleetOptions, m mix, binary, dir strin
 		secret = randomHex(24)
 	}
 	relay := &hookRelay{hc: &http.Client{Timeout: 5 * time.Second}}
-	up, err := startFleetUpstream(o.polarLimit, secret, relay)
+	up, err := startFleetUpstream(o.polarLimit, secret, relay, o.customers)
 	if err != nil {
 		return rep, err
 	}
@@ -198,19 +202,28 @@ func runFleetPhase(ctx context.Context, o fleetOptions, m mix, binary, dir strin
 	if err := pointRelay(relay, servers[0].URL); err != nil {
 		return rep, err
 	}
-	ch, closeAll, err := fleetSessions(ctx, servers, m, o, p)
+	ch, closeAll, err := fleetSessions(ctx, servers, m, o, up.emails)
 	defer closeAll()
 	if err != nil {
 		return rep, err
 	}
+	w, err := newWatcher(ctx, servers[0], up)
+	if err != nil {
+		return rep, err
+	}
+	rep.loadBefore = loadAverage()
 	mctx, stopMutating := context.WithCancel(ctx)
 	mutated := make(chan int, 1)
-	go func() { mutated <- mutate(mctx, up) }()
+	w.start = time.Now()
+	go func() { mutated <- mutate(mctx, up, w) }()
 	upBefore, thrBefore := up.Requests(), up.Throttled()
 	rep.before = requestPaths(up.fake.Requests())
 	rep.res = driveOpen(ctx, ch, o.rate, o.duration)
+	rep.loadAfter = loadAverage()
 	stopMutating()
 	rep.mutations = <-mutated
+	rep.visible = w.results()
+	rep.watchBusy = w.lastBusy()
 	rep.upstream, rep.throttled = up.Requests()-upBefore, up.Throttled()-thrBefore
 	rep.during = requestPaths(up.fake.Requests())
 	for path, n := range rep.before {

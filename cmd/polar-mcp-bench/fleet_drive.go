@@ -15,7 +15,7 @@ import (
 
 // maxInFlight bounds the open-loop calls in flight; beyond it a question
 // is shed (counted, not asked).
-const maxInFlight = 256
+const maxInFlight = 1024
 
 // asker is one caller's MCP session on one instance.
 type asker struct {

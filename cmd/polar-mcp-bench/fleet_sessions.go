@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,38 +18,56 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 )
 
+// dialParallel is how many sessions fleetSessions opens at a time.
+const dialParallel = 16
+
 // fleetSessions opens one session per caller, caller i on instance
-// i mod n: the 20 customers and two agents.
-func fleetSessions(ctx context.Context, servers []*httpServer, m mix, o fleetOptions, p fleetPhase) (*chooser, func(), error) {
-	emails := fleetEmails()
-	hc := newHTTPClient(len(emails) + 2)
+// i mod n: the customers (emails, the busiest first) and two agents.
+func fleetSessions(ctx context.Context, servers []*httpServer, m mix, o fleetOptions, emails []string) (*chooser, func(), error) {
+	hc := newHTTPClient(min(len(emails), 256) + 2)
 	r := mrand.New(mrand.NewPCG(o.seed, 7))
 	ch := &chooser{mix: m, rand: r, emails: emails}
-	var opened []asker
-	closeAll := func() {
-		for _, a := range opened {
-			_ = a.c.Close()
-		}
-	}
 	ids := make([]caller.Identity, 0, len(emails)+2)
 	for _, e := range emails {
 		ids = append(ids, caller.Identity{Role: caller.Customer, Email: e})
 	}
 	ids = append(ids, caller.Identity{Role: caller.Agent, Email: "agent@northwind.example"},
 		caller.Identity{Role: caller.Agent, Email: "agent2@northwind.example"})
+	opened := make([]asker, len(ids))
+	closeAll := func() {
+		for _, a := range opened {
+			if a.c != nil {
+				_ = a.c.Close()
+			}
+		}
+	}
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, dialParallel)
+	var wg sync.WaitGroup
 	for i, id := range ids {
-		srv := servers[i%len(servers)]
-		tok, err := identity.Mint(srv.secret, identity.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
-		if err != nil {
-			return nil, closeAll, err
-		}
-		c, err := dial(ctx, hc, srv.URL, "http", "", tok)
-		if err != nil {
-			return nil, closeAll, fmt.Errorf("session of caller %d: %w", i, err)
-		}
-		a := asker{c: c, who: loadCaller{id: id, token: tok}}
-		opened = append(opened, a)
-		if id.Role == caller.Agent {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			srv := servers[i%len(servers)]
+			tok, err := identity.Mint(srv.secret, identity.Claims{Role: id.Role, Email: id.Email, EmailVerified: true}, 6*time.Hour, time.Now())
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			c, err := dial(ctx, hc, srv.URL, "http", "", tok)
+			if err != nil {
+				errs[i] = fmt.Errorf("session of caller %d: %w", i, err)
+				return
+			}
+			opened[i] = asker{c: c, who: loadCaller{id: id, token: tok}}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, closeAll, err
+	}
+	for _, a := range opened {
+		if a.who.id.Role == caller.Agent {
 			ch.agents = append(ch.agents, a)
 		} else {
 			ch.customers = append(ch.customers, a)

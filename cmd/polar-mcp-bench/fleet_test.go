@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -68,6 +69,8 @@ func TestFleetFlags(t *testing.T) {
 		{"--mode", "zipf", "--zipf-s", "1"},
 		{"--mode", "zipf", "--rate", "0.0001", "--duration", "1s"},
 		{"--mode", "other"},
+		{"--mode", "zipf", "--customers", "19"},
+		{"--mode", "zipf", "--customers", "5001"},
 	} {
 		if _, err := parseFleetFlags(bad); err == nil {
 			t.Errorf("parseFleetFlags(%q) accepted", bad)
@@ -81,8 +84,27 @@ func TestFleetFlags(t *testing.T) {
 	if err != nil || len(ph) != 1 || !ph[0].webhooks {
 		t.Errorf("--cache webhooks gave %+v, %v", ph, err)
 	}
+	if o, err := parseFleetFlags([]string{"--mode", "zipf", "--customers", "2000"}); err != nil || o.customers != 2000 {
+		t.Errorf("--customers 2000 gave %d, %v", o.customers, err)
+	}
 	o.cache = "bogus"
 	if _, err := fleetPhases(o); err == nil {
 		t.Error("--cache bogus accepted")
+	}
+}
+
+// TestVisibleSummary: each change's delay, one never seen, and which
+// were made while the budget was spent (95% of the ceiling or more in the
+// 60 s before).
+func TestVisibleSummary(t *testing.T) {
+	got := visibleSummary([]visibility{
+		{at: 0, delay: 58 * time.Millisecond, seen: true, recent: 1},
+		{at: 20 * time.Second, delay: 1200 * time.Millisecond, seen: true, recent: 440},
+		{at: 40 * time.Second, recent: 450},
+		{at: 60 * time.Second, recent: 300, cut: true},
+	}, 450)
+	want := "0 s: 0.1 s; 20 s: 1.2 s (spent); 40 s: not within 15s (spent); 60 s: run ended first"
+	if got != want {
+		t.Errorf("visibleSummary = %q, want %q", got, want)
 	}
 }

@@ -52,11 +52,17 @@ func (h *hookRelay) Do(req *http.Request) (*http.Response, error) {
 	return h.hc.Do(req)
 }
 
+// maxCustomers bounds --customers.
+const maxCustomers = 5000
+
+// grownDomain is the domain of the customers the fake adds beyond the 20.
+const grownDomain = "bench.example"
+
 // startFleetUpstream serves the demo organization plus extraCustomer,
-// answering 429 beyond perMinute requests per minute and recording each
+// grown to customers customers (fakepolar's AddCustomers), answering 429 beyond perMinute requests per minute and recording each
 // request's time. With a secret, every change is sent as a signed webhook
 // through relay to /webhooks/polar.
-func startFleetUpstream(perMinute int, secret string, relay *hookRelay) (*upstream, error) {
+func startFleetUpstream(perMinute int, secret string, relay *hookRelay, customers int) (*upstream, error) {
 	opts := fakepolar.Options{RateLimit: perMinute}
 	if secret != "" {
 		opts.Webhook = fakepolar.Webhook{URL: "http://127.0.0.1/webhooks/polar", Secret: secret, Client: relay}
@@ -68,7 +74,14 @@ func startFleetUpstream(perMinute int, secret string, relay *hookRelay) (*upstre
 	if _, err := fake.AddCustomer(map[string]any{"email": extraCustomer, "name": "New Comer"}); err != nil {
 		return nil, err
 	}
-	u := &upstream{fake: fake, times: make([]time.Time, 0, 4096)}
+	u := &upstream{fake: fake, times: make([]time.Time, 0, 4096), emails: fleetEmails()}
+	if more := customers - len(u.emails); more > 0 {
+		grown, err := fake.AddCustomers(grownDomain, more)
+		if err != nil {
+			return nil, err
+		}
+		u.emails = append(u.emails, grown...)
+	}
 	u.srv = httptest.NewServer(http.HandlerFunc(u.serve))
 	u.URL = u.srv.URL
 	return u, nil
@@ -76,15 +89,20 @@ func startFleetUpstream(perMinute int, secret string, relay *hookRelay) (*upstre
 
 // mutate changes mutatedSubscription at once and then every mutateEvery
 // until ctx ends (a customer toggling "cancel at period end" in the
-// portal), directly in the fake, so it is not counted as a request. It
-// returns how many changes it made.
-func mutate(ctx context.Context, u *upstream) int {
+// portal), directly in the fake, so it is not counted as a request; w,
+// when set, watches each change show. It returns how many changes it
+// made.
+func mutate(ctx context.Context, u *upstream, w *watcher) int {
 	n := 0
 	t := time.NewTicker(mutateEvery)
 	defer t.Stop()
 	for {
-		if _, err := u.fake.UpdateSubscription(mutatedSubscription, map[string]any{"cancel_at_period_end": n%2 == 0}); err == nil {
+		cancel := n%2 == 0
+		if _, err := u.fake.UpdateSubscription(mutatedSubscription, map[string]any{"cancel_at_period_end": cancel}); err == nil {
 			n++
+			if w != nil {
+				w.changed(ctx, cancel)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -29,6 +29,8 @@ type upstream struct {
 
 	mu    sync.Mutex
 	times []time.Time // arrival of each request, when recording
+
+	emails []string // the customers of a fleet run, the busiest first
 }
 
 // startUpstream serves the demo organization with latency added to every

@@ -24,7 +24,7 @@ type outcome int
 const (
 	outcomeOK       outcome = iota // an answer
 	outcomeProtocol                // a JSON-RPC or transport error: a failure
-	outcomeBusy                    // isError "Polar is busy ... try again": rate limiting
+	outcomeBusy                    // isError "Polar is busy" (a customer: "Billing information is busy right now"): rate limiting
 	outcomeTool                    // any other isError result
 	numOutcomes
 )
@@ -114,7 +114,8 @@ func classify(r *mcp.CallToolResult, err error) (outcome, string) {
 	switch {
 	case !r.IsError:
 		return outcomeOK, text
-	case strings.Contains(text, "Polar is busy"):
+	case strings.Contains(text, "Polar is busy"), strings.Contains(text, "Billing information is busy right now"):
+		// The second is a customer's wording of the same refusal.
 		return outcomeBusy, text
 	default:
 		return outcomeTool, text

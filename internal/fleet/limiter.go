@@ -22,6 +22,14 @@ const pauseTimeout = 2 * time.Second
 // ends it sends one probe first, and its other requests wait for the
 // probe's answer. The other instances see the shared pause in the budget
 // and resume, paced by the window, when it ends.
+//
+// While slots are short, the requests waiting for one take turns by
+// verified caller (fairQueue): a freed slot goes to the next caller with
+// a request waiting, so that many customers' cold questions are served
+// before one customer's repeated ones, and no caller waits behind more
+// than one request of each other caller. A request whose wait would end
+// before the next slot frees is refused at once, naming its operation.
+// Answers kept by the cache never reach the Limiter.
 type Limiter struct {
 	budget  Budget
 	org     string
@@ -29,6 +37,8 @@ type Limiter struct {
 
 	mu   sync.Mutex
 	gate polar.ProbeGate // half-open after a 429 here
+
+	fair fairQueue // the requests waiting for a slot, in turns
 
 	waits, refusals, pauses atomic.Uint64
 }
@@ -73,27 +83,118 @@ func (l *Limiter) Wait(ctx context.Context, opID string) (bool, error) {
 			}
 			continue
 		}
-		slot, err := l.budget.Reserve(ctx, l.org, max(limit, 0))
+		if probe {
+			return true, l.reserveProbe(ctx, opID, limit)
+		}
+		slot, err := l.take(ctx, opID, giveUp)
 		if err != nil {
-			l.Settle(probe, false)
-			return false, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
+			return false, err
 		}
-		if !slot.OK {
-			l.Settle(probe, false)
-			l.refusals.Add(1)
-			return false, l.refusal(opID, slot.Wait)
-		}
-		if slot.Wait > 0 {
-			l.waits.Add(1)
-			if err := polar.Sleep(ctx, slot.Wait); err != nil {
-				l.budget.Release(context.WithoutCancel(ctx), l.org, slot)
-				l.Settle(probe, false)
-				return false, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
+		if l.halfOpen() {
+			// A 429 arrived while this request waited its turn: the
+			// probe goes first.
+			l.budget.Release(context.WithoutCancel(ctx), l.org, slot)
+			if limit = time.Until(giveUp); limit <= 0 {
+				l.refusals.Add(1)
+				return false, l.refusal(opID, time.Second)
 			}
+			continue
 		}
-		return probe, nil
+		return false, nil
 	}
 }
+
+// reserveProbe books the probe's slot, at most limit away, and sleeps
+// until it. The probe is alone: the others wait for its answer.
+func (l *Limiter) reserveProbe(ctx context.Context, opID string, limit time.Duration) error {
+	slot, err := l.budget.Reserve(ctx, l.org, max(limit, 0))
+	if err != nil {
+		l.Settle(true, false)
+		return &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
+	}
+	if !slot.OK {
+		l.Settle(true, false)
+		l.refusals.Add(1)
+		return l.refusal(opID, slot.Wait)
+	}
+	if slot.Wait > 0 {
+		l.waits.Add(1)
+		if err := polar.Sleep(ctx, slot.Wait); err != nil {
+			l.budget.Release(context.WithoutCancel(ctx), l.org, slot)
+			l.Settle(true, false)
+			return &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
+		}
+	}
+	return nil
+}
+
+// take books a slot for a request that is not a probe: at once when one
+// is due and nobody waits, else in the caller's turn (fairQueue) if a
+// slot frees before giveUp. Otherwise it returns the refusal, which names
+// the operation that could not be sent.
+func (l *Limiter) take(ctx context.Context, opID string, giveUp time.Time) (Slot, error) {
+	now := time.Now()
+	limit := giveUp.Sub(now)
+	if l.fair.Waiting() == 0 || limit <= 0 {
+		slot, err := l.budget.Reserve(ctx, l.org, 0)
+		switch {
+		case err != nil:
+			return Slot{}, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: err}
+		case slot.OK:
+			return slot, nil
+		case slot.Wait > limit:
+			l.refusals.Add(1)
+			return Slot{}, l.refusal(opID, slot.Wait)
+		}
+	}
+	w, wait, start := l.fair.join(fairKey(ctx), giveUp, now)
+	if w == nil {
+		l.refusals.Add(1)
+		return Slot{}, l.refusal(opID, wait)
+	}
+	l.waits.Add(1)
+	if start {
+		go l.pump()
+	}
+	t := time.NewTimer(time.Until(giveUp))
+	defer t.Stop()
+	var r fairResult
+	select {
+	case r = <-w.done:
+	case <-ctx.Done():
+		if !l.fair.leave(w) {
+			if r = <-w.done; r.slot.OK {
+				l.budget.Release(context.WithoutCancel(ctx), l.org, r.slot)
+			}
+		}
+		return Slot{}, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: ctx.Err()}
+	case <-t.C:
+		if l.fair.leave(w) {
+			l.refusals.Add(1)
+			return Slot{}, l.refusal(opID, time.Until(l.fair.freeAt()))
+		}
+		r = <-w.done
+	}
+	switch {
+	case r.err != nil:
+		return Slot{}, &polar.Error{Kind: polar.KindUnavailable, Operation: opID, Err: r.err}
+	case !r.slot.OK:
+		l.refusals.Add(1)
+		return Slot{}, l.refusal(opID, r.wait)
+	}
+	return r.slot, nil
+}
+
+// halfOpen reports whether a 429 made requests go through a probe.
+func (l *Limiter) halfOpen() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gate.HalfOpen()
+}
+
+// Waiting returns how many of the organization's requests wait for a
+// slot in this process.
+func (l *Limiter) Waiting() int { return l.fair.Waiting() }
 
 func (l *Limiter) refusal(opID string, wait time.Duration) error {
 	return &polar.Error{Kind: polar.KindRateLimited, Operation: opID,
