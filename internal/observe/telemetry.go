@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -48,7 +49,7 @@ func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) str
 // serves the registry on it in the background until ctx ends; ready,
 // when not nil, receives its address; readiness, when not nil, is served
 // at /readyz beside the metrics. It does nothing when no metrics
-// listener is configured. stop waits for the listener to close.
+// listener is configured. stop closes the listener and waits for it.
 func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Logger, ready chan<- string, readiness http.Handler) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
@@ -57,6 +58,7 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("POLAR_MCP_METRICS_LISTEN: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -67,8 +69,17 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Lo
 			log.Error("metrics listener failed", slog.String("error", err.Error()))
 		}
 	}()
-	return func() { <-done }, nil
+	return func() { cancel(); <-done }, nil
 }
 
 // Shutdown flushes the spans still buffered.
 func (t *Telemetry) Shutdown(ctx context.Context) error { return t.shutdown(ctx) }
+
+// Flush is Shutdown within 5 s, logging spans it could not send.
+func (t *Telemetry) Flush(log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := t.Shutdown(ctx); err != nil {
+		log.Warn("traces not flushed", slog.String("error", err.Error()))
+	}
+}

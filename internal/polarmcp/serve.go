@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"time"
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/hosted"
@@ -26,19 +25,16 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 	if err != nil {
 		return err
 	}
-	defer flushTraces(tel, log)
+	defer tel.Flush(log)
 	e, err := NewEndpoint(ctx, cfg, log, append(opts[:len(opts):len(opts)], WithTelemetry(tel))...)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, o.metricsReady, e.Readiness())
+	stopMetrics, err := tel.ListenMetrics(ctx, cfg.MetricsListen, log, o.metricsReady, e.Readiness())
 	if err != nil {
-		stopMetrics()
 		return err
 	}
-	defer metricsDone()
 	defer stopMetrics()
 	e.ReportReachable(ctx)
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -57,13 +53,4 @@ func ServeHTTP(ctx context.Context, cfg config.Config, log *slog.Logger, ready c
 		ready <- ln.Addr().String()
 	}
 	return hosted.Serve(ctx, ln, e, e.Shutdown, log)
-}
-
-// flushTraces sends the spans still buffered, within a bound.
-func flushTraces(tel *observe.Telemetry, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := tel.Shutdown(ctx); err != nil {
-		log.Warn("traces not flushed", slog.String("error", err.Error()))
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -27,14 +26,11 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 	if err != nil {
 		return err
 	}
-	defer flushTraces(tel, log)
-	mctx, stopMetrics := context.WithCancel(ctx)
-	metricsDone, err := tel.ListenMetrics(mctx, cfg.MetricsListen, log, nil, nil)
+	defer tel.Flush(log)
+	stopMetrics, err := tel.ListenMetrics(ctx, cfg.MetricsListen, log, nil, nil)
 	if err != nil {
-		stopMetrics()
 		return err
 	}
-	defer metricsDone()
 	defer stopMetrics()
 	adapters, err := NewAdapters(cfg, log)
 	if err != nil {
@@ -45,20 +41,10 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 		return err
 	}
 	if !cfg.Demo {
-		// Polar is asked once the first answer (initialize's) is written,
-		// or after reachDelay without one, so that the check does not take
-		// CPU from that answer.
-		w := &firstWrite{Writer: out, done: make(chan struct{})}
-		out = w
-		go func() {
-			select {
-			case <-w.done:
-			case <-time.After(reachDelay):
-			case <-ctx.Done():
-				return
-			}
+		// Asked once initialize is answered, not while answering it.
+		out = stdioedge.AfterFirstAnswer(ctx, out, reachDelay, func() {
 			client.ReportReachable(ctx, fleet.ReachInBackground)
-		}()
+		})
 	}
 	id, ok := caller.Configured(cfg)
 	if !ok {
@@ -81,16 +67,3 @@ func RunStdio(ctx context.Context, cfg config.Config, in io.Reader, out io.Write
 // reachDelay is how long a stdio server waits for its first answer before
 // asking Polar whether it is reachable all the same.
 const reachDelay = time.Second
-
-// firstWrite closes done once its first write is made.
-type firstWrite struct {
-	io.Writer
-	once sync.Once
-	done chan struct{}
-}
-
-func (w *firstWrite) Write(p []byte) (int, error) {
-	n, err := w.Writer.Write(p)
-	w.once.Do(func() { close(w.done) })
-	return n, err
-}
