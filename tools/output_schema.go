@@ -4,8 +4,10 @@ import (
 	"encoding"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"math/big"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +30,18 @@ import (
 type shaper struct {
 	names map[string]string
 	path  map[reflect.Type]bool
+	keys  map[uintptr]string // each schema's JSON, by its map's address
+}
+
+// key is n's JSON, each schema's written once.
+func (s *shaper) key(n map[string]any) (map[string]any, string) {
+	p := reflect.ValueOf(n).Pointer()
+	k, ok := s.keys[p]
+	if !ok {
+		k = encode(n, s.key)
+		s.keys[p] = k
+	}
+	return n, k
 }
 
 // marshalsToString reports whether typ is one of the standard library
@@ -125,7 +139,8 @@ func (s *shaper) object(typ reflect.Type) map[string]any {
 		obj["required"] = required
 	}
 	if typ.Name() != "" {
-		s.names[jsonKey(obj)] = strings.TrimSuffix(typ.Name(), "View")
+		_, key := s.key(obj)
+		s.names[key] = strings.TrimSuffix(typ.Name(), "View")
 	}
 	return obj
 }
@@ -168,13 +183,13 @@ func throughPointer(typ reflect.Type, index []int) bool {
 
 // share declares once, under $defs, each object shape root uses more
 // than once where that makes the schema shorter, largest first, and
-// refers to it with $ref. names are the shapes' names (lean's).
+// refers to it with $ref. names are the shapes' names (shaper's).
 func share(root map[string]any, names map[string]string) map[string]any {
 	defs := map[string]any{}
 	for {
 		counts := map[string]int{}
-		eachShape(root, defs, func(n map[string]any) map[string]any {
-			counts[jsonKey(n)]++
+		eachShape(root, defs, func(n map[string]any, key string) map[string]any {
+			counts[key]++
 			return n
 		})
 		best := ""
@@ -194,8 +209,8 @@ func share(root map[string]any, names map[string]string) map[string]any {
 		}
 		name := names[best]
 		ref := map[string]any{"$ref": "#/$defs/" + name}
-		eachShape(root, defs, func(n map[string]any) map[string]any {
-			if jsonKey(n) != best {
+		eachShape(root, defs, func(n map[string]any, key string) map[string]any {
+			if key != best {
 				return n
 			}
 			defs[name] = n
@@ -209,27 +224,94 @@ func share(root map[string]any, names map[string]string) map[string]any {
 }
 
 // eachShape calls f on every schema below root and below each of defs,
-// outermost first, and puts what f returns in its place.
-func eachShape(root map[string]any, defs map[string]any, f func(map[string]any) map[string]any) {
-	var walk func(n map[string]any)
-	walk = func(n map[string]any) {
-		if props, ok := n["properties"].(map[string]any); ok {
-			for name, p := range props {
-				child := f(p.(map[string]any))
-				props[name] = child
-				walk(child)
-			}
-		}
-		if items, ok := n["items"].(map[string]any); ok {
-			child := f(items)
-			n["items"] = child
-			walk(child)
-		}
-	}
-	walk(root)
+// with its JSON, and puts what f returns in its place.
+func eachShape(root map[string]any, defs map[string]any, f func(n map[string]any, key string) map[string]any) {
+	keyOf(root, f)
 	for _, d := range defs {
-		walk(d.(map[string]any))
+		keyOf(d.(map[string]any), f)
 	}
+}
+
+// keyOf is n's JSON, as json.Marshal writes it. It calls f on every
+// schema below n, innermost first, with its JSON, and puts what f returns
+// in its place; n's JSON is as it was before.
+func keyOf(n map[string]any, f func(n map[string]any, key string) map[string]any) string {
+	return encode(n, func(child map[string]any) (map[string]any, string) {
+		key := keyOf(child, f)
+		return f(child, key), key
+	})
+}
+
+// encode is n's JSON, as json.Marshal writes it, with each schema below
+// n's JSON given by child, which also says what to put in its place.
+func encode(n map[string]any, child func(map[string]any) (map[string]any, string)) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	written := 0
+	// The keys a schema here may have, as json.Marshal orders them.
+	for _, k := range [...]string{"$ref", "format", "items", "properties", "required", "type"} {
+		v, ok := n[k]
+		if !ok {
+			continue
+		}
+		if written++; written > 1 {
+			b.WriteByte(',')
+		}
+		quote(&b, k)
+		b.WriteByte(':')
+		switch v := v.(type) {
+		case string:
+			quote(&b, v)
+		case []string:
+			b.WriteByte('[')
+			for i, s := range v {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				quote(&b, s)
+			}
+			b.WriteByte(']')
+		case map[string]any:
+			if k == "items" {
+				var key string
+				n[k], key = child(v)
+				b.WriteString(key)
+				continue
+			}
+			b.WriteByte('{')
+			for i, name := range slices.Sorted(maps.Keys(v)) {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				var key string
+				v[name], key = child(v[name].(map[string]any))
+				quote(&b, name)
+				b.WriteByte(':')
+				b.WriteString(key)
+			}
+			b.WriteByte('}')
+		default:
+			b.WriteString(jsonKey(v))
+		}
+	}
+	if written != len(n) {
+		panic("tools: output schema: unexpected keyword in " + jsonKey(n)) // a programming error
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// quote writes s as json.Marshal writes it.
+func quote(b *strings.Builder, s string) {
+	for i := range len(s) {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b.WriteString(jsonKey(s))
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 func jsonKey(v any) string {

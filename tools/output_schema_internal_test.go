@@ -26,7 +26,7 @@ func generatedOutput[T any]() mcp.ToolOption {
 		}
 		names := map[string]string{}
 		lean(root, reflect.TypeFor[T](), names)
-		defs := share(root, names)
+		defs := generatedShare(root, names)
 		t.OutputSchema.Properties = root["properties"].(map[string]any)
 		t.OutputSchema.Required, _ = root["required"].([]string)
 		t.OutputSchema.AdditionalProperties = nil
@@ -181,6 +181,72 @@ type shapeDeep struct {
 type shapeLabel string
 
 type shapeList []shapeCard
+
+// share declares once, under $defs, each object shape root uses more
+// than once where that makes the schema shorter, largest first, and
+// refers to it with $ref. names are the shapes' names (lean's), as output shared them before keyOf.
+func generatedShare(root map[string]any, names map[string]string) map[string]any {
+	defs := map[string]any{}
+	for {
+		counts := map[string]int{}
+		eachShapeGenerated(root, defs, func(n map[string]any) map[string]any {
+			counts[jsonKey(n)]++
+			return n
+		})
+		best := ""
+		for k, c := range counts {
+			name := names[k]
+			ref := len(`{"$ref":"#/$defs/` + name + `"}`)
+			saves := (c-1)*len(k) - c*ref - len(`"":,`+name)
+			if _, taken := defs[name]; name == "" || taken || saves <= 0 {
+				continue
+			}
+			if len(k) > len(best) || len(k) == len(best) && k < best {
+				best = k
+			}
+		}
+		if best == "" {
+			break
+		}
+		name := names[best]
+		ref := map[string]any{"$ref": "#/$defs/" + name}
+		eachShapeGenerated(root, defs, func(n map[string]any) map[string]any {
+			if jsonKey(n) != best {
+				return n
+			}
+			defs[name] = n
+			return ref
+		})
+	}
+	if len(defs) == 0 {
+		return nil
+	}
+	return defs
+}
+
+// eachShape calls f on every schema below root and below each of defs,
+// outermost first, and puts what f returns in its place.
+func eachShapeGenerated(root map[string]any, defs map[string]any, f func(map[string]any) map[string]any) {
+	var walk func(n map[string]any)
+	walk = func(n map[string]any) {
+		if props, ok := n["properties"].(map[string]any); ok {
+			for name, p := range props {
+				child := f(p.(map[string]any))
+				props[name] = child
+				walk(child)
+			}
+		}
+		if items, ok := n["items"].(map[string]any); ok {
+			child := f(items)
+			n["items"] = child
+			walk(child)
+		}
+	}
+	walk(root)
+	for _, d := range defs {
+		walk(d.(map[string]any))
+	}
+}
 
 // shapeAny holds interfaces, which the generator declares as true (any
 // value), which lean could not reduce: output declares them {}.

@@ -69,7 +69,7 @@ func input[T any](props ...property) mcp.ToolOption {
 func output[T any]() mcp.ToolOption {
 	return func(t *mcp.Tool) {
 		names := map[string]string{}
-		root := (&shaper{names: names, path: map[reflect.Type]bool{}}).shape(reflect.TypeFor[T]())
+		root := (&shaper{names: names, path: map[reflect.Type]bool{}, keys: map[uintptr]string{}}).shape(reflect.TypeFor[T]())
 		props, _ := root["properties"].(map[string]any)
 		defs := share(root, names)
 		required, _ := root["required"].([]string)
