@@ -31,17 +31,25 @@ type shaper struct {
 	names map[string]string
 	path  map[reflect.Type]bool
 	keys  map[uintptr]string // each schema's JSON, by its map's address
+	enc   []byte             // where key writes
 }
 
-// key is n's JSON, each schema's written once.
-func (s *shaper) key(n map[string]any) (map[string]any, string) {
+// key is n's JSON; each schema's is written once.
+func (s *shaper) key(n map[string]any) string {
+	s.enc = s.enc[:0]
+	s.appendKey(n)
+	return s.keys[reflect.ValueOf(n).Pointer()]
+}
+
+// appendKey appends n's JSON to s.enc.
+func (s *shaper) appendKey(n map[string]any) map[string]any {
 	p := reflect.ValueOf(n).Pointer()
-	k, ok := s.keys[p]
-	if !ok {
-		k = encode(n, s.key)
-		s.keys[p] = k
+	if k, ok := s.keys[p]; ok {
+		s.enc = append(s.enc, k...)
+	} else {
+		s.keys[p] = encode(&s.enc, n, s.appendKey)
 	}
-	return n, k
+	return n
 }
 
 // marshalsToString reports whether typ is one of the standard library
@@ -139,8 +147,7 @@ func (s *shaper) object(typ reflect.Type) map[string]any {
 		obj["required"] = required
 	}
 	if typ.Name() != "" {
-		_, key := s.key(obj)
-		s.names[key] = strings.TrimSuffix(typ.Name(), "View")
+		s.names[s.key(obj)] = strings.TrimSuffix(typ.Name(), "View")
 	}
 	return obj
 }
@@ -226,27 +233,30 @@ func share(root map[string]any, names map[string]string) map[string]any {
 // eachShape calls f on every schema below root and below each of defs,
 // with its JSON, and puts what f returns in its place.
 func eachShape(root map[string]any, defs map[string]any, f func(n map[string]any, key string) map[string]any) {
-	keyOf(root, f)
+	var buf []byte
+	keyOf(&buf, root, f)
 	for _, d := range defs {
-		keyOf(d.(map[string]any), f)
+		buf = buf[:0]
+		keyOf(&buf, d.(map[string]any), f)
 	}
 }
 
-// keyOf is n's JSON, as json.Marshal writes it. It calls f on every
-// schema below n, innermost first, with its JSON, and puts what f returns
-// in its place; n's JSON is as it was before.
-func keyOf(n map[string]any, f func(n map[string]any, key string) map[string]any) string {
-	return encode(n, func(child map[string]any) (map[string]any, string) {
-		key := keyOf(child, f)
-		return f(child, key), key
+// keyOf appends n's JSON, as json.Marshal writes it, to buf and returns
+// it. It calls f on every schema below n, innermost first, with its
+// JSON, and puts what f returns in its place; n's JSON is as it was
+// before.
+func keyOf(buf *[]byte, n map[string]any, f func(n map[string]any, key string) map[string]any) string {
+	return encode(buf, n, func(child map[string]any) map[string]any {
+		return f(child, keyOf(buf, child, f))
 	})
 }
 
-// encode is n's JSON, as json.Marshal writes it, with each schema below
-// n's JSON given by child, which also says what to put in its place.
-func encode(n map[string]any, child func(map[string]any) (map[string]any, string)) string {
-	var b strings.Builder
-	b.WriteByte('{')
+// encode appends n's JSON, as json.Marshal writes it, to buf and returns
+// it. child appends the JSON of each schema below n and says what to put
+// in its place.
+func encode(buf *[]byte, n map[string]any, child func(map[string]any) map[string]any) string {
+	start := len(*buf)
+	*buf = append(*buf, '{')
 	written := 0
 	// The keys a schema here may have, as json.Marshal orders them.
 	for _, k := range [...]string{"$ref", "format", "items", "properties", "required", "type"} {
@@ -255,63 +265,59 @@ func encode(n map[string]any, child func(map[string]any) (map[string]any, string
 			continue
 		}
 		if written++; written > 1 {
-			b.WriteByte(',')
+			*buf = append(*buf, ',')
 		}
-		quote(&b, k)
-		b.WriteByte(':')
+		quote(buf, k)
+		*buf = append(*buf, ':')
 		switch v := v.(type) {
 		case string:
-			quote(&b, v)
+			quote(buf, v)
 		case []string:
-			b.WriteByte('[')
+			*buf = append(*buf, '[')
 			for i, s := range v {
 				if i > 0 {
-					b.WriteByte(',')
+					*buf = append(*buf, ',')
 				}
-				quote(&b, s)
+				quote(buf, s)
 			}
-			b.WriteByte(']')
+			*buf = append(*buf, ']')
 		case map[string]any:
 			if k == "items" {
-				var key string
-				n[k], key = child(v)
-				b.WriteString(key)
+				n[k] = child(v)
 				continue
 			}
-			b.WriteByte('{')
+			*buf = append(*buf, '{')
 			for i, name := range slices.Sorted(maps.Keys(v)) {
 				if i > 0 {
-					b.WriteByte(',')
+					*buf = append(*buf, ',')
 				}
-				var key string
-				v[name], key = child(v[name].(map[string]any))
-				quote(&b, name)
-				b.WriteByte(':')
-				b.WriteString(key)
+				quote(buf, name)
+				*buf = append(*buf, ':')
+				v[name] = child(v[name].(map[string]any))
 			}
-			b.WriteByte('}')
+			*buf = append(*buf, '}')
 		default:
-			b.WriteString(jsonKey(v))
+			*buf = append(*buf, jsonKey(v)...)
 		}
 	}
 	if written != len(n) {
 		panic("tools: output schema: unexpected keyword in " + jsonKey(n)) // a programming error
 	}
-	b.WriteByte('}')
-	return b.String()
+	*buf = append(*buf, '}')
+	return string((*buf)[start:])
 }
 
-// quote writes s as json.Marshal writes it.
-func quote(b *strings.Builder, s string) {
+// quote appends s as json.Marshal writes it.
+func quote(buf *[]byte, s string) {
 	for i := range len(s) {
 		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b.WriteString(jsonKey(s))
+			*buf = append(*buf, jsonKey(s)...)
 			return
 		}
 	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
+	*buf = append(*buf, '"')
+	*buf = append(*buf, s...)
+	*buf = append(*buf, '"')
 }
 
 func jsonKey(v any) string {
