@@ -68,18 +68,12 @@ func input[T any](props ...property) mcp.ToolOption {
 // answer).
 func output[T any]() mcp.ToolOption {
 	return func(t *mcp.Tool) {
-		mcp.WithOutputSchema[T]()(t)
-		root := map[string]any{"type": "object", "properties": t.OutputSchema.Properties}
-		if len(t.OutputSchema.Required) > 0 {
-			root["required"] = t.OutputSchema.Required
-		}
 		names := map[string]string{}
-		lean(root, reflect.TypeFor[T](), names)
+		root := (&shaper{names: names, path: map[reflect.Type]bool{}, keys: map[uintptr]string{}}).shape(reflect.TypeFor[T]())
+		props, _ := root["properties"].(map[string]any)
 		defs := share(root, names)
-		t.OutputSchema.Properties = root["properties"].(map[string]any)
-		t.OutputSchema.Required, _ = root["required"].([]string)
-		t.OutputSchema.AdditionalProperties = nil
-		t.OutputSchema.Defs = defs
+		required, _ := root["required"].([]string)
+		t.OutputSchema = mcp.ToolOutputSchema{Type: "object", Properties: props, Required: required, Defs: defs}
 	}
 }
 
