@@ -45,16 +45,17 @@ func UnknownKeys(keys []string) error {
 func nearest(k string, known map[string]bool) string {
 	best, bestDist := "", max(2, len(k)/3)+1
 	for _, cand := range slices.Sorted(maps.Keys(known)) {
-		if d := editDistance(k, cand); d < bestDist {
+		if d := EditDistance(k, cand); d < bestDist {
 			best, bestDist = cand, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (keys are ASCII).
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes
+// (setting keys and tool names are ASCII): what a "did you mean"
+// suggestion is measured by.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/polar-mcp/polar-mcp/config"
 )
 
 // Definitions are the tools' definitions, as tools/list gives them to an
@@ -59,7 +60,7 @@ func CheckName(name string, list []mcp.Tool) error {
 		if t.Name == name {
 			return nil
 		}
-		if d := nameDistance(strings.ToLower(name), t.Name); dist < 0 || d < dist {
+		if d := config.EditDistance(strings.ToLower(name), t.Name); dist < 0 || d < dist {
 			best, dist = t.Name, d
 		}
 	}
@@ -67,25 +68,4 @@ func CheckName(name string, list []mcp.Tool) error {
 		return fmt.Errorf("no tool is named %q: did you mean %s? (polar-mcp tools lists them)", name, best)
 	}
 	return fmt.Errorf("no tool is named %q; the tools are:%s", name, Names(list))
-}
-
-// nameDistance is the Levenshtein distance between two tool names.
-func nameDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -25,17 +25,9 @@ func (c *Client) writeCustomer(action string, raw []byte, at time.Time) bool {
 	if json.Unmarshal(raw, &cu) != nil || json.Unmarshal(raw, &meta) != nil || cu.ID == "" || cu.Email == "" {
 		return false
 	}
-	deleted := action == "deleted"
-	if !deleted && action != "created" && action != "updated" {
-		return false
-	}
-	v := meta.version(at)
-	if deleted {
-		// A drop is always safe: applied whatever its version, and no
-		// older record is written after it.
-		c.vers.atLeast("customer\x00"+cu.ID, v)
-	} else if !c.vers.advance("customer\x00"+cu.ID, v) {
-		return true
+	deleted, known, newer := c.admit(action, "customer\x00"+cu.ID, meta.version(at))
+	if !known || !newer {
+		return known
 	}
 	c.forget(cu.ID)
 	if ext := cu.External(); ext != "" {
@@ -68,15 +60,9 @@ func (c *Client) writeMember(action string, raw []byte, at time.Time) bool {
 	if json.Unmarshal(raw, &m) != nil || json.Unmarshal(raw, &meta) != nil || m.ID == "" || m.CustomerID == "" || m.Email == "" {
 		return false
 	}
-	deleted := action == "deleted"
-	if !deleted && action != "created" && action != "updated" {
-		return false
-	}
-	v := meta.version(at)
-	if deleted {
-		c.vers.atLeast("member\x00"+m.ID, v)
-	} else if !c.vers.advance("member\x00"+m.ID, v) {
-		return true
+	deleted, known, newer := c.admit(action, "member\x00"+m.ID, meta.version(at))
+	if !known || !newer {
+		return known
 	}
 	c.members.mu.Lock()
 	if e, ok := c.members.emailOf[m.ID]; ok {
@@ -90,4 +76,20 @@ func (c *Client) writeMember(action string, raw []byte, at time.Time) bool {
 	c.gen.Add(1)
 	c.dropKept([]string{m.CustomerID}, "session\x00")
 	return true
+}
+
+// admit orders a created, updated or deleted event of the record key at
+// version v: known is false for any other action; newer is whether it is
+// applied. A deletion always is (a drop is always safe), and no older
+// record is written after it; a write only when newer than what was
+// applied.
+func (c *Client) admit(action, key string, v time.Time) (deleted, known, newer bool) {
+	switch action {
+	case "deleted":
+		c.vers.atLeast(key, v)
+		return true, true, true
+	case "created", "updated":
+		return false, true, c.vers.advance(key, v)
+	}
+	return false, false, false
 }
