@@ -3,7 +3,6 @@ package hosted
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -22,18 +21,21 @@ import (
 // realServer serves polar-mcp's real MCP server, backed by the fake Polar
 // API on the demo fixtures.
 func realServer(t *testing.T) (*testServer, *fakepolar.Server) {
+	return demoMCP(t, tools.Options{Version: "test"}, polar.Config{})
+}
+
+// demoMCP serves tools.NewServer(opts) over the fake Polar API on the
+// demo fixtures, through a Polar client configured as cfg (its token,
+// URL and retry wait are the fake's).
+func demoMCP(t *testing.T, opts tools.Options, cfg polar.Config) (*testServer, *fakepolar.Server) {
 	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
+	fake, api := testkit.DemoPolar(t)
+	cfg.AccessToken, cfg.ServerURL, cfg.MaxRetryWait = fakepolar.DemoToken, api.URL, -1
+	pc, err := polar.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(fake)
-	t.Cleanup(api.Close)
-	pc, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: api.URL, MaxRetryWait: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serve(t, tools.NewServer(tools.Deps{}, tools.Options{Version: "test"}), withClient(t, pc)), fake
+	return serve(t, tools.NewServer(tools.Deps{}, opts), withClient(t, pc)), fake
 }
 
 func toolNames(t *testing.T, c *client.Client) []string {

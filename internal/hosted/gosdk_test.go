@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/tools"
 )
@@ -21,20 +19,9 @@ const appURI = "ui://polar-mcp/insights.html"
 // appServer is realServer with the agents' app resource, as the hosted
 // server has it.
 func appServer(t *testing.T) *testServer {
-	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := httptest.NewServer(fake)
-	t.Cleanup(api.Close)
-	pc, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: api.URL, MaxRetryWait: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := tools.Deps{}
 	app := &tools.App{URI: appURI, Name: "insights", MIMEType: "text/html;profile=mcp-app", HTML: func() string { return "<html></html>" }}
-	return serve(t, tools.NewServer(deps, tools.Options{Version: "test", App: app}), withClient(t, pc))
+	s, _ := demoMCP(t, tools.Options{Version: "test", App: app}, polar.Config{})
+	return s
 }
 
 // bearerTransport adds a caller token to every request of the official

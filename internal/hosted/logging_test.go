@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -22,20 +21,8 @@ import (
 // observedServer is realServer with the observer the real server has,
 // which tells clients what happens at Polar.
 func observedServer(t *testing.T) (*testServer, *fakepolar.Server) {
-	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := httptest.NewServer(fake)
-	t.Cleanup(api.Close)
 	obs := observe.New(observe.Config{Logger: slog.New(slog.DiscardHandler)})
-	pc, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: api.URL, MaxRetryWait: -1, Observer: obs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := tools.Deps{}
-	return serve(t, tools.NewServer(deps, tools.Options{Version: "test"}), withClient(t, pc)), fake
+	return demoMCP(t, tools.Options{Version: "test"}, polar.Config{Observer: obs})
 }
 
 // TestLoggingTellsTheClientAboutPolarRetries: logging/setLevel works per
