@@ -41,6 +41,22 @@ func flood(clients []polar.Client, each int, refused func(error) bool) int {
 	return n
 }
 
+// instances builds n instances on cfg, each its fleet (closed when t
+// ends) and its adapters.
+func instances(t *testing.T, cfg config.Config, n int) []*Adapters {
+	t.Helper()
+	var out []*Adapters
+	for range n {
+		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		out = append(out, NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f))
+	}
+	return out
+}
+
 // Three instances, each with adapters for the same organization (a single
 // merchant and a connection), never send more than the organization's
 // budget within a window, however hard they are pushed.
@@ -51,13 +67,7 @@ func TestFleetSharesOneBudgetPerOrganization(t *testing.T) {
 	const perMinute = 12 // POLAR_MCP_RATE_LIMIT=12, no headroom
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redis, ExpectedInstances: 3}
 	var clients []polar.Client
-	for range 3 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
+	for _, a := range instances(t, cfg, 3) {
 		for range 2 { // the root and a connection to the same organization
 			sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 			if err != nil {
@@ -91,13 +101,7 @@ func TestFleetShares429Pause(t *testing.T) {
 	org := "org-pause-" + time.Now().Format("150405.000000000")
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: 1000, RedisURL: redis, ExpectedInstances: 2}
 	var sdks []polar.Client
-	for range 2 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		a := NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f)
+	for _, a := range instances(t, cfg, 2) {
 		sdk, err := a.SDK(connections.Production, fakepolar.DemoToken, a.Limiter(connections.Production, org, 0))
 		if err != nil {
 			t.Fatal(err)
@@ -134,13 +138,8 @@ func TestReplicasShareTheTokenBudgetBeforeTheOrganizationIsKnown(t *testing.T) {
 	cfg := config.Config{ServerURL: ts.URL, RateLimit: perMinute, RateHeadroom: -1, RedisURL: redisURL,
 		AccessToken: fakepolar.DemoToken, Environment: config.Production} // POLAR_MCP_EXPECTED_INSTANCES left at 1
 	var clients []polar.Client
-	for range 3 {
-		f, err := NewFleet(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		m, err := NewAdapters(cfg, slog.New(slog.DiscardHandler), nil).WithFleet(f).Merchant()
+	for _, a := range instances(t, cfg, 3) {
+		m, err := a.Merchant()
 		if err != nil {
 			t.Fatal(err)
 		}
