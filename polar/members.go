@@ -189,21 +189,9 @@ func (c *SDKClient) MemberByExternalID(ctx context.Context, customerExt, memberE
 		return nil, err
 	}
 	path := "/v1/customers/external/" + url.PathEscape(customerExt) + "/members/" + url.PathEscape(memberExt)
-	slot, err := c.doRaw(ctx, o, http.MethodGet, path, nil, nil)
-	if isNotFound(err) {
-		return nil, ErrMemberNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	m, err := decode[Member](o, slot)
-	if err != nil {
-		return nil, err
-	}
-	if m.ID == "" || m.ExternalID == nil || *m.ExternalID != memberExt {
-		return nil, ErrMemberNotFound
-	}
-	return &m, nil
+	return c.readMember(ctx, o, path, func(m Member) bool {
+		return m.ID != "" && m.ExternalID != nil && *m.ExternalID == memberExt
+	})
 }
 
 // GetMember implements Members.
@@ -215,7 +203,15 @@ func (c *SDKClient) GetMember(ctx context.Context, customerID, memberID string) 
 	if err := checkID(o, memberID); err != nil {
 		return nil, err
 	}
-	slot, err := c.doRaw(ctx, o, http.MethodGet, "/v1/customers/"+customerID+"/members/"+memberID, nil, nil)
+	return c.readMember(ctx, o, "/v1/customers/"+customerID+"/members/"+memberID, func(m Member) bool {
+		return m.ID == memberID && m.CustomerID == customerID
+	})
+}
+
+// readMember reads the one member at path: ErrMemberNotFound for Polar's
+// 404 and for a member that is not the one asked for (is false).
+func (c *SDKClient) readMember(ctx context.Context, o op, path string, is func(Member) bool) (*Member, error) {
+	slot, err := c.doRaw(ctx, o, http.MethodGet, path, nil, nil)
 	if isNotFound(err) {
 		return nil, ErrMemberNotFound
 	}
@@ -226,7 +222,7 @@ func (c *SDKClient) GetMember(ctx context.Context, customerID, memberID string) 
 	if err != nil {
 		return nil, err
 	}
-	if m.ID != memberID || m.CustomerID != customerID {
+	if !is(m) {
 		return nil, ErrMemberNotFound
 	}
 	return &m, nil
