@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -316,20 +314,7 @@ type spec map[string]map[string]map[string]bool
 
 func loadSpec(t *testing.T) spec {
 	t.Helper()
-	dir, _ := os.Getwd()
-	var raw []byte
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "shared", "polar", "openapi-2026-10.json"))
-		if err == nil {
-			raw = b
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/polar/openapi-2026-10.json not found")
-		}
-		dir = parent
-	}
+	raw := testkit.OpenAPI(t)
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Parameters []struct {
