@@ -3,10 +3,10 @@ package observe
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
@@ -34,17 +34,22 @@ func TracesEnabled(getenv func(string) string) bool {
 // sampler of OTEL_TRACES_SAMPLER and the resource of OTEL_SERVICE_NAME and
 // OTEL_RESOURCE_ATTRIBUTES (service.name defaults to polar-mcp). Call
 // shutdown before exiting: it flushes the spans still buffered.
-func NewTracerProvider(ctx context.Context, getenv func(string) string) (tp trace.TracerProvider, shutdown func(context.Context) error, err error) {
+func NewTracerProvider(_ context.Context, getenv func(string) string) (tp trace.TracerProvider, shutdown func(context.Context) error, err error) {
 	if !TracesEnabled(getenv) {
 		return noop.NewTracerProvider(), func(context.Context) error { return nil }, nil
 	}
-	if p := getenv("OTEL_EXPORTER_OTLP_PROTOCOL"); p != "" && p != "http/protobuf" {
-		return nil, nil, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL=%q: polar-mcp exports traces over http/protobuf only", p)
+	key := "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" // the signal's own variable wins
+	if strings.TrimSpace(getenv(key)) == "" {
+		key = "OTEL_EXPORTER_OTLP_PROTOCOL"
 	}
-	exp, err := otlptracehttp.New(ctx)
+	if p := strings.TrimSpace(getenv(key)); p != "" && p != "http/protobuf" {
+		return nil, nil, fmt.Errorf("%s=%q: polar-mcp exports traces over http/protobuf only", key, p)
+	}
+	cfg, err := otlpConfigFromEnv(getenv, os.ReadFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("OTLP trace exporter: %w", err)
 	}
+	exp := newOTLPExporter(cfg)
 	bi := buildinfo.Read()
 	res, err := resource.Merge(
 		resource.NewSchemaless(semconv.ServiceName("polar-mcp"), semconv.ServiceVersion(bi.Version),
