@@ -134,7 +134,7 @@ func (e *otlpExporter) send(ctx context.Context, body []byte) error {
 			return fmt.Errorf("%w; the collector asks to retry after %s, past the %s retries may take", err, throttle, e.retry.maxElapsed)
 		}
 		if d, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(d) {
-			return fmt.Errorf("%w; giving up: the next attempt, in %s, would pass the export's %s timeout", err, wait.Round(time.Millisecond), e.cfg.timeout)
+			return fmt.Errorf("%w; giving up: the next attempt, in %s, would pass the export's deadline%s", err, wait.Round(time.Millisecond), e.timeoutNote())
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -149,9 +149,17 @@ func (e *otlpExporter) send(ctx context.Context, body []byte) error {
 // gaveUp is err once ctx ended while retrying.
 func (e *otlpExporter) gaveUp(ctx context.Context, err error) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("%w; gave up at the export's deadline (timeout %s)", err, e.cfg.timeout)
+		return fmt.Errorf("%w; gave up at the export's deadline%s", err, e.timeoutNote())
 	}
 	return fmt.Errorf("%w; gave up: %w", err, context.Cause(ctx))
+}
+
+// timeoutNote names the configured timeout, if any, for messages.
+func (e *otlpExporter) timeoutNote() string {
+	if e.cfg.timeout <= 0 {
+		return ""
+	}
+	return " (timeout " + e.cfg.timeout.String() + ")"
 }
 
 // jitter is d ±50 %, as the official exporter's backoff randomises it.

@@ -38,7 +38,9 @@ func pbDouble(v float64) *commonpb.AnyValue {
 func pbArray(vs ...*commonpb.AnyValue) *commonpb.AnyValue {
 	return &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vs}}}
 }
-func pbKV(k string, v *commonpb.AnyValue) *commonpb.KeyValue { return &commonpb.KeyValue{Key: k, Value: v} }
+func pbKV(k string, v *commonpb.AnyValue) *commonpb.KeyValue {
+	return &commonpb.KeyValue{Key: k, Value: v}
+}
 
 // everyAttribute is one attribute of each type the SDK records, with
 // zero values (a oneof's zero must survive), negative numbers and
