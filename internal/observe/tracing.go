@@ -28,9 +28,10 @@ func TracesEnabled(getenv func(string) string) bool {
 }
 
 // NewTracerProvider returns the tracer provider the environment asks for:
-// a no-op one unless TracesEnabled, else one exporting over OTLP/HTTP,
-// configured by the exporter's standard variables (OTEL_EXPORTER_OTLP_*:
-// endpoint, headers, timeout, compression, certificates), with the
+// a no-op one unless TracesEnabled, else one batching spans to this
+// package's OTLP/HTTP exporter, configured by the standard variables
+// (OTEL_EXPORTER_OTLP_*: endpoint, headers, timeout, compression,
+// certificates; see otlpConfigFromEnv), with the
 // sampler of OTEL_TRACES_SAMPLER and the resource of OTEL_SERVICE_NAME and
 // OTEL_RESOURCE_ATTRIBUTES (service.name defaults to polar-mcp). Call
 // shutdown before exiting: it flushes the spans still buffered.
