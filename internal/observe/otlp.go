@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protowire"
-
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
@@ -263,54 +261,39 @@ func partialSuccess(data []byte) error {
 	return fmt.Errorf("OTLP partial success: %s (%d spans rejected)", msg, int64(rejected))
 }
 
-// protoField returns the bytes of the last field num of message data.
-func protoField(data []byte, num protowire.Number) (field []byte, found bool) {
+// protoField returns the last length-delimited field num of message
+// data (a malformed message ends the search).
+func protoField(data []byte, num int) (field []byte, found bool) {
 	for len(data) > 0 {
-		n, typ, k := protowire.ConsumeTag(data)
-		if k < 0 {
-			return field, found
+		n, typ, _, v, rest, ok := nextField(data)
+		if !ok {
+			break
 		}
-		data = data[k:]
-		if typ == protowire.BytesType && n == num {
-			v, k := protowire.ConsumeBytes(data)
-			if k < 0 {
-				return field, found
-			}
+		if n == num && typ == wireBytes {
 			field, found = v, true
 		}
-		k = protowire.ConsumeFieldValue(n, typ, data)
-		if k < 0 {
-			return field, found
-		}
-		data = data[k:]
+		data = rest
 	}
 	return field, found
 }
 
 // protoStringField is field num of data as a string, empty if absent.
-func protoStringField(data []byte, num protowire.Number) string {
+func protoStringField(data []byte, num int) string {
 	v, _ := protoField(data, num)
 	return string(v)
 }
 
 // protoVarintField returns the last varint field num of data.
-func protoVarintField(data []byte, num protowire.Number) (v uint64, found bool) {
+func protoVarintField(data []byte, num int) (v uint64, found bool) {
 	for len(data) > 0 {
-		n, typ, k := protowire.ConsumeTag(data)
-		if k < 0 {
-			return v, found
+		n, typ, x, _, rest, ok := nextField(data)
+		if !ok {
+			break
 		}
-		data = data[k:]
-		if typ == protowire.VarintType && n == num {
-			if x, k := protowire.ConsumeVarint(data); k >= 0 {
-				v, found = x, true
-			}
+		if n == num && typ == wireVarint {
+			v, found = x, true
 		}
-		k = protowire.ConsumeFieldValue(n, typ, data)
-		if k < 0 {
-			return v, found
-		}
-		data = data[k:]
+		data = rest
 	}
 	return v, found
 }

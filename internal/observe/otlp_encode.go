@@ -3,8 +3,6 @@ package observe
 import (
 	"math"
 
-	"google.golang.org/protobuf/encoding/protowire"
-
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/sdk/instrumentation"
@@ -195,7 +193,7 @@ func appendSpan(b []byte, s sdktrace.ReadOnlySpan) []byte {
 }
 
 // appendAttrs appends one KeyValue field num per attribute.
-func appendAttrs(b []byte, num protowire.Number, attrs []attribute.KeyValue) []byte {
+func appendAttrs(b []byte, num int, attrs []attribute.KeyValue) []byte {
 	for _, kv := range attrs {
 		b = appendMessage(b, num, func(b []byte) []byte {
 			b = appendString(b, fKeyValueKey, string(kv.Key))
@@ -213,15 +211,15 @@ func appendValue(b []byte, v attribute.Value) []byte {
 	case attribute.EMPTY:
 		return b
 	case attribute.BOOL:
-		return protowire.AppendVarint(protowire.AppendTag(b, fAnyBool, protowire.VarintType), protowire.EncodeBool(v.AsBool()))
+		return appendVarintRaw(appendTag(b, fAnyBool, wireVarint), boolVarint(v.AsBool()))
 	case attribute.INT64:
-		return protowire.AppendVarint(protowire.AppendTag(b, fAnyInt, protowire.VarintType), uint64(v.AsInt64()))
+		return appendVarintRaw(appendTag(b, fAnyInt, wireVarint), uint64(v.AsInt64()))
 	case attribute.FLOAT64:
-		return protowire.AppendFixed64(protowire.AppendTag(b, fAnyDouble, protowire.Fixed64Type), math.Float64bits(v.AsFloat64()))
+		return appendFixed64Raw(appendTag(b, fAnyDouble, wireFixed64), math.Float64bits(v.AsFloat64()))
 	case attribute.STRING:
-		return protowire.AppendString(protowire.AppendTag(b, fAnyString, protowire.BytesType), v.AsString())
+		return appendBytesRaw(appendTag(b, fAnyString, wireBytes), v.AsString())
 	case attribute.BYTESLICE:
-		return protowire.AppendBytes(protowire.AppendTag(b, fAnyBytes, protowire.BytesType), v.AsByteSlice())
+		return appendBytesRaw(appendTag(b, fAnyBytes, wireBytes), v.AsByteSlice())
 	case attribute.MAP:
 		return appendMessage(b, fAnyKvlist, func(b []byte) []byte { return appendAttrs(b, fListValues, v.AsMap()) })
 	case attribute.BOOLSLICE, attribute.INT64SLICE, attribute.FLOAT64SLICE, attribute.STRINGSLICE, attribute.SLICE:
@@ -232,7 +230,7 @@ func appendValue(b []byte, v attribute.Value) []byte {
 			return b
 		})
 	default:
-		return protowire.AppendString(protowire.AppendTag(b, fAnyString, protowire.BytesType), "INVALID")
+		return appendBytesRaw(appendTag(b, fAnyString, wireBytes), "INVALID")
 	}
 }
 
@@ -303,6 +301,13 @@ func statusCode(c codes.Code) uint64 {
 	}
 }
 
+func boolVarint(v bool) uint64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
 func unixNano(n int64) uint64 { return uint64(max(0, n)) }
 
 func clampUint32(v int) uint64 { return uint64(min(max(v, 0), math.MaxUint32)) }
@@ -310,53 +315,53 @@ func clampUint32(v int) uint64 { return uint64(min(max(v, 0), math.MaxUint32)) }
 // appendMessage appends field num holding the message body appends. It
 // reserves one byte for the length and moves the body when it is longer
 // than 127 bytes, so nested messages are written in one pass.
-func appendMessage(b []byte, num protowire.Number, body func([]byte) []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
+func appendMessage(b []byte, num int, body func([]byte) []byte) []byte {
+	b = appendTag(b, num, wireBytes)
 	at := len(b)
 	b = body(append(b, 0))
 	n := len(b) - at - 1
-	k := protowire.SizeVarint(uint64(n))
+	k := sizeVarint(uint64(n))
 	if k > 1 {
 		b = append(b, make([]byte, k-1)...)
 		copy(b[at+k:], b[at+1:at+1+n])
 	}
-	protowire.AppendVarint(b[:at], uint64(n))
+	appendVarintRaw(b[:at], uint64(n))
 	return b
 }
 
 // The scalar appenders leave out zero values, as proto3 does.
 
-func appendString(b []byte, num protowire.Number, s string) []byte {
+func appendString(b []byte, num int, s string) []byte {
 	if s == "" {
 		return b
 	}
-	return protowire.AppendString(protowire.AppendTag(b, num, protowire.BytesType), s)
+	return appendBytesRaw(appendTag(b, num, wireBytes), s)
 }
 
-func appendBytes(b []byte, num protowire.Number, v []byte) []byte {
+func appendBytes(b []byte, num int, v []byte) []byte {
 	if len(v) == 0 {
 		return b
 	}
-	return protowire.AppendBytes(protowire.AppendTag(b, num, protowire.BytesType), v)
+	return appendBytesRaw(appendTag(b, num, wireBytes), v)
 }
 
-func appendVarint(b []byte, num protowire.Number, v uint64) []byte {
+func appendVarint(b []byte, num int, v uint64) []byte {
 	if v == 0 {
 		return b
 	}
-	return protowire.AppendVarint(protowire.AppendTag(b, num, protowire.VarintType), v)
+	return appendVarintRaw(appendTag(b, num, wireVarint), v)
 }
 
-func appendFixed64(b []byte, num protowire.Number, v uint64) []byte {
+func appendFixed64(b []byte, num int, v uint64) []byte {
 	if v == 0 {
 		return b
 	}
-	return protowire.AppendFixed64(protowire.AppendTag(b, num, protowire.Fixed64Type), v)
+	return appendFixed64Raw(appendTag(b, num, wireFixed64), v)
 }
 
-func appendFixed32(b []byte, num protowire.Number, v uint32) []byte {
+func appendFixed32(b []byte, num int, v uint32) []byte {
 	if v == 0 {
 		return b
 	}
-	return protowire.AppendFixed32(protowire.AppendTag(b, num, protowire.Fixed32Type), v)
+	return appendFixed32Raw(appendTag(b, num, wireFixed32), v)
 }
