@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -222,4 +224,33 @@ func TestLabelCountIsChecked(t *testing.T) {
 		}
 	}()
 	counters[values2](&registry{set: metrics.NewSet(), meta: map[string]familyMeta{}}, "x_total", "x", "one")
+}
+
+// TestSeriesAreCountedConcurrently: calls from many goroutines, making
+// the same and different series at once, are all counted, each series
+// once in the scrape.
+func TestSeriesAreCountedConcurrently(t *testing.T) {
+	m := NewMetrics()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for range 500 {
+				m.ToolCalls.Inc("get_products", "customer", "ok")
+				m.Sessions.Inc("stdio")
+				m.ToolDuration.Observe(0.001, "tool_"+strconv.Itoa(g%2))
+			}
+		})
+	}
+	wg.Wait()
+	text, _ := scrape(t, MetricsHandler(m, nil), false)
+	for _, line := range []string{
+		`polarmcp_tool_calls_total{outcome="ok",role="customer",tool="get_products"} 4000`,
+		`polarmcp_sessions_open{transport="stdio"} 4000`,
+		`polarmcp_tool_call_duration_seconds_count{tool="tool_0"} 2000`,
+		`polarmcp_tool_call_duration_seconds_count{tool="tool_1"} 2000`,
+	} {
+		if strings.Count(text, line+"\n") != 1 {
+			t.Errorf("the scrape does not hold %s once", line)
+		}
+	}
 }
