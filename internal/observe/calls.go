@@ -116,8 +116,8 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 				span.SetStatus(codes.Error, outcome)
 			}
 			if m := o.metrics; m != nil {
-				m.ToolCalls.WithLabelValues(tool, role, outcome).Inc()
-				m.ToolDuration.WithLabelValues(tool).Observe(took.Seconds())
+				m.ToolCalls.Inc(tool, role, outcome)
+				m.ToolDuration.Observe(took.Seconds(), tool)
 			}
 			o.log.LogAttrs(ctx, slog.LevelInfo, "tool call",
 				slog.String("request_id", r.id), slog.String("transport", r.transport),
@@ -136,7 +136,7 @@ func (o *Observer) ToolMiddleware() server.ToolHandlerMiddleware {
 func (o *Observer) audit(ctx context.Context, r request, id caller.Identity, tool, customer string) {
 	found := customer != ""
 	if m := o.metrics; m != nil {
-		m.AgentLookups.WithLabelValues(connectionLabel(ctx), strconv.FormatBool(found)).Inc()
+		m.AgentLookups.Inc(connectionLabel(ctx), strconv.FormatBool(found))
 	}
 	o.log.LogAttrs(ctx, slog.LevelInfo, "agent lookup",
 		slog.String("request_id", r.id), slog.String("agent_subject", safeSubject(id.Subject)),

@@ -41,7 +41,7 @@ func (g *sessionGauge) register(id, transport string) {
 		return
 	}
 	g.open[id] = transport
-	g.metrics.Sessions.WithLabelValues(transport).Inc()
+	g.metrics.Sessions.Inc(transport)
 }
 
 func (g *sessionGauge) unregister(id string) {
@@ -52,7 +52,7 @@ func (g *sessionGauge) unregister(id string) {
 		return
 	}
 	delete(g.open, id)
-	g.metrics.Sessions.WithLabelValues(transport).Dec()
+	g.metrics.Sessions.Dec(transport)
 }
 
 // sessionTransport names a session's transport: the one the request

@@ -41,10 +41,10 @@ func (o *Observer) HTTP(next http.Handler) http.Handler {
 				attribute.String("polarmcp.request_id", id)))
 		defer span.End()
 		if r.Method == http.MethodGet && o.metrics != nil {
-			sw := &streamWriter{ResponseWriter: w, open: func() { o.metrics.Streams.WithLabelValues(transport).Inc() }}
+			sw := &streamWriter{ResponseWriter: w, open: func() { o.metrics.Streams.Inc(transport) }}
 			defer func() {
 				if sw.opened {
-					o.metrics.Streams.WithLabelValues(transport).Dec()
+					o.metrics.Streams.Dec(transport)
 				}
 			}()
 			w = sw

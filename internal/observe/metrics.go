@@ -10,76 +10,79 @@
 package observe
 
 import (
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"strings"
+	"sync"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 )
 
-// Metrics are polar-mcp's Prometheus series, registered on the registry
-// the composition root passes to NewMetrics.
+// Metrics are polar-mcp's Prometheus series, held in a set of their own
+// (never the metrics library's global one); WritePrometheus writes them.
+// A family's label values are passed in the order its comment names
+// them; the scrape sorts them by label name.
 type Metrics struct {
-	ToolCalls       *prometheus.CounterVec   // polarmcp_tool_calls_total{tool,role,outcome}
-	ToolDuration    *prometheus.HistogramVec // polarmcp_tool_call_duration_seconds{tool}
-	PolarRequests   *prometheus.CounterVec   // polarmcp_polar_requests_total{operation,status}
-	PolarDuration   *prometheus.HistogramVec // polarmcp_polar_request_duration_seconds{operation}
-	PolarThrottled  *prometheus.CounterVec   // polarmcp_polar_throttled_total{connection}
-	LimiterWaits    *prometheus.CounterVec   // polarmcp_limiter_waits_total{operation}
-	LimiterRefusals *prometheus.CounterVec   // polarmcp_limiter_refusals_total{operation}
-	LimiterWait     prometheus.Histogram     // polarmcp_limiter_wait_seconds
-	Cache           *prometheus.CounterVec   // polarmcp_cache_lookups_total{kind,outcome}
-	Sessions        *prometheus.GaugeVec     // polarmcp_sessions_open{transport}
-	Streams         *prometheus.GaugeVec     // polarmcp_streams_open{transport}
-	Webhooks        *prometheus.CounterVec   // polarmcp_webhook_deliveries_total{outcome}
-	StoreErrors     *prometheus.CounterVec   // polarmcp_connection_store_errors_total{operation}
-	AgentLookups    *prometheus.CounterVec   // polarmcp_agent_lookups_total{connection,found}
-	reg             prometheus.Registerer
+	ToolCalls       *Counter3   // polarmcp_tool_calls_total{tool,role,outcome}
+	ToolDuration    *Histogram1 // polarmcp_tool_call_duration_seconds{tool}
+	PolarRequests   *Counter2   // polarmcp_polar_requests_total{operation,status}
+	PolarDuration   *Histogram1 // polarmcp_polar_request_duration_seconds{operation}
+	PolarThrottled  *Counter1   // polarmcp_polar_throttled_total{connection}
+	LimiterWaits    *Counter1   // polarmcp_limiter_waits_total{operation}
+	LimiterRefusals *Counter1   // polarmcp_limiter_refusals_total{operation}
+	LimiterWait     *Histogram  // polarmcp_limiter_wait_seconds
+	Cache           *Counter2   // polarmcp_cache_lookups_total{kind,outcome}
+	Sessions        *Gauge1     // polarmcp_sessions_open{transport}
+	Streams         *Gauge1     // polarmcp_streams_open{transport}
+	Webhooks        *Counter1   // polarmcp_webhook_deliveries_total{outcome}
+	StoreErrors     *Counter1   // polarmcp_connection_store_errors_total{operation}
+	AgentLookups    *Counter2   // polarmcp_agent_lookups_total{connection,found}
+	reg             *registry
 }
 
-// NewMetrics registers polar-mcp's series on reg, with the build info and
-// the Go runtime and process collectors. It panics if reg already holds
-// them (one Metrics per registry).
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	seconds := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+// seconds are the upper bounds of the duration histograms' buckets.
+func seconds() []float64 { return []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30} }
+
+// NewMetrics returns polar-mcp's series in a fresh set, with the build
+// info; WritePrometheus adds the Go runtime and process series.
+func NewMetrics() *Metrics { return newMetrics(buildinfo.Read()) }
+
+func newMetrics(bi buildinfo.Info) *Metrics {
+	r := &registry{set: metrics.NewSet(), meta: map[string]familyMeta{}}
 	m := &Metrics{
-		ToolCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_tool_calls_total",
-			Help: "Tool calls, by tool, caller role and outcome."}, []string{"tool", "role", "outcome"}),
-		ToolDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "polarmcp_tool_call_duration_seconds",
-			Help: "How long tool calls took.", Buckets: seconds}, []string{"tool"}),
-		PolarRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_polar_requests_total",
-			Help: "HTTP requests sent to Polar, by operation and status (0: no answer)."}, []string{"operation", "status"}),
-		PolarDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "polarmcp_polar_request_duration_seconds",
-			Help: "How long Polar took to answer.", Buckets: seconds}, []string{"operation"}),
-		PolarThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_polar_throttled_total",
-			Help: "429 answers received from Polar, by merchant connection (default: the single merchant)."}, []string{"connection"}),
-		LimiterWaits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_limiter_waits_total",
-			Help: "Polar requests that waited for a rate limiter slot."}, []string{"operation"}),
-		LimiterRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_limiter_refusals_total",
-			Help: "Polar requests the rate limiter refused without sending."}, []string{"operation"}),
-		LimiterWait: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "polarmcp_limiter_wait_seconds",
-			Help: "How long requests waited for a rate limiter slot (those that waited).", Buckets: seconds}),
-		Cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_cache_lookups_total",
-			Help: "Cacheable reads, by kind (operation id) and outcome (hit, miss, coalesced)."}, []string{"kind", "outcome"}),
-		Sessions: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "polarmcp_sessions_open",
-			Help: "MCP sessions open, by transport."}, []string{"transport"}),
-		Streams: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "polarmcp_streams_open",
-			Help: "SSE streams open (GET /sse, GET /mcp), by transport."}, []string{"transport"}),
-		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_webhook_deliveries_total",
-			Help: "Polar webhook deliveries received, by outcome."}, []string{"outcome"}),
-		StoreErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_connection_store_errors_total",
-			Help: "Connection store failures, by operation."}, []string{"operation"}),
-		AgentLookups: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "polarmcp_agent_lookups_total",
-			Help: "Customers looked up by support agents, by connection and whether one was found."}, []string{"connection", "found"}),
-		reg: reg,
+		ToolCalls: &Counter3{counters[values3](r, "polarmcp_tool_calls_total",
+			"Tool calls, by tool, caller role and outcome.", "tool", "role", "outcome")},
+		ToolDuration: &Histogram1{histograms[values1](r, "polarmcp_tool_call_duration_seconds",
+			"How long tool calls took.", "tool")},
+		PolarRequests: &Counter2{counters[values2](r, "polarmcp_polar_requests_total",
+			"HTTP requests sent to Polar, by operation and status (0: no answer).", "operation", "status")},
+		PolarDuration: &Histogram1{histograms[values1](r, "polarmcp_polar_request_duration_seconds",
+			"How long Polar took to answer.", "operation")},
+		PolarThrottled: &Counter1{counters[values1](r, "polarmcp_polar_throttled_total",
+			"429 answers received from Polar, by merchant connection (default: the single merchant).", "connection")},
+		LimiterWaits: &Counter1{counters[values1](r, "polarmcp_limiter_waits_total",
+			"Polar requests that waited for a rate limiter slot.", "operation")},
+		LimiterRefusals: &Counter1{counters[values1](r, "polarmcp_limiter_refusals_total",
+			"Polar requests the rate limiter refused without sending.", "operation")},
+		LimiterWait: r.histogram("polarmcp_limiter_wait_seconds",
+			"How long requests waited for a rate limiter slot (those that waited)."),
+		Cache: &Counter2{counters[values2](r, "polarmcp_cache_lookups_total",
+			"Cacheable reads, by kind (operation id) and outcome (hit, miss, coalesced).", "kind", "outcome")},
+		Sessions: &Gauge1{gauges[values1](r, "polarmcp_sessions_open",
+			"MCP sessions open, by transport.", "transport")},
+		Streams: &Gauge1{gauges[values1](r, "polarmcp_streams_open",
+			"SSE streams open (GET /sse, GET /mcp), by transport.", "transport")},
+		Webhooks: &Counter1{counters[values1](r, "polarmcp_webhook_deliveries_total",
+			"Polar webhook deliveries received, by outcome.", "outcome")},
+		StoreErrors: &Counter1{counters[values1](r, "polarmcp_connection_store_errors_total",
+			"Connection store failures, by operation.", "operation")},
+		AgentLookups: &Counter2{counters[values2](r, "polarmcp_agent_lookups_total",
+			"Customers looked up by support agents, by connection and whether one was found.", "connection", "found")},
+		reg: r,
 	}
-	bi := buildinfo.Read()
-	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "polarmcp_build_info",
-		Help: "Always 1: the running build's version and commit."}, []string{"version", "commit"})
-	build.WithLabelValues(bi.Version, bi.Commit).Set(1)
-	reg.MustRegister(m.ToolCalls, m.ToolDuration, m.PolarRequests, m.PolarDuration, m.PolarThrottled,
-		m.LimiterWaits, m.LimiterRefusals, m.LimiterWait, m.Cache, m.Sessions, m.Streams, m.Webhooks,
-		m.StoreErrors, m.AgentLookups, build,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	r.describe("polarmcp_build_info", kindGauge, "Always 1: the running build's version and commit.")
+	r.set.NewGauge(seriesName("polarmcp_build_info", []string{"version", "commit"},
+		[]string{bi.Version, bi.Commit}), nil).Set(1)
 	return m
 }
 
@@ -88,24 +91,93 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 // budgets and invalidations are not shared; organization_unknown: the
 // single merchant's organization is not known). Call it once per reason.
 func (m *Metrics) WatchDegraded(reason string, degraded func() bool) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "polarmcp_degraded",
-		Help:        "1 while a guarantee is weakened, by reason (redis_unreachable, organization_unknown); see /readyz.",
-		ConstLabels: prometheus.Labels{"reason": reason}}, func() float64 {
-		if degraded() {
-			return 1
-		}
-		return 0
-	}))
+	const name = "polarmcp_degraded"
+	m.reg.describe(name, kindGauge, "1 while a guarantee is weakened, by reason (redis_unreachable, organization_unknown); see /readyz.")
+	m.reg.set.NewGauge(seriesName(name, []string{"reason"}, []string{reason}), one(degraded))
 }
 
 // WatchDraining registers polarmcp_draining, 1 while draining reports
 // that the server is shutting down (refusing new requests). Call it once.
 func (m *Metrics) WatchDraining(draining func() bool) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "polarmcp_draining",
-		Help: "1 while the server drains calls in flight before exiting."}, func() float64 {
-		if draining() {
+	const name = "polarmcp_draining"
+	m.reg.describe(name, kindGauge, "1 while the server drains calls in flight before exiting.")
+	m.reg.set.NewGauge(name, one(draining))
+}
+
+// one is 1 while f reports true, else 0, read at each scrape.
+func one(f func() bool) func() float64 {
+	return func() float64 {
+		if f() {
 			return 1
 		}
 		return 0
-	}))
+	}
+}
+
+// The metric types, as TYPE lines name them.
+const (
+	kindCounter   = "counter"
+	kindGauge     = "gauge"
+	kindHistogram = "histogram"
+)
+
+// registry is one Metrics' set and the HELP and TYPE of its families.
+type registry struct {
+	set  *metrics.Set
+	mu   sync.Mutex
+	meta map[string]familyMeta
+}
+
+type familyMeta struct{ kind, help string }
+
+// describe records a family's type and help; describing it again the
+// same way is harmless (one gauge per degraded reason), differently a
+// programming error.
+func (r *registry) describe(name, kind, help string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m, ok := r.meta[name]; ok && m != (familyMeta{kind, help}) {
+		panic("observe: metric family " + name + " described twice")
+	}
+	r.meta[name] = familyMeta{kind, help}
+}
+
+// lookup is the family a sample line's metric name belongs to: itself,
+// or a histogram's name without _bucket, _sum or _count.
+func (r *registry) lookup(name string) (string, familyMeta, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m, ok := r.meta[name]; ok {
+		return name, m, true
+	}
+	for _, suffix := range [...]string{"_bucket", "_sum", "_count"} {
+		if base, ok := strings.CutSuffix(name, suffix); ok {
+			if m, ok := r.meta[base]; ok && m.kind == kindHistogram {
+				return base, m, true
+			}
+		}
+	}
+	return "", familyMeta{}, false
+}
+
+func counters[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.Counter] {
+	r.describe(name, kindCounter, help)
+	return newFamily[K](name, labels, r.set.NewCounter)
+}
+
+func gauges[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.Gauge] {
+	r.describe(name, kindGauge, help)
+	return newFamily[K](name, labels, func(series string) *metrics.Gauge { return r.set.NewGauge(series, nil) })
+}
+
+func histograms[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.PrometheusHistogram] {
+	r.describe(name, kindHistogram, help)
+	return newFamily[K](name, labels, func(series string) *metrics.PrometheusHistogram {
+		return r.set.NewPrometheusHistogramExt(series, seconds())
+	})
+}
+
+func (r *registry) histogram(name, help string) *Histogram {
+	r.describe(name, kindHistogram, help)
+	return &Histogram{r.set.NewPrometheusHistogramExt(name, seconds())}
 }

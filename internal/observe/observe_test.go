@@ -12,7 +12,6 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/prometheus/client_golang/prometheus"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
@@ -46,7 +45,7 @@ func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
 	t.Cleanup(ts.Close)
 	h := &harness{spans: tracetest.NewSpanRecorder(), logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, nil))
-	obs := observe.New(observe.Config{Metrics: observe.NewMetrics(prometheus.NewRegistry()),
+	obs := observe.New(observe.Config{Metrics: observe.NewMetrics(),
 		Tracer: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(h.spans)), Logger: log})
 	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: ts.URL, Observer: obs,
 		Limiter: limiter, Logger: slog.New(slog.DiscardHandler)})

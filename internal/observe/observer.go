@@ -81,10 +81,10 @@ func (o *Observer) OnRequest(ctx context.Context, e polar.RequestEvent) {
 	tellRequest(ctx, e)
 	status := strconv.Itoa(e.Status)
 	if m := o.metrics; m != nil {
-		m.PolarRequests.WithLabelValues(e.Operation, status).Inc()
-		m.PolarDuration.WithLabelValues(e.Operation).Observe(e.Duration.Seconds())
+		m.PolarRequests.Inc(e.Operation, status)
+		m.PolarDuration.Observe(e.Duration.Seconds(), e.Operation)
 		if e.Status == 429 {
-			m.PolarThrottled.WithLabelValues(connectionLabel(ctx)).Inc()
+			m.PolarThrottled.Inc(connectionLabel(ctx))
 		}
 	}
 	_, span := o.tracer.Start(ctx, "polar "+e.Operation, trace.WithSpanKind(trace.SpanKindClient),
@@ -105,11 +105,11 @@ func (o *Observer) OnLimit(ctx context.Context, e polar.LimitEvent) {
 	tellLimit(ctx, e)
 	if m := o.metrics; m != nil {
 		if e.Waited {
-			m.LimiterWaits.WithLabelValues(e.Operation).Inc()
+			m.LimiterWaits.Inc(e.Operation)
 			m.LimiterWait.Observe(e.Duration.Seconds())
 		}
 		if e.Refused {
-			m.LimiterRefusals.WithLabelValues(e.Operation).Inc()
+			m.LimiterRefusals.Inc(e.Operation)
 		}
 	}
 	_, span := o.tracer.Start(ctx, "polar.limiter", trace.WithTimestamp(e.Start), trace.WithAttributes(
@@ -123,7 +123,7 @@ func (o *Observer) OnLimit(ctx context.Context, e polar.LimitEvent) {
 // cache series.
 func (o *Observer) OnCache(ctx context.Context, e cache.Event) {
 	if m := o.metrics; m != nil {
-		m.Cache.WithLabelValues(e.Kind, e.Outcome).Inc()
+		m.Cache.Inc(e.Kind, e.Outcome)
 	}
 	now := time.Now()
 	_, span := o.tracer.Start(ctx, "cache "+e.Kind, trace.WithTimestamp(now), trace.WithAttributes(

@@ -10,22 +10,19 @@ import (
 	"os"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/polar-mcp/polar-mcp/config"
 )
 
-// Telemetry is one server's observability: its metrics registry, its
-// observer and its tracer provider.
+// Telemetry is one server's observability: its observer (with its own
+// metrics) and its tracer provider.
 type Telemetry struct {
-	// Registry holds every series; ServeMetrics serves it.
-	Registry *prometheus.Registry
-	// Observer observes the adapters, the tools and the transports.
+	// Observer observes the adapters, the tools and the transports; its
+	// Metrics are what ListenMetrics serves.
 	Observer *Observer
 	shutdown func(context.Context) error
 }
 
-// NewTelemetry builds the telemetry of a server: a fresh registry with
+// NewTelemetry builds the telemetry of a server: a fresh metrics set with
 // polar-mcp's series, and traces when the OTEL_* variables getenv returns
 // ask for them (os.Getenv when nil).
 func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) string) (*Telemetry, error) {
@@ -39,14 +36,12 @@ func NewTelemetry(ctx context.Context, log *slog.Logger, getenv func(string) str
 	if TracesEnabled(getenv) {
 		log.Info("exporting traces over OTLP")
 	}
-	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg)
-	return &Telemetry{Registry: reg, Observer: New(Config{Metrics: m, Tracer: tp, Logger: log}),
+	return &Telemetry{Observer: New(Config{Metrics: NewMetrics(), Tracer: tp, Logger: log}),
 		shutdown: shutdown}, nil
 }
 
 // ListenMetrics opens the metrics listener addr (POLAR_MCP_METRICS_LISTEN) names and
-// serves the registry on it in the background until ctx ends; ready,
+// serves the metrics on it in the background until ctx ends; ready,
 // when not nil, receives its address; readiness, when not nil, is served
 // at /readyz beside the metrics. It does nothing when no metrics
 // listener is configured. stop closes the listener and waits for it.
@@ -65,7 +60,7 @@ func (t *Telemetry) ListenMetrics(ctx context.Context, addr string, log *slog.Lo
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := ServeMetrics(ctx, ln, t.Registry, readiness, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := ServeMetrics(ctx, ln, t.Observer.Metrics(), readiness, log); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics listener failed", slog.String("error", err.Error()))
 		}
 	}()

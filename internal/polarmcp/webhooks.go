@@ -91,7 +91,7 @@ func storeError(t *observe.Telemetry, operation string, err error) {
 	if t == nil || err == nil || errors.As(err, &ae) {
 		return
 	}
-	t.Observer.Metrics().StoreErrors.WithLabelValues(operation).Inc()
+	t.Observer.Metrics().StoreErrors.Inc(operation)
 }
 
 // webhookOutcome counts a webhook delivery by how it was answered
@@ -99,7 +99,7 @@ func storeError(t *observe.Telemetry, operation string, err error) {
 func webhookOutcome(t *observe.Telemetry) func(string) {
 	return func(outcome string) {
 		if t != nil {
-			t.Observer.Metrics().Webhooks.WithLabelValues(outcome).Inc()
+			t.Observer.Metrics().Webhooks.Inc(outcome)
 		}
 	}
 }

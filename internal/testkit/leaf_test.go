@@ -3,6 +3,7 @@ package testkit
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,30 @@ func TestConfigIsALeaf(t *testing.T) {
 			if strings.Contains(d, f) {
 				t.Errorf("config depends on %s", d)
 			}
+		}
+	}
+}
+
+// TestBinaryLinksNoPrometheusClient checks that the binary serves its
+// metrics without the Prometheus client library: its package init built
+// a default registry with the Go and process collectors and linked the
+// protobuf runtime, about 5 ms of every start, metrics listener or not.
+// (Protobuf also came with the gRPC trace exporter; only the Prometheus
+// packages are asserted here.)
+func TestBinaryLinksNoPrometheusClient(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "./cmd/polar-mcp")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/polar-mcp: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "github.com/VictoriaMetrics/metrics") {
+		t.Fatalf("go list -deps ./cmd/polar-mcp does not list the metrics library (%d packages): is the list right?", len(deps))
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, "github.com/prometheus/") {
+			t.Errorf("the binary links %s", d)
 		}
 	}
 }
