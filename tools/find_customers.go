@@ -130,8 +130,7 @@ type CustomerMatch struct {
 func FindCustomers(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameFindCustomers,
 		mcp.WithDescription("Agents only: find customers by name, email, or customer, order or external id."),
-		input[FindCustomersInput](),
-		output[FindCustomersOutput](),
+		schemas(deps, input[FindCustomersInput](), output[FindCustomersOutput]()),
 		readOnly("Find customers"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameFindCustomers,
