@@ -69,3 +69,16 @@ func marshalTool(t *testing.T, tl mcp.Tool) string {
 	}
 	return string(b)
 }
+
+// BenchmarkToolDefinitionsByReflection builds every tool's definition as
+// go generate ./tools does, by reflection: what each start cost before
+// the tools took schemas_gen.go (BenchmarkToolDefinitions is what it
+// costs now).
+func BenchmarkToolDefinitionsByReflection(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(All(Deps{reflectSchemas: true}, false)) == 0 {
+			b.Fatal("no tools")
+		}
+	}
+}
