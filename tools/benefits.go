@@ -42,8 +42,7 @@ type BenefitView struct {
 func Benefits(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameBenefits,
 		mcp.WithDescription("The customer's benefits: license keys (masked), activations, credits, Discord, Slack, GitHub, downloads, feature flags."),
-		input[EmailArg](),
-		output[BenefitsOutput](),
+		schemas(deps, input[EmailArg](), output[BenefitsOutput]()),
 		readOnly("Benefits"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameBenefits,

@@ -7,8 +7,8 @@ import (
 )
 
 // BenchmarkToolDefinitions builds every tool's definition (input and
-// output schemas included), as each process does once at start before
-// stdio can answer initialize.
+// output schemas included, taken from schemas_gen.go), as each process
+// does once at start before stdio can answer initialize.
 func BenchmarkToolDefinitions(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

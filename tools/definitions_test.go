@@ -45,7 +45,7 @@ func TestAnnotations(t *testing.T) {
 		if *a.DestructiveHint {
 			t.Errorf("%s: destructiveHint = true; no tool is destructive", st.Tool.Name)
 		}
-		if st.Tool.OutputSchema.Type != "object" || len(st.Tool.OutputSchema.Properties) == 0 {
+		if out := typedOutputSchema(t, st.Tool); out.Type != "object" || len(out.Properties) == 0 {
 			t.Errorf("%s: no output schema", st.Tool.Name)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -34,15 +35,20 @@ const (
 	byExternalID = "external_id"
 )
 
-// How a query names what it is, besides its shape.
+// How a query names what it is, besides its shape. Compiled on first
+// use, not at every start: only find_customers reads them.
 var (
 	// kindPrefix is "order 5b0c…", "order id: 5b0c…", "customer_id:…",
 	// "external:usr_1": a kind, then the id.
-	kindPrefix = regexp.MustCompile(`^(?i)(order|customer|external)([ _-]?id)?(?:\s*([:#])\s*|\s+)(\S+)$`)
+	kindPrefix = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)(order|customer|external)([ _-]?id)?(?:\s*([:#])\s*|\s+)(\S+)$`)
+	})
 	// dashboardPath is a customer's page (…/customers/{id}, and its
 	// tabs) or an order's (…/sales/{id}) in Polar's dashboard, as an
 	// agent pastes it.
-	dashboardPath = regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(sales|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
+	dashboardPath = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^https://[^/]+/dashboard/[^/]+/(sales|customers)/([0-9a-fA-F-]{36})(?:[/?#].*)?$`)
+	})
 )
 
 // uuidShaped reports whether s has the shape of Polar's ids: hex digits
@@ -130,8 +136,7 @@ type CustomerMatch struct {
 func FindCustomers(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameFindCustomers,
 		mcp.WithDescription("Agents only: find customers by name, email, or customer, order or external id."),
-		input[FindCustomersInput](),
-		output[FindCustomersOutput](),
+		schemas(deps, input[FindCustomersInput](), output[FindCustomersOutput]()),
 		readOnly("Find customers"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameFindCustomers,

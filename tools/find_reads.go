@@ -29,14 +29,14 @@ type findQuery struct {
 // (a customer id), or else text to search.
 func parseQuery(q string) findQuery {
 	fq := findQuery{raw: q}
-	if m := dashboardPath.FindStringSubmatch(q); m != nil && uuidShaped(m[2]) {
+	if m := dashboardPath().FindStringSubmatch(q); m != nil && uuidShaped(m[2]) {
 		fq.by, fq.id = byCustomerID, strings.ToLower(m[2])
 		if m[1] == "sales" {
 			fq.by = byOrderID
 		}
 		return fq
 	}
-	if m := kindPrefix.FindStringSubmatch(q); m != nil {
+	if m := kindPrefix().FindStringSubmatch(q); m != nil {
 		kind, named, sep, val := strings.ToLower(m[1]), m[2] != "", m[3], m[4]
 		switch {
 		case kind == "order" && uuidShaped(val):

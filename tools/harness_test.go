@@ -152,7 +152,7 @@ func (e *env) checkOutputSchema(t *testing.T, name string, res *mcp.CallToolResu
 		t.Fatalf("no tool %s", name)
 	}
 	var schema jsonschema.Schema
-	if err := json.Unmarshal([]byte(jsonString(t, st.Tool.OutputSchema)), &schema); err != nil {
+	if err := json.Unmarshal([]byte(jsonString(t, outputSchema(st.Tool))), &schema); err != nil {
 		t.Fatal(err)
 	}
 	resolved, err := schema.Resolve(nil)
@@ -229,6 +229,27 @@ func mustFail(t *testing.T, res *mcp.CallToolResult, wants ...string) string {
 		}
 	}
 	return got
+}
+
+// outputSchema is a tool's output schema as it marshals: the raw one the
+// tools take from schemas_gen.go, or the typed one a tool built by
+// reflection carries.
+func outputSchema(tl mcp.Tool) any {
+	if tl.RawOutputSchema != nil {
+		return tl.RawOutputSchema
+	}
+	return tl.OutputSchema
+}
+
+// typedOutputSchema is a tool's output schema decoded, whichever field
+// holds it.
+func typedOutputSchema(t *testing.T, tl mcp.Tool) mcp.ToolOutputSchema {
+	t.Helper()
+	var s mcp.ToolOutputSchema
+	if err := json.Unmarshal([]byte(jsonString(t, outputSchema(tl))), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func jsonString(t *testing.T, v any) string {

@@ -45,8 +45,7 @@ type InsightsOutput struct {
 func VisitorInsights(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameVisitorInsights,
 		mcp.WithDescription("Agents only: a customer at a glance: plan, dates, usage, orders, benefits, lifetime value."),
-		input[InsightsInput](),
-		output[InsightsOutput](),
+		schemas(deps, input[InsightsInput](), output[InsightsOutput]()),
 		readOnly("Visitor insights"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameVisitorInsights,

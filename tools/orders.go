@@ -74,8 +74,9 @@ type OrderView struct {
 func OrderHistory(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameOrderHistory,
 		mcp.WithDescription("The customer's recent orders: date, item, total, status, refunds, invoice number."),
-		input[OrderHistoryInput](between("limit", 1, maxOrders)),
-		output[OrderHistoryOutput](),
+		schemas(deps,
+			input[OrderHistoryInput](between("limit", 1, maxOrders)),
+			output[OrderHistoryOutput]()),
 		readOnly("Order history"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameOrderHistory,

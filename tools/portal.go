@@ -24,8 +24,7 @@ type PortalOutput struct {
 func PortalLink(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NamePortalLink,
 		mcp.WithDescription("A short-lived link to the customer's portal (invoices, card, subscriptions)."),
-		input[EmailArg](),
-		output[PortalOutput](),
+		schemas(deps, input[EmailArg](), output[PortalOutput]()),
 		createsSession("Customer portal link"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NamePortalLink,
@@ -61,8 +60,9 @@ func steps(action string) (string, bool) {
 func ManageSubscription(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameManageSubscription,
 		mcp.WithDescription("For cancel, change plan or update card: a portal link with the steps. Changes nothing itself."),
-		input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
-		output[PortalOutput](),
+		schemas(deps,
+			input[ManageInput](oneOf("action", "cancel", "change_plan", "update_payment_method", "other")),
+			output[PortalOutput]()),
 		createsSession("Manage subscription"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameManageSubscription,

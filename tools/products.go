@@ -49,7 +49,7 @@ type PriceView struct {
 func Products(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameProducts,
 		mcp.WithDescription("Plans and products on sale: prices, trials, intervals. Needs no account."),
-		output[ProductsOutput](),
+		schemas(deps, output[ProductsOutput]()),
 		readOnly("Products and pricing"),
 	)
 	return server.ServerTool{Tool: tool, Handler: func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {

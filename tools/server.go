@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -21,6 +22,10 @@ type Deps struct {
 	// PortalHost is a host portal links may be on besides polar.sh and
 	// its subdomains: the configured Polar server's (tests, proxies).
 	PortalHost string
+	// reflectSchemas has the tools build their schemas by reflection
+	// instead of taking the generated ones (schemas_gen.go): only for
+	// writing that file and the test that keeps it current.
+	reflectSchemas bool
 }
 
 // Options shape the server.
@@ -120,16 +125,17 @@ func roleFilter(customerView map[string]mcp.Tool) server.ToolFilterFunc {
 }
 
 // customerViews returns, for each tool with an email argument, a copy of
-// its definition without that argument.
+// its definition without that argument: the input schema schemas_gen.go
+// holds for it (withoutProperty made it when go generate ./tools ran).
 func customerViews(list []server.ServerTool) map[string]mcp.Tool {
 	views := map[string]mcp.Tool{}
 	for _, st := range list {
 		if agentOnly(st.Tool.Name) {
 			continue
 		}
-		if raw, ok := withoutProperty(st.Tool.RawInputSchema, "email"); ok {
+		if s, _ := generatedSchemas(st.Tool.Name); s.customerInput != "" {
 			t := st.Tool
-			t.RawInputSchema = raw
+			t.RawInputSchema = json.RawMessage(s.customerInput)
 			views[t.Name] = t
 		}
 	}

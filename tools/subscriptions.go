@@ -83,8 +83,7 @@ const maxEnded = 3
 func SubscriptionStatus(deps Deps) server.ServerTool {
 	tool := mcp.NewTool(NameSubscriptionStatus,
 		mcp.WithDescription("The customer's subscriptions: plan, status, price, next billing, trial, cancel, pause and plan-change dates, usage."),
-		input[EmailArg](),
-		output[SubscriptionStatusOutput](),
+		schemas(deps, input[EmailArg](), output[SubscriptionStatusOutput]()),
 		readOnly("Subscription status"),
 	)
 	return server.ServerTool{Tool: tool, Handler: typed(deps, NameSubscriptionStatus,

@@ -24,6 +24,7 @@ var mayImport = map[string][]string{
 	"polar":                        {"config", "internal/identity/caller", "internal/textsafe"},
 	"polar/cache":                  {"config", "internal/identity/caller", "polar"},
 	"tools":                        {"config", "internal/identity/caller", "internal/textsafe", "polar"},
+	"tools/internal/schemagen":     {"tools"},
 	"internal/hosted":              {"config", "internal/identity", "internal/identity/caller"},
 	"internal/stdio":               {"internal/hosted"},
 	"internal/tenants/connections": {"config", "internal/tenants/keyring"},
