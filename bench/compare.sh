@@ -20,7 +20,10 @@ bin=$(node -e 'const p=require(process.argv[1]); console.log(typeof p.bin === "s
 peer="$tmp/node_modules/@polar-sh/sdk/$bin"
 
 cd "$root"
-go build -o "$tmp/polar-mcp" ./cmd/polar-mcp
+# Built as the release binaries and the image are (.goreleaser.yaml, Dockerfile): static,
+# without cgo. A default `go build` with a C toolchain links the system's libc dynamically,
+# which adds the dynamic loader to every start.
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/polar-mcp" ./cmd/polar-mcp
 go build -o "$tmp/polar-mcp-bench" ./cmd/polar-mcp-bench
 echo "commit $(git rev-parse --short HEAD), node $(node --version), $(go version)" >&2
 "$tmp/polar-mcp-bench" compare --peer "$peer" --binary "$tmp/polar-mcp" "$@"
