@@ -87,3 +87,5 @@ require (
 )
 
 replace github.com/santhosh-tekuri/jsonschema/v6 => ./internal/third_party/jsonschema
+
+replace github.com/google/jsonschema-go => ./internal/third_party/jsonschema-go
