@@ -264,7 +264,7 @@ func forType(t reflect.Type, seen map[reflect.Type]bool, ignore bool, schemas ma
 					}
 					// Check that all keywords relevant for objects are absent, except properties.
 					ov := reflect.ValueOf(override).Elem()
-					for _, sfi := range schemaFieldInfos {
+					for _, sfi := range fieldInfos() {
 						if sfi.sf.Name == "Type" || sfi.sf.Name == "Properties" {
 							continue
 						}

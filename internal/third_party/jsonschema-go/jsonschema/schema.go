@@ -15,6 +15,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sync"
 )
 
 // A Schema is a JSON schema object.
@@ -175,7 +176,7 @@ func (s *Schema) CloneSchemas() *Schema {
 	}
 	s2 := *s
 	v := reflect.ValueOf(&s2)
-	for _, info := range schemaFieldInfos {
+	for _, info := range fieldInfos() {
 		fv := v.Elem().FieldByIndex(info.sf.Index)
 		switch info.sf.Type {
 		case schemaType:
@@ -550,7 +551,7 @@ func (s *Schema) every(f func(*Schema) bool) bool {
 // everyChild reports whether f is true for every immediate child schema of s.
 func (s *Schema) everyChild(f func(*Schema) bool) bool {
 	v := reflect.ValueOf(s)
-	for _, info := range schemaFieldInfos {
+	for _, info := range fieldInfos() {
 		fv := v.Elem().FieldByIndex(info.sf.Index)
 		switch info.sf.Type {
 		case schemaType:
@@ -607,10 +608,27 @@ var (
 	// the visible fields of Schema that have a JSON name, sorted by that name
 	schemaFieldInfos []structFieldInfo
 	// map from JSON name to field
-	schemaFieldMap = map[string]reflect.StructField{}
+	schemaFieldMapValue = map[string]reflect.StructField{}
+	// polar-mcp's patch: they are computed on first use (schemaFieldsOnce,
+	// through fieldInfos and schemaFieldMap) instead of in init, so that a
+	// program linking this package but never using a Schema's fields pays
+	// nothing at start. Same computation as upstream's init.
+	schemaFieldsOnce sync.Once
 )
 
-func init() {
+// fieldInfos is schemaFieldInfos, computed on first use.
+func fieldInfos() []structFieldInfo {
+	schemaFieldsOnce.Do(initSchemaFields)
+	return schemaFieldInfos
+}
+
+// schemaFieldMap is schemaFieldMapValue, computed on first use.
+func schemaFieldMap() map[string]reflect.StructField {
+	schemaFieldsOnce.Do(initSchemaFields)
+	return schemaFieldMapValue
+}
+
+func initSchemaFields() {
 	t := reflect.VisibleFields(reflect.TypeFor[Schema]())
 	for _, sf := range t {
 		info := fieldJSONInfo(sf)
@@ -637,6 +655,6 @@ func init() {
 		return cmp.Compare(i1.jsonName, i2.jsonName)
 	})
 	for _, info := range schemaFieldInfos {
-		schemaFieldMap[info.jsonName] = info.sf
+		schemaFieldMapValue[info.jsonName] = info.sf
 	}
 }
