@@ -17,9 +17,10 @@ ARG GO_VERSION=1.26.8
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
-# go.mod replaces santhosh-tekuri/jsonschema with this patched copy (its README says why):
-# `go mod download` reads the copy's go.mod.
+# go.mod replaces santhosh-tekuri/jsonschema and google/jsonschema-go with patched copies (their
+# READMEs say why): `go mod download` reads the copies' go.mod files.
 COPY internal/third_party/jsonschema/go.mod internal/third_party/jsonschema/
+COPY internal/third_party/jsonschema-go/go.mod internal/third_party/jsonschema-go/
 RUN go mod download
 COPY . .
 ARG TARGETOS=linux
