@@ -1,30 +1,11 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
-
-// TestGeneratedSchemasAreCurrent fails when schemas_gen.go is not what
-// go generate ./tools writes now: every tool's schemas built by the
-// reflection in schema.go and output_schema.go.
-func TestGeneratedSchemasAreCurrent(t *testing.T) {
-	want, err := SchemasSource()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile("schemas_gen.go")
-	if err != nil {
-		t.Fatalf("%v: run go generate ./tools", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("tools/schemas_gen.go differs from the schemas the tools' types and options build: run go generate ./tools")
-	}
-}
 
 // TestToolsTakeTheGeneratedSchemas checks, in both modes (read-only
 // too) and for both roles, that every tool as a start builds it (from
