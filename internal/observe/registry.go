@@ -20,6 +20,7 @@ const (
 // and the writer of its sample lines.
 type registry struct {
 	bounds []float64 // the histograms' upper bounds
+	les    []string  // and as le label values
 	mu     sync.Mutex
 	fams   map[string]*registered
 }
@@ -31,7 +32,11 @@ type registered struct {
 }
 
 func newRegistry() *registry {
-	return &registry{bounds: seconds(), fams: map[string]*registered{}}
+	r := &registry{bounds: seconds(), fams: map[string]*registered{}}
+	for _, b := range r.bounds {
+		r.les = append(r.les, strconv.FormatFloat(b, 'g', -1, 64))
+	}
+	return r
 }
 
 // register adds the family name; registering a name twice is a
@@ -70,7 +75,7 @@ func gauges[K labelValues](r *registry, name, help string, labels ...string) *fa
 }
 
 func histograms[K labelValues](r *registry, name, help string, labels ...string) *family[K, *histogram] {
-	f := newFamily[K](name, labels, func() *histogram { return newHistogram(r.bounds) })
+	f := newFamily[K](name, labels, func() *histogram { return newHistogram(r.bounds, r.les) })
 	r.register(name, &registered{kind: kindHistogram, help: help, samples: func(b []byte, name string) []byte {
 		for _, s := range f.sorted() {
 			b = s.m.appendTo(b, name, s.pairs)
@@ -81,7 +86,7 @@ func histograms[K labelValues](r *registry, name, help string, labels ...string)
 }
 
 func (r *registry) histogram(name, help string) *Histogram {
-	h := newHistogram(r.bounds)
+	h := newHistogram(r.bounds, r.les)
 	r.register(name, &registered{kind: kindHistogram, help: help, samples: func(b []byte, name string) []byte {
 		return h.appendTo(b, name, "")
 	}})
@@ -169,5 +174,19 @@ func appendHeader(b []byte, name, kind, help string) []byte {
 
 // escapeHelp escapes a HELP text's backslashes and line feeds.
 func escapeHelp(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(s)
+	if !strings.ContainsAny(s, "\\\n") {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		switch c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

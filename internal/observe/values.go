@@ -2,7 +2,9 @@ package observe
 
 import (
 	"math"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,16 +19,20 @@ type gauge struct{ n atomic.Int64 }
 func (g *gauge) add(d int64) { g.n.Add(d) }
 
 // histogram counts observations in buckets by upper bound (le: v ≤
-// bound), the last one unbounded (+Inf), and sums them. The count is the
-// buckets' total, so the scrape's +Inf bucket and _count always agree.
+// bound), the last one unbounded (+Inf), and sums them, under a mutex so
+// that a scrape sees buckets, count and sum of the same observations
+// (one uncontended lock is as fast as the atomics, and much faster than
+// a compare-and-swap loop on the sum when calls contend).
 type histogram struct {
-	bounds []float64       // ascending
-	counts []atomic.Uint64 // len(bounds)+1, not cumulative
-	sum    atomic.Uint64   // float64 bits
+	bounds []float64 // ascending
+	les    []string  // the bounds as le label values
+	mu     sync.Mutex
+	counts []uint64 // len(bounds)+1, not cumulative
+	sum    float64
 }
 
-func newHistogram(bounds []float64) *histogram {
-	return &histogram{bounds: bounds, counts: make([]atomic.Uint64, len(bounds)+1)}
+func newHistogram(bounds []float64, les []string) *histogram {
+	return &histogram{bounds: bounds, les: les, counts: make([]uint64, len(bounds)+1)}
 }
 
 func (h *histogram) observe(v float64) {
@@ -34,25 +40,25 @@ func (h *histogram) observe(v float64) {
 	for i < len(h.bounds) && !(v <= h.bounds[i]) {
 		i++
 	}
-	h.counts[i].Add(1)
-	for {
-		old := h.sum.Load()
-		if h.sum.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-			return
-		}
-	}
+	h.mu.Lock()
+	h.counts[i]++
+	h.sum += v
+	h.mu.Unlock()
 }
 
 // appendTo appends the histogram's lines (name_bucket cumulative, with
 // le last among the labels, then name_sum and name_count) labelled with
 // pairs (label="value",..., or empty).
 func (h *histogram) appendTo(b []byte, name, pairs string) []byte {
+	h.mu.Lock()
+	counts, sum := slices.Clone(h.counts), h.sum
+	h.mu.Unlock()
 	var total uint64
-	for i := range h.counts {
-		total += h.counts[i].Load()
+	for i, c := range counts {
+		total += c
 		le := "+Inf"
-		if i < len(h.bounds) {
-			le = strconv.FormatFloat(h.bounds[i], 'g', -1, 64)
+		if i < len(h.les) {
+			le = h.les[i]
 		}
 		b = append(b, name...)
 		b = append(b, "_bucket{"...)
@@ -66,15 +72,13 @@ func (h *histogram) appendTo(b []byte, name, pairs string) []byte {
 		b = strconv.AppendUint(b, total, 10)
 		b = append(b, '\n')
 	}
-	b = appendSeries(b, name+"_sum", pairs)
-	b = appendNumber(b, math.Float64frombits(h.sum.Load()))
-	b = appendSeries(b, name+"_count", pairs)
-	b = strconv.AppendUint(b, total, 10)
+	b = appendNumber(appendSeries(append(b, name...), "_sum", pairs), sum)
+	b = strconv.AppendUint(appendSeries(append(b, name...), "_count", pairs), total, 10)
 	return append(b, '\n')
 }
 
 // appendSeries appends a sample line's name{pairs} and the space before
-// its value.
+// its value (b may end with the start of the name already).
 func appendSeries(b []byte, name, pairs string) []byte {
 	b = append(b, name...)
 	if pairs != "" {
