@@ -21,8 +21,8 @@ func (g *gauge) add(d int64) { g.n.Add(d) }
 // histogram counts observations in buckets by upper bound (le: v ≤
 // bound), the last one unbounded (+Inf), and sums them, under a mutex so
 // that a scrape sees buckets, count and sum of the same observations
-// (one uncontended lock is as fast as the atomics, and much faster than
-// a compare-and-swap loop on the sum when calls contend).
+// (uncontended as fast as atomics; contended, faster than a
+// compare-and-swap loop on the sum in BenchmarkToolCallSeriesParallel).
 type histogram struct {
 	bounds []float64 // ascending
 	les    []string  // the bounds as le label values
