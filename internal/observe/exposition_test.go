@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/VictoriaMetrics/metrics"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -223,7 +222,7 @@ func TestLabelCountIsChecked(t *testing.T) {
 			t.Error("a family of two label values with one label name was made")
 		}
 	}()
-	counters[values2](&registry{set: metrics.NewSet(), meta: map[string]familyMeta{}}, "x_total", "x", "one")
+	counters[values2](newRegistry(), "x_total", "x", "one")
 }
 
 // TestSeriesAreCountedConcurrently: calls from many goroutines, making

@@ -10,16 +10,11 @@
 package observe
 
 import (
-	"strings"
-	"sync"
-
-	"github.com/VictoriaMetrics/metrics"
-
 	"github.com/polar-mcp/polar-mcp/internal/buildinfo"
 )
 
-// Metrics are polar-mcp's Prometheus series, held in a set of their own
-// (never the metrics library's global one); WritePrometheus writes them.
+// Metrics are polar-mcp's Prometheus series, held in a registry of their
+// own (nothing package-wide); WritePrometheus writes them.
 // A family's label values are passed in the order its comment names
 // them; the scrape sorts them by label name.
 type Metrics struct {
@@ -43,12 +38,12 @@ type Metrics struct {
 // seconds are the upper bounds of the duration histograms' buckets.
 func seconds() []float64 { return []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30} }
 
-// NewMetrics returns polar-mcp's series in a fresh set, with the build
+// NewMetrics returns polar-mcp's series in a fresh registry, with the build
 // info; WritePrometheus adds the Go runtime and process series.
 func NewMetrics() *Metrics { return newMetrics(buildinfo.Read()) }
 
 func newMetrics(bi buildinfo.Info) *Metrics {
-	r := &registry{set: metrics.NewSet(), meta: map[string]familyMeta{}}
+	r := newRegistry()
 	m := &Metrics{
 		ToolCalls: &Counter3{counters[values3](r, "polarmcp_tool_calls_total",
 			"Tool calls, by tool, caller role and outcome.", "tool", "role", "outcome")},
@@ -80,9 +75,8 @@ func newMetrics(bi buildinfo.Info) *Metrics {
 			"Customers looked up by support agents, by connection and whether one was found.", "connection", "found")},
 		reg: r,
 	}
-	r.describe("polarmcp_build_info", kindGauge, "Always 1: the running build's version and commit.")
-	r.set.NewGauge(seriesName("polarmcp_build_info", []string{"version", "commit"},
-		[]string{bi.Version, bi.Commit}), nil).Set(1)
+	r.funcs("polarmcp_build_info", "Always 1: the running build's version and commit.").
+		add(labelPairs([]string{"version", "commit"}, []string{bi.Version, bi.Commit}), func() float64 { return 1 })
 	return m
 }
 
@@ -92,16 +86,15 @@ func newMetrics(bi buildinfo.Info) *Metrics {
 // single merchant's organization is not known). Call it once per reason.
 func (m *Metrics) WatchDegraded(reason string, degraded func() bool) {
 	const name = "polarmcp_degraded"
-	m.reg.describe(name, kindGauge, "1 while a guarantee is weakened, by reason (redis_unreachable, organization_unknown); see /readyz.")
-	m.reg.set.NewGauge(seriesName(name, []string{"reason"}, []string{reason}), one(degraded))
+	m.reg.funcs(name, "1 while a guarantee is weakened, by reason (redis_unreachable, organization_unknown); see /readyz.").
+		add(labelPairs([]string{"reason"}, []string{reason}), one(degraded))
 }
 
 // WatchDraining registers polarmcp_draining, 1 while draining reports
 // that the server is shutting down (refusing new requests). Call it once.
 func (m *Metrics) WatchDraining(draining func() bool) {
 	const name = "polarmcp_draining"
-	m.reg.describe(name, kindGauge, "1 while the server drains calls in flight before exiting.")
-	m.reg.set.NewGauge(name, one(draining))
+	m.reg.funcs(name, "1 while the server drains calls in flight before exiting.").add("", one(draining))
 }
 
 // one is 1 while f reports true, else 0, read at each scrape.
@@ -112,72 +105,4 @@ func one(f func() bool) func() float64 {
 		}
 		return 0
 	}
-}
-
-// The metric types, as TYPE lines name them.
-const (
-	kindCounter   = "counter"
-	kindGauge     = "gauge"
-	kindHistogram = "histogram"
-)
-
-// registry is one Metrics' set and the HELP and TYPE of its families.
-type registry struct {
-	set  *metrics.Set
-	mu   sync.Mutex
-	meta map[string]familyMeta
-}
-
-type familyMeta struct{ kind, help string }
-
-// describe records a family's type and help; describing it again the
-// same way is harmless (one gauge per degraded reason), differently a
-// programming error.
-func (r *registry) describe(name, kind, help string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if m, ok := r.meta[name]; ok && m != (familyMeta{kind, help}) {
-		panic("observe: metric family " + name + " described twice")
-	}
-	r.meta[name] = familyMeta{kind, help}
-}
-
-// lookup is the family a sample line's metric name belongs to: itself,
-// or a histogram's name without _bucket, _sum or _count.
-func (r *registry) lookup(name string) (string, familyMeta, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if m, ok := r.meta[name]; ok {
-		return name, m, true
-	}
-	for _, suffix := range [...]string{"_bucket", "_sum", "_count"} {
-		if base, ok := strings.CutSuffix(name, suffix); ok {
-			if m, ok := r.meta[base]; ok && m.kind == kindHistogram {
-				return base, m, true
-			}
-		}
-	}
-	return "", familyMeta{}, false
-}
-
-func counters[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.Counter] {
-	r.describe(name, kindCounter, help)
-	return newFamily[K](name, labels, r.set.NewCounter)
-}
-
-func gauges[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.Gauge] {
-	r.describe(name, kindGauge, help)
-	return newFamily[K](name, labels, func(series string) *metrics.Gauge { return r.set.NewGauge(series, nil) })
-}
-
-func histograms[K labelValues](r *registry, name, help string, labels ...string) *family[K, *metrics.PrometheusHistogram] {
-	r.describe(name, kindHistogram, help)
-	return newFamily[K](name, labels, func(series string) *metrics.PrometheusHistogram {
-		return r.set.NewPrometheusHistogramExt(series, seconds())
-	})
-}
-
-func (r *registry) histogram(name, help string) *Histogram {
-	r.describe(name, kindHistogram, help)
-	return &Histogram{r.set.NewPrometheusHistogramExt(name, seconds())}
 }

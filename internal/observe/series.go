@@ -2,12 +2,11 @@ package observe
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/VictoriaMetrics/metrics"
 )
 
 // labelValues are the label values of one series, in the order its
@@ -28,61 +27,70 @@ func (v values1) values() []string { return v[:] }
 func (v values2) values() []string { return v[:] }
 func (v values3) values() []string { return v[:] }
 
-// family is one metric family's series, each registered in the set on
-// first use under its name and labels (sorted by label name, as the
-// Prometheus client wrote them).
+// family is one metric family's series, each made on first use and
+// kept with its label pairs as the scrape writes them.
 type family[K labelValues, M any] struct {
-	name   string
 	labels []string // in declaration order
-	create func(series string) M
+	create func() M
 	mu     sync.RWMutex
-	series map[K]M
+	series map[K]labelled[M]
 }
 
-// newFamily is the family name with labels (as many as K holds values;
-// another count is a programming error and panics), its series made by
-// create.
-func newFamily[K labelValues, M any](name string, labels []string, create func(string) M) *family[K, M] {
+// labelled is one series and its label pairs (name="value",..., sorted
+// by label name, escaped).
+type labelled[M any] struct {
+	pairs string
+	m     M
+}
+
+// newFamily is a family with labels (as many as K holds values; another
+// count is a programming error and panics), its series made by create.
+func newFamily[K labelValues, M any](name string, labels []string, create func() M) *family[K, M] {
 	var k K
 	if len(k.values()) != len(labels) {
 		panic(fmt.Sprintf("observe: metric family %s has %d labels, its values %d", name, len(labels), len(k.values())))
 	}
-	return &family[K, M]{name: name, labels: labels, create: create, series: map[K]M{}}
+	return &family[K, M]{labels: labels, create: create, series: map[K]labelled[M]{}}
 }
 
 // with returns the series of the label values k.
 func (f *family[K, M]) with(k K) M {
 	f.mu.RLock()
-	m, ok := f.series[k]
+	s, ok := f.series[k]
 	f.mu.RUnlock()
 	if ok {
-		return m
+		return s.m
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if m, ok := f.series[k]; ok {
-		return m
+	if s, ok := f.series[k]; ok {
+		return s.m
 	}
-	m = f.create(seriesName(f.name, f.labels, k.values()))
-	f.series[k] = m
-	return m
+	s = labelled[M]{pairs: labelPairs(f.labels, k.values()), m: f.create()}
+	f.series[k] = s
+	return s.m
 }
 
-// seriesName is name{label="value",...} with the labels sorted by name
-// and every value escaped for the text exposition format (backslash,
-// double quote and line feed; invalid UTF-8 becomes U+FFFD).
-func seriesName(name string, labels, values []string) string {
-	if len(labels) == 0 {
-		return name
-	}
+// sorted is the family's series sorted by their label pairs, the order
+// of the scrape.
+func (f *family[K, M]) sorted() []labelled[M] {
+	f.mu.RLock()
+	out := slices.Collect(maps.Values(f.series))
+	f.mu.RUnlock()
+	slices.SortFunc(out, func(a, b labelled[M]) int { return strings.Compare(a.pairs, b.pairs) })
+	return out
+}
+
+// labelPairs is label="value",... with the labels sorted by name and
+// every value escaped for the text exposition format (backslash, double
+// quote and line feed; invalid UTF-8 becomes U+FFFD).
+func labelPairs(labels, values []string) string {
 	order := make([]int, len(labels))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
 	var b strings.Builder
-	b.WriteString(name)
-	b.WriteByte('{')
 	for i, j := range order {
 		if i > 0 {
 			b.WriteByte(',')
@@ -92,7 +100,6 @@ func seriesName(name string, labels, values []string) string {
 		writeLabelValue(&b, values[j])
 		b.WriteByte('"')
 	}
-	b.WriteByte('}')
 	return b.String()
 }
 
@@ -116,51 +123,51 @@ func writeLabelValue(b *strings.Builder, v string) {
 
 // Counter1 is a counter family with one label.
 type Counter1 struct {
-	f *family[values1, *metrics.Counter]
+	f *family[values1, *counter]
 }
 
 // Inc adds one to the series labelled a.
-func (c *Counter1) Inc(a string) { c.f.with(values1{a}).Inc() }
+func (c *Counter1) Inc(a string) { c.f.with(values1{a}).inc() }
 
 // Counter2 is a counter family with two labels.
 type Counter2 struct {
-	f *family[values2, *metrics.Counter]
+	f *family[values2, *counter]
 }
 
 // Inc adds one to the series labelled a, b.
-func (c *Counter2) Inc(a, b string) { c.f.with(values2{a, b}).Inc() }
+func (c *Counter2) Inc(a, b string) { c.f.with(values2{a, b}).inc() }
 
 // Counter3 is a counter family with three labels.
 type Counter3 struct {
-	f *family[values3, *metrics.Counter]
+	f *family[values3, *counter]
 }
 
 // Inc adds one to the series labelled a, b, c.
-func (k *Counter3) Inc(a, b, c string) { k.f.with(values3{a, b, c}).Inc() }
+func (k *Counter3) Inc(a, b, c string) { k.f.with(values3{a, b, c}).inc() }
 
 // Gauge1 is a gauge family with one label.
 type Gauge1 struct {
-	f *family[values1, *metrics.Gauge]
+	f *family[values1, *gauge]
 }
 
 // Inc adds one to the series labelled a.
-func (g *Gauge1) Inc(a string) { g.f.with(values1{a}).Inc() }
+func (g *Gauge1) Inc(a string) { g.f.with(values1{a}).add(1) }
 
 // Dec takes one from the series labelled a.
-func (g *Gauge1) Dec(a string) { g.f.with(values1{a}).Dec() }
+func (g *Gauge1) Dec(a string) { g.f.with(values1{a}).add(-1) }
 
 // Histogram1 is a histogram family with one label.
 type Histogram1 struct {
-	f *family[values1, *metrics.PrometheusHistogram]
+	f *family[values1, *histogram]
 }
 
 // Observe adds v to the series labelled a.
-func (h *Histogram1) Observe(v float64, a string) { h.f.with(values1{a}).Update(v) }
+func (h *Histogram1) Observe(v float64, a string) { h.f.with(values1{a}).observe(v) }
 
 // Histogram is a histogram without labels.
 type Histogram struct {
-	h *metrics.PrometheusHistogram
+	h *histogram
 }
 
 // Observe adds v to the histogram.
-func (h *Histogram) Observe(v float64) { h.h.Update(v) }
+func (h *Histogram) Observe(v float64) { h.h.observe(v) }

@@ -9,12 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	runtimemetrics "runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/VictoriaMetrics/metrics"
 )
 
 // MetricsPath is where the metrics listener serves the scrape.
@@ -29,57 +26,14 @@ const ReadinessPath = "/readyz"
 const exposition = "text/plain; version=0.0.4; charset=utf-8"
 
 // WritePrometheus writes every series in the text exposition format
-// (version 0.0.4): polar-mcp's families, each with its HELP and TYPE
-// lines, then the Go runtime and process series (go_*, process_*),
-// which carry none.
+// (version 0.0.4): polar-mcp's families, then the Go runtime's (go_*)
+// and, on Linux, the process' (process_*), each family with its HELP and
+// TYPE lines: the series Prometheus' Go and process collectors wrote.
 func (m *Metrics) WritePrometheus(w io.Writer) {
-	var b bytes.Buffer
-	m.reg.set.WritePrometheus(&b)
-	m.reg.annotate(w, b.Bytes())
-	metrics.WriteGoMetrics(w)
-	writeRuntimeGauges(w)
-	metrics.WriteProcMetrics(w)
-	metrics.WriteFDMetrics(w)
-}
-
-// writeRuntimeGauges writes the Go runtime series the Prometheus
-// client's Go collector wrote and the metrics library names otherwise
-// (go_gomaxprocs, go_memlimit_bytes) or lacks (GOGC).
-func writeRuntimeGauges(w io.Writer) {
-	names := [...][2]string{{"/gc/gogc:percent", "go_gc_gogc_percent"},
-		{"/gc/gomemlimit:bytes", "go_gc_gomemlimit_bytes"}, {"/sched/gomaxprocs:threads", "go_sched_gomaxprocs_threads"}}
-	var samples [len(names)]runtimemetrics.Sample
-	for i, n := range names {
-		samples[i].Name = n[0]
-	}
-	runtimemetrics.Read(samples[:])
-	for i, n := range names {
-		if samples[i].Value.Kind() == runtimemetrics.KindUint64 {
-			metrics.WriteGaugeUint64(w, n[1], samples[i].Value.Uint64())
-		}
-	}
-}
-
-// annotate copies the set's sample lines to w, each family preceded by
-// its HELP and TYPE lines (the set writes a family's samples together).
-func (r *registry) annotate(w io.Writer, samples []byte) {
-	var last string
-	for line := range bytes.Lines(samples) {
-		name := line
-		if i := bytes.IndexAny(line, "{ "); i >= 0 {
-			name = line[:i]
-		}
-		if fam, meta, ok := r.lookup(string(name)); ok && fam != last {
-			last = fam
-			io.WriteString(w, "# HELP "+fam+" "+escapeHelp(meta.help)+"\n# TYPE "+fam+" "+meta.kind+"\n")
-		}
-		w.Write(line)
-	}
-}
-
-// escapeHelp escapes a HELP text's backslashes and line feeds.
-func escapeHelp(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(s)
+	b := m.reg.appendTo(make([]byte, 0, 32<<10))
+	b = appendGoSeries(b)
+	b = appendProcessSeries(b)
+	w.Write(b)
 }
 
 // MetricsHandler serves m's series in the Prometheus text exposition
