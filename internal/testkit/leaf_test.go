@@ -55,29 +55,34 @@ func binaryDeps(t *testing.T) []string {
 	return deps
 }
 
-// TestBinaryLinksNoPrometheusClient checks that the binary serves its
-// metrics without the Prometheus client library: its package init built
-// a default registry with the Go and process collectors and linked the
-// protobuf runtime, about 5 ms of every start, metrics listener or not.
-// (Protobuf also came with the gRPC trace exporter; only the Prometheus
-// packages are asserted here.)
-func TestBinaryLinksNoPrometheusClient(t *testing.T) {
-	for _, d := range binaryDeps(t) {
-		if strings.HasPrefix(d, "github.com/prometheus/") {
-			t.Errorf("the binary links %s", d)
-		}
+// TestBinaryLinksNothingHeavyItDoesNotNeed checks that the server binary
+// links none of the packages that made every start slower (issue 17),
+// whether or not what they serve is configured: a linked package runs its
+// init at each start.
+func TestBinaryLinksNothingHeavyItDoesNotNeed(t *testing.T) {
+	heavy := []struct{ prefix, why string }{
+		// Its init built a default registry with Go and process
+		// collectors, and it linked the protobuf runtime: about 5 ms.
+		{"github.com/prometheus/", "internal/observe writes the scrape itself"},
+		// Their init read cgroup files, formatted about 1,000 bucket
+		// strings and described every runtime metric: about 1.3 ms.
+		{"github.com/VictoriaMetrics/", "internal/observe writes the scrape itself"},
+		{"github.com/valyala/", "internal/observe writes the scrape itself"},
+		{"runtime/metrics", "the go_* series come from runtime.ReadMemStats and the environment"},
+		// otlptracehttp linked gRPC, opentelemetry-proto and the protobuf
+		// runtime: 54 packages, about 2.7 ms of init.
+		{"google.golang.org/grpc", "internal/observe's own OTLP/HTTP exporter"},
+		{"go.opentelemetry.io/otel/exporters/", "internal/observe's own OTLP/HTTP exporter"},
+		{"go.opentelemetry.io/proto/", "internal/observe encodes OTLP itself"},
+		{"google.golang.org/protobuf/", "internal/observe encodes OTLP itself"},
+		// go/format and go/parser are for go generate ./tools only.
+		{"go/", "tools/internal/schemagen formats tools/schemas_gen.go, not tools"},
 	}
-}
-
-// TestBinaryLinksNoMetricsLibrary checks that the binary writes its
-// scrape itself: VictoriaMetrics/metrics' package init (cgroup files,
-// about 1,000 bucket strings) and runtime/metrics' (which only it and
-// the runtime series needed) cost about 1.3 ms of every start, metrics
-// listener or not.
-func TestBinaryLinksNoMetricsLibrary(t *testing.T) {
 	for _, d := range binaryDeps(t) {
-		if d == "runtime/metrics" || strings.HasPrefix(d, "github.com/VictoriaMetrics/") || strings.HasPrefix(d, "github.com/valyala/") {
-			t.Errorf("the binary links %s", d)
+		for _, h := range heavy {
+			if strings.HasPrefix(d, h.prefix) {
+				t.Errorf("the binary links %s (%s)", d, h.why)
+			}
 		}
 	}
 }
