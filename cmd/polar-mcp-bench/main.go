@@ -17,6 +17,7 @@
 //	polar-mcp-bench compare  [flags]  polar-mcp stdio beside Polar's MCP server
 //	polar-mcp-bench hostile  [flags]  attacks on polar-mcp http, and how it holds
 //	polar-mcp-bench fleet    [flags]  instances sharing one Polar budget through Redis; Zipf workloads
+//	polar-mcp-bench spawn    [flags] BINARY...  start-up of polar-mcp binaries side by side
 package main
 
 import (
@@ -47,6 +48,7 @@ func subcommands() map[string]subcommand {
 		"compare":  {"polar-mcp stdio beside Polar's own MCP server (@polar-sh/sdk)", runCompare},
 		"hostile":  {"hostile traffic against a spawned polar-mcp http", runHostile},
 		"fleet":    {"instances sharing one Polar budget through Redis; a Zipf workload per cache setting", runFleet},
+		"spawn":    {"spawn → initialize of polar-mcp binaries side by side (bench/startup.sh)", runSpawn},
 	}
 }
 
