@@ -50,28 +50,27 @@ func (r *registry) register(name string, f *registered) {
 	r.fams[name] = f
 }
 
-func counters[K labelValues](r *registry, name, help string, labels ...string) *family[K, *counter] {
-	f := newFamily[K](name, labels, func() *counter { return &counter{} })
-	r.register(name, &registered{kind: kindCounter, help: help, samples: func(b []byte, name string) []byte {
+// scalars registers a family with one sample per series (counters and
+// gauges), value writing a series' number.
+func scalars[K labelValues, M any](r *registry, kind, name, help string, labels []string, create func() M, value func([]byte, M) []byte) *family[K, M] {
+	f := newFamily[K](name, labels, create)
+	r.register(name, &registered{kind: kind, help: help, samples: func(b []byte, name string) []byte {
 		for _, s := range f.sorted() {
-			b = strconv.AppendUint(appendSeries(b, name, s.pairs), s.m.n.Load(), 10)
-			b = append(b, '\n')
+			b = append(value(appendSeries(b, name, s.pairs), s.m), '\n')
 		}
 		return b
 	}})
 	return f
 }
 
+func counters[K labelValues](r *registry, name, help string, labels ...string) *family[K, *counter] {
+	return scalars[K](r, kindCounter, name, help, labels, func() *counter { return &counter{} },
+		func(b []byte, c *counter) []byte { return strconv.AppendUint(b, c.n.Load(), 10) })
+}
+
 func gauges[K labelValues](r *registry, name, help string, labels ...string) *family[K, *gauge] {
-	f := newFamily[K](name, labels, func() *gauge { return &gauge{} })
-	r.register(name, &registered{kind: kindGauge, help: help, samples: func(b []byte, name string) []byte {
-		for _, s := range f.sorted() {
-			b = strconv.AppendInt(appendSeries(b, name, s.pairs), s.m.n.Load(), 10)
-			b = append(b, '\n')
-		}
-		return b
-	}})
-	return f
+	return scalars[K](r, kindGauge, name, help, labels, func() *gauge { return &gauge{} },
+		func(b []byte, g *gauge) []byte { return strconv.AppendInt(b, g.n.Load(), 10) })
 }
 
 func histograms[K labelValues](r *registry, name, help string, labels ...string) *family[K, *histogram] {
