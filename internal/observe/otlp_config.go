@@ -160,10 +160,14 @@ func otlpConfigFromEnv(getenv func(string) string, readFile func(string) ([]byte
 
 // parseOTLPHeaders parses the W3C-baggage-like list of _HEADERS:
 // comma-separated key=value pairs, keys HTTP tokens, values URL-escaped
-// and trimmed. Errors name the pair's position, never its value.
+// and trimmed; an empty entry (a trailing comma) is skipped. Errors name
+// the pair's position, never its value.
 func parseOTLPHeaders(v string) (map[string]string, error) {
 	h := map[string]string{}
 	for i, pair := range strings.Split(v, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
 		k, val, ok := strings.Cut(pair, "=")
 		if !ok {
 			return nil, fmt.Errorf("header %d has no '='", i+1)

@@ -50,6 +50,8 @@ func TestOTLPConfigFollowsTheOfficialExportersRules(t *testing.T) {
 		{"signal headers, timeout and compression win", map[string]string{p + "ENDPOINT": "http://c", p + "HEADERS": "a=1", p + "TRACES_HEADERS": "b=2",
 			p + "TIMEOUT": "2500", p + "TRACES_TIMEOUT": "0", p + "COMPRESSION": "gzip", p + "TRACES_COMPRESSION": "none"},
 			"http://c/v1/traces", map[string]string{"b": "2"}, 0, false},
+		{"empty header entries (a trailing comma) are skipped", map[string]string{p + "ENDPOINT": "http://c", p + "HEADERS": "api-key=k,, ,"},
+			"http://c/v1/traces", map[string]string{"api-key": "k"}, 10 * time.Second, false},
 		{"blank is unset", map[string]string{p + "ENDPOINT": "http://c", p + "TRACES_ENDPOINT": "  ", p + "TIMEOUT": " ", p + "COMPRESSION": ""},
 			"http://c/v1/traces", nil, 10 * time.Second, false},
 	}
