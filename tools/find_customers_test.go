@@ -1,8 +1,6 @@
 package tools_test
 
 import (
-	"encoding/json"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -57,29 +54,6 @@ const (
 	aliceCustomerID = "c1000000-0001-4000-8001-000000000001"
 	unknownID       = "0d0d0d0d-0000-4000-8000-000000000000"
 )
-
-// firstOrderOf is the id of a demo order of the customer.
-func firstOrderOf(t *testing.T, customerID string) string {
-	t.Helper()
-	raw, err := fs.ReadFile(fakepolar.DemoFS(), "orders.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var orders []struct {
-		ID         string `json:"id"`
-		CustomerID string `json:"customer_id"`
-	}
-	if err := json.Unmarshal(raw, &orders); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range orders {
-		if o.CustomerID == customerID {
-			return o.ID
-		}
-	}
-	t.Fatalf("no demo order of %s", customerID)
-	return ""
-}
 
 func TestAgentsHaveTheFinderAndCustomersDoNot(t *testing.T) {
 	e := newEnv(t, envOptions{})
@@ -138,7 +112,7 @@ func TestFinderFindsBySurnameWithOneSearch(t *testing.T) {
 // Polar, and the match says what it was found by.
 func TestFinderCostsOneRequestPerSearch(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	order := firstOrderOf(t, aliceCustomerID)
+	order := testkit.DemoOrderOf(t, aliceCustomerID)
 	for _, tc := range []struct {
 		name, query, request, id, by string
 	}{
@@ -177,7 +151,7 @@ func TestFinderCostsOneRequestPerSearch(t *testing.T) {
 // state's active subscriptions, the order's own subscription.
 func TestFinderNamesThePlanFromItsOneRead(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	got, text := findAs(t, e, "order "+firstOrderOf(t, aliceCustomerID))
+	got, text := findAs(t, e, "order "+testkit.DemoOrderOf(t, aliceCustomerID))
 	if len(got) != 1 || got[0].Plan != "Pro" || got[0].Status != "active" || got[0].PlanSource != "polar" || got[0].Price == "" {
 		t.Errorf("plan from the order = %+v", got)
 	}
@@ -285,7 +259,7 @@ func TestFinderSaysPlainlyWhenNothingMatches(t *testing.T) {
 		}
 	}
 	// A bare order id is no customer's: the suggested query finds it.
-	order := firstOrderOf(t, aliceCustomerID)
+	order := testkit.DemoOrderOf(t, aliceCustomerID)
 	_, text := findAs(t, e, order)
 	try := "order " + order
 	if !strings.Contains(text, strconv.Quote(try)) || !strings.Contains(text, strconv.Quote("external:"+order)) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/polar-mcp/polar-mcp/config"
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 )
 
 const (
@@ -175,29 +176,6 @@ func TestAgentDeskPortalLinkForATeamMember(t *testing.T) {
 	}
 }
 
-// firstOrder is the id of a demo order of the customer.
-func firstOrder(t *testing.T, customerID string) string {
-	t.Helper()
-	raw, err := fs.ReadFile(fakepolar.DemoFS(), "orders.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var orders []struct {
-		ID         string `json:"id"`
-		CustomerID string `json:"customer_id"`
-	}
-	if err := json.Unmarshal(raw, &orders); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range orders {
-		if o.CustomerID == customerID {
-			return o.ID
-		}
-	}
-	t.Fatalf("no demo order of %s", customerID)
-	return ""
-}
-
 // typeQuery types q into the search box (the token first) and submits.
 func (p page) typeQuery(token, q string) {
 	p.t.Helper()
@@ -334,7 +312,7 @@ func TestAgentDeskInChromium(t *testing.T) {
 
 	// A bare order id is no customer's id: one click searches it as an
 	// order id, and finds its customer, the plan read from the order.
-	order := firstOrder(t, frankID)
+	order := testkit.DemoOrderOf(t, frankID)
 	p.typeQuery(agent, order)
 	p.waitText("#results", "No customer matches")
 	fake.ResetRequests()

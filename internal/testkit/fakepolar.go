@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -22,6 +23,30 @@ func DemoPolar(t testing.TB) (*fakepolar.Server, *httptest.Server) {
 	ts := httptest.NewServer(fake)
 	t.Cleanup(ts.Close)
 	return fake, ts
+}
+
+// DemoOrderOf is the id of a demo order of the customer customerID, as
+// the demo organization's orders.json holds it.
+func DemoOrderOf(t testing.TB, customerID string) string {
+	t.Helper()
+	raw, err := fs.ReadFile(fakepolar.DemoFS(), "orders.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orders []struct {
+		ID         string `json:"id"`
+		CustomerID string `json:"customer_id"`
+	}
+	if err := json.Unmarshal(raw, &orders); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orders {
+		if o.CustomerID == customerID {
+			return o.ID
+		}
+	}
+	t.Fatalf("no demo order of %s", customerID)
+	return ""
 }
 
 // OtherFS is the second organization's fixture directory (Kestrel
