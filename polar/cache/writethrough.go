@@ -78,6 +78,16 @@ type recordMeta struct {
 	CustomerID string     `json:"customer_id"`
 }
 
+// decodeRecord decodes a webhook's record raw as Polar's type T and as
+// M, the fields its version and owner are read from (recordMeta,
+// grantMeta). ok is false when raw is not JSON of that shape.
+func decodeRecord[T, M any](raw []byte) (rec T, meta M, ok bool) {
+	if json.Unmarshal(raw, &rec) != nil || json.Unmarshal(raw, &meta) != nil {
+		return rec, meta, false
+	}
+	return rec, meta, true
+}
+
 // version is the record's version: its modified_at, else the event's
 // timestamp at, else its created_at.
 func (m recordMeta) version(at time.Time) time.Time {
@@ -181,9 +191,8 @@ func (c *Client) dropKept(owners []string, prefixes ...string) {
 // as older); false means the payload is not a whole record, and the
 // caller should drop the customer's billing instead.
 func (c *Client) WriteSubscription(raw []byte, at time.Time) bool {
-	var sub polar.Subscription
-	var meta recordMeta
-	if json.Unmarshal(raw, &sub) != nil || json.Unmarshal(raw, &meta) != nil || sub.ID == "" {
+	sub, meta, ok := decodeRecord[polar.Subscription, recordMeta](raw)
+	if !ok || sub.ID == "" {
 		return false
 	}
 	// Only a whole record is written: one whose embedded customer the

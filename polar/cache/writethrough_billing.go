@@ -17,9 +17,8 @@ import (
 // kept for the customer's orders (their side request) are dropped: a
 // refund or a dispute changes them.
 func (c *Client) writeOrder(_ string, raw []byte, at time.Time) bool {
-	var o polar.Order
-	var meta recordMeta
-	if json.Unmarshal(raw, &o) != nil || json.Unmarshal(raw, &meta) != nil || o.ID == "" {
+	o, meta, ok := decodeRecord[polar.Order, recordMeta](raw)
+	if !ok || o.ID == "" {
 		return false
 	}
 	if !whole(o.CustomerID, o.Customer) || o.Status == "" {
@@ -91,9 +90,8 @@ type grantMeta struct {
 // again); and the details of its license key, an enrichment of the grant,
 // are dropped.
 func (c *Client) writeGrant(raw []byte, at time.Time) bool {
-	var g polar.Grant
-	var meta grantMeta
-	if json.Unmarshal(raw, &g) != nil || json.Unmarshal(raw, &meta) != nil || g.ID == "" {
+	g, meta, ok := decodeRecord[polar.Grant, grantMeta](raw)
+	if !ok || g.ID == "" {
 		return false
 	}
 	if !whole(g.CustomerID, g.Customer) {

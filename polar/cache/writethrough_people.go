@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -20,9 +19,8 @@ import (
 // organization); for deleted, the email is kept as "no such customer"
 // where such answers are kept.
 func (c *Client) writeCustomer(action string, raw []byte, at time.Time) bool {
-	var cu polar.Customer
-	var meta recordMeta
-	if json.Unmarshal(raw, &cu) != nil || json.Unmarshal(raw, &meta) != nil || cu.ID == "" || cu.Email == "" {
+	cu, meta, ok := decodeRecord[polar.Customer, recordMeta](raw)
+	if !ok || cu.ID == "" || cu.Email == "" {
 		return false
 	}
 	deleted, known, newer := c.admit(action, "customer\x00"+cu.ID, meta.version(at))
@@ -55,9 +53,8 @@ func (c *Client) writeCustomer(action string, raw []byte, at time.Time) bool {
 // (its email may have changed), or leaves it; and no portal session of
 // its team is handed out again (its role may have changed).
 func (c *Client) writeMember(action string, raw []byte, at time.Time) bool {
-	var m polar.Member
-	var meta recordMeta
-	if json.Unmarshal(raw, &m) != nil || json.Unmarshal(raw, &meta) != nil || m.ID == "" || m.CustomerID == "" || m.Email == "" {
+	m, meta, ok := decodeRecord[polar.Member, recordMeta](raw)
+	if !ok || m.ID == "" || m.CustomerID == "" || m.Email == "" {
 		return false
 	}
 	deleted, known, newer := c.admit(action, "member\x00"+m.ID, meta.version(at))
