@@ -7,12 +7,6 @@
 #   bench/hostile.sh [polar-mcp-bench hostile flags]
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-go build -o "$tmp/polar-mcp" ./cmd/polar-mcp
-go build -o "$tmp/polar-mcp-bench" ./cmd/polar-mcp-bench
-ulimit -n "$(ulimit -Hn)"
+. "$(dirname "$0")/common.sh"
 echo "commit $(git rev-parse --short HEAD), $(go version), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$tmp/polar-mcp-bench" hostile --binary "$tmp/polar-mcp" "$@"

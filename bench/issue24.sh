@@ -12,13 +12,7 @@
 #   bench/issue24.sh 20 120 webhooks one run (customers, questions/s, cache)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-go build -o "$tmp/polar-mcp" ./cmd/polar-mcp
-go build -o "$tmp/polar-mcp-bench" ./cmd/polar-mcp-bench
-ulimit -n "$(ulimit -Hn)"
+. "$(dirname "$0")/common.sh"
 
 run() { # customers, questions per second, cache (webhooks or default)
 	echo

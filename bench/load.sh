@@ -8,13 +8,7 @@
 #   bench/load.sh quick      throughput and memory only (about 3 minutes)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-go build -o "$tmp/polar-mcp" ./cmd/polar-mcp
-go build -o "$tmp/polar-mcp-bench" ./cmd/polar-mcp-bench
-ulimit -n "$(ulimit -Hn)"
+. "$(dirname "$0")/common.sh"
 
 # The throughput runs lift the server's Polar budget (500 requests/minute by
 # default) so that they measure the server, not Polar's rate limit.
