@@ -61,12 +61,7 @@ func webhookEnv(t *testing.T, lim polar.RateLimiter, fresh func() bool) (*env, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := &requestCount{n: map[string]int{}}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc.add(r.Method + " " + r.URL.Path)
-		fake.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
+	ts, rc := counted(t, fake)
 	if lim == nil {
 		lim = &spendable{}
 	}
@@ -80,6 +75,19 @@ func webhookEnv(t *testing.T, lim polar.RateLimiter, fresh func() bool) (*env, *
 }
 
 // requestCount counts requests by method and path.
+// counted serves fake until t ends, counting each request by method and
+// path.
+func counted(t *testing.T, fake http.Handler) (*httptest.Server, *requestCount) {
+	t.Helper()
+	rc := &requestCount{n: map[string]int{}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc.add(r.Method + " " + r.URL.Path)
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts, rc
+}
+
 type requestCount struct {
 	mu sync.Mutex
 	n  map[string]int

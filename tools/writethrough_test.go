@@ -60,12 +60,7 @@ func hookedEnv(t *testing.T) (*env, *requestCount) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := &requestCount{n: map[string]int{}}
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc.add(r.Method + " " + r.URL.Path)
-		fake.ServeHTTP(w, r)
-	}))
-	t.Cleanup(api.Close)
+	api, rc := counted(t, fake)
 	sdk, err := polar.New(polar.Config{AccessToken: testToken, ServerURL: api.URL, MaxRetryWait: -1, RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)

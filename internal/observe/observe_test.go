@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/polar-mcp/polar-mcp/internal/fleet"
 	"github.com/polar-mcp/polar-mcp/internal/identity/caller"
 	"github.com/polar-mcp/polar-mcp/internal/observe"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 	"github.com/polar-mcp/polar-mcp/tools"
@@ -37,12 +37,7 @@ type harness struct {
 
 func newHarness(t *testing.T, limiter polar.RateLimiter) *harness {
 	t.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(fake)
-	t.Cleanup(ts.Close)
+	_, ts := testkit.DemoPolar(t)
 	h := &harness{spans: tracetest.NewSpanRecorder(), logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, nil))
 	obs := observe.New(observe.Config{Metrics: observe.NewMetrics(),

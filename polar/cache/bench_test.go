@@ -1,10 +1,10 @@
 package cache_test
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/polar-mcp/polar-mcp/internal/fakepolar"
+	"github.com/polar-mcp/polar-mcp/internal/testkit"
 	"github.com/polar-mcp/polar-mcp/polar"
 	"github.com/polar-mcp/polar-mcp/polar/cache"
 )
@@ -13,12 +13,7 @@ import (
 // fake Polar API, without rate limiting (a benchmark is a flood).
 func benchClient(b *testing.B, cfg cache.Config) *cache.Client {
 	b.Helper()
-	fake, err := fakepolar.Demo(fakepolar.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(fake)
-	b.Cleanup(srv.Close)
+	_, srv := testkit.DemoPolar(b)
 	sdk, err := polar.New(polar.Config{AccessToken: fakepolar.DemoToken, ServerURL: srv.URL, RequestsPerMinute: -1})
 	if err != nil {
 		b.Fatal(err)
